@@ -1,0 +1,158 @@
+// The engine's vocabulary. Plain data only: everything here can be built from a
+// Kubernetes informer cache (the loop) or from a trace file (the bench).
+
+/** 1000 milli-GPU is one whole device. */
+export const MILLI_PER_GPU = 1000;
+
+export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: TaintEffect;
+}
+
+export interface Toleration {
+  key?: string;
+  operator?: 'Equal' | 'Exists';
+  value?: string;
+  effect?: TaintEffect;
+}
+
+/** One physical GPU. A MIG-partitioned device lists its slices and offers no milli share. */
+export interface GpuDeviceSpec {
+  index: number;
+  /** `nvidia.com/gpu.product`, e.g. "A100-SXM4-80GB". */
+  product: string;
+  memoryMiB: number;
+  /** Slices per MIG profile (e.g. {"1g.10gb": 7}) when the device is partitioned. */
+  mig?: Record<string, number>;
+}
+
+export interface NodeSpec {
+  name: string;
+  labels: Record<string, string>;
+  taints: Taint[];
+  cpuMilli: number;
+  memoryMiB: number;
+  gpus: GpuDeviceSpec[];
+}
+
+/** Exactly one of: nothing, whole devices, a share of one device, or one MIG slice. */
+export type GpuRequest =
+  | { kind: 'none' }
+  | { kind: 'whole'; count: number }
+  | { kind: 'share'; milli: number }
+  | { kind: 'mig'; profile: string };
+
+/** What one worker of a job asks for. A gang job asks for `workers` times this. */
+export interface WorkerRequest {
+  cpuMilli: number;
+  memoryMiB: number;
+  gpu: GpuRequest;
+  /** Allowed GPU products; empty or absent means any. */
+  products?: readonly string[];
+  minGpuMemoryMiB?: number;
+  nodeSelector?: Record<string, string>;
+  tolerations?: readonly Toleration[];
+}
+
+export interface Job {
+  id: string;
+  workers: number;
+  request: WorkerRequest;
+  priority: number;
+  queue: string;
+  project: string;
+  /** Epoch milliseconds. */
+  submittedAt: number;
+}
+
+/** Where one worker runs. `gpuMilli` is set for a fractional share, `migProfile` for a slice. */
+export interface WorkerPlacement {
+  node: string;
+  gpuIndexes: number[];
+  gpuMilli?: number;
+  migProfile?: string;
+}
+
+export interface RunningJob {
+  job: Job;
+  workers: WorkerPlacement[];
+  /** Epoch milliseconds when it was admitted. */
+  startedAt: number;
+  /** True when it was admitted on quota borrowed from its cohort. */
+  borrowing: boolean;
+  /** GPU product (flavor) its quota was charged to; absent for CPU-only jobs. */
+  flavor?: string;
+}
+
+/** The immutable input of one scheduling cycle. */
+export interface ClusterSnapshot {
+  nodes: readonly NodeSpec[];
+  running: readonly RunningJob[];
+}
+
+export interface Decision {
+  jobId: string;
+  workers: WorkerPlacement[];
+  flavor?: string;
+  borrowing: boolean;
+}
+
+export interface Preemption {
+  jobId: string;
+  /** The pending job this makes room for. */
+  forJobId: string;
+  reason: string;
+}
+
+export interface PendingJob {
+  jobId: string;
+  reason: string;
+}
+
+export interface ScheduleResult {
+  decisions: Decision[];
+  preemptions: Preemption[];
+  pending: PendingJob[];
+}
+
+/** Number of devices and milli per device a request takes (MIG slices count as none). */
+export function gpuShape(gpu: GpuRequest): { count: number; milli: number } {
+  switch (gpu.kind) {
+    case 'whole':
+      return { count: gpu.count, milli: MILLI_PER_GPU };
+    case 'share':
+      return { count: 1, milli: gpu.milli };
+    default:
+      return { count: 0, milli: 0 };
+  }
+}
+
+/** Total milli-GPU one worker takes. */
+export function gpuMilliOf(gpu: GpuRequest): number {
+  const s = gpuShape(gpu);
+  return s.count * s.milli;
+}
+
+const keyCache = new WeakMap<WorkerRequest, string>();
+
+/** A stable string for a request's shape and constraints: requests with equal keys score alike. */
+export function requestKey(req: WorkerRequest): string {
+  let k = keyCache.get(req);
+  if (k !== undefined) return k;
+  const g = req.gpu;
+  const gpu = g.kind === 'whole' ? `w${g.count}` : g.kind === 'share' ? `s${g.milli}` : g.kind === 'mig' ? `m${g.profile}` : 'n';
+  k = [
+    req.cpuMilli,
+    req.memoryMiB,
+    gpu,
+    (req.products ?? []).join('|'),
+    req.minGpuMemoryMiB ?? 0,
+    JSON.stringify(req.nodeSelector ?? {}),
+    JSON.stringify(req.tolerations ?? []),
+  ].join(';');
+  keyCache.set(req, k);
+  return k;
+}

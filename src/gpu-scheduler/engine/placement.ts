@@ -1,0 +1,78 @@
+import { ClusterState, NodeGroup, NodeState } from './cluster-state';
+import { fits } from './filters';
+import { Job, requestKey, WorkerPlacement, WorkerRequest } from './model';
+import { Policy } from './policies/policy';
+import { Rng } from './rng';
+
+/**
+ * Picks the node for one worker. Scans node groups (distinct states), not nodes: each
+ * group is filtered and scored once per request shape and the result cached on the group,
+ * so after one placement only the node that changed is scored again.
+ * `exclude` holds node indexes reserved for someone else (backfill reservations).
+ */
+export function selectNode(state: ClusterState, req: WorkerRequest, policy: Policy, rng: Rng, exclude?: ReadonlySet<number>): NodeState | null {
+  const key = requestKey(req);
+  let best = -Infinity;
+  const tied: NodeGroup[] = [];
+  for (const g of state.groups.values()) {
+    let s = g.scores.get(key);
+    if (s === undefined) {
+      const rep = g.nodes[0];
+      s = fits(rep, req) ? policy.score(rep, req) : -Infinity;
+      g.scores.set(key, s);
+    }
+    if (s === -Infinity || s < best) continue;
+    if (exclude && exclude.size > 0 && g.nodes.every((n) => exclude.has(n.index))) continue;
+    if (s > best) {
+      best = s;
+      tied.length = 0;
+    }
+    tied.push(g);
+  }
+  if (tied.length === 0) return null;
+  const usable = (g: NodeGroup): NodeState[] => (exclude && exclude.size > 0 ? g.nodes.filter((n) => !exclude.has(n.index)) : g.nodes);
+  if (policy.tieBreak === 'first') {
+    let first: NodeState | null = null;
+    for (const g of tied) for (const n of usable(g)) if (!first || n.index < first.index) first = n;
+    return first;
+  }
+  // Uniform over tied nodes (not groups), as kube-scheduler's selectHost does.
+  let total = 0;
+  for (const g of tied) total += usable(g).length;
+  let r = rng.int(total);
+  for (const g of tied) {
+    const nodes = usable(g);
+    if (r < nodes.length) return nodes[r];
+    r -= nodes.length;
+  }
+  return null;
+}
+
+/** Selects a node and devices for one worker and takes them from the state. */
+export function placeWorker(state: ClusterState, req: WorkerRequest, policy: Policy, rng: Rng, exclude?: ReadonlySet<number>): WorkerPlacement | null {
+  const node = selectNode(state, req, policy, rng, exclude);
+  if (!node) return null;
+  const gpuIndexes = req.gpu.kind === 'none' ? [] : policy.devices(node, req, rng);
+  const p: WorkerPlacement = { node: node.spec.name, gpuIndexes };
+  if (req.gpu.kind === 'share') p.gpuMilli = req.gpu.milli;
+  if (req.gpu.kind === 'mig') p.migProfile = req.gpu.profile;
+  state.assign(p, req);
+  return p;
+}
+
+/**
+ * Gang admission: every worker gets a node or none does. Each worker's devices are on one
+ * node; workers are placed one after another so later ones see earlier ones' usage.
+ */
+export function placeGang(state: ClusterState, job: Job, policy: Policy, rng: Rng, exclude?: ReadonlySet<number>): WorkerPlacement[] | null {
+  const placed: WorkerPlacement[] = [];
+  for (let w = 0; w < job.workers; w++) {
+    const p = placeWorker(state, job.request, policy, rng, exclude);
+    if (!p) {
+      for (const q of placed) state.release(q, job.request);
+      return null;
+    }
+    placed.push(p);
+  }
+  return placed;
+}

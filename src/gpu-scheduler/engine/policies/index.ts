@@ -1,0 +1,34 @@
+import { TargetWorkload } from '../fragmentation';
+import { bestFit, dotProduct, firstFit, gpuPacking, random } from './basic';
+import { FgdPolicy } from './fgd';
+import { Policy } from './policy';
+
+export type { Policy } from './policy';
+
+export const POLICY_NAMES = ['first-fit', 'best-fit', 'gpu-packing', 'dot-product', 'random', 'fgd', 'fgd-exact'] as const;
+export type PolicyName = (typeof POLICY_NAMES)[number];
+export const DEFAULT_POLICY: PolicyName = 'fgd-exact';
+
+/** A policy by name. Fragmentation-aware ones need the target workload (request shapes seen so far). */
+export function createPolicy(name: string, workload: TargetWorkload): Policy {
+  switch (name) {
+    case 'first-fit':
+      return firstFit;
+    case 'best-fit':
+      return bestFit;
+    case 'gpu-packing':
+      return gpuPacking;
+    case 'dot-product':
+      return dotProduct;
+    case 'random':
+      return random;
+    case 'fgd':
+      return new FgdPolicy(workload);
+    case 'fgd-exact':
+      return new FgdPolicy(workload, 'fgd-exact', false);
+    case 'default':
+      return createPolicy(DEFAULT_POLICY, workload);
+    default:
+      throw new Error(`unknown policy ${name}; known: ${POLICY_NAMES.join(', ')}, default`);
+  }
+}
