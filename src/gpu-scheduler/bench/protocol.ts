@@ -1,5 +1,5 @@
-import { Rng, createRng, shuffle } from '../engine/rng';
-import { TracePod } from './trace';
+import { Rng, createRng, shuffle } from '../engine/rng.js';
+import { TracePod } from './trace.js';
 
 /**
  * The arrival order of one replay, as the FGD simulator builds it:

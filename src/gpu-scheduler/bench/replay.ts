@@ -1,11 +1,11 @@
-import { ClusterState } from '../engine/cluster-state';
-import { TargetWorkload } from '../engine/fragmentation';
-import { NodeSpec } from '../engine/model';
-import { placeWorker } from '../engine/placement';
-import { createPolicy } from '../engine/policies';
-import { createRng } from '../engine/rng';
-import { allocationAt, arrivalOrder, Sample } from './protocol';
-import { TracePod } from './trace';
+import { ClusterState } from '../engine/cluster-state.js';
+import { TargetWorkload } from '../engine/fragmentation.js';
+import { NodeSpec } from '../engine/model.js';
+import { placeWorker } from '../engine/placement.js';
+import { createPolicy } from '../engine/policies/index.js';
+import { createRng } from '../engine/rng.js';
+import { allocationAt, arrivalOrder, Sample } from './protocol.js';
+import { TracePod } from './trace.js';
 
 export interface ReplayResult {
   seed: number;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MILLI_PER_GPU, NodeSpec, WorkerRequest } from '../engine/model';
+import { MILLI_PER_GPU, NodeSpec, WorkerRequest } from '../engine/model.js';
 
 // Reader for Alibaba cluster-trace-gpu-v2023 ("openb", Weng et al., ATC'23). The CSVs stay
 // where the caller keeps them; nothing from the trace is copied into this repository.
@@ -28,12 +28,12 @@ function rows(text: string): Record<string, string>[] {
 }
 
 export function parseNodes(text: string): NodeSpec[] {
-  return rows(text).map((r) => {
+  return rows(text).map((r): NodeSpec => {
     const model = r.model;
     const count = Number(r.gpu);
     return {
       name: r.sn,
-      labels: count > 0 ? { 'nvidia.com/gpu.product': model } : {},
+      labels: count > 0 ? { 'nvidia.com/gpu.product': model } : ({} as Record<string, string>),
       taints: [],
       cpuMilli: Number(r.cpu_milli),
       memoryMiB: Number(r.memory_mib),

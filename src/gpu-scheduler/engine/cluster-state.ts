@@ -1,4 +1,4 @@
-import { ClusterSnapshot, MILLI_PER_GPU, NodeSpec, WorkerPlacement, WorkerRequest } from './model';
+import { ClusterSnapshot, MILLI_PER_GPU, NodeSpec, WorkerPlacement, WorkerRequest } from './model.js';
 
 /**
  * Free capacity of one node. Mutable, but only ClusterState changes it, so that the

@@ -1,7 +1,7 @@
-import { NodeState } from './cluster-state';
-import { deviceEligible } from './filters';
-import { MILLI_PER_GPU, WorkerRequest } from './model';
-import { Rng } from './rng';
+import { NodeState } from './cluster-state.js';
+import { deviceEligible } from './filters.js';
+import { MILLI_PER_GPU, WorkerRequest } from './model.js';
+import { Rng } from './rng.js';
 
 /** Eligible devices that can take a share of `milli`, in index order. */
 export function shareCandidates(node: NodeState, req: WorkerRequest, milli: number): number[] {

@@ -1,5 +1,5 @@
-import { NodeState } from './cluster-state';
-import { MILLI_PER_GPU, NodeSpec, Taint, Toleration, WorkerRequest } from './model';
+import { NodeState } from './cluster-state.js';
+import { MILLI_PER_GPU, NodeSpec, Taint, Toleration, WorkerRequest } from './model.js';
 
 /** A filter says why a node cannot take one worker, or null when it can. */
 export interface Filter {

@@ -1,5 +1,5 @@
-import { NodeState } from './cluster-state';
-import { gpuShape, WorkerRequest } from './model';
+import { NodeState } from './cluster-state.js';
+import { gpuShape, WorkerRequest } from './model.js';
 
 /** One request shape of the target workload and how likely it is to arrive next. */
 export interface TargetShape {

@@ -1,8 +1,8 @@
-import { ClusterState, NodeGroup, NodeState } from './cluster-state';
-import { fits } from './filters';
-import { Job, requestKey, WorkerPlacement, WorkerRequest } from './model';
-import { Policy } from './policies/policy';
-import { Rng } from './rng';
+import { ClusterState, NodeGroup, NodeState } from './cluster-state.js';
+import { fits } from './filters.js';
+import { Job, requestKey, WorkerPlacement, WorkerRequest } from './model.js';
+import { Policy } from './policies/policy.js';
+import { Rng } from './rng.js';
 
 /**
  * Picks the node for one worker. Scans node groups (distinct states), not nodes: each

@@ -1,7 +1,7 @@
-import { NodeState } from '../cluster-state';
-import { bestFitDevices, randomDevices, shareCandidates } from '../devices';
-import { gpuMilliOf, MILLI_PER_GPU, WorkerRequest } from '../model';
-import { Policy } from './policy';
+import { NodeState } from '../cluster-state.js';
+import { bestFitDevices, randomDevices, shareCandidates } from '../devices.js';
+import { gpuMilliOf, MILLI_PER_GPU, WorkerRequest } from '../model.js';
+import { Policy } from './policy.js';
 
 // The simulator's normalisation constants for BestFit and DotProduct (its largest node).
 const MAX_SPEC_CPU = 128_000;

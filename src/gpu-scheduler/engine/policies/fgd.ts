@@ -1,9 +1,9 @@
-import { NodeState } from '../cluster-state';
-import { bestFitDevices, shareCandidates } from '../devices';
-import { deviceEligible } from '../filters';
-import { TargetWorkload } from '../fragmentation';
-import { MILLI_PER_GPU, WorkerRequest } from '../model';
-import { Policy } from './policy';
+import { NodeState } from '../cluster-state.js';
+import { bestFitDevices, shareCandidates } from '../devices.js';
+import { deviceEligible } from '../filters.js';
+import { TargetWorkload } from '../fragmentation.js';
+import { MILLI_PER_GPU, WorkerRequest } from '../model.js';
+import { Policy } from './policy.js';
 
 export interface Option {
   score: number;

@@ -1,9 +1,9 @@
-import { TargetWorkload } from '../fragmentation';
-import { bestFit, dotProduct, firstFit, gpuPacking, random } from './basic';
-import { FgdPolicy } from './fgd';
-import { Policy } from './policy';
+import { TargetWorkload } from '../fragmentation.js';
+import { bestFit, dotProduct, firstFit, gpuPacking, random } from './basic.js';
+import { FgdPolicy } from './fgd.js';
+import { Policy } from './policy.js';
 
-export type { Policy } from './policy';
+export type { Policy } from './policy.js';
 
 export const POLICY_NAMES = ['first-fit', 'best-fit', 'gpu-packing', 'dot-product', 'random', 'fgd', 'fgd-exact'] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];

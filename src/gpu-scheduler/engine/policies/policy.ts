@@ -1,6 +1,6 @@
-import { NodeState } from '../cluster-state';
-import { WorkerRequest } from '../model';
-import { Rng } from '../rng';
+import { NodeState } from '../cluster-state.js';
+import { WorkerRequest } from '../model.js';
+import { Rng } from '../rng.js';
 
 /**
  * A placement policy scores nodes that already passed every filter. Higher is better.
