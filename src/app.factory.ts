@@ -1,0 +1,45 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './common/config/config.schema.js';
+import { toProblem } from './common/errors/problem.filter.js';
+import { JsonLogger } from './common/logging/json-logger.js';
+import { requestContext } from './common/logging/request-context.js';
+import { MetricsService } from './common/metrics/metrics.service.js';
+
+/**
+ * Builds the Nest app for a resolved config (DATABASE_URL and REDIS_URL set) without
+ * listening, so tests and main.ts share exactly the same wiring.
+ */
+export async function createApp(config: AppConfig, logger = new JsonLogger(config.BEAMLINE_LOG_LEVEL)): Promise<NestExpressApplication> {
+  const metrics = new MetricsService();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config, metrics), {
+    logger,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.enableShutdownHooks();
+  app.set('x-powered-by', false);
+  app.use(requestContext(logger, metrics));
+  app.use(express.json({ limit: config.BEAMLINE_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  // body-parser failures (413, malformed JSON) happen before Nest's filters: answer them as problem+json too.
+  app.use((error: unknown, req: Request & { id?: string }, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const body = toProblem(error, req.originalUrl, req.id);
+    res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+  });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Beamline API')
+      .setDescription('GPU training jobs, model registry and inference endpoints')
+      .setVersion('v1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', useGlobalPrefix: false });
+  return app;
+}

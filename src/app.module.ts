@@ -1,0 +1,22 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CommonModule } from './common/common.module.js';
+import type { AppConfig, Role } from './common/config/config.schema.js';
+import { MetricsService } from './common/metrics/metrics.service.js';
+import { ProjectsModule } from './projects/projects.module.js';
+import { TrainingModule } from './training/training.module.js';
+
+export function rolesOf(role: Role): { api: boolean; controller: boolean } {
+  return { api: role === 'api' || role === 'all', controller: role === 'controller' || role === 'all' };
+}
+
+/** One image, roles chosen at boot: `api`, `controller`, or `all` (both, the embedded default). */
+@Module({})
+export class AppModule {
+  static forConfig(config: AppConfig, metrics: MetricsService): DynamicModule {
+    const roles = rolesOf(config.BEAMLINE_ROLE);
+    return {
+      module: AppModule,
+      imports: [CommonModule.forConfig(config, metrics), ProjectsModule, TrainingModule.forRoles(roles)],
+    };
+  }
+}

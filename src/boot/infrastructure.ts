@@ -1,0 +1,42 @@
+import type { AppConfig } from '../common/config/config.schema.js';
+import { startEmbeddedPostgres } from '../common/embedded/embedded-postgres.js';
+import { ensureRedisServer, startEmbeddedRedis } from '../common/embedded/embedded-redis.js';
+
+export interface Infrastructure {
+  config: AppConfig;
+  embedded: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Fills in what the environment left out: no DATABASE_URL starts the embedded
+ * PostgreSQL under BEAMLINE_HOME, no REDIS_URL starts redis-server on a free port.
+ * With both set, nothing is started and the same code runs on real infrastructure.
+ */
+export async function resolveInfrastructure(config: AppConfig, log: (line: string) => void): Promise<Infrastructure> {
+  const stops: Array<() => Promise<void>> = [];
+  const embedded: string[] = [];
+  const resolved = { ...config };
+  try {
+    if (!resolved.DATABASE_URL) {
+      const pg = await startEmbeddedPostgres(config.BEAMLINE_HOME, log);
+      resolved.DATABASE_URL = pg.url;
+      stops.push(pg.stop);
+      embedded.push('postgresql');
+    }
+    if (!resolved.REDIS_URL) {
+      const redis = await startEmbeddedRedis(ensureRedisServer(log));
+      resolved.REDIS_URL = redis.url;
+      stops.push(redis.stop);
+      embedded.push('redis');
+    }
+  } catch (error) {
+    await stopAll(stops);
+    throw error;
+  }
+  return { config: resolved, embedded, stop: () => stopAll(stops) };
+}
+
+async function stopAll(stops: Array<() => Promise<void>>): Promise<void> {
+  for (const stop of stops.reverse()) await stop().catch(() => undefined);
+}

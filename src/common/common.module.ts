@@ -1,0 +1,33 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AuthGuard } from './auth/auth.guard.js';
+import { AuthRepository } from './auth/auth.repository.js';
+import { APP_CONFIG } from './config/config.js';
+import type { AppConfig } from './config/config.schema.js';
+import { PrismaService } from './database/prisma.service.js';
+import { ProblemFilter } from './errors/problem.filter.js';
+import { HealthController } from './health/health.controller.js';
+import { MetricsService } from './metrics/metrics.service.js';
+import { RedisHealth } from './queue/redis-health.js';
+
+/** Config, database, auth, errors, health and metrics: what every role shares. */
+@Global()
+@Module({})
+export class CommonModule {
+  static forConfig(config: AppConfig, metrics: MetricsService): DynamicModule {
+    return {
+      module: CommonModule,
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: MetricsService, useValue: metrics },
+        PrismaService,
+        RedisHealth,
+        AuthRepository,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+      exports: [APP_CONFIG, MetricsService, PrismaService, RedisHealth, AuthRepository],
+    };
+  }
+}

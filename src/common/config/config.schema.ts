@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** Roles a process can take; `all` runs api + controller in one process. */
+export const ROLES = ['api', 'controller', 'all'] as const;
+export type Role = (typeof ROLES)[number];
+
+const port = z.coerce.number().int().min(0).max(65535);
+const byteSize = z
+  .string()
+  .regex(/^\d+(b|kb|mb)?$/i, 'expected a size such as 1mb, 512kb or 1048576')
+  .transform((value) => parseByteSize(value));
+
+/**
+ * Every environment variable Beamline reads. Unknown BEAMLINE_* variables are refused
+ * at boot (a typo must not silently fall back to a default).
+ */
+export const configSchema = z
+  .object({
+    BEAMLINE_ROLE: z.enum(ROLES).default('all'),
+    BEAMLINE_HOST: z.string().min(1).default('127.0.0.1'),
+    BEAMLINE_PORT: port.default(8080),
+    BEAMLINE_HOME: z.string().min(1).default('.beamline'),
+    BEAMLINE_BODY_LIMIT: byteSize.default(1024 * 1024),
+    BEAMLINE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    BEAMLINE_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/).default('beamline'),
+    BEAMLINE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+    BEAMLINE_BOOTSTRAP: z.enum(['auto', 'off']).default('auto'),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  })
+  .loose();
+
+export type AppConfig = z.output<typeof configSchema> & { BEAMLINE_BODY_LIMIT: number };
+
+function parseByteSize(value: string): number {
+  const match = /^(\d+)(b|kb|mb)?$/i.exec(value)!;
+  const unit = (match[2] ?? 'b').toLowerCase();
+  const factor = unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1;
+  return Number(match[1]) * factor;
+}

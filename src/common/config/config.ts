@@ -1,0 +1,33 @@
+import { configSchema, type AppConfig } from './config.schema.js';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Token injected wherever the validated configuration is needed. */
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/**
+ * Validates the environment once, at boot. Every problem names its variable, and
+ * unknown BEAMLINE_* variables are errors so that a typo cannot go unnoticed.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const known = new Set(Object.keys(configSchema.shape));
+  const problems: string[] = [];
+  for (const key of Object.keys(env)) {
+    if (key.startsWith('BEAMLINE_') && !known.has(key)) problems.push(`${key}: unknown variable`);
+  }
+  const blankless = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(blankless);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = issue.path.join('.');
+      problems.push(`${name}: ${issue.message} (got ${JSON.stringify(env[name])})`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return parsed.data as AppConfig;
+}

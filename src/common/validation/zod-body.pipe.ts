@@ -1,0 +1,16 @@
+import { Injectable, type PipeTransform } from '@nestjs/common';
+import type { z } from 'zod';
+import { parseOrThrow } from './zod.js';
+
+/** Validates one argument (body or query) with a zod schema; failures become a 400 naming the field. */
+@Injectable()
+export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.output<S>> {
+  constructor(
+    private readonly schema: S,
+    private readonly root = '',
+  ) {}
+
+  transform(value: unknown): z.output<S> {
+    return parseOrThrow(this.schema, value, this.root);
+  }
+}

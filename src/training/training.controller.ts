@@ -1,0 +1,60 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentPrincipal, CurrentProject } from '../common/auth/current.decorator.js';
+import type { Principal, ProjectRef } from '../common/auth/principal.js';
+import { jsonSchema } from '../common/openapi/json-schema.js';
+import { ZodPipe } from '../common/validation/zod-body.pipe.js';
+import { listTrainingJobsSchema, submitTrainingJobSchema, type ListTrainingJobs, type SubmitTrainingJob } from './training.dto.js';
+import { TrainingService } from './training.service.js';
+
+@ApiTags('training')
+@ApiBearerAuth()
+@Controller('v1/projects/:project/training-jobs')
+export class TrainingController {
+  constructor(private readonly training: TrainingService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Submit a training job (201; 200 when an Idempotency-Key replays an earlier submission)' })
+  @ApiBody({ schema: jsonSchema(submitTrainingJobSchema) })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async submit(
+    @CurrentProject() project: ProjectRef,
+    @CurrentPrincipal() principal: Principal,
+    @Body(new ZodPipe(submitTrainingJobSchema)) body: SubmitTrainingJob,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { job, created } = await this.training.submit(project, principal, body, idempotencyKey);
+    res.status(created ? 201 : 200);
+    if (!created) res.setHeader('Idempotent-Replayed', 'true');
+    return job;
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List training jobs, newest first, with cursor pagination' })
+  @ApiQuery({ name: 'status', required: false, description: 'comma-separated statuses' })
+  @ApiQuery({ name: 'queue', required: false })
+  @ApiQuery({ name: 'namePrefix', required: false })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'cursor', required: false })
+  list(@CurrentProject() project: ProjectRef, @Query(new ZodPipe(listTrainingJobsSchema, 'query')) query: ListTrainingJobs) {
+    return this.training.list(project, query);
+  }
+
+  @Get(':id')
+  get(@CurrentProject() project: ProjectRef, @Param('id') id: string) {
+    return this.training.get(project, id);
+  }
+
+  @Get(':id/events')
+  events(@CurrentProject() project: ProjectRef, @Param('id') id: string) {
+    return this.training.events(project, id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  cancel(@CurrentProject() project: ProjectRef, @Param('id') id: string) {
+    return this.training.cancel(project, id);
+  }
+}

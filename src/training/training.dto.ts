@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { TRAINING_STATUSES } from './training-state.js';
+import { parseCpuMilli, parseMemoryMiB } from './quantity.js';
+
+const dnsLabel = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be lowercase letters, digits and dashes (a DNS label)');
+
+/** MIG profiles as NVIDIA names them: 1g.10gb, 3g.40gb, 7g.80gb, 1g.10gb+me ... */
+const migProfile = z.string().regex(/^[1-7]g\.\d+gb(\+me)?$/, "must be a MIG profile such as '1g.10gb'");
+
+const gpuSchema = z
+  .strictObject({
+    count: z.number().int().min(1).max(64).optional(),
+    fraction: z.number().gt(0).lt(1).optional(),
+    product: z.union([z.string().min(1).max(128), z.array(z.string().min(1).max(128)).min(1).max(32)]).optional(),
+    minMemoryMiB: z.number().int().min(1).max(1_048_576).optional(),
+    migProfile: migProfile.optional(),
+  })
+  .superRefine((gpu, ctx) => {
+    const kinds = ['count', 'fraction', 'migProfile'].filter((k) => gpu[k as keyof typeof gpu] !== undefined);
+    if (kinds.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of count, fraction or migProfile', path: [] });
+    }
+    if (gpu.fraction !== undefined && Math.round(gpu.fraction * 1000) < 1) {
+      ctx.addIssue({ code: 'custom', message: 'fraction must be at least 0.001', path: ['fraction'] });
+    }
+  });
+
+const quantity = (parse: (v: string | number) => number | undefined, example: string) =>
+  z.union([z.string(), z.number()]).transform((value, ctx) => {
+    const parsed = parse(value);
+    if (parsed === undefined) {
+      ctx.addIssue({ code: 'custom', message: `must be a Kubernetes quantity such as ${example}` });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+
+export const resourcesSchema = z.strictObject({
+  cpu: quantity(parseCpuMilli, "'2' or '500m'"),
+  memory: quantity(parseMemoryMiB, "'8Gi' or '512Mi'"),
+  gpu: gpuSchema.optional(),
+});
+
+export const submitTrainingJobSchema = z.strictObject({
+  name: dnsLabel,
+  image: z.string().min(1).max(512).regex(/^\S+$/, 'must not contain whitespace'),
+  command: z.array(z.string().max(4096)).max(64).default([]),
+  args: z.array(z.string().max(4096)).max(256).default([]),
+  env: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env names must be valid shell identifiers').max(256), z.string().max(32_768))
+    .default({})
+    .refine((env) => Object.keys(env).length <= 256, 'at most 256 variables'),
+  workingDir: z.string().regex(/^\//, 'must be an absolute path').max(1024).optional(),
+  resources: resourcesSchema,
+  workers: z.number().int().min(1).max(1024).default(1),
+  priority: z.number().int().min(-1000).max(1000).default(0),
+  queue: dnsLabel.default('default'),
+  maxRetries: z.number().int().min(0).max(20).default(0),
+  timeoutSeconds: z.number().int().min(1).max(30 * 24 * 3600).optional(),
+  outputModel: z.string().regex(/^[a-z0-9]([-_.a-z0-9]*[a-z0-9])?$/, 'must be a model name: lowercase letters, digits, - _ .').max(128).optional(),
+});
+export type SubmitTrainingJob = z.output<typeof submitTrainingJobSchema>;
+
+/** Per-worker resources as stored: normalised units, GPU shape made explicit for the scheduler. */
+export interface WorkerResources {
+  cpuMilli: number;
+  memoryMiB: number;
+  gpu?: {
+    count?: number;
+    /** A fractional share of one device in milli-GPU (1..999). */
+    milli?: number;
+    migProfile?: string;
+    products?: string[];
+    minMemoryMiB?: number;
+  };
+}
+
+export function normaliseResources(resources: SubmitTrainingJob['resources']): WorkerResources {
+  const out: WorkerResources = { cpuMilli: resources.cpu, memoryMiB: resources.memory };
+  const gpu = resources.gpu;
+  if (gpu) {
+    out.gpu = {};
+    if (gpu.count !== undefined) out.gpu.count = gpu.count;
+    if (gpu.fraction !== undefined) out.gpu.milli = Math.round(gpu.fraction * 1000);
+    if (gpu.migProfile !== undefined) out.gpu.migProfile = gpu.migProfile;
+    if (gpu.product !== undefined) out.gpu.products = Array.isArray(gpu.product) ? gpu.product : [gpu.product];
+    if (gpu.minMemoryMiB !== undefined) out.gpu.minMemoryMiB = gpu.minMemoryMiB;
+  }
+  return out;
+}
+
+const statusList = z
+  .string()
+  .transform((value) => value.split(',').map((s) => s.trim()))
+  .pipe(z.array(z.enum(TRAINING_STATUSES)).min(1));
+
+export const listTrainingJobsSchema = z.strictObject({
+  status: statusList.optional(),
+  queue: dnsLabel.optional(),
+  namePrefix: z.string().min(1).max(63).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().min(1).max(512).optional(),
+});
+export type ListTrainingJobs = z.output<typeof listTrainingJobsSchema>;
+
+export const idempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'must be 1-255 visible ASCII characters');

@@ -1,0 +1,38 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Worker, type Job } from 'bullmq';
+import { APP_CONFIG } from '../common/config/config.js';
+import type { AppConfig } from '../common/config/config.schema.js';
+import { redisOptions } from '../common/queue/redis-options.js';
+import { TRAINING_QUEUE, type AdmissionMessage } from './training.queue.js';
+import { TrainingService } from './training.service.js';
+
+/** Controller role: consumes admission messages. The work itself is idempotent (TrainingService.admit). */
+@Injectable()
+export class TrainingProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(TrainingProcessor.name);
+  private worker?: Worker<AdmissionMessage>;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly training: TrainingService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.worker = new Worker<AdmissionMessage>(TRAINING_QUEUE, (job) => this.process(job), {
+      connection: redisOptions(this.config.REDIS_URL!, 'worker'),
+      prefix: this.config.BEAMLINE_QUEUE_PREFIX,
+      concurrency: 4,
+    });
+    this.worker.on('error', (error) => this.logger.warn({ err: error.message }, 'queue worker error'));
+  }
+
+  async process(job: Job<AdmissionMessage>): Promise<string> {
+    const outcome = await this.training.admit(job.data.trainingJobId);
+    this.logger.log({ trainingJobId: job.data.trainingJobId, outcome }, 'admission processed');
+    return outcome;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+}

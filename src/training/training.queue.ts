@@ -1,0 +1,59 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { APP_CONFIG } from '../common/config/config.js';
+import type { AppConfig } from '../common/config/config.schema.js';
+import { redisOptions } from '../common/queue/redis-options.js';
+import { withTimeout } from '../common/queue/redis-health.js';
+
+export const TRAINING_QUEUE = 'training-admission';
+
+/** The payload of an admission message: only the id; PostgreSQL holds the job. */
+export interface AdmissionMessage {
+  trainingJobId: string;
+}
+
+/**
+ * Producer side of BullMQ. The message id equals the training job id, so a second
+ * trigger for the same job (a retried submit, the reconciler) is dropped by BullMQ.
+ * Never throws: a job whose trigger failed stays Pending and the reconciler
+ * re-enqueues it once Redis is back.
+ */
+@Injectable()
+export class TrainingQueue implements OnModuleDestroy {
+  private readonly logger = new Logger(TrainingQueue.name);
+  private readonly queue: Queue;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.queue = new Queue(TRAINING_QUEUE, {
+      connection: redisOptions(config.REDIS_URL!, 'producer'),
+      prefix: config.BEAMLINE_QUEUE_PREFIX,
+    });
+    this.queue.on('error', () => undefined); // connection errors surface through enqueue() and /readyz
+  }
+
+  async enqueue(trainingJobId: string): Promise<boolean> {
+    try {
+      await withTimeout(
+        this.queue.add('admit', { trainingJobId } satisfies AdmissionMessage, { jobId: trainingJobId, removeOnComplete: true, removeOnFail: 1000 }),
+        2000,
+      );
+      return true;
+    } catch (error) {
+      this.logger.warn({ trainingJobId, err: (error as Error).message }, 'could not enqueue; the reconciler will retry');
+      return false;
+    }
+  }
+
+  /** Waiting/active/delayed/failed counts for /metrics; undefined while Redis is down. */
+  async counts(): Promise<Record<string, number> | undefined> {
+    try {
+      return await withTimeout(this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'), 1000);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.queue.close().catch(() => undefined);
+  }
+}

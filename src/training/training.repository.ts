@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '../generated/prisma/client.js';
+import type { TrainingJob, TrainingJobEvent } from '../generated/prisma/client.js';
+import { PrismaService } from '../common/database/prisma.service.js';
+import type { TrainingStatus } from './training-state.js';
+import type { SubmitTrainingJob, WorkerResources } from './training.dto.js';
+
+export interface NewTrainingJob extends Omit<SubmitTrainingJob, 'resources'> {
+  projectId: string;
+  resources: WorkerResources;
+  idempotencyKey?: string;
+  requestHash?: string;
+  createdByToken?: string;
+}
+
+export interface ListFilter {
+  projectId: string;
+  statuses?: TrainingStatus[];
+  queue?: string;
+  namePrefix?: string;
+  limit: number;
+  after?: { createdAt: Date; id: string };
+}
+
+export interface StatusChange {
+  from: TrainingStatus;
+  to: TrainingStatus;
+  attempt: number;
+  reason: string;
+  message: string;
+}
+
+/** The only place that touches the training tables. */
+@Injectable()
+export class TrainingRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Inserts the job and its first event in one transaction. */
+  async create(input: NewTrainingJob): Promise<TrainingJob> {
+    const { resources, env, ...rest } = input;
+    return this.prisma.$transaction(async (tx) => {
+      const job = await tx.trainingJob.create({
+        data: { ...rest, env, resources: resources as unknown as Prisma.InputJsonValue, status: 'Pending', statusReason: 'Submitted' },
+      });
+      await tx.trainingJobEvent.create({ data: { jobId: job.id, fromStatus: null, toStatus: 'Pending', reason: 'Submitted' } });
+      return job;
+    });
+  }
+
+  findByIdempotencyKey(projectId: string, idempotencyKey: string): Promise<TrainingJob | null> {
+    return this.prisma.trainingJob.findUnique({ where: { projectId_idempotencyKey: { projectId, idempotencyKey } } });
+  }
+
+  findInProject(projectId: string, id: string): Promise<TrainingJob | null> {
+    return this.prisma.trainingJob.findFirst({ where: { id, projectId } });
+  }
+
+  findById(id: string): Promise<TrainingJob | null> {
+    return this.prisma.trainingJob.findUnique({ where: { id } });
+  }
+
+  /** Newest first; keyset pagination on (createdAt, id) so pages never skip or repeat. */
+  list(filter: ListFilter): Promise<TrainingJob[]> {
+    const where: Prisma.TrainingJobWhereInput = { projectId: filter.projectId };
+    if (filter.statuses) where.status = { in: filter.statuses };
+    if (filter.queue) where.queue = filter.queue;
+    if (filter.namePrefix) where.name = { startsWith: filter.namePrefix };
+    if (filter.after) {
+      const { createdAt, id } = filter.after;
+      where.OR = [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }];
+    }
+    return this.prisma.trainingJob.findMany({
+      where,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: filter.limit,
+    });
+  }
+
+  events(jobId: string): Promise<TrainingJobEvent[]> {
+    return this.prisma.trainingJobEvent.findMany({ where: { jobId }, orderBy: { id: 'asc' } });
+  }
+
+  /**
+   * Compare-and-set: the status moves only if it is still `change.from`, and the event
+   * row is written in the same transaction. Returns undefined when another process
+   * moved the job first, so the caller can re-read and decide again.
+   */
+  async changeStatus(id: string, change: StatusChange): Promise<TrainingJob | undefined> {
+    return this.prisma.$transaction(async (tx) => {
+      const now = new Date();
+      const data: Prisma.TrainingJobUpdateManyMutationInput = {
+        status: change.to,
+        statusReason: change.reason,
+        attempt: change.attempt,
+      };
+      if (change.to === 'Running') data.startedAt = now;
+      if (change.to === 'Succeeded' || change.to === 'Failed' || change.to === 'Cancelled') data.finishedAt = now;
+      const updated = await tx.trainingJob.updateMany({ where: { id, status: change.from }, data });
+      if (updated.count === 0) return undefined;
+      await tx.trainingJobEvent.create({
+        data: { jobId: id, fromStatus: change.from, toStatus: change.to, reason: change.reason, message: change.message },
+      });
+      return (await tx.trainingJob.findUnique({ where: { id } })) ?? undefined;
+    });
+  }
+
+  async idsWithStatus(statuses: TrainingStatus[], limit: number): Promise<string[]> {
+    const rows = await this.prisma.trainingJob.findMany({
+      where: { status: { in: statuses } },
+      orderBy: { createdAt: 'asc' },
+      select: { id: true },
+      take: limit,
+    });
+    return rows.map((r) => r.id);
+  }
+
+  async countByStatus(): Promise<Map<TrainingStatus, number>> {
+    const groups = await this.prisma.trainingJob.groupBy({ by: ['status'], _count: { _all: true } });
+    return new Map(groups.map((g) => [g.status as TrainingStatus, g._count._all]));
+  }
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}

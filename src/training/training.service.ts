@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { TrainingJob } from '../generated/prisma/client.js';
+import type { Principal, ProjectRef } from '../common/auth/principal.js';
+import { AppError, ErrorCode } from '../common/errors/app-error.js';
+import { parseOrThrow } from '../common/validation/zod.js';
+import { JOB_SCHEDULER, type JobScheduler } from './scheduler.port.js';
+import { transition, type TrainingAction, type TrainingStatus } from './training-state.js';
+import { idempotencyKeySchema, normaliseResources, type ListTrainingJobs, type SubmitTrainingJob } from './training.dto.js';
+import { TrainingQueue } from './training.queue.js';
+import { isUniqueViolation, TrainingRepository } from './training.repository.js';
+import { decodeCursor, encodeCursor, toEventView, toJobView, UUID, type TrainingJobView } from './training.view.js';
+
+@Injectable()
+export class TrainingService {
+  private readonly logger = new Logger(TrainingService.name);
+
+  constructor(
+    private readonly jobs: TrainingRepository,
+    private readonly queue: TrainingQueue,
+    @Inject(JOB_SCHEDULER) private readonly scheduler: JobScheduler,
+  ) {}
+
+  /**
+   * 1) with an Idempotency-Key, a job already created under it is returned (same body)
+   *    or refused (different body); 2) the row and its first event are written;
+   * 3) the admission trigger is enqueued best-effort: the record is what counts.
+   */
+  async submit(
+    project: ProjectRef,
+    principal: Principal,
+    body: SubmitTrainingJob,
+    rawKey: string | undefined,
+  ): Promise<{ job: TrainingJobView; created: boolean }> {
+    const key = rawKey === undefined ? undefined : parseOrThrow(idempotencyKeySchema, rawKey, 'header:Idempotency-Key');
+    const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+    if (key) {
+      const replay = await this.replay(project, key, requestHash);
+      if (replay) return { job: replay, created: false };
+    }
+    let job: TrainingJob;
+    try {
+      const { resources, ...rest } = body;
+      job = await this.jobs.create({
+        ...rest,
+        resources: normaliseResources(resources),
+        projectId: project.id,
+        idempotencyKey: key,
+        requestHash,
+        createdByToken: principal.tokenId,
+      });
+    } catch (error) {
+      // Two retries raced with the same key: the loser answers with the winner's job.
+      const replay = key && isUniqueViolation(error) ? await this.replay(project, key, requestHash) : undefined;
+      if (replay) return { job: replay, created: false };
+      throw error;
+    }
+    await this.queue.enqueue(job.id);
+    return { job: toJobView(job, project.name), created: true };
+  }
+
+  private async replay(project: ProjectRef, key: string, requestHash: string): Promise<TrainingJobView | undefined> {
+    const existing = await this.jobs.findByIdempotencyKey(project.id, key);
+    if (!existing) return undefined;
+    if (existing.requestHash !== requestHash) {
+      throw new AppError(ErrorCode.Conflict, 'This Idempotency-Key was already used for a different request body', [
+        { field: 'header:Idempotency-Key', message: 'reused with a different body' },
+      ]);
+    }
+    return toJobView(existing, project.name);
+  }
+
+  async list(project: ProjectRef, query: ListTrainingJobs) {
+    let after: { createdAt: Date; id: string } | undefined;
+    if (query.cursor) {
+      after = decodeCursor(query.cursor);
+      if (!after) throw AppError.validation([{ field: 'cursor', message: 'not a cursor returned by this API' }]);
+    }
+    const rows = await this.jobs.list({
+      projectId: project.id,
+      statuses: query.status,
+      queue: query.queue,
+      namePrefix: query.namePrefix,
+      limit: query.limit + 1,
+      after,
+    });
+    const page = rows.slice(0, query.limit);
+    const nextCursor = rows.length > query.limit ? encodeCursor(page[page.length - 1]) : null;
+    return { items: page.map((job) => toJobView(job, project.name)), nextCursor };
+  }
+
+  async get(project: ProjectRef, id: string): Promise<TrainingJobView> {
+    return toJobView(await this.load(project, id), project.name);
+  }
+
+  async events(project: ProjectRef, id: string) {
+    const job = await this.load(project, id);
+    return { items: (await this.jobs.events(job.id)).map(toEventView) };
+  }
+
+  async cancel(project: ProjectRef, id: string): Promise<TrainingJobView> {
+    const job = await this.load(project, id);
+    const updated = await this.applyAction(job.id, 'cancel', 'cancelled through the API');
+    return toJobView(updated, project.name);
+  }
+
+  /**
+   * Controller side of the admission trigger. Idempotent: only a Pending job moves,
+   * so a duplicate or replayed message changes nothing.
+   */
+  async admit(trainingJobId: string): Promise<'admitted' | 'skipped'> {
+    const job = await this.jobs.findById(trainingJobId);
+    if (!job || job.status !== 'Pending') return 'skipped';
+    const moved = await this.jobs.changeStatus(job.id, {
+      from: 'Pending',
+      to: 'Queued',
+      attempt: job.attempt,
+      reason: 'Admitted',
+      message: `waiting in queue '${job.queue}' for the GPU scheduler`,
+    });
+    if (!moved) return 'skipped';
+    await this.scheduler.offer(job.id);
+    return 'admitted';
+  }
+
+  /** Applies one state-machine action, retrying the compare-and-set if another process moved the job. */
+  async applyAction(id: string, action: TrainingAction, message: string): Promise<TrainingJob> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const job = await this.jobs.findById(id);
+      if (!job) throw AppError.notFound(`Training job '${id}'`);
+      const from = job.status as TrainingStatus;
+      const result = transition({ status: from, attempt: job.attempt, maxRetries: job.maxRetries }, action);
+      if (!result.ok) throw new AppError(ErrorCode.IllegalTransition, `Cannot ${action} training job: ${result.error}`);
+      const updated = await this.jobs.changeStatus(id, { from, to: result.to, attempt: result.attempt, reason: result.reason, message });
+      if (updated) return updated;
+    }
+    this.logger.error({ id, action }, 'status kept changing under a state transition');
+    throw new AppError(ErrorCode.Conflict, 'The job changed concurrently; retry the request');
+  }
+
+  private async load(project: ProjectRef, id: string): Promise<TrainingJob> {
+    const job = UUID.test(id) ? await this.jobs.findInProject(project.id, id) : null;
+    if (!job) throw AppError.notFound(`Training job '${id}'`);
+    return job;
+  }
+}
