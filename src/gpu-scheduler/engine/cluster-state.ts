@@ -52,8 +52,12 @@ export class NodeState {
 export interface NodeGroup {
   readonly key: string;
   readonly nodes: NodeState[];
-  /** requestKey -> score (or -Infinity when the request does not fit). */
-  readonly scores: Map<string, number>;
+  /** Score per interned request-shape id (see shapeId); -Infinity when it does not fit. */
+  scores: number[];
+  /** Lowest node index in the group, for first-fit style tie-breaks. */
+  minIndex: number;
+  /** Position in ClusterState.groupList. */
+  slot: number;
 }
 
 const staticKeyOf = (n: NodeSpec): string =>
@@ -67,6 +71,8 @@ const staticKeyOf = (n: NodeSpec): string =>
 export class ClusterState {
   readonly nodes: NodeState[];
   readonly groups = new Map<string, NodeGroup>();
+  /** The same groups as an array: scanning it is what every decision does. */
+  readonly groupList: NodeGroup[] = [];
   private readonly byName = new Map<string, NodeState>();
   readonly totalGpuMilli: number;
   usedGpuMilli = 0;
@@ -139,10 +145,12 @@ export class ClusterState {
     const key = node.dynamicKey();
     let g = this.groups.get(key);
     if (!g) {
-      g = { key, nodes: [], scores: new Map() };
+      g = { key, nodes: [], scores: [], minIndex: node.index, slot: this.groupList.length };
       this.groups.set(key, g);
+      this.groupList.push(g);
     }
     g.nodes.push(node);
+    if (node.index < g.minIndex) g.minIndex = node.index;
     node.group = g;
   }
 
@@ -153,12 +161,20 @@ export class ClusterState {
     // Swap-remove keeps this O(1) and, being a pure function of history, deterministic.
     g.nodes[at] = g.nodes[g.nodes.length - 1];
     g.nodes.pop();
-    if (g.nodes.length === 0) this.groups.delete(g.key);
     node.group = undefined;
+    if (g.nodes.length === 0) {
+      this.groups.delete(g.key);
+      const last = this.groupList[this.groupList.length - 1];
+      this.groupList[g.slot] = last;
+      last.slot = g.slot;
+      this.groupList.pop();
+    } else if (node.index === g.minIndex) {
+      g.minIndex = Math.min(...g.nodes.map((n) => n.index));
+    }
   }
 
   /** Forget cached scores, e.g. when the policy or its target workload changes. */
   clearScores(): void {
-    for (const g of this.groups.values()) g.scores.clear();
+    for (const g of this.groupList) g.scores = [];
   }
 }

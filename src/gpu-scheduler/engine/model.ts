@@ -137,6 +137,22 @@ export function gpuMilliOf(gpu: GpuRequest): number {
 }
 
 const keyCache = new WeakMap<WorkerRequest, string>();
+const shapeIds = new Map<string, number>();
+const idCache = new WeakMap<WorkerRequest, number>();
+
+/** A small integer per distinct requestKey, so cached scores live in arrays, not string maps. */
+export function shapeId(req: WorkerRequest): number {
+  let id = idCache.get(req);
+  if (id !== undefined) return id;
+  const k = requestKey(req);
+  id = shapeIds.get(k);
+  if (id === undefined) {
+    id = shapeIds.size;
+    shapeIds.set(k, id);
+  }
+  idCache.set(req, id);
+  return id;
+}
 
 /** A stable string for a request's shape and constraints: requests with equal keys score alike. */
 export function requestKey(req: WorkerRequest): string {

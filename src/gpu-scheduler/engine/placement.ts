@@ -1,8 +1,11 @@
 import { ClusterState, NodeGroup, NodeState } from './cluster-state.js';
 import { fits } from './filters.js';
-import { Job, requestKey, WorkerPlacement, WorkerRequest } from './model.js';
+import { Job, shapeId, WorkerPlacement, WorkerRequest } from './model.js';
 import { Policy } from './policies/policy.js';
 import { Rng } from './rng.js';
+
+const usable = (g: NodeGroup, exclude?: ReadonlySet<number>): NodeState[] =>
+  exclude && exclude.size > 0 ? g.nodes.filter((n) => !exclude.has(n.index)) : g.nodes;
 
 /**
  * Picks the node for one worker. Scans node groups (distinct states), not nodes: each
@@ -11,37 +14,44 @@ import { Rng } from './rng.js';
  * `exclude` holds node indexes reserved for someone else (backfill reservations).
  */
 export function selectNode(state: ClusterState, req: WorkerRequest, policy: Policy, rng: Rng, exclude?: ReadonlySet<number>): NodeState | null {
-  const key = requestKey(req);
+  const id = shapeId(req);
+  const excluding = exclude !== undefined && exclude.size > 0;
+  const first = policy.tieBreak === 'first';
   let best = -Infinity;
+  let bestIndex = Infinity;
   const tied: NodeGroup[] = [];
-  for (const g of state.groups.values()) {
-    let s = g.scores.get(key);
+  const groups = state.groupList;
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i];
+    let s = g.scores[id];
     if (s === undefined) {
       const rep = g.nodes[0];
       s = fits(rep, req) ? policy.score(rep, req) : -Infinity;
-      g.scores.set(key, s);
+      g.scores[id] = s;
     }
     if (s === -Infinity || s < best) continue;
-    if (exclude && exclude.size > 0 && g.nodes.every((n) => exclude.has(n.index))) continue;
+    let minIndex = g.minIndex;
+    if (excluding) {
+      const nodes = usable(g, exclude);
+      if (nodes.length === 0) continue;
+      minIndex = Math.min(...nodes.map((n) => n.index));
+    }
     if (s > best) {
       best = s;
+      bestIndex = Infinity;
       tied.length = 0;
     }
-    tied.push(g);
+    if (first) bestIndex = Math.min(bestIndex, minIndex);
+    else tied.push(g);
   }
-  if (tied.length === 0) return null;
-  const usable = (g: NodeGroup): NodeState[] => (exclude && exclude.size > 0 ? g.nodes.filter((n) => !exclude.has(n.index)) : g.nodes);
-  if (policy.tieBreak === 'first') {
-    let first: NodeState | null = null;
-    for (const g of tied) for (const n of usable(g)) if (!first || n.index < first.index) first = n;
-    return first;
-  }
-  // Uniform over tied nodes (not groups), as kube-scheduler's selectHost does.
+  if (best === -Infinity) return null;
+  if (first) return state.nodes[bestIndex];
+  // Uniform over tied nodes (not groups).
   let total = 0;
-  for (const g of tied) total += usable(g).length;
+  for (const g of tied) total += usable(g, exclude).length;
   let r = rng.int(total);
   for (const g of tied) {
-    const nodes = usable(g);
+    const nodes = usable(g, exclude);
     if (r < nodes.length) return nodes[r];
     r -= nodes.length;
   }

@@ -26,6 +26,8 @@ export class FgdPolicy implements Policy {
     readonly workload: TargetWorkload,
     readonly name = 'fgd',
     private readonly quantize = true,
+    private readonly bucket = 0,
+    private readonly secondary: 'none' | 'gpu-left' | 'cpu-left' | 'both' = 'none',
   ) {}
 
   score(node: NodeState, req: WorkerRequest): number {
@@ -73,6 +75,7 @@ export class FgdPolicy implements Policy {
   }
 
   private toScore(decrease: number): number {
-    return this.quantize ? Math.trunc(sigmoid(decrease / 1000) * 100) : decrease;
+    if (this.quantize) return Math.trunc(sigmoid(decrease / 1000) * 100);
+    return this.bucket > 0 ? Math.floor(decrease / this.bucket) : decrease;
   }
 }

@@ -26,6 +26,10 @@ export function createPolicy(name: string, workload: TargetWorkload): Policy {
       return new FgdPolicy(workload);
     case 'fgd-exact':
       return new FgdPolicy(workload, 'fgd-exact', false);
+    case 'exp': {
+      const b = Number(process.env.B ?? 0);
+      return new FgdPolicy(workload, 'exp', process.env.Q === '1', b);
+    }
     case 'default':
       return createPolicy(DEFAULT_POLICY, workload);
     default:
