@@ -9,6 +9,8 @@ export interface TargetShape {
   /** Milli per device (1000 for whole GPUs). */
   milli: number;
   products?: readonly string[];
+  /** Mean memory of the requests with this shape (used only when memory-aware). */
+  memoryMiB: number;
   weight: number;
 }
 
@@ -24,7 +26,7 @@ export class TargetWorkload {
   constructor(readonly shapes: readonly TargetShape[]) {}
 
   static fromRequests(requests: Iterable<WorkerRequest>, popularity = 0.95): TargetWorkload {
-    const counts = new Map<string, { shape: Omit<TargetShape, 'weight'>; n: number }>();
+    const counts = new Map<string, { shape: Omit<TargetShape, 'weight'>; n: number; mem: number }>();
     let total = 0;
     for (const r of requests) {
       if (r.gpu.kind === 'mig') continue;
@@ -32,8 +34,10 @@ export class TargetWorkload {
       const products = r.products && r.products.length > 0 ? r.products : undefined;
       const key = `${r.cpuMilli}/${count}/${milli}/${(products ?? []).join('|')}`;
       const c = counts.get(key);
-      if (c) c.n++;
-      else counts.set(key, { shape: { cpuMilli: r.cpuMilli, count, milli, products }, n: 1 });
+      if (c) {
+        c.n++;
+        c.mem += r.memoryMiB;
+      } else counts.set(key, { shape: { cpuMilli: r.cpuMilli, count, milli, products, memoryMiB: 0 }, n: 1, mem: r.memoryMiB });
       total++;
     }
     // Most popular first; ties go to the larger shape, as the simulator's reversed sort does.
@@ -52,7 +56,7 @@ export class TargetWorkload {
       kept.push(s);
       covered += s.n;
     }
-    return new TargetWorkload(kept.map((s) => ({ ...s.shape, weight: s.n / covered })));
+    return new TargetWorkload(kept.map((s) => ({ ...s.shape, memoryMiB: s.mem / s.n, weight: s.n / covered })));
   }
 
   /** Per shape: does the node have a device of an allowed product at all (cached per node class). */
@@ -72,7 +76,7 @@ export class TargetWorkload {
    * (CPU, device count or product), every free milli is fragment; if it can, the free milli
    * on devices too small for one unit of it is.
    */
-  fragOf(node: NodeState, cpuFree: number, gpuFree: ArrayLike<number>): number {
+  fragOf(node: NodeState, cpuFree: number, gpuFree: ArrayLike<number>, memFree = Infinity): number {
     const access = this.accessFor(node);
     let total = 0;
     for (let i = 0; i < gpuFree.length; i++) total += gpuFree[i];
@@ -81,7 +85,7 @@ export class TargetWorkload {
     const shapes = this.shapes;
     for (let s = 0; s < shapes.length; s++) {
       const shape = shapes[s];
-      if (shape.milli === 0 || !access[s] || cpuFree < shape.cpuMilli) {
+      if (shape.milli === 0 || !access[s] || cpuFree < shape.cpuMilli || memFree < shape.memoryMiB) {
         frag += shape.weight * total;
         continue;
       }
@@ -96,7 +100,7 @@ export class TargetWorkload {
     return frag;
   }
 
-  nodeFrag(node: NodeState): number {
-    return this.fragOf(node, node.cpuFree, node.gpuFree);
+  nodeFrag(node: NodeState, memoryAware = false): number {
+    return this.fragOf(node, node.cpuFree, node.gpuFree, memoryAware ? node.memFree : Infinity);
   }
 }

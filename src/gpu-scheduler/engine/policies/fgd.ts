@@ -10,13 +10,20 @@ export interface Option {
   devices: number[];
 }
 
+export interface FgdOptions {
+  /** Count a shape as unable to fit when the node lacks its (mean) memory too. */
+  memoryAware?: boolean;
+  /** CPU-only requests go where they strand the fewest free GPUs. */
+  steerCpuOnly?: boolean;
+}
+
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
 /**
  * Fragmentation Gradient Descent (Weng et al., ATC'23): place where the node's expected
  * fragmentation against the target workload grows least, trying every device for a share.
- * `quantize` reproduces the simulator's integer score int(100 * sigmoid(-Δfrag / 1000)),
- * whose ties go to the lowest-named node as in the simulator's selectHost; without it the raw Δfrag decides.
+ * Scores are the simulator's int(100 * sigmoid(-Δfrag / 1000)); ties go to the lowest-named
+ * node as in the simulator's selectHost. The options are Beamline's additions (fgd-plus).
  */
 export class FgdPolicy implements Policy {
   readonly tieBreak = 'first' as const;
@@ -25,9 +32,7 @@ export class FgdPolicy implements Policy {
   constructor(
     readonly workload: TargetWorkload,
     readonly name = 'fgd',
-    private readonly quantize = true,
-    private readonly bucket = 0,
-    private readonly secondary: 'none' | 'gpu-left' | 'cpu-left' | 'both' = 'none',
+    private readonly opts: FgdOptions = {},
   ) {}
 
   score(node: NodeState, req: WorkerRequest): number {
@@ -40,15 +45,18 @@ export class FgdPolicy implements Policy {
 
   /** Frag decrease (negative: growth) for each way of placing on this node; the best one. */
   best(node: NodeState, req: WorkerRequest): Option {
-    const before = this.workload.nodeFrag(node);
+    if (this.opts.steerCpuOnly && req.gpu.kind === 'none') return { score: this.steer(node, req), devices: [] };
+    const mem = this.opts.memoryAware === true;
+    const before = this.workload.nodeFrag(node, mem);
     const g = req.gpu;
     const cpuAfter = node.cpuFree - req.cpuMilli;
+    const memAfter = mem ? node.memFree - req.memoryMiB : Infinity;
     const s = this.copy(node);
     if (g.kind === 'share') {
       let best: Option = { score: -Infinity, devices: [] };
       for (const i of shareCandidates(node, req, g.milli)) {
         s[i] -= g.milli;
-        const score = this.toScore(before - this.workload.fragOf(node, cpuAfter, s));
+        const score = this.toScore(before - this.workload.fragOf(node, cpuAfter, s, memAfter));
         s[i] += g.milli;
         if (score > best.score) best = { score, devices: [i] };
       }
@@ -56,7 +64,7 @@ export class FgdPolicy implements Policy {
     }
     const devices = g.kind === 'whole' ? this.exclusive(node, req, g.count) : g.kind === 'mig' ? bestFitDevices(node, req) : [];
     if (g.kind === 'whole') for (const i of devices) s[i] = 0;
-    return { score: this.toScore(before - this.workload.fragOf(node, cpuAfter, s)), devices };
+    return { score: this.toScore(before - this.workload.fragOf(node, cpuAfter, s, memAfter)), devices };
   }
 
   private exclusive(node: NodeState, req: WorkerRequest, count: number): number[] {
@@ -74,8 +82,22 @@ export class FgdPolicy implements Policy {
     return s;
   }
 
+  /**
+   * The simulator's integer score. Its coarseness matters: near-equal fragmentation deltas
+   * tie and go to the lowest-named node, which packs. Measured: the raw delta without this
+   * rounding loses about 2.5 points of allocation on the default trace.
+   */
   private toScore(decrease: number): number {
-    if (this.quantize) return Math.trunc(sigmoid(decrease / 1000) * 100);
-    return this.bucket > 0 ? Math.floor(decrease / this.bucket) : decrease;
+    return Math.trunc(sigmoid(decrease / 1000) * 100);
+  }
+
+  /**
+   * For a CPU-only request: the free GPU milli per core it would leave behind, negated, so the
+   * node whose free GPUs need its CPU least wins (nodes without free GPUs first).
+   */
+  private steer(node: NodeState, req: WorkerRequest): number {
+    const gpuFree = node.gpuFreeTotal();
+    const cpuAfter = node.cpuFree - req.cpuMilli;
+    return -gpuFree / (cpuAfter + 1000);
   }
 }

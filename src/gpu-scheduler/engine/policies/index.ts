@@ -5,9 +5,10 @@ import { Policy } from './policy.js';
 
 export type { Policy } from './policy.js';
 
-export const POLICY_NAMES = ['first-fit', 'best-fit', 'gpu-packing', 'dot-product', 'random', 'fgd', 'fgd-exact'] as const;
+export const POLICY_NAMES = ['first-fit', 'best-fit', 'gpu-packing', 'dot-product', 'random', 'fgd', 'fgd-plus'] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
-export const DEFAULT_POLICY: PolicyName = 'fgd-exact';
+/** Chosen by measurement on the Alibaba replay (docs/benchmarks.md). */
+export const DEFAULT_POLICY: PolicyName = 'fgd-plus';
 
 /** A policy by name. Fragmentation-aware ones need the target workload (request shapes seen so far). */
 export function createPolicy(name: string, workload: TargetWorkload): Policy {
@@ -24,12 +25,8 @@ export function createPolicy(name: string, workload: TargetWorkload): Policy {
       return random;
     case 'fgd':
       return new FgdPolicy(workload);
-    case 'fgd-exact':
-      return new FgdPolicy(workload, 'fgd-exact', false);
-    case 'exp': {
-      const b = Number(process.env.B ?? 0);
-      return new FgdPolicy(workload, 'exp', process.env.Q === '1', b);
-    }
+    case 'fgd-plus':
+      return new FgdPolicy(workload, 'fgd-plus', { memoryAware: true, steerCpuOnly: true });
     case 'default':
       return createPolicy(DEFAULT_POLICY, workload);
     default:

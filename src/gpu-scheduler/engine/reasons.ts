@@ -1,0 +1,56 @@
+import { ClusterState } from './cluster-state.js';
+import { FILTERS, STATIC_FILTERS, usableDevices } from './filters.js';
+import { Job, MILLI_PER_GPU } from './model.js';
+
+const gpuLabel = (job: Job): string => (job.request.products && job.request.products.length > 0 ? job.request.products.join('/') : 'GPU');
+
+/**
+ * Why a job found no place, in words an operator can act on: which static constraint rules
+ * out every node, or how close the best node came ("needs 4 × A100 on one node; best node
+ * has 3 free").
+ */
+export function explainUnplaceable(state: ClusterState, job: Job): string {
+  const req = job.request;
+  const rejected = new Map<string, number>();
+  let best = { cpu: 0, mem: 0, devices: 0, share: 0, fitting: 0 };
+  let eligible = 0;
+  for (const node of state.nodes) {
+    const fail = FILTERS.find((f) => STATIC_FILTERS.has(f.name) && f.check(node, req) !== null);
+    if (fail) {
+      const m = fail.check(node, req)!;
+      rejected.set(m, (rejected.get(m) ?? 0) + 1);
+      continue;
+    }
+    eligible++;
+    const devices = usableDevices(node, req);
+    const share = Math.max(0, ...node.gpuFree);
+    const fitsOne = FILTERS.every((f) => f.check(node, req) === null);
+    best = {
+      cpu: Math.max(best.cpu, node.cpuFree),
+      mem: Math.max(best.mem, node.memFree),
+      devices: Math.max(best.devices, devices),
+      share: Math.max(best.share, share),
+      fitting: best.fitting + (fitsOne ? 1 : 0),
+    };
+  }
+  if (eligible === 0) {
+    const parts = [...rejected].map(([m, n]) => `${m} (${n} node${n === 1 ? '' : 's'})`);
+    return `no node can ever run it: ${parts.join('; ')}`;
+  }
+  const g = req.gpu;
+  if (best.fitting > 0 && job.workers > 1) {
+    return `needs ${job.workers} workers placed together; only ${best.fitting} eligible node(s) fit one now`;
+  }
+  if (g.kind === 'whole' && best.devices < g.count) {
+    return `needs ${g.count} × ${gpuLabel(job)} on one node; best node has ${best.devices} free`;
+  }
+  if (g.kind === 'share' && best.share < g.milli) {
+    return `needs ${g.milli}m of one ${gpuLabel(job)}; largest free share is ${best.share}m`;
+  }
+  if (g.kind === 'mig' && best.devices === 0) return `needs a free MIG ${g.profile} slice; none is free`;
+  if (best.cpu < req.cpuMilli) return `needs ${req.cpuMilli / 1000} CPU on one node; most free is ${best.cpu / 1000}`;
+  if (best.mem < req.memoryMiB) return `needs ${req.memoryMiB} MiB memory on one node; most free is ${best.mem} MiB`;
+  // Each resource exists somewhere, but not together on one node.
+  const gpuPart = g.kind === 'whole' ? `${g.count} × ${gpuLabel(job)}` : g.kind === 'share' ? `${g.milli}m ${gpuLabel(job)}` : g.kind === 'mig' ? `MIG ${g.profile}` : '';
+  return `no node has ${[gpuPart, `${req.cpuMilli / 1000} CPU`, `${req.memoryMiB} MiB`].filter(Boolean).join(' + ')} free at once (${MILLI_PER_GPU}m = 1 GPU)`;
+}

@@ -1,0 +1,179 @@
+import { ClusterState } from './cluster-state.js';
+import { STATIC_FILTERS, FILTERS, usableDevices } from './filters.js';
+import { TargetWorkload } from './fragmentation.js';
+import { ClusterSnapshot, Decision, gpuMilliOf, Job, PendingJob, Preemption, RunningJob, ScheduleResult } from './model.js';
+import { placeGang } from './placement.js';
+import { createPolicy, DEFAULT_POLICY } from './policies/index.js';
+import { Policy } from './policies/policy.js';
+import { planPreemption, PreemptionContext } from './preemption.js';
+import { ClusterQueueSpec, jobCharge, QuotaBook } from './quota.js';
+import { explainUnplaceable } from './reasons.js';
+import { createRng } from './rng.js';
+
+export interface ScheduleInput {
+  snapshot: ClusterSnapshot;
+  pending: readonly Job[];
+  queues: readonly ClusterQueueSpec[];
+  /** Policy name (see POLICY_NAMES); the default policy when absent. */
+  policy?: string;
+  /** The injected clock: epoch milliseconds of this cycle. */
+  now: number;
+  seed: number;
+  /** A running job younger than this is never preempted. Default 10 minutes. */
+  minRuntimeMs?: number;
+  /** A job blocked on capacity for longer than this holds nodes that backfill may not use. Default 30 minutes. */
+  starvationMs?: number;
+  /** Request shapes fragmentation is measured against; default: running and pending requests. */
+  workload?: TargetWorkload;
+}
+
+/** Dominant share of the cluster a project holds: GPU or CPU, whichever is larger. */
+function dominantShare(usage: { gpu: number; cpu: number }, state: ClusterState, totalCpu: number): number {
+  return Math.max(state.totalGpuMilli > 0 ? usage.gpu / state.totalGpuMilli : 0, totalCpu > 0 ? usage.cpu / totalCpu : 0);
+}
+
+/**
+ * One scheduling cycle. A pure function of its input: same snapshot, queues, policy, seed
+ * and clock give the same result. Nothing in `snapshot` is modified.
+ */
+export function schedule(input: ScheduleInput): ScheduleResult {
+  const now = input.now;
+  const minRuntimeMs = input.minRuntimeMs ?? 10 * 60_000;
+  const starvationMs = input.starvationMs ?? 30 * 60_000;
+
+  // 1. Cache: node usage and queue usage from what is already running.
+  const state = ClusterState.fromSnapshot(input.snapshot);
+  const quota = new QuotaBook(input.queues);
+  const running: RunningJob[] = [...input.snapshot.running];
+  const projects = new Map<string, { gpu: number; cpu: number }>();
+  const charge = (job: Job, sign: 1 | -1): void => {
+    const p = projects.get(job.project) ?? { gpu: 0, cpu: 0 };
+    p.gpu += sign * gpuMilliOf(job.request.gpu) * job.workers;
+    p.cpu += sign * job.request.cpuMilli * job.workers;
+    projects.set(job.project, p);
+  };
+  for (const r of running) {
+    quota.add(r.job.queue, jobCharge(r.job, r.flavor));
+    charge(r.job, 1);
+  }
+  const totalCpu = input.snapshot.nodes.reduce((t, n) => t + n.cpuMilli, 0);
+
+  // 2. Policy, with fragmentation measured against the shapes in play.
+  const workload = input.workload ?? TargetWorkload.fromRequests([...running.map((r) => r.job.request), ...input.pending.map((j) => j.request)]);
+  const policy: Policy = createPolicy(input.policy ?? DEFAULT_POLICY, workload);
+  const rng = createRng(input.seed);
+
+  const decisions: Decision[] = [];
+  const preemptions: Preemption[] = [];
+  const pending: PendingJob[] = [];
+  const reserved = new Set<number>();
+  const reservedFor = new Map<number, string>();
+  const ctx: PreemptionContext = { state, quota, running, policy, rng, now, minRuntimeMs, reserved };
+
+  // 3. Order: priority first, then the project holding the smallest dominant share (fair
+  //    share, re-evaluated after every admission), then the oldest, then id for determinism.
+  const queue = [...input.pending];
+  const key = (j: Job): [number, number, number, string] => [-j.priority, dominantShare(projects.get(j.project) ?? { gpu: 0, cpu: 0 }, state, totalCpu), j.submittedAt, j.id];
+  const before = (a: Job, b: Job): boolean => {
+    const ka = key(a);
+    const kb = key(b);
+    for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i];
+    return false;
+  };
+
+  while (queue.length > 0) {
+    let at = 0;
+    for (let i = 1; i < queue.length; i++) if (before(queue[i], queue[at])) at = i;
+    const job = queue.splice(at, 1)[0];
+
+    // 4. Flavors: the queue's GPU products, in its order, that the job allows.
+    const spec = quota.spec(job.queue);
+    if (!spec) {
+      pending.push({ jobId: job.id, reason: `unknown queue ${job.queue}` });
+      continue;
+    }
+    const wantsGpu = job.request.gpu.kind !== 'none';
+    const allowed = job.request.products;
+    const flavors: (string | undefined)[] = wantsGpu ? spec.gpu.map((g) => g.product).filter((p) => !allowed || allowed.length === 0 || allowed.includes(p)) : [undefined];
+    if (flavors.length === 0) {
+      pending.push({ jobId: job.id, reason: `queue ${job.queue} has no GPU quota for ${allowed?.join('/') ?? 'any product'}` });
+      continue;
+    }
+    const flavored = (f: string | undefined): Job => (f === undefined ? job : { ...job, request: { ...job.request, products: [f] } });
+
+    // 5. Admit on the first flavor that passes quota and placement (gang: all or nothing).
+    let quotaReason: string | null = null;
+    let admitted: Decision | null = null;
+    for (const f of flavors) {
+      const q = quota.check(job.queue, jobCharge(job, f));
+      if (q !== null) {
+        quotaReason ??= q;
+        continue;
+      }
+      const placements = placeGang(state, flavored(f), policy, rng, reserved);
+      if (placements) {
+        admitted = { jobId: job.id, workers: placements, flavor: f, borrowing: false };
+        break;
+      }
+    }
+
+    // 6. Otherwise preempt: reclaim borrowed quota in the cohort, or lower priority in the queue.
+    if (!admitted) {
+      for (const f of flavors) {
+        const plan = planPreemption(ctx, job, flavored(f), f);
+        if (!plan) continue;
+        for (const v of plan.victims) {
+          preemptions.push({ jobId: v.run.job.id, forJobId: job.id, reason: v.reason });
+          charge(v.run.job, -1);
+        }
+        admitted = { jobId: job.id, workers: plan.placements, flavor: f, borrowing: false };
+        break;
+      }
+    }
+
+    if (admitted) {
+      const f = admitted.flavor;
+      quota.add(job.queue, jobCharge(job, f));
+      charge(job, 1);
+      admitted.borrowing = quota.isBorrowing(job.queue);
+      if (f === undefined) delete admitted.flavor;
+      decisions.push(admitted);
+      running.push({ job, workers: admitted.workers, startedAt: now, borrowing: admitted.borrowing, flavor: f });
+      continue;
+    }
+
+    // 7. Pending: say why, and let a starving job hold the nodes closest to fitting it.
+    if (quotaReason !== null && flavors.every((f) => quota.check(job.queue, jobCharge(job, f)) !== null)) {
+      pending.push({ jobId: job.id, reason: quotaReason });
+      continue;
+    }
+    const holder = blockedByReservation(state, job, flavored(flavors[0]), policy, rng, reservedFor);
+    pending.push({ jobId: job.id, reason: holder ?? explainUnplaceable(state, flavored(flavors[0])) });
+    if (now - job.submittedAt >= starvationMs) reserve(state, flavored(flavors[0]), reserved, reservedFor);
+  }
+  return { decisions, preemptions, pending };
+}
+
+/** If the job would fit but for nodes held for a starving job, names that job. */
+function blockedByReservation(state: ClusterState, job: Job, flavoredJob: Job, policy: Policy, rng: ReturnType<typeof createRng>, reservedFor: Map<number, string>): string | null {
+  if (reservedFor.size === 0) return null;
+  const trial = placeGang(state, flavoredJob, policy, rng);
+  if (!trial) return null;
+  for (const p of trial) state.release(p, flavoredJob.request);
+  const owners = new Set(trial.map((p) => reservedFor.get(state.node(p.node).index)).filter((o): o is string => o !== undefined));
+  return `waiting: nodes are held for starving job ${[...owners].join(', ') || [...new Set(reservedFor.values())].join(', ')} (no backfill onto them)`;
+}
+
+/**
+ * Holds, for a job that has waited too long, the eligible nodes closest to fitting one of its
+ * workers (most usable devices, then most free CPU), so smaller jobs cannot keep taking them.
+ */
+function reserve(state: ClusterState, job: Job, reserved: Set<number>, reservedFor: Map<number, string>): void {
+  const req = job.request;
+  const eligible = state.nodes.filter((n) => !reserved.has(n.index) && FILTERS.every((f) => !STATIC_FILTERS.has(f.name) || f.check(n, req) === null));
+  eligible.sort((a, b) => usableDevices(b, req) - usableDevices(a, req) || b.cpuFree - a.cpuFree || a.index - b.index);
+  for (const n of eligible.slice(0, job.workers)) {
+    reserved.add(n.index);
+    reservedFor.set(n.index, job.id);
+  }
+}
