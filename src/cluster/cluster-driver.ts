@@ -1,0 +1,105 @@
+import type { NodeSpec, WorkerPlacement } from '../gpu-scheduler/engine/model.js';
+
+/**
+ * The port between Beamline and a cluster. Two adapters: `kubernetes`
+ * (src/cluster/kubernetes, @kubernetes/client-node informers + Binding API) and
+ * `local` (src/cluster/local, child processes on this machine).
+ *
+ * Rules for every adapter:
+ * - reads (`inventory`, `workloads`) come from a cache kept current by watches, never by
+ *   polling the API per call; `onChange` fires after the cache changed;
+ * - writes are idempotent: creating a workload that exists, or deleting one that is gone,
+ *   succeeds without effect, so a controller restart may repeat any of them;
+ * - a workload is identified by (jobId, attempt); each retry of a job is a new attempt.
+ */
+export interface ClusterDriver {
+  readonly kind: 'kubernetes' | 'local';
+  /** Starts the watches and resolves once the caches are filled. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Nodes with their GPU devices, and every GPU allocation on them (also by pods Beamline did not create). */
+  inventory(): ClusterInventory;
+  /** Beamline-managed workloads as last observed. */
+  workloads(): WorkloadStatus[];
+  onChange(listener: () => void): () => void;
+  /** Creates the workers of one attempt bound to the nodes/devices the scheduler chose. */
+  createWorkload(spec: WorkloadSpec): Promise<void>;
+  /** Deletes every worker of the job (all attempts when `attempt` is omitted). */
+  deleteWorkload(jobId: string, attempt?: number): Promise<void>;
+  /** Log lines of one worker; with follow, keeps yielding until the worker ends. */
+  logs(jobId: string, attempt: number, worker: number, options: { follow: boolean; signal?: AbortSignal }): AsyncIterable<string>;
+}
+
+export interface ClusterInventory {
+  nodes: NodeSpec[];
+  /** GPU use the driver sees that Beamline's records do not hold: foreign pods. */
+  foreign: ForeignAllocation[];
+}
+
+export interface ForeignAllocation {
+  /** `namespace/pod` */
+  owner: string;
+  placement: WorkerPlacement;
+  cpuMilli: number;
+  memoryMiB: number;
+}
+
+export interface WorkloadSpec {
+  jobId: string;
+  attempt: number;
+  project: string;
+  name: string;
+  image: string;
+  command: string[];
+  args: string[];
+  env: Record<string, string>;
+  workingDir?: string;
+  cpuMilli: number;
+  memoryMiB: number;
+  /** Whole GPUs per worker, for the `nvidia.com/gpu` limit (0 for shares, MIG and CPU-only). */
+  gpuCount: number;
+  migProfile?: string;
+  /** One placement per worker; the index is the worker's rank. */
+  workers: WorkerPlacement[];
+}
+
+export type WorkerPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+
+export interface WorkerStatus {
+  index: number;
+  node: string;
+  phase: WorkerPhase;
+  exitCode?: number;
+  restarts: number;
+  message?: string;
+}
+
+export interface WorkloadStatus {
+  jobId: string;
+  attempt: number;
+  workers: WorkerStatus[];
+}
+
+/** Nest injection token for the configured driver. */
+export const CLUSTER_DRIVER = Symbol('CLUSTER_DRIVER');
+
+/** The env every worker gets, so distributed trainers find each other (torchrun's names). */
+export function workerEnv(spec: WorkloadSpec, index: number, masterAddr: string, masterPort = 29500): Record<string, string> {
+  const placement = spec.workers[index];
+  const env: Record<string, string> = {
+    ...spec.env,
+    BEAMLINE_TRAINING_JOB: spec.jobId,
+    BEAMLINE_PROJECT: spec.project,
+    BEAMLINE_ATTEMPT: String(spec.attempt),
+    WORLD_SIZE: String(spec.workers.length),
+    RANK: String(index),
+    MASTER_ADDR: masterAddr,
+    MASTER_PORT: String(masterPort),
+  };
+  if (placement.gpuIndexes.length > 0 && !placement.migProfile) {
+    env.NVIDIA_VISIBLE_DEVICES = placement.gpuIndexes.join(',');
+    env.CUDA_VISIBLE_DEVICES = placement.gpuIndexes.join(',');
+  }
+  if (placement.gpuMilli !== undefined) env.BEAMLINE_GPU_MILLI = String(placement.gpuMilli);
+  return env;
+}
