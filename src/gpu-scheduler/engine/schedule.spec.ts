@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { ClusterSnapshot, Job, RunningJob } from './model.js';
+import { ClusterQueueSpec } from './quota.js';
+import { schedule, ScheduleInput } from './schedule.js';
+import { aJob, aNode, aQueue, runningJob } from './testing/builders.js';
+
+const MIN = 60_000;
+const nodes = [aNode('a1').gpus(4, 'A100').build(), aNode('a2').gpus(4, 'A100').build()];
+const cohortQueues: ClusterQueueSpec[] = [
+  aQueue('team-a', [{ product: 'A100', nominal: 4000 }], { cohort: 'lab', reclaimWithinCohort: 'Any' }),
+  aQueue('team-b', [{ product: 'A100', nominal: 4000 }], { cohort: 'lab' }),
+];
+
+function run(pending: Job[], opts: Partial<ScheduleInput> & { running?: RunningJob[]; queues?: ClusterQueueSpec[] } = {}) {
+  const snapshot: ClusterSnapshot = { nodes: opts.snapshot?.nodes ?? nodes, running: opts.running ?? [] };
+  return schedule({ snapshot, pending, queues: opts.queues ?? cohortQueues, now: opts.now ?? 100 * MIN, seed: 1, minRuntimeMs: opts.minRuntimeMs ?? 10 * MIN, starvationMs: opts.starvationMs, policy: opts.policy });
+}
+
+/** team-b borrowed all of team-a's idle quota: 8 GPUs on both nodes. */
+const borrowedByB = (startedAt: number): RunningJob[] => [
+  runningJob(aJob('b1').whole(4).queue('team-b').project('pb').build(), [{ node: 'a1', gpuIndexes: [0, 1, 2, 3] }], { startedAt, flavor: 'A100' }),
+  runningJob(aJob('b2').whole(4).queue('team-b').project('pb').build(), [{ node: 'a2', gpuIndexes: [0, 1, 2, 3] }], { startedAt: startedAt + 1, borrowing: true, flavor: 'A100' }),
+];
+
+describe('schedule: quotas and cohorts', () => {
+  it('admits within nominal quota on the queue flavor', () => {
+    const r = run([aJob('j').whole(2).build()]);
+    expect(r.decisions).toEqual([{ jobId: 'j', workers: [{ node: 'a1', gpuIndexes: [0, 1] }], flavor: 'A100', borrowing: false }]);
+  });
+
+  it('borrows idle quota from the cohort and marks the job borrowing', () => {
+    const r = run([aJob('big').whole(4).workers(2).build()]);
+    expect(r.decisions[0]).toMatchObject({ jobId: 'big', borrowing: true });
+  });
+
+  it('does not borrow past the borrowing limit', () => {
+    const queues = [aQueue('team-a', [{ product: 'A100', nominal: 4000, borrowingLimit: 2000 }], { cohort: 'lab' }), cohortQueues[1]];
+    const r = run([aJob('big').whole(4).workers(2).build()], { queues });
+    expect(r.decisions).toEqual([]);
+    expect(r.pending[0].reason).toMatch(/queue team-a: gpu:A100 would reach 8000 of 4000 nominal \+ 2000 borrowable/);
+  });
+
+  it('without a cohort, quota is a hard cap', () => {
+    const queues = [aQueue('team-a', [{ product: 'A100', nominal: 2000 }])];
+    const r = run([aJob('j').whole(4).build()], { queues });
+    expect(r.pending).toEqual([{ jobId: 'j', reason: 'queue team-a: gpu:A100 would reach 4000 of 2000 nominal' }]);
+  });
+
+  it('a product the queue has no quota for stays pending with a reason', () => {
+    const r = run([aJob('j').whole(1).products('H100').build()]);
+    expect(r.pending[0].reason).toBe('queue team-a has no GPU quota for H100');
+  });
+});
+
+describe('schedule: preemption on reclaim', () => {
+  it('reclaims nominal quota from borrowed work that has run long enough', () => {
+    const r = run([aJob('a').whole(4).priority(0).build()], { running: borrowedByB(0) });
+    expect(r.preemptions).toEqual([{ jobId: 'b2', forJobId: 'a', reason: 'queue team-a reclaims its nominal quota borrowed by queue team-b' }]);
+    expect(r.decisions[0]).toMatchObject({ jobId: 'a', workers: [{ node: 'a2', gpuIndexes: [0, 1, 2, 3] }] });
+  });
+
+  it('never preempts work younger than the minimum runtime', () => {
+    const now = 100 * MIN;
+    const r = run([aJob('a').whole(4).build()], { running: borrowedByB(now - 5 * MIN), now });
+    expect(r.preemptions).toEqual([]);
+    expect(r.pending[0].jobId).toBe('a');
+  });
+
+  it('does not preempt work that is within its own nominal quota', () => {
+    // b1 alone is not borrowing; team-a asks for more than its nominal, so it cannot reclaim.
+    const running = [borrowedByB(0)[0]];
+    const r = run([aJob('a').whole(4).workers(2).build()], { running });
+    expect(r.preemptions).toEqual([]);
+  });
+
+  it('with LowerPriority reclaim, equal priority borrowers are left alone', () => {
+    const queues = [aQueue('team-a', [{ product: 'A100', nominal: 4000 }], { cohort: 'lab', reclaimWithinCohort: 'LowerPriority' }), cohortQueues[1]];
+    expect(run([aJob('a').whole(4).build()], { running: borrowedByB(0), queues }).preemptions).toEqual([]);
+    expect(run([aJob('a').whole(4).priority(5).build()], { running: borrowedByB(0), queues }).preemptions.map((p) => p.jobId)).toEqual(['b2']);
+  });
+
+  it('preempts lower priority work inside its own queue when allowed', () => {
+    const queues = [aQueue('team-a', [{ product: 'A100', nominal: 8000 }], { withinClusterQueue: 'LowerPriority' })];
+    const low = runningJob(aJob('low').whole(4).workers(2).priority(1).build(), [{ node: 'a1', gpuIndexes: [0, 1, 2, 3] }, { node: 'a2', gpuIndexes: [0, 1, 2, 3] }], { flavor: 'A100' });
+    const r = run([aJob('high').whole(4).priority(9).build()], { running: [low], queues });
+    expect(r.preemptions.map((p) => p.jobId)).toEqual(['low']);
+    expect(r.decisions.map((d) => d.jobId)).toEqual(['high']);
+  });
+});
+
+describe('schedule: ordering', () => {
+  const queues = [aQueue('team-a', [{ product: 'A100', nominal: 8000 }])];
+
+  it('takes higher priority first', () => {
+    const r = run([aJob('low').whole(4).workers(2).priority(1).build(), aJob('high').whole(4).workers(2).priority(5).submittedAt(9).build()], { queues });
+    expect(r.decisions.map((d) => d.jobId)).toEqual(['high']);
+  });
+
+  it('shares fairly between two projects at equal priority', () => {
+    // Project p1 submitted everything first, but p2 gets every other GPU.
+    const jobs = [
+      ...[1, 2, 3, 4, 5, 6].map((i) => aJob(`p1-${i}`).whole(1).project('p1').submittedAt(i).build()),
+      ...[1, 2, 3, 4, 5, 6].map((i) => aJob(`p2-${i}`).whole(1).project('p2').submittedAt(100 + i).build()),
+    ];
+    const r = run(jobs, { queues });
+    const admitted = r.decisions.map((d) => d.jobId);
+    expect(admitted.filter((j) => j.startsWith('p1'))).toHaveLength(4);
+    expect(admitted.filter((j) => j.startsWith('p2'))).toHaveLength(4);
+  });
+
+  it('backfills small jobs, but not onto nodes held for a starving gang', () => {
+    // a1 is half busy; the 2-node gang cannot start. Fresh: small jobs backfill. Starving: they wait.
+    const busy = runningJob(aJob('busy').whole(2).build(), [{ node: 'a1', gpuIndexes: [0, 1] }], { startedAt: 0, flavor: 'A100' });
+    const gang = (submittedAt: number) => aJob('gang').whole(4).workers(2).priority(5).submittedAt(submittedAt).build();
+    const small = aJob('small').whole(1).submittedAt(50 * MIN).build();
+    const now = 100 * MIN;
+    const queues = [aQueue('team-a', [{ product: 'A100', nominal: 16_000 }])];
+    const fresh = run([gang(now - MIN), small], { running: [busy], queues, now, starvationMs: 30 * MIN });
+    expect(fresh.decisions.map((d) => d.jobId)).toEqual(['small']);
+    const starving = run([gang(0), small], { running: [busy], queues, now, starvationMs: 30 * MIN });
+    expect(starving.decisions).toEqual([]);
+    expect(starving.pending.find((p) => p.jobId === 'small')?.reason).toMatch(/held for starving job gang/);
+  });
+});
+
+describe('schedule: pending reasons', () => {
+  const queues = [aQueue('team-a', [{ product: 'A100', nominal: 64_000 }])];
+  const busy = runningJob(aJob('busy').whole(1).build(), [{ node: 'a1', gpuIndexes: [0] }], { flavor: 'A100' });
+
+  it.each([
+    { name: 'too few GPUs on any one node', job: aJob('j').whole(4).build(), running: [busy, { ...busy, workers: [{ node: 'a2', gpuIndexes: [0] }] }], reason: 'needs 4 × A100 on one node; best node has 3 free' },
+    { name: 'more GPUs than any node has', job: aJob('j').whole(8).build(), running: [], reason: 'needs 8 × A100 on one node; best node has 4 free' },
+    { name: 'no CPU to spare', job: aJob('j').whole(1).cpu(100_000).build(), running: [], reason: 'needs 100 CPU on one node; most free is 64' },
+    { name: 'a selector no node matches', job: aJob('j').whole(1).selector('zone', 'x').build(), running: [], reason: 'no node can ever run it: node selector zone=x (2 nodes)' },
+  ])('$name', ({ job, running, reason }) => {
+    expect(run([job], { running, queues }).pending).toEqual([{ jobId: 'j', reason }]);
+  });
+});
+
+describe('schedule: determinism and purity', () => {
+  it('gives the same decisions for the same input and leaves the snapshot untouched', () => {
+    const many = Array.from({ length: 12 }, (_, i) => aJob(`j${i}`).share(300 + 50 * (i % 5)).project(`p${i % 3}`).submittedAt(i).build());
+    const snapshot: ClusterSnapshot = { nodes, running: [] };
+    const frozen = JSON.stringify(snapshot);
+    const input = { snapshot, pending: many, queues: [aQueue('team-a', [{ product: 'A100', nominal: 8000 }])], now: 0, seed: 42, policy: 'random' };
+    expect(schedule(input)).toEqual(schedule(input));
+    expect(JSON.stringify(snapshot)).toBe(frozen);
+  });
+});
