@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { openSync, closeSync } from 'node:fs';
+
+/**
+ * A tiny supervisor run as `node -e SUPERVISOR <exitFile> <cmd> [args...]`, detached in
+ * its own process group: it runs the worker with the log file as stdout/stderr and
+ * writes the exit code to <exitFile> when the worker ends. Because it is detached, a
+ * worker outlives a controller restart and its exit code is still recorded.
+ */
+const SUPERVISOR = `
+const { spawn } = require('node:child_process');
+const { writeFileSync } = require('node:fs');
+const [exitFile, cmd, ...args] = process.argv.slice(1);
+const child = spawn(cmd, args, { stdio: 'inherit' });
+const record = (code, signal, error) => {
+  writeFileSync(exitFile, JSON.stringify({ code, signal, error, at: new Date().toISOString() }));
+  process.exit(0);
+};
+child.on('error', (e) => record(127, null, String(e.message)));
+child.on('exit', (code, signal) => record(code ?? 128, signal, null));
+for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => child.kill(s));
+`;
+
+export interface SpawnedWorker {
+  pid: number;
+  onExit(listener: () => void): void;
+}
+
+export function spawnWorker(opts: {
+  command: string[];
+  cwd: string;
+  env: Record<string, string>;
+  logFile: string;
+  exitFile: string;
+}): SpawnedWorker {
+  const log = openSync(opts.logFile, 'a');
+  try {
+    const [cmd, ...args] = opts.command;
+    const child = spawn(process.execPath, ['-e', SUPERVISOR, opts.exitFile, cmd, ...args], {
+      cwd: opts.cwd,
+      env: opts.env,
+      detached: true,
+      stdio: ['ignore', log, log],
+    });
+    child.unref();
+    if (child.pid === undefined) throw new Error(`could not start ${cmd}`);
+    return { pid: child.pid, onExit: (listener) => child.once('exit', listener) };
+  } finally {
+    closeSync(log);
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGTERM to the worker's whole process group, SIGKILL after the grace period. */
+export async function killGroup(pid: number, graceMs: number): Promise<void> {
+  const signal = (s: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, s);
+    } catch {
+      /* already gone */
+    }
+  };
+  signal('SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && isAlive(pid)) await new Promise((r) => setTimeout(r, 50));
+  if (isAlive(pid)) signal('SIGKILL');
+}

@@ -1,0 +1,116 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { WorkloadSpec } from '../../src/cluster/cluster-driver.js';
+import { LocalDriver } from '../../src/cluster/local/local-driver.js';
+import { eventually } from '../helpers/test-app.js';
+
+const drivers: LocalDriver[] = [];
+afterEach(async () => {
+  for (const d of drivers.splice(0)) await d.stop();
+});
+
+async function driver(home?: string): Promise<{ d: LocalDriver; home: string }> {
+  const dir = home ?? (await mkdtemp(join(tmpdir(), 'local-driver-')));
+  const d = new LocalDriver(dir, { graceMs: 500, gpus: () => [{ index: 0, product: 'Fake-GPU', memoryMiB: 1000 }] });
+  await d.start();
+  drivers.push(d);
+  return { d, home: dir };
+}
+
+function spec(script: string, workers = 1, overrides: Partial<WorkloadSpec> = {}): WorkloadSpec {
+  return {
+    jobId: `job-${Math.random().toString(16).slice(2)}`,
+    attempt: 0,
+    project: 'p',
+    name: 'n',
+    image: 'ignored',
+    command: [process.execPath, '-e', script],
+    args: [],
+    env: { GREETING: 'hello' },
+    cpuMilli: 100,
+    memoryMiB: 64,
+    gpuCount: 0,
+    workers: Array.from({ length: workers }, () => ({ node: 'local', gpuIndexes: [0], gpuMilli: 500 })),
+    ...overrides,
+  };
+}
+
+const statusOf = (d: LocalDriver, jobId: string) => d.workloads().find((w) => w.jobId === jobId);
+
+describe('local ClusterDriver (real processes)', () => {
+  it('reports this machine as one node with its GPUs', async () => {
+    const { d } = await driver();
+    const [node] = d.inventory().nodes;
+    expect(node.name).toBe('local');
+    expect(node.cpuMilli).toBeGreaterThan(0);
+    expect(node.gpus).toEqual([{ index: 0, product: 'Fake-GPU', memoryMiB: 1000 }]);
+  });
+
+  it('runs every worker with the distributed env contract, captures logs and exit codes', async () => {
+    const { d } = await driver();
+    const s = spec(
+      `console.log(process.env.GREETING, 'rank', process.env.RANK, 'of', process.env.WORLD_SIZE, process.env.NVIDIA_VISIBLE_DEVICES, process.env.BEAMLINE_GPU_MILLI); process.exit(Number(process.env.RANK))`,
+      2,
+    );
+    await d.createWorkload(s);
+    await d.createWorkload(s); // idempotent
+    const done = await eventually(async () => {
+      const w = statusOf(d, s.jobId);
+      return w && w.workers.every((x) => x.phase !== 'Running') ? w : undefined;
+    });
+    expect(done.workers.map((w) => [w.phase, w.exitCode])).toEqual([
+      ['Succeeded', 0],
+      ['Failed', 1],
+    ]);
+    let log = '';
+    for await (const chunk of d.logs(s.jobId, 0, 1, { follow: false })) log += chunk;
+    expect(log.trim()).toBe('hello rank 1 of 2 0 500');
+  });
+
+  it('follows logs until the worker ends', async () => {
+    const { d } = await driver();
+    const s = spec(`let i = 0; const t = setInterval(() => { console.log('line', i++); if (i === 5) { clearInterval(t); } }, 50)`);
+    await d.createWorkload(s);
+    let log = '';
+    for await (const chunk of d.logs(s.jobId, 0, 0, { follow: true })) log += chunk;
+    expect(log.trim().split('\n')).toEqual(['line 0', 'line 1', 'line 2', 'line 3', 'line 4']);
+  });
+
+  it('kills a deleted workload (the whole process group) at once', async () => {
+    const { d, home } = await driver();
+    const s = spec(`setInterval(() => {}, 1000)`);
+    await d.createWorkload(s);
+    await d.deleteWorkload(s.jobId);
+    expect(statusOf(d, s.jobId)).toBeUndefined();
+    // Even a new driver on the same home does not resurrect it.
+    const again = await driver(home);
+    expect(statusOf(again.d, s.jobId)).toBeUndefined();
+  });
+
+  it('adopts workers after a restart and still learns their exit code', async () => {
+    const { d, home } = await driver();
+    const s = spec(`setTimeout(() => process.exit(4), 1500)`);
+    await d.createWorkload(s);
+    await d.stop();
+    const restarted = await driver(home);
+    expect(statusOf(restarted.d, s.jobId)?.workers[0].phase).toBe('Running');
+    const done = await eventually(async () => {
+      const w = statusOf(restarted.d, s.jobId)?.workers[0];
+      return w && w.phase !== 'Running' ? w : undefined;
+    });
+    expect(done).toMatchObject({ phase: 'Failed', exitCode: 4 });
+  });
+
+  it('fails a worker whose command does not exist with 127', async () => {
+    const { d } = await driver();
+    const s = spec('', 1, { command: ['/nonexistent/binary'] });
+    await d.createWorkload(s);
+    const done = await eventually(async () => {
+      const w = statusOf(d, s.jobId)?.workers[0];
+      return w && w.phase !== 'Running' ? w : undefined;
+    });
+    expect(done).toMatchObject({ phase: 'Failed', exitCode: 127 });
+  });
+});
