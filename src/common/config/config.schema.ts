@@ -25,6 +25,17 @@ export const configSchema = z
     BEAMLINE_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/).default('beamline'),
     BEAMLINE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
     BEAMLINE_BOOTSTRAP: z.enum(['auto', 'off']).default('auto'),
+    // Model registry artifacts (src/models): where blobs live and the largest upload.
+    BEAMLINE_ARTIFACT_STORE: z.enum(['filesystem', 's3']).default('filesystem'),
+    BEAMLINE_ARTIFACT_DIR: z.string().min(1).optional(),
+    BEAMLINE_ARTIFACT_MAX_BYTES: byteSize.default(2048 * 1024 * 1024),
+    BEAMLINE_S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    BEAMLINE_S3_BUCKET: z.string().min(3).max(63).optional(),
+    BEAMLINE_S3_REGION: z.string().min(1).default('us-east-1'),
+    BEAMLINE_S3_PREFIX: z.string().default('beamline/artifacts/'),
+    BEAMLINE_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    BEAMLINE_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    BEAMLINE_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   })

@@ -11,6 +11,9 @@ export enum ErrorCode {
   IllegalTransition = 'illegal_transition',
   PayloadTooLarge = 'payload_too_large',
   UnsupportedMediaType = 'unsupported_media_type',
+  /** Well-formed but unusable content, e.g. a file that is not a loadable ONNX model. */
+  UnprocessableContent = 'unprocessable_content',
+  RangeNotSatisfiable = 'range_not_satisfiable',
   Unavailable = 'unavailable',
 }
 

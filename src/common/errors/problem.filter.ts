@@ -11,6 +11,8 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.IllegalTransition]: 409,
   [ErrorCode.PayloadTooLarge]: 413,
   [ErrorCode.UnsupportedMediaType]: 415,
+  [ErrorCode.UnprocessableContent]: 422,
+  [ErrorCode.RangeNotSatisfiable]: 416,
   [ErrorCode.Unavailable]: 503,
 };
 
@@ -23,6 +25,8 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  416: 'Range Not Satisfiable',
+  422: 'Unprocessable Content',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
