@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CommonModule } from './common/common.module.js';
 import type { AppConfig, Role } from './common/config/config.schema.js';
 import { MetricsService } from './common/metrics/metrics.service.js';
+import { ModelsModule } from './models/models.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
 import { TrainingModule } from './training/training.module.js';
 
@@ -16,7 +17,7 @@ export class AppModule {
     const roles = rolesOf(config.BEAMLINE_ROLE);
     return {
       module: AppModule,
-      imports: [CommonModule.forConfig(config, metrics), ProjectsModule, TrainingModule.forRoles(roles)],
+      imports: [CommonModule.forConfig(config, metrics), ProjectsModule, TrainingModule.forRoles(roles, config.BEAMLINE_CLUSTER_DRIVER), ModelsModule],
     };
   }
 }

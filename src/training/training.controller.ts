@@ -1,18 +1,22 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { CurrentPrincipal, CurrentProject } from '../common/auth/current.decorator.js';
 import type { Principal, ProjectRef } from '../common/auth/principal.js';
 import { jsonSchema } from '../common/openapi/json-schema.js';
 import { ZodPipe } from '../common/validation/zod-body.pipe.js';
 import { listTrainingJobsSchema, submitTrainingJobSchema, type ListTrainingJobs, type SubmitTrainingJob } from './training.dto.js';
+import { logsQuerySchema, TrainingLogs, type LogsQuery } from './training.logs.js';
 import { TrainingService } from './training.service.js';
 
 @ApiTags('training')
 @ApiBearerAuth()
 @Controller('v1/projects/:project/training-jobs')
 export class TrainingController {
-  constructor(private readonly training: TrainingService) {}
+  constructor(
+    private readonly training: TrainingService,
+    private readonly trainingLogs: TrainingLogs,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Submit a training job (201; 200 when an Idempotency-Key replays an earlier submission)' })
@@ -50,6 +54,30 @@ export class TrainingController {
   @Get(':id/events')
   events(@CurrentProject() project: ProjectRef, @Param('id') id: string) {
     return this.training.events(project, id);
+  }
+
+  @Get(':id/logs')
+  @ApiOperation({ summary: 'Worker logs as text/plain; follow=true streams until the worker ends' })
+  @ApiQuery({ name: 'follow', required: false })
+  @ApiQuery({ name: 'worker', required: false })
+  @ApiQuery({ name: 'attempt', required: false })
+  async logs(
+    @CurrentProject() project: ProjectRef,
+    @Param('id') id: string,
+    @Query(new ZodPipe(logsQuerySchema, 'query')) query: LogsQuery,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const abort = new AbortController();
+    req.on('close', () => abort.abort());
+    const stream = await this.trainingLogs.open(project, id, query, abort.signal);
+    res.status(200).type('text/plain; charset=utf-8');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    for await (const chunk of stream) {
+      if (abort.signal.aborted) break;
+      res.write(chunk);
+    }
+    res.end();
   }
 
   @Post(':id/cancel')

@@ -1,6 +1,13 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { clusterDriverProvider } from '../cluster/cluster.providers.js';
 import { JOB_SCHEDULER, NoClusterScheduler } from './scheduler.port.js';
+import { ControllerCycle } from './scheduling/controller-cycle.js';
+import { JobReconciler } from './scheduling/job.reconciler.js';
+import { SchedulingLoop } from './scheduling/scheduling.loop.js';
+import { SchedulingMetrics } from './scheduling/scheduling.metrics.js';
+import { SchedulingRepository } from './scheduling/scheduling.repository.js';
 import { TrainingController } from './training.controller.js';
+import { TrainingLogs } from './training.logs.js';
 import { TrainingMetrics } from './training.metrics.js';
 import { TrainingProcessor } from './training.processor.js';
 import { TrainingQueue } from './training.queue.js';
@@ -11,15 +18,18 @@ import { TrainingService } from './training.service.js';
 /** `api` gets the REST controller; `controller` gets the queue consumer and the reconciler. */
 @Module({})
 export class TrainingModule {
-  static forRoles(roles: { api: boolean; controller: boolean }): DynamicModule {
-    const providers: Provider[] = [
-      TrainingRepository,
-      TrainingQueue,
-      TrainingService,
-      TrainingMetrics,
-      { provide: JOB_SCHEDULER, useClass: NoClusterScheduler },
-    ];
+  static forRoles(roles: { api: boolean; controller: boolean }, driver: 'local' | 'kubernetes' | 'none'): DynamicModule {
+    const providers: Provider[] = [TrainingRepository, TrainingQueue, TrainingService, TrainingMetrics, TrainingLogs];
+    // The API reads logs through the driver; only the controller starts it and schedules.
+    if (driver !== 'none') providers.push(clusterDriverProvider);
     if (roles.controller) providers.push(TrainingProcessor, TrainingReconciler);
+    if (roles.controller && driver !== 'none') {
+      // The controller schedules: admitted jobs are offered to the cycle that binds them.
+      providers.push(SchedulingRepository, SchedulingMetrics, SchedulingLoop, JobReconciler, ControllerCycle);
+      providers.push({ provide: JOB_SCHEDULER, useExisting: ControllerCycle });
+    } else {
+      providers.push({ provide: JOB_SCHEDULER, useClass: NoClusterScheduler });
+    }
     return {
       module: TrainingModule,
       controllers: roles.api ? [TrainingController] : [],

@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../common/config/config.js';
 import type { AppConfig } from '../common/config/config.schema.js';
 import { withTimeout } from '../common/queue/redis-health.js';
 import { redisOptions } from '../common/queue/redis-options.js';
+import { JOB_SCHEDULER, type JobScheduler } from './scheduler.port.js';
 import { TRAINING_QUEUE, type AdmissionMessage } from './training.queue.js';
 import { TrainingService } from './training.service.js';
 
@@ -16,6 +17,7 @@ export class TrainingProcessor implements OnApplicationBootstrap, OnApplicationS
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly training: TrainingService,
+    @Inject(JOB_SCHEDULER) private readonly scheduler: JobScheduler,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -29,6 +31,8 @@ export class TrainingProcessor implements OnApplicationBootstrap, OnApplicationS
 
   async process(job: Job<AdmissionMessage>): Promise<string> {
     const outcome = await this.training.admit(job.data.trainingJobId);
+    // Offer after every message, admitted now or earlier: offers are idempotent.
+    await this.scheduler.offer(job.data.trainingJobId);
     this.logger.log({ trainingJobId: job.data.trainingJobId, outcome }, 'admission processed');
     return outcome;
   }

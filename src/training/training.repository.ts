@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client.js';
 import type { TrainingJob, TrainingJobEvent } from '../generated/prisma/client.js';
 import { PrismaService } from '../common/database/prisma.service.js';
+import type { WorkerPlacement } from '../gpu-scheduler/engine/model.js';
 import type { TrainingStatus } from './training-state.js';
 import type { SubmitTrainingJob, WorkerResources } from './training.dto.js';
 
@@ -28,6 +29,16 @@ export interface StatusChange {
   attempt: number;
   reason: string;
   message: string;
+  /** Scheduling fields written in the same update (null clears). */
+  extra?: SchedulingFields;
+}
+
+export interface SchedulingFields {
+  placement?: WorkerPlacement[] | null;
+  policy?: string | null;
+  scheduledAt?: Date | null;
+  notBefore?: Date | null;
+  pendingReason?: string | null;
 }
 
 /** The only place that touches the training tables. */
@@ -93,6 +104,12 @@ export class TrainingRepository {
         statusReason: change.reason,
         attempt: change.attempt,
       };
+      const extra = change.extra ?? {};
+      if (extra.placement !== undefined) data.placement = extra.placement === null ? Prisma.DbNull : (extra.placement as unknown as Prisma.InputJsonValue);
+      if (extra.policy !== undefined) data.policy = extra.policy;
+      if (extra.scheduledAt !== undefined) data.scheduledAt = extra.scheduledAt;
+      if (extra.notBefore !== undefined) data.notBefore = extra.notBefore;
+      if (extra.pendingReason !== undefined) data.pendingReason = extra.pendingReason;
       if (change.to === 'Running') data.startedAt = now;
       if (change.to === 'Succeeded' || change.to === 'Failed' || change.to === 'Cancelled') data.finishedAt = now;
       const updated = await tx.trainingJob.updateMany({ where: { id, status: change.from }, data });

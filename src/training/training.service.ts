@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { TrainingJob } from '../generated/prisma/client.js';
 import type { Principal, ProjectRef } from '../common/auth/principal.js';
 import { AppError, ErrorCode } from '../common/errors/app-error.js';
 import { parseOrThrow } from '../common/validation/zod.js';
-import { JOB_SCHEDULER, type JobScheduler } from './scheduler.port.js';
 import { transition, type TrainingAction, type TrainingStatus } from './training-state.js';
 import { idempotencyKeySchema, normaliseResources, type ListTrainingJobs, type SubmitTrainingJob } from './training.dto.js';
 import { TrainingQueue } from './training.queue.js';
-import { isUniqueViolation, TrainingRepository } from './training.repository.js';
+import { isUniqueViolation, TrainingRepository, type SchedulingFields } from './training.repository.js';
 import { decodeCursor, encodeCursor, toEventView, toJobView, UUID, type TrainingJobView } from './training.view.js';
 
 @Injectable()
@@ -18,7 +17,6 @@ export class TrainingService {
   constructor(
     private readonly jobs: TrainingRepository,
     private readonly queue: TrainingQueue,
-    @Inject(JOB_SCHEDULER) private readonly scheduler: JobScheduler,
   ) {}
 
   /**
@@ -118,20 +116,19 @@ export class TrainingService {
       reason: 'Admitted',
       message: `waiting in queue '${job.queue}' for the GPU scheduler`,
     });
-    if (!moved) return 'skipped';
-    await this.scheduler.offer(job.id);
-    return 'admitted';
+    return moved ? 'admitted' : 'skipped';
   }
 
   /** Applies one state-machine action, retrying the compare-and-set if another process moved the job. */
-  async applyAction(id: string, action: TrainingAction, message: string): Promise<TrainingJob> {
+  async applyAction(id: string, action: TrainingAction, message: string, extra?: (job: TrainingJob, to: TrainingStatus) => SchedulingFields): Promise<TrainingJob> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const job = await this.jobs.findById(id);
       if (!job) throw AppError.notFound(`Training job '${id}'`);
       const from = job.status as TrainingStatus;
       const result = transition({ status: from, attempt: job.attempt, maxRetries: job.maxRetries }, action);
       if (!result.ok) throw new AppError(ErrorCode.IllegalTransition, `Cannot ${action} training job: ${result.error}`);
-      const updated = await this.jobs.changeStatus(id, { from, to: result.to, attempt: result.attempt, reason: result.reason, message });
+      const change = { from, to: result.to, attempt: result.attempt, reason: result.reason, message, extra: extra?.(job, result.to) };
+      const updated = await this.jobs.changeStatus(id, change);
       if (updated) return updated;
     }
     this.logger.error({ id, action }, 'status kept changing under a state transition');

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
 import { inject } from 'vitest';
@@ -42,6 +44,7 @@ export interface TestAppOptions {
   redisUrl?: string;
   queuePrefix?: string;
   env?: Record<string, string>;
+  home?: string;
 }
 
 /** The real app (same factory as main.ts) listening on a free loopback port. */
@@ -55,6 +58,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     BEAMLINE_BOOTSTRAP: 'off',
     BEAMLINE_RECONCILE_INTERVAL_MS: '300',
     BEAMLINE_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // No cluster unless a test asks for one: jobs stop at Queued, as before the scheduler.
+    BEAMLINE_CLUSTER_DRIVER: 'none',
+    BEAMLINE_HOME: options.home ?? (await mkdtemp(join(tmpdir(), 'beamline-home-'))),
     ...options.env,
   });
   const app = await createApp(config, new JsonLogger(config.BEAMLINE_LOG_LEVEL));
@@ -108,12 +114,12 @@ export function client(baseUrl: string, token?: string) {
 }
 
 /** Polls until `check` returns a truthy value (or fails with the last value seen). */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000, what = "condition"): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   while (Date.now() < deadline) {
     last = await check();
-    if (last) return last;
+    if (last) return last as NonNullable<T>;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);

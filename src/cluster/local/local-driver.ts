@@ -115,7 +115,8 @@ export class LocalDriver implements ClusterDriver {
 
   async *logs(jobId: string, attempt: number, worker: number, options: { follow: boolean; signal?: AbortSignal }): AsyncIterable<string> {
     const dir = join(this.root, jobId, `a${attempt}`);
-    const running = () => this.loads.get(keyOf(jobId, attempt))?.workers[worker]?.phase === 'Running';
+    // Read from disk, not memory: the API role serves logs without running the driver.
+    const running = () => existsSync(join(dir, `worker-${worker}.pid`)) && !existsSync(join(dir, `worker-${worker}.exit`)) && !existsSync(join(dir, 'deleted'));
     yield* followFile(logPath(dir, worker), { follow: options.follow, signal: options.signal, stillWriting: running });
   }
 

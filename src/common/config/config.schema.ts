@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_POLICY, POLICY_NAMES } from '../../gpu-scheduler/engine/policies/index.js';
 
 /** Roles a process can take; `all` runs api + controller in one process. */
 export const ROLES = ['api', 'controller', 'all'] as const;
@@ -36,6 +37,11 @@ export const configSchema = z
     BEAMLINE_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
     BEAMLINE_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
     BEAMLINE_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    BEAMLINE_CLUSTER_DRIVER: z.enum(['local', 'kubernetes', 'none']).default('local'),
+    BEAMLINE_SCHEDULER_POLICY: z.enum(POLICY_NAMES).default(DEFAULT_POLICY),
+    BEAMLINE_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
+    BEAMLINE_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+    BEAMLINE_K8S_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default('beamline-jobs'),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   })

@@ -1,0 +1,21 @@
+import type { Provider } from '@nestjs/common';
+import { APP_CONFIG } from '../common/config/config.js';
+import type { AppConfig } from '../common/config/config.schema.js';
+import { CLUSTER_DRIVER, type ClusterDriver } from './cluster-driver.js';
+import { LocalDriver } from './local/local-driver.js';
+
+/**
+ * The configured ClusterDriver: `local` (embedded default, processes on this machine) or
+ * `kubernetes` (KUBECONFIG or in-cluster config). Loaded lazily so that a deployment
+ * that never talks to Kubernetes never loads its client.
+ */
+export const clusterDriverProvider: Provider = {
+  provide: CLUSTER_DRIVER,
+  inject: [APP_CONFIG],
+  useFactory: async (config: AppConfig): Promise<ClusterDriver> => {
+    if (config.BEAMLINE_CLUSTER_DRIVER === 'kubernetes') {
+      throw new Error('BEAMLINE_CLUSTER_DRIVER=kubernetes is not wired into the controller yet; use local or none');
+    }
+    return new LocalDriver(config.BEAMLINE_HOME);
+  },
+};

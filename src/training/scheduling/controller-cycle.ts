@@ -1,0 +1,73 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CLUSTER_DRIVER, type ClusterDriver } from '../../cluster/cluster-driver.js';
+import { APP_CONFIG } from '../../common/config/config.js';
+import type { AppConfig } from '../../common/config/config.schema.js';
+import type { JobScheduler } from '../scheduler.port.js';
+import { JobReconciler } from './job.reconciler.js';
+import { SchedulingLoop } from './scheduling.loop.js';
+
+/**
+ * Runs reconcile-then-schedule, one at a time (never concurrently, so the reconciler
+ * never sees a half-bound job), whenever something may have changed: a job was offered,
+ * the driver's cache changed, or the interval passed. Triggers arriving during a cycle
+ * collapse into one follow-up cycle.
+ */
+@Injectable()
+export class ControllerCycle implements JobScheduler, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ControllerCycle.name);
+  private running?: Promise<void>;
+  private again = false;
+  private timer?: NodeJS.Timeout;
+  private unsubscribe?: () => void;
+  private stopped = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLUSTER_DRIVER) private readonly driver: ClusterDriver,
+    private readonly reconciler: JobReconciler,
+    private readonly loop: SchedulingLoop,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.driver.start();
+    this.unsubscribe = this.driver.onChange(() => this.trigger());
+    this.timer = setInterval(() => this.trigger(), this.config.BEAMLINE_SCHEDULER_INTERVAL_MS);
+    this.trigger();
+  }
+
+  async offer(): Promise<void> {
+    this.trigger();
+  }
+
+  /** Resolves when a cycle that started after this call has finished (tests use it). */
+  async trigger(): Promise<void> {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.runCycles().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async runCycles(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.reconciler.runOnce();
+        const { bound } = await this.loop.runOnce();
+        if (bound > 0) this.again = true; // newly bound jobs: let the reconciler see them at once
+      } catch (error) {
+        this.logger.warn({ err: (error as Error).message }, 'controller cycle failed; retrying on the next trigger');
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe?.();
+    await this.running;
+    await this.driver.stop();
+  }
+}

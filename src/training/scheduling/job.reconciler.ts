@@ -1,0 +1,95 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { TrainingJob } from '../../generated/prisma/client.js';
+import { CLUSTER_DRIVER, type ClusterDriver, type WorkloadStatus } from '../../cluster/cluster-driver.js';
+import { APP_CONFIG } from '../../common/config/config.js';
+import type { AppConfig } from '../../common/config/config.schema.js';
+import { TrainingService } from '../training.service.js';
+import type { TrainingAction, TrainingStatus } from '../training-state.js';
+import { SchedulingRepository } from './scheduling.repository.js';
+import { retryDelayMs, workloadSpecOf } from './workload-spec.js';
+
+/**
+ * Level-based: compares what the record says (Scheduled/Running jobs and their attempt)
+ * with what the driver observes, and moves each side towards the other. Running it any
+ * number of times, or after a crash at any point, converges to the same state.
+ */
+@Injectable()
+export class JobReconciler {
+  private readonly logger = new Logger(JobReconciler.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLUSTER_DRIVER) private readonly driver: ClusterDriver,
+    private readonly repo: SchedulingRepository,
+    private readonly training: TrainingService,
+  ) {}
+
+  async runOnce(now = new Date()): Promise<void> {
+    const active = await this.repo.active();
+    const observed = new Map(this.driver.workloads().map((w) => [`${w.jobId}/${w.attempt}`, w]));
+    const names = await this.repo.projectNames([...new Set(active.map((j) => j.projectId))]);
+    const wanted = new Set<string>();
+    for (const job of active) {
+      const key = `${job.id}/${job.attempt}`;
+      wanted.add(key);
+      await this.reconcileJob(job, observed.get(key), names.get(job.projectId) ?? job.projectId, now).catch((error: Error) =>
+        this.logger.warn({ jobId: job.id, err: error.message }, 'reconcile failed; will retry'),
+      );
+    }
+    await this.deleteOrphans([...observed.values()].filter((w) => !wanted.has(`${w.jobId}/${w.attempt}`)));
+  }
+
+  private async reconcileJob(job: TrainingJob, workload: WorkloadStatus | undefined, projectName: string, now: Date): Promise<void> {
+    const status = job.status as TrainingStatus;
+    // 1. Recorded but not (yet) in the cluster: create it (idempotent), e.g. after a crash between record and bind.
+    if (!workload) {
+      if (status === 'Scheduled') await this.driver.createWorkload(workloadSpecOf(job, projectName));
+      else await this.fail(job, 'the workload disappeared from the cluster', now);
+      return;
+    }
+    const phases = workload.workers.map((w) => w.phase);
+    // 2. A gang fails as a whole: one failed worker fails (and retries) the job.
+    const failed = workload.workers.find((w) => w.phase === 'Failed');
+    if (failed) {
+      await this.driver.deleteWorkload(job.id, job.attempt);
+      await this.fail(job, `worker ${failed.index} failed with exit code ${failed.exitCode ?? 'unknown'}${failed.message ? `: ${failed.message}` : ''}`, now);
+      return;
+    }
+    // 3. Timeout.
+    const started = job.startedAt?.getTime();
+    if (status === 'Running' && job.timeoutSeconds && started && now.getTime() - started > job.timeoutSeconds * 1000) {
+      await this.driver.deleteWorkload(job.id, job.attempt);
+      await this.fail(job, `timed out after ${job.timeoutSeconds} s`, now);
+      return;
+    }
+    // 4. Progress.
+    const allDone = phases.length === job.workers && phases.every((p) => p === 'Succeeded');
+    const anyStarted = phases.some((p) => p === 'Running' || p === 'Succeeded');
+    if (status === 'Scheduled' && anyStarted) await this.act(job, 'start', `running on ${workload.workers.map((w) => w.node).join(', ')}`);
+    if (allDone) await this.act(job, 'succeed', `all ${job.workers} worker(s) exited 0`);
+  }
+
+  private async fail(job: TrainingJob, message: string, now: Date): Promise<void> {
+    await this.act(job, 'fail', message, (to) =>
+      to === 'Queued' ? { placement: null, scheduledAt: null, notBefore: new Date(now.getTime() + retryDelayMs(job.attempt + 1, this.config.BEAMLINE_RETRY_BACKOFF_MS)) } : {},
+    );
+  }
+
+  private async act(job: TrainingJob, action: TrainingAction, message: string, extra?: (to: TrainingStatus) => object): Promise<void> {
+    await this.training.applyAction(job.id, action, message, extra ? (_j, to) => extra(to) : undefined);
+  }
+
+  /** Workloads of cancelled, finished or superseded attempts go away. */
+  private async deleteOrphans(orphans: WorkloadStatus[]): Promise<void> {
+    if (orphans.length === 0) return;
+    const records = await this.repo.statusOf([...new Set(orphans.map((o) => o.jobId))]);
+    for (const orphan of orphans) {
+      const record = records.get(orphan.jobId);
+      const finishedNormally = record?.status === 'Succeeded' && record.attempt === orphan.attempt;
+      if (finishedNormally) continue; // keep completed workers (and their logs) around
+      if (record && (record.status === 'Scheduled' || record.status === 'Running') && record.attempt === orphan.attempt) continue;
+      await this.driver.deleteWorkload(orphan.jobId, orphan.attempt);
+      this.logger.log({ jobId: orphan.jobId, attempt: orphan.attempt, status: record?.status }, 'deleted orphan workload');
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { TrainingJob } from '../../generated/prisma/client.js';
+import { CLUSTER_DRIVER, type ClusterDriver } from '../../cluster/cluster-driver.js';
+import { APP_CONFIG } from '../../common/config/config.js';
+import type { AppConfig } from '../../common/config/config.schema.js';
+import type { WorkerPlacement } from '../../gpu-scheduler/engine/model.js';
+import { schedule } from '../../gpu-scheduler/engine/schedule.js';
+import { AppError } from '../../common/errors/app-error.js';
+import { TrainingService } from '../training.service.js';
+import type { WorkerResources } from '../training.dto.js';
+import { SchedulingMetrics } from './scheduling.metrics.js';
+import { SchedulingRepository } from './scheduling.repository.js';
+import { buildSnapshot, openQueues, toEngineJob, type SchedulableJob } from './snapshot.js';
+import { describePlacement, workloadSpecOf } from './workload-spec.js';
+
+/**
+ * One scheduling cycle, in the kueue shape: snapshot → decide() → bind → record.
+ * The decision is recorded (Queued → Scheduled with its placement, one transaction with
+ * the event) before the driver creates anything: if the process dies in between, the
+ * JobReconciler finds a Scheduled job without a workload and creates it, so a job is
+ * never lost and never bound twice (driver creates are idempotent).
+ */
+@Injectable()
+export class SchedulingLoop {
+  private readonly logger = new Logger(SchedulingLoop.name);
+  private cycle = 0;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLUSTER_DRIVER) private readonly driver: ClusterDriver,
+    private readonly repo: SchedulingRepository,
+    private readonly training: TrainingService,
+    private readonly metrics: SchedulingMetrics,
+  ) {}
+
+  async runOnce(now = new Date()): Promise<{ bound: number; pending: number }> {
+    // 1. The queue: Queued jobs past their retry backoff.
+    const queued = await this.repo.queued(now);
+    if (queued.length === 0) {
+      this.metrics.setPending(new Map());
+      return { bound: 0, pending: 0 };
+    }
+    // 2. An immutable snapshot: nodes and foreign pods from the driver's cache, our allocations from the record.
+    const inventory = this.driver.inventory();
+    const active = await this.repo.active();
+    const snapshot = buildSnapshot(inventory.nodes, inventory.foreign, active.map(schedulable));
+    // 3. decide(): pure.
+    const result = schedule({
+      snapshot,
+      pending: queued.map((j) => toEngineJob(schedulable(j))),
+      queues: openQueues(inventory.nodes, queued.map((j) => j.queue).concat(active.map((j) => j.queue))),
+      policy: this.config.BEAMLINE_SCHEDULER_POLICY,
+      now: now.getTime(),
+      seed: this.cycle++,
+    });
+    // 4. Bind each decision: record first, then create the workload.
+    const byId = new Map(queued.map((j) => [j.id, j]));
+    const names = await this.repo.projectNames([...new Set(queued.map((j) => j.projectId))]);
+    let bound = 0;
+    for (const decision of result.decisions) {
+      const job = byId.get(decision.jobId)!;
+      if (await this.bind(job, decision.workers, names.get(job.projectId) ?? job.projectId, now)) bound++;
+    }
+    if (result.preemptions.length > 0) {
+      // Open queues (the only kind configurable today) never reclaim, so this is not expected.
+      this.logger.warn({ preemptions: result.preemptions }, 'preemptions are computed but not executed yet');
+    }
+    // 5. Every job left waiting shows why.
+    const reasons = new Map(result.pending.map((p) => [p.jobId, p.reason]));
+    await this.repo.setPendingReasons(reasons, new Map(queued.map((j) => [j.id, j.pendingReason])));
+    this.metrics.setPending(reasons);
+    return { bound, pending: result.pending.length };
+  }
+
+  private async bind(job: TrainingJob, workers: WorkerPlacement[], projectName: string, now: Date): Promise<boolean> {
+    let recorded: TrainingJob;
+    try {
+      recorded = await this.training.applyAction(job.id, 'bind', describePlacement(workers), () => ({
+        placement: workers,
+        policy: this.config.BEAMLINE_SCHEDULER_POLICY,
+        scheduledAt: now,
+        pendingReason: null,
+      }));
+    } catch (error) {
+      if (error instanceof AppError) return false; // cancelled meanwhile: nothing to bind
+      throw error;
+    }
+    this.metrics.observeBound(job.createdAt, now);
+    try {
+      await this.driver.createWorkload(workloadSpecOf(recorded, projectName));
+    } catch (error) {
+      const message = `the cluster refused the workload: ${(error as Error).message}`;
+      this.logger.warn({ jobId: job.id, err: (error as Error).message }, 'bind failed; job back to Queued');
+      await this.training.applyAction(job.id, 'unbind', message, () => ({ placement: null, scheduledAt: null })).catch(() => undefined);
+      return false;
+    }
+    return true;
+  }
+}
+
+function schedulable(job: TrainingJob): SchedulableJob {
+  return {
+    id: job.id,
+    projectId: job.projectId,
+    queue: job.queue,
+    priority: job.priority,
+    workers: job.workers,
+    resources: job.resources as unknown as WorkerResources,
+    createdAt: job.createdAt,
+    scheduledAt: job.scheduledAt,
+    placement: job.placement as unknown as WorkerPlacement[] | null,
+  };
+}

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import type { TrainingJob } from '../../generated/prisma/client.js';
+import { PrismaService } from '../../common/database/prisma.service.js';
+
+/** Reads and bulk writes of the scheduling loop; status changes go through TrainingRepository. */
+@Injectable()
+export class SchedulingRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Queued jobs whose retry backoff has passed, oldest first. */
+  queued(now: Date, limit = 5000): Promise<TrainingJob[]> {
+    return this.prisma.trainingJob.findMany({
+      where: { status: 'Queued', OR: [{ notBefore: null }, { notBefore: { lte: now } }] },
+      orderBy: { createdAt: 'asc' },
+      take: limit,
+    });
+  }
+
+  /** Jobs holding (or about to hold) cluster resources. */
+  active(): Promise<TrainingJob[]> {
+    return this.prisma.trainingJob.findMany({ where: { status: { in: ['Scheduled', 'Running'] } } });
+  }
+
+  /** Terminal jobs that may still have a workload to clean up, by id. */
+  async statusOf(ids: string[]): Promise<Map<string, { status: string; attempt: number }>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.prisma.trainingJob.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, attempt: true } });
+    return new Map(rows.map((r) => [r.id, { status: r.status, attempt: r.attempt }]));
+  }
+
+  /** Writes the latest pending reasons; only rows whose reason changed are touched. */
+  async setPendingReasons(reasons: Map<string, string>, current: Map<string, string | null>): Promise<void> {
+    const changed = [...reasons.entries()].filter(([id, reason]) => current.get(id) !== reason);
+    if (changed.length === 0) return;
+    await this.prisma.$transaction(
+      changed.map(([id, reason]) => this.prisma.trainingJob.updateMany({ where: { id, status: 'Queued' }, data: { pendingReason: reason } })),
+    );
+  }
+
+  async projectNames(ids: string[]): Promise<Map<string, string>> {
+    const rows = await this.prisma.project.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+}
