@@ -1,0 +1,41 @@
+import { join, resolve } from 'node:path';
+import type { FactoryProvider } from '@nestjs/common';
+import { APP_CONFIG, ConfigError } from '../../common/config/config.js';
+import type { AppConfig } from '../../common/config/config.schema.js';
+import { ARTIFACT_STORE, type ArtifactStore } from './artifact-store.js';
+import { FilesystemArtifactStore } from './filesystem-artifact-store.js';
+import { S3ArtifactStore } from './s3-artifact-store.js';
+
+/**
+ * Picks the adapter from BEAMLINE_ARTIFACT_STORE. Neither touches the disk or the network
+ * at boot: folders are made and buckets checked on the first upload.
+ */
+export function createArtifactStore(config: AppConfig): ArtifactStore {
+  const home = resolve(config.BEAMLINE_HOME);
+  if (config.BEAMLINE_ARTIFACT_STORE === 'filesystem') {
+    return new FilesystemArtifactStore(resolve(config.BEAMLINE_ARTIFACT_DIR ?? join(home, 'artifacts')));
+  }
+  const problems: string[] = [];
+  if (!config.BEAMLINE_S3_BUCKET) problems.push('BEAMLINE_S3_BUCKET: required when BEAMLINE_ARTIFACT_STORE=s3');
+  const keyId = config.BEAMLINE_S3_ACCESS_KEY_ID;
+  const secret = config.BEAMLINE_S3_SECRET_ACCESS_KEY;
+  if ((keyId === undefined) !== (secret === undefined)) {
+    problems.push('BEAMLINE_S3_ACCESS_KEY_ID and BEAMLINE_S3_SECRET_ACCESS_KEY: set both or neither (neither: the AWS default credential chain)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return new S3ArtifactStore({
+    bucket: config.BEAMLINE_S3_BUCKET!,
+    prefix: config.BEAMLINE_S3_PREFIX,
+    region: config.BEAMLINE_S3_REGION,
+    endpoint: config.BEAMLINE_S3_ENDPOINT,
+    forcePathStyle: config.BEAMLINE_S3_FORCE_PATH_STYLE,
+    credentials: keyId && secret ? { accessKeyId: keyId, secretAccessKey: secret } : undefined,
+    stagingDir: join(home, 'staging'),
+  });
+}
+
+export const artifactStoreProvider: FactoryProvider<ArtifactStore> = {
+  provide: ARTIFACT_STORE,
+  inject: [APP_CONFIG],
+  useFactory: createArtifactStore,
+};

@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { artifactStoreProvider } from './artifacts/artifact-store.provider.js';
+import { ModelAliasesRepository } from './model-aliases.repository.js';
+import { ModelArtifactsService } from './model-artifacts.service.js';
+import { ModelVersionsController } from './model-versions.controller.js';
+import { ModelVersionsService } from './model-versions.service.js';
+import { ModelsController } from './models.controller.js';
+import { ModelLineage } from './models.lineage.js';
+import { ModelsMetrics } from './models.metrics.js';
+import { ModelsRepository } from './models.repository.js';
+import { ModelsService } from './models.service.js';
+import { OnnxInspector } from './onnx-inspector.js';
+import { MODEL_VERSION_USAGE, NoEndpointsUsage } from './version-usage.port.js';
+
+/**
+ * The model registry. Exports ModelLineage (versions a training job produced) for
+ * training, and takes MODEL_VERSION_USAGE from serving once it exists (see version-usage.port.ts).
+ */
+@Module({
+  controllers: [ModelsController, ModelVersionsController],
+  providers: [
+    ModelsRepository,
+    ModelAliasesRepository,
+    ModelsService,
+    ModelVersionsService,
+    ModelArtifactsService,
+    ModelsMetrics,
+    ModelLineage,
+    OnnxInspector,
+    artifactStoreProvider,
+    { provide: MODEL_VERSION_USAGE, useClass: NoEndpointsUsage },
+  ],
+  exports: [ModelLineage],
+})
+export class ModelsModule {}

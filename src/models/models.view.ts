@@ -1,0 +1,82 @@
+import type { Model, ModelAliasEvent } from '../generated/prisma/client.js';
+import type { AliasState } from './model-aliases.repository.js';
+import type { VersionRow } from './models.repository.js';
+
+/** The public JSON shapes of the registry (the API's contract, not the tables'). */
+export function toModelView(model: Model, projectName: string) {
+  return {
+    id: model.id,
+    project: projectName,
+    name: model.name,
+    description: model.description,
+    tags: model.tags,
+    metadata: model.metadata,
+    latestVersion: model.latestVersion,
+    createdAt: model.createdAt.toISOString(),
+    updatedAt: model.updatedAt.toISOString(),
+  };
+}
+export type ModelView = ReturnType<typeof toModelView>;
+
+export function toVersionView(row: VersionRow, model: { name: string }, projectName: string, artifactSize?: number) {
+  const base = `/v1/projects/${projectName}/models/${model.name}/versions/${row.version}`;
+  return {
+    id: row.id,
+    project: projectName,
+    model: model.name,
+    version: row.version,
+    status: row.status,
+    format: row.format,
+    description: row.description,
+    tags: row.tags,
+    metrics: row.metrics,
+    artifact:
+      row.artifactSha256 === null
+        ? null
+        : { sha256: row.artifactSha256, size: artifactSize ?? null, downloadUrl: `${base}/artifact` },
+    uploadUrl: row.status === 'PendingUpload' ? `${base}/artifact` : null,
+    claimedSha256: row.claimedSha256,
+    signature: row.signature,
+    variables: row.variables,
+    aliases: row.aliases.map((a) => a.alias),
+    trainingJob: row.trainingJob,
+    createdByToken: row.createdByToken,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+export type VersionView = ReturnType<typeof toVersionView>;
+
+export function toAliasView(alias: AliasState, modelName: string) {
+  return {
+    model: modelName,
+    alias: alias.alias,
+    version: alias.version,
+    protected: alias.protected,
+    updatedAt: alias.updatedAt.toISOString(),
+  };
+}
+
+export function toAliasEventView(event: ModelAliasEvent) {
+  return {
+    id: event.id.toString(),
+    alias: event.alias,
+    fromVersion: event.fromVersion,
+    toVersion: event.toVersion,
+    protected: event.protected,
+    byToken: event.byToken,
+    at: event.createdAt.toISOString(),
+  };
+}
+
+/** Opaque keyset cursor for the model list: base64url of the last name. */
+export const encodeNameCursor = (name: string) => Buffer.from(JSON.stringify([name])).toString('base64url');
+
+export function decodeNameCursor(cursor: string): string | undefined {
+  try {
+    const [name] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown];
+    return typeof name === 'string' && name.length > 0 ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
