@@ -1,0 +1,86 @@
+import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { buildInventory, gpuDevicesOf } from './k8s-inventory.js';
+import { dnsLabel, labelValue, podName } from './k8s-names.js';
+import { mibOf, milliOf } from './quantity.js';
+
+const node = (name: string, alloc: Record<string, string>, labels: Record<string, string> = {}): V1Node => ({
+  metadata: { name, labels },
+  status: { allocatable: alloc },
+});
+const gfd = (count: number) => ({ 'nvidia.com/gpu.product': 'H100', 'nvidia.com/gpu.memory': '81559', 'nvidia.com/gpu.count': String(count) });
+const pod = (ns: string, name: string, nodeName: string, limits: Record<string, string>, extra: Partial<V1Pod['metadata']> = {}, created = 0): V1Pod => ({
+  metadata: { namespace: ns, name, creationTimestamp: new Date(created), ...extra },
+  spec: { nodeName, containers: [{ name: 'c', resources: { requests: { cpu: '500m', memory: '1Gi' }, limits } }] },
+  status: { phase: 'Running' },
+});
+
+describe('quantities', () => {
+  it.each([
+    ['500m', 500],
+    ['2', 2000],
+    ['1k', 1_000_000],
+    ['bad', 0],
+  ])('cpu %s → %i milli', (q, m) => expect(milliOf(q)).toBe(m));
+  it.each([
+    ['1Gi', 1024],
+    ['1Ti', 1024 * 1024],
+    ['1G', 953],
+    ['134217728', 128],
+  ])('memory %s → %i MiB', (q, m) => expect(mibOf(q)).toBe(m));
+});
+
+describe('names', () => {
+  it('keeps valid names and hashes changed ones so they never collide', () => {
+    expect(podName('job-1', 2, 3)).toBe('bl-job-1-a2-w3');
+    expect(dnsLabel('Job_1')).not.toBe(dnsLabel('job-1'));
+    expect(dnsLabel('x'.repeat(100))).toHaveLength(63);
+    expect(labelValue('ok.value_1')).toBe('ok.value_1');
+    expect(labelValue('my project!')).toMatch(/^my-project-[0-9a-f]{8}$/);
+  });
+});
+
+describe('gpuDevicesOf', () => {
+  it('derives whole devices from allocatable nvidia.com/gpu and GFD labels', () => {
+    expect(gpuDevicesOf(node('a', { 'nvidia.com/gpu': '2' }, gfd(2)))).toEqual([
+      { index: 0, product: 'H100', memoryMiB: 81559 },
+      { index: 1, product: 'H100', memoryMiB: 81559 },
+    ]);
+  });
+  it('spreads MIG slices over the devices not offered whole', () => {
+    const g = gpuDevicesOf(node('a', { 'nvidia.com/gpu': '1', 'nvidia.com/mig-1g.10gb': '7', 'nvidia.com/mig-2g.20gb': '3' }, gfd(3)));
+    expect(g.map((d) => [d.index, d.mig])).toEqual([
+      [0, undefined],
+      [1, { '1g.10gb': 4, '2g.20gb': 2 }],
+      [2, { '1g.10gb': 3, '2g.20gb': 1 }],
+    ]);
+  });
+  it('gives a node without GPU resources no devices', () => {
+    expect(gpuDevicesOf(node('cpu', { cpu: '4' }))).toEqual([]);
+  });
+});
+
+describe('buildInventory', () => {
+  const nodes = [node('n', { 'nvidia.com/gpu': '4' }, gfd(4))];
+  const ours = pod('beamline', 'w0', 'n', { 'nvidia.com/gpu': '2' }, {
+    labels: { 'app.kubernetes.io/managed-by': 'beamline' },
+    annotations: { 'beamline.dev/gpu-indexes': '0,2' },
+  });
+
+  it('guesses foreign devices around Beamline-held ones, oldest pod first', () => {
+    const inv = buildInventory(nodes, [pod('x', 'late', 'n', { 'nvidia.com/gpu': '1' }, {}, 2), pod('x', 'early', 'n', { 'nvidia.com/gpu': '1' }, {}, 1), ours], 'beamline');
+    expect(inv.foreign).toEqual([
+      { owner: 'x/early', placement: { node: 'n', gpuIndexes: [1] }, cpuMilli: 500, memoryMiB: 1024 },
+      { owner: 'x/late', placement: { node: 'n', gpuIndexes: [3] }, cpuMilli: 500, memoryMiB: 1024 },
+    ]);
+  });
+  it('keeps the annotated devices of another namespace’s Beamline pods', () => {
+    const theirs = { ...ours, metadata: { ...ours.metadata, namespace: 'other' } };
+    expect(buildInventory(nodes, [theirs], 'beamline').foreign[0].placement).toEqual({ node: 'n', gpuIndexes: [0, 2] });
+  });
+  it('skips unbound, finished and GPU-less pods', () => {
+    const unbound = pod('x', 'u', '', { 'nvidia.com/gpu': '1' });
+    const done = { ...pod('x', 'd', 'n', { 'nvidia.com/gpu': '1' }), status: { phase: 'Succeeded' } };
+    expect(buildInventory(nodes, [unbound, done, pod('x', 'cpu', 'n', {})], 'beamline').foreign).toEqual([]);
+  });
+});

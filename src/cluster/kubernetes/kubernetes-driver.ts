@@ -1,0 +1,198 @@
+import { PassThrough } from 'node:stream';
+import { createInterface } from 'node:readline';
+import { CoreV1Api, KubeConfig, Log, makeInformer, type Informer, type ObjectCache, type V1Node, type V1Pod } from '@kubernetes/client-node';
+import type { ClusterDriver, ClusterInventory, WorkloadSpec, WorkloadStatus } from '../cluster-driver.js';
+import { buildInventory, isOwnPod } from './k8s-inventory.js';
+import { WORKER_CONTAINER, podName, workloadSelector } from './k8s-names.js';
+import { masterService, workerPod } from './k8s-workload-objects.js';
+import { workloadsOf } from './k8s-workload-status.js';
+
+export interface KubernetesDriverOptions {
+  /** Namespace of Beamline's pods and services. */
+  namespace: string;
+  /** Defaults to KUBECONFIG / ~/.kube/config / in-cluster. */
+  kubeConfig?: KubeConfig;
+  /** First delay before an informer that failed is restarted (doubles up to 30 s). */
+  restartDelayMs?: number;
+}
+
+type Cached<T extends object> = Informer<T & { metadata?: object }> & ObjectCache<T>;
+
+/** HTTP status of a client-node error (1.x and 2.x both throw ApiException with `code`). */
+const statusOf = (e: unknown) => (e as { code?: number; statusCode?: number }).code ?? (e as { statusCode?: number }).statusCode;
+
+/**
+ * The `kubernetes` ClusterDriver: two informers (all Nodes; all Pods, since foreign pods in
+ * any namespace hold GPUs too) keep a cache current through list + watch; reads come only
+ * from it. Writes are idempotent through deterministic names (AlreadyExists and NotFound
+ * count as success).
+ */
+export class KubernetesDriver implements ClusterDriver {
+  readonly kind = 'kubernetes' as const;
+  private readonly kc: KubeConfig;
+  private readonly core: CoreV1Api;
+  private readonly namespace: string;
+  private readonly listeners = new Set<() => void>();
+  private nodes?: Cached<V1Node>;
+  private pods?: Cached<V1Pod>;
+  private stopped = false;
+  private inventoryCache?: ClusterInventory;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly options: KubernetesDriverOptions) {
+    this.namespace = options.namespace;
+    this.kc = options.kubeConfig ?? defaultKubeConfig();
+    this.core = this.kc.makeApiClient(CoreV1Api);
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.nodes = this.watch<V1Node>('/api/v1/nodes', () => this.core.listNode());
+    this.pods = this.watch<V1Pod>('/api/v1/pods', () => this.core.listPodForAllNamespaces());
+    try {
+      await Promise.all([startOrThrow(this.nodes), startOrThrow(this.pods)]);
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
+    this.changed();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    await Promise.all([this.nodes?.stop(), this.pods?.stop()]);
+    this.listeners.clear();
+  }
+
+  inventory(): ClusterInventory {
+    this.inventoryCache ??= buildInventory(this.nodes?.list() ?? [], this.pods?.list() ?? [], this.namespace);
+    return this.inventoryCache;
+  }
+
+  workloads(): WorkloadStatus[] {
+    return workloadsOf((this.pods?.list(this.namespace) ?? []).filter((p) => isOwnPod(p, this.namespace)));
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * 1. The headless Service for MASTER_ADDR.
+   * 2. Per worker, in parallel: create the pod, then bind it to its node (pods/binding).
+   * Repeating any step after a crash is harmless: an existing object counts as created,
+   * and a pod already bound to the same node counts as bound.
+   */
+  async createWorkload(spec: WorkloadSpec): Promise<void> {
+    if (spec.workers.length === 0) throw new Error(`workload ${spec.jobId}/${spec.attempt} has no workers`);
+    const namespace = this.namespace;
+    await ignoring(409, this.core.createNamespacedService({ namespace, body: masterService(spec, namespace) }));
+    await Promise.all(
+      spec.workers.map(async (placement, index) => {
+        const pod = workerPod(spec, index, namespace);
+        await ignoring(409, this.core.createNamespacedPod({ namespace, body: pod }));
+        await this.bind(pod.metadata!.name!, placement.node);
+      }),
+    );
+  }
+
+  /** Binds a pod; the API answers with a Status (not the V1Binding the OpenAPI claims), so the body is not used. */
+  private async bind(name: string, node: string): Promise<void> {
+    const body = { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { apiVersion: 'v1', kind: 'Node', name: node } };
+    try {
+      await this.core.createNamespacedBinding({ namespace: this.namespace, body });
+    } catch (e) {
+      if (statusOf(e) !== 409) throw e;
+      const existing = await this.core.readNamespacedPod({ name, namespace: this.namespace });
+      if (existing.spec?.nodeName !== node) throw new Error(`pod ${name} is already bound to ${existing.spec?.nodeName}, not ${node}`, { cause: e });
+    }
+  }
+
+  async deleteWorkload(jobId: string, attempt?: number): Promise<void> {
+    const labelSelector = workloadSelector(jobId, attempt);
+    const namespace = this.namespace;
+    await Promise.all([
+      this.core.deleteCollectionNamespacedPod({ namespace, labelSelector }),
+      this.core.deleteCollectionNamespacedService({ namespace, labelSelector }),
+    ]);
+  }
+
+  /** The pod log API. On KWOK nodes no container runs, so the API server has no kubelet to ask and this fails. */
+  async *logs(jobId: string, attempt: number, worker: number, options: { follow: boolean; signal?: AbortSignal }): AsyncIterable<string> {
+    const stream = new PassThrough();
+    const request = await new Log(this.kc).log(this.namespace, podName(jobId, attempt, worker), WORKER_CONTAINER, stream, { follow: options.follow });
+    const abort = () => {
+      request.abort();
+      stream.end();
+    };
+    options.signal?.addEventListener('abort', abort, { once: true });
+    try {
+      for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) yield line;
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
+      request.abort();
+    }
+  }
+
+  /** An informer that restarts itself (with backoff) after a watch or list error, until stop(). */
+  private watch<T extends V1Node | V1Pod>(path: string, list: () => Promise<{ items: T[] }>): Cached<T> {
+    const informer = makeInformer<T>(this.kc, path, list as never) as Cached<T>;
+    const firstDelay = this.options.restartDelayMs ?? 500;
+    let delay = firstDelay;
+    for (const verb of ['add', 'update', 'delete'] as const) {
+      informer.on(verb, () => {
+        delay = firstDelay; // events flow again: the next failure starts the backoff anew
+        this.changed();
+      });
+    }
+    informer.on('error', () => {
+      if (this.stopped) return;
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        if (!this.stopped) void informer.start().catch(() => undefined);
+      }, delay);
+      this.timers.add(t);
+      delay = Math.min(delay * 2, 30_000);
+    });
+    return informer;
+  }
+
+  private changed(): void {
+    this.inventoryCache = undefined;
+    for (const l of this.listeners) l();
+  }
+}
+
+function defaultKubeConfig(): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromDefault();
+  return kc;
+}
+
+/**
+ * client-node's informer reports a failed initial list through its `error` callbacks and
+ * still resolves start(); the port promises filled caches, so turn that into a rejection.
+ */
+async function startOrThrow(informer: Cached<V1Node> | Cached<V1Pod>): Promise<void> {
+  let failed: unknown;
+  const onError = (e?: unknown) => (failed ??= e ?? new Error('informer failed to start'));
+  informer.on('error', onError);
+  try {
+    await informer.start();
+  } finally {
+    informer.off('error', onError);
+  }
+  if (failed) throw failed;
+}
+
+/** Awaits a write, treating one HTTP status (409 AlreadyExists) as success. */
+async function ignoring(status: number, call: Promise<unknown>): Promise<void> {
+  try {
+    await call;
+  } catch (e) {
+    if (statusOf(e) !== status) throw e;
+  }
+}
