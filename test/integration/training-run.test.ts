@@ -115,3 +115,25 @@ describe('training jobs run for real on the local driver', () => {
     expect(metrics).toMatch(/beamline_scheduling_latency_seconds_count \d+/);
   });
 });
+
+describe('the example training script', () => {
+  it('trains the Iris classifier to Succeeded with its metrics in the logs', async () => {
+    const { resolve } = await import('node:path');
+    const job = await api.post(base, {
+      name: 'iris',
+      image: 'node:20',
+      command: [process.execPath, resolve('examples/iris/train.mjs')],
+      args: ['--epochs', '300'],
+      resources: { cpu: '1', memory: '512Mi' },
+    });
+    const done = await until(job.body.id, ['Succeeded', 'Failed'], 60_000);
+    const logs = (await api.get(`${base}/${job.body.id}/logs`)).text;
+    expect(done.status, logs).toBe('Succeeded');
+    const metrics = logs.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const epochs = metrics.filter((m) => m.epoch !== undefined);
+    expect(epochs.length).toBeGreaterThan(5);
+    expect(epochs.at(-1).loss).toBeLessThan(epochs[0].loss);
+    expect(metrics.at(-1)).toMatchObject({ final: true, testSize: 30 });
+    expect(metrics.at(-1).testAccuracy).toBeGreaterThanOrEqual(0.8);
+  });
+});

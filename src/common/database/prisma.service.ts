@@ -9,7 +9,11 @@ import type { AppConfig } from '../config/config.schema.js';
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     if (!config.DATABASE_URL) throw new Error('DATABASE_URL must be resolved before the app starts');
-    super({ adapter: new PrismaPg({ connectionString: config.DATABASE_URL, max: 10 }) });
+    // Generous transaction waits: a loaded 2-core machine must slow down, not fail requests.
+    super({
+      adapter: new PrismaPg({ connectionString: config.DATABASE_URL, max: 10 }),
+      transactionOptions: { maxWait: 10_000, timeout: 20_000 },
+    });
   }
 
   async isHealthy(): Promise<boolean> {
