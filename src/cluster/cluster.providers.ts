@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { APP_CONFIG } from '../common/config/config.js';
 import type { AppConfig } from '../common/config/config.schema.js';
 import { CLUSTER_DRIVER, type ClusterDriver } from './cluster-driver.js';
+import type { GpuDeviceSpec } from '../gpu-scheduler/engine/model.js';
 import { LocalDriver } from './local/local-driver.js';
 
 /**
@@ -16,6 +17,18 @@ export const clusterDriverProvider: Provider = {
     if (config.BEAMLINE_CLUSTER_DRIVER === 'kubernetes') {
       throw new Error('BEAMLINE_CLUSTER_DRIVER=kubernetes is not wired into the controller yet; use local or none');
     }
-    return new LocalDriver(config.BEAMLINE_HOME);
+    const declared = config.BEAMLINE_LOCAL_GPUS;
+    return new LocalDriver(config.BEAMLINE_HOME, declared ? { gpus: () => parseDeclaredGpus(declared) } : {});
   },
 };
+
+/** `A100:81920x2,T4:15360x1` → devices 0,1 (A100) and 2 (T4). */
+export function parseDeclaredGpus(value: string): GpuDeviceSpec[] {
+  const gpus: GpuDeviceSpec[] = [];
+  for (const part of value.split(',')) {
+    const [product, rest] = part.split(':');
+    const [memory, count] = rest.split('x').map(Number);
+    for (let i = 0; i < count; i++) gpus.push({ index: gpus.length, product, memoryMiB: memory });
+  }
+  return gpus;
+}

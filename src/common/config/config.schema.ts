@@ -40,6 +40,11 @@ export const configSchema = z
     BEAMLINE_CLUSTER_DRIVER: z.enum(['local', 'kubernetes', 'none']).default('local'),
     BEAMLINE_SCHEDULER_POLICY: z.enum(POLICY_NAMES).default(DEFAULT_POLICY),
     BEAMLINE_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
+    /** Development only: GPUs the local driver reports instead of nvidia-smi's, e.g. `NVIDIA-A100-SXM4-80GB:81920x2`. */
+    BEAMLINE_LOCAL_GPUS: z
+      .string()
+      .regex(/^[\w.-]+:\d+x\d+(,[\w.-]+:\d+x\d+)*$/, "expected '<product>:<memoryMiB>x<count>[,...]'")
+      .optional(),
     BEAMLINE_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
     BEAMLINE_K8S_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default('beamline-jobs'),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),

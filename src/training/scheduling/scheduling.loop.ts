@@ -34,16 +34,17 @@ export class SchedulingLoop {
   ) {}
 
   async runOnce(now = new Date()): Promise<{ bound: number; pending: number }> {
-    // 1. The queue: Queued jobs past their retry backoff.
+    // 1. An immutable snapshot: nodes and foreign pods from the driver's cache, our allocations from the record.
+    const inventory = this.driver.inventory();
+    const active = await this.repo.active();
+    const snapshot = buildSnapshot(inventory.nodes, inventory.foreign, active.map(schedulable));
+    this.metrics.setGpus(snapshot);
+    // 2. The queue: Queued jobs past their retry backoff.
     const queued = await this.repo.queued(now);
     if (queued.length === 0) {
       this.metrics.setPending(new Map());
       return { bound: 0, pending: 0 };
     }
-    // 2. An immutable snapshot: nodes and foreign pods from the driver's cache, our allocations from the record.
-    const inventory = this.driver.inventory();
-    const active = await this.repo.active();
-    const snapshot = buildSnapshot(inventory.nodes, inventory.foreign, active.map(schedulable));
     // 3. decide(): pure.
     const result = schedule({
       snapshot,

@@ -1,14 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { Gauge, Histogram } from 'prom-client';
 import { MetricsService } from '../../common/metrics/metrics.service.js';
+import type { ClusterSnapshot } from '../../gpu-scheduler/engine/model.js';
 
-/** Scheduling latency and pending jobs by reason (the reason's first clause, to bound label values). */
+/** Scheduling latency, pending jobs by reason (the reason's first clause, to bound label values), GPU use. */
 @Injectable()
 export class SchedulingMetrics {
   private readonly latency: Histogram;
   private readonly pending: Gauge<'reason'>;
+  private readonly gpusTotal: Gauge<'product'>;
+  private readonly gpusAllocated: Gauge<'product'>;
 
   constructor(metrics: MetricsService) {
+    this.gpusTotal = new Gauge({ name: 'beamline_gpus_total', help: 'GPUs in the cluster by product', labelNames: ['product'], registers: [metrics.registry] });
+    this.gpusAllocated = new Gauge({
+      name: 'beamline_gpus_allocated',
+      help: 'GPUs allocated to workloads by product (a 0.25 share counts 0.25)',
+      labelNames: ['product'],
+      registers: [metrics.registry],
+    });
     this.latency = new Histogram({
       name: 'beamline_scheduling_latency_seconds',
       help: 'From submission to the scheduling decision being recorded',
@@ -21,6 +31,31 @@ export class SchedulingMetrics {
       labelNames: ['reason'],
       registers: [metrics.registry],
     });
+  }
+
+  /** GPUs per product, and how many of them are allocated (fractional shares count as fractions). */
+  setGpus(snapshot: ClusterSnapshot): void {
+    const total = new Map<string, number>();
+    const productOf = new Map<string, string>();
+    for (const node of snapshot.nodes) {
+      for (const gpu of node.gpus) {
+        total.set(gpu.product, (total.get(gpu.product) ?? 0) + 1);
+        productOf.set(`${node.name}/${gpu.index}`, gpu.product);
+      }
+    }
+    const allocated = new Map<string, number>([...total.keys()].map((p) => [p, 0]));
+    for (const run of snapshot.running) {
+      for (const worker of run.workers) {
+        for (const index of worker.gpuIndexes) {
+          const product = productOf.get(`${worker.node}/${index}`);
+          if (product) allocated.set(product, (allocated.get(product) ?? 0) + (worker.gpuMilli ?? 1000) / 1000);
+        }
+      }
+    }
+    this.gpusTotal.reset();
+    this.gpusAllocated.reset();
+    for (const [product, n] of total) this.gpusTotal.set({ product }, n);
+    for (const [product, n] of allocated) this.gpusAllocated.set({ product }, n);
   }
 
   observeBound(submittedAt: Date, now: Date): void {
