@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { clusterDriverProvider } from '../cluster/cluster.providers.js';
+import { LeaderLock } from '../common/leader/leader-lock.js';
 import { JOB_SCHEDULER, NoClusterScheduler } from './scheduler.port.js';
 import { ControllerCycle } from './scheduling/controller-cycle.js';
 import { JobReconciler } from './scheduling/job.reconciler.js';
@@ -25,7 +26,7 @@ export class TrainingModule {
     if (roles.controller) providers.push(TrainingProcessor, TrainingReconciler);
     if (roles.controller && driver !== 'none') {
       // The controller schedules: admitted jobs are offered to the cycle that binds them.
-      providers.push(SchedulingRepository, SchedulingMetrics, SchedulingLoop, JobReconciler, ControllerCycle);
+      providers.push(LeaderLock, SchedulingRepository, SchedulingMetrics, SchedulingLoop, JobReconciler, ControllerCycle);
       providers.push({ provide: JOB_SCHEDULER, useExisting: ControllerCycle });
     } else {
       providers.push({ provide: JOB_SCHEDULER, useClass: NoClusterScheduler });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalDriver } from '../../src/cluster/local/local-driver.js';
+import { LeaderLock } from '../../src/common/leader/leader-lock.js';
 import { TrainingRepository } from '../../src/training/training.repository.js';
 import { TrainingService } from '../../src/training/training.service.js';
 import { workloadSpecOf } from '../../src/training/scheduling/workload-spec.js';
@@ -78,5 +79,34 @@ describe('a controller restart loses nothing and binds nothing twice', () => {
     expect(await readFile(counter, 'utf8')).toBe('ran\n');
     const stored = await apiApp.app.get(TrainingRepository).findById(job.id);
     expect(stored?.attempt).toBe(0);
+  });
+});
+
+describe('two controller replicas', () => {
+  it('only the leader schedules; a standby takes over when it goes', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'leader-home-'));
+    const databaseUrl = await migratedDatabase();
+    const apiApp = await startTestApp({ role: 'api', databaseUrl, home, env });
+    apps.push(apiApp);
+    const api = client(apiApp.url, await seedToken(apiApp.app, 'MEMBER', ['crash']));
+    const one = await startTestApp({ role: 'controller', databaseUrl, home, env });
+    const two = await startTestApp({ role: 'controller', databaseUrl, home, env });
+    const leaders = () => [one, two].filter((c) => c.app.get(LeaderLock).isLeader);
+    await eventually(async () => leaders().length === 1, 10_000, 'one leader');
+
+    const counter = join(home, 'runs.txt');
+    const first = (await api.post(base, countingJob('under-one', counter))).body;
+    await eventually(async () => (await api.get(`${base}/${first.id}`)).body.status === 'Succeeded', 15_000, 'first Succeeded');
+    expect(leaders()).toHaveLength(1);
+
+    // The leader goes away; the standby acquires the lock and runs the next job.
+    const leader = leaders()[0];
+    const standby = leader === one ? two : one;
+    await leader.close();
+    apps.push(standby); // closed after the test
+    await eventually(async () => standby.app.get(LeaderLock).isLeader, 10_000, 'standby leads');
+    const second = (await api.post(base, countingJob('under-two', counter))).body;
+    await eventually(async () => (await api.get(`${base}/${second.id}`)).body.status === 'Succeeded', 15_000, 'second Succeeded');
+    expect(await readFile(counter, 'utf8')).toBe('ran\nran\n');
   });
 });

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { CLUSTER_DRIVER, type ClusterDriver } from '../../cluster/cluster-driver.js';
 import { APP_CONFIG } from '../../common/config/config.js';
 import type { AppConfig } from '../../common/config/config.schema.js';
+import { LeaderLock } from '../../common/leader/leader-lock.js';
 import type { JobScheduler } from '../scheduler.port.js';
 import { JobReconciler } from './job.reconciler.js';
 import { SchedulingLoop } from './scheduling.loop.js';
@@ -26,13 +27,26 @@ export class ControllerCycle implements JobScheduler, OnApplicationBootstrap, On
     @Inject(CLUSTER_DRIVER) private readonly driver: ClusterDriver,
     private readonly reconciler: JobReconciler,
     private readonly loop: SchedulingLoop,
+    private readonly leader: LeaderLock,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
+    // Only the leader schedules; a standby replica waits for the lock.
+    this.leader.run((leading) => void (leading ? this.lead() : this.standDown()));
+  }
+
+  private async lead(): Promise<void> {
     await this.driver.start();
-    this.unsubscribe = this.driver.onChange(() => this.trigger());
-    this.timer = setInterval(() => this.trigger(), this.config.BEAMLINE_SCHEDULER_INTERVAL_MS);
-    this.trigger();
+    this.unsubscribe = this.driver.onChange(() => void this.trigger());
+    this.timer = setInterval(() => void this.trigger(), this.config.BEAMLINE_SCHEDULER_INTERVAL_MS);
+    void this.trigger();
+  }
+
+  private async standDown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe?.();
+    await this.running;
+    await this.driver.stop();
   }
 
   async offer(): Promise<void> {
@@ -41,7 +55,7 @@ export class ControllerCycle implements JobScheduler, OnApplicationBootstrap, On
 
   /** Resolves when a cycle that started after this call has finished (tests use it). */
   async trigger(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || !this.leader.isLeader) return;
     if (this.running) {
       this.again = true;
       return this.running;
@@ -60,14 +74,11 @@ export class ControllerCycle implements JobScheduler, OnApplicationBootstrap, On
       } catch (error) {
         this.logger.warn({ err: (error as Error).message }, 'controller cycle failed; retrying on the next trigger');
       }
-    } while (this.again && !this.stopped);
+    } while (this.again && !this.stopped && this.leader.isLeader);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.unsubscribe?.();
-    await this.running;
-    await this.driver.stop();
+    await this.standDown();
   }
 }
