@@ -1,0 +1,59 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * The runtime's Prometheus metrics. Every series carries `model` and `version` and
+ * nothing replica-specific (Prometheus adds `pod`/`instance`), so one Grafana panel can
+ * `sum by (model, version, le)` the histograms across replicas.
+ */
+export class RuntimeMetrics {
+  readonly registry = new Registry();
+  readonly requests: Counter<'model' | 'version' | 'outcome'>;
+  readonly duration: Histogram<'model' | 'version' | 'phase'>;
+  readonly batchSize: Histogram<'model' | 'version'>;
+  readonly inflight: Gauge<'model' | 'version'>;
+  readonly loadSeconds: Gauge<'model' | 'version' | 'source'>;
+  readonly rangeWarnings: Counter<'model' | 'version' | 'input'>;
+
+  constructor() {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.requests = new Counter({
+      name: 'beamline_runtime_requests_total',
+      help: 'Inference requests by outcome: success, bad_request, not_found, unavailable, error',
+      labelNames: ['model', 'version', 'outcome'],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'beamline_runtime_request_duration_seconds',
+      help: 'Inference request duration by phase: queue (waiting for a batch), compute (session.run), total (body read to response)',
+      labelNames: ['model', 'version', 'phase'],
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.batchSize = new Histogram({
+      name: 'beamline_runtime_batch_size',
+      help: 'Rows per session.run',
+      labelNames: ['model', 'version'],
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+      registers,
+    });
+    this.inflight = new Gauge({
+      name: 'beamline_runtime_inflight_requests',
+      help: 'Inference requests received and not yet answered',
+      labelNames: ['model', 'version'],
+      registers,
+    });
+    this.loadSeconds = new Gauge({
+      name: 'beamline_runtime_model_load_seconds',
+      help: 'Time to fetch, load and warm up the model at start',
+      labelNames: ['model', 'version', 'source'],
+      registers,
+    });
+    this.rangeWarnings = new Counter({
+      name: 'beamline_runtime_range_warnings_total',
+      help: 'Requests served although an input was outside its variable range (policy warn)',
+      labelNames: ['model', 'version', 'input'],
+      registers,
+    });
+  }
+}
