@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
@@ -8,7 +9,7 @@ import type { AppConfig } from '../common/config/config.schema.js';
 import { AppError, ErrorCode } from '../common/errors/app-error.js';
 import { parseOrThrow } from '../common/validation/zod.js';
 import { ARTIFACT_STORE, type ArtifactStore } from './artifacts/artifact-store.js';
-import type { StagedFile } from './artifacts/staging.js';
+import { stageUpload, type StagedFile } from './artifacts/staging.js';
 import { readMultipart, readOctetStream } from './artifacts/upload-intake.js';
 import { etagMatches, parseRange } from './http-range.js';
 import { assertVariablesFit, ModelVersionsService } from './model-versions.service.js';
@@ -154,6 +155,16 @@ export class ModelArtifactsService {
       const body = request.method === 'HEAD' ? undefined : await this.store.open(row.artifactSha256, slice);
       return { status: slice ? 206 : 200, headers, body };
     });
+  }
+
+  /** The upload path (steps 2-5) for a file already on this machine, e.g. a training job's output. */
+  async ingestLocalFile(path: string) {
+    const source = createReadStream(path);
+    try {
+      return await this.ingest(() => stageUpload(source, this.store.stagingDir, this.limit), undefined, undefined);
+    } finally {
+      source.destroy(); // staging never destroys its source; a file past the limit stays open otherwise
+    }
   }
 
   private get limit(): number {

@@ -7,14 +7,16 @@ import { ModelVersionsService } from './model-versions.service.js';
 import { ModelsController } from './models.controller.js';
 import { ModelLineage } from './models.lineage.js';
 import { ModelsMetrics } from './models.metrics.js';
+import { ModelRegistration } from './models.registration.js';
 import { ModelsRepository } from './models.repository.js';
 import { ModelsService } from './models.service.js';
 import { OnnxInspector } from './onnx-inspector.js';
 import { MODEL_VERSION_USAGE, NoEndpointsUsage } from './version-usage.port.js';
 
 /**
- * The model registry. Exports ModelLineage (versions a training job produced) for
- * training, and takes MODEL_VERSION_USAGE from serving once it exists (see version-usage.port.ts).
+ * The model registry. Exports ModelLineage (versions a training job produced) and
+ * ModelRegistration (register a job's model.onnx without HTTP) for training, and takes
+ * MODEL_VERSION_USAGE from serving once it exists (see version-usage.port.ts).
  */
 @Module({
   controllers: [ModelsController, ModelVersionsController],
@@ -26,10 +28,11 @@ import { MODEL_VERSION_USAGE, NoEndpointsUsage } from './version-usage.port.js';
     ModelArtifactsService,
     ModelsMetrics,
     ModelLineage,
+    ModelRegistration,
     OnnxInspector,
     artifactStoreProvider,
     { provide: MODEL_VERSION_USAGE, useClass: NoEndpointsUsage },
   ],
-  exports: [ModelLineage],
+  exports: [ModelLineage, ModelRegistration],
 })
 export class ModelsModule {}

@@ -19,7 +19,7 @@ export interface NewVersion {
   variables: Prisma.InputJsonValue;
   trainingJobId?: string;
   claimedSha256?: string;
-  createdByToken: string;
+  createdByToken?: string;
   /** Present for a one-step registration (artifact already verified and stored). */
   artifact?: { sha256: string; size: number; signature: ModelSignature };
 }

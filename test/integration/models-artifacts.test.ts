@@ -1,9 +1,12 @@
 import { readdir } from 'node:fs/promises';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrismaService } from '../../src/common/database/prisma.service.js';
+import { ModelLineage } from '../../src/models/models.lineage.js';
+import { ModelRegistration } from '../../src/models/models.registration.js';
 import { addModel, linearModel, ONNX_INT64, trainedRegressionModel } from '../helpers/onnx.js';
 import { registry, sha256 } from '../helpers/onnx-registry.js';
 import { client, jobBody, seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -16,6 +19,10 @@ let token: string;
 let api: ReturnType<typeof client>;
 let reg: ReturnType<typeof registry>;
 const trained = trainedRegressionModel();
+
+async function projectId(): Promise<string> {
+  return (await t.app.get(PrismaService).project.findUniqueOrThrow({ where: { name: 'physics' } })).id;
+}
 
 async function blobFiles(): Promise<string[]> {
   const found: string[] = [];
@@ -246,8 +253,23 @@ describe('lineage', () => {
     expect(res.body.trainingJob).toEqual({ id: job.body.id, name: 'fit-surrogate', status: 'Pending' });
     expect(res.body.artifact.sha256).toBe(sha256(trained.onnx));
 
+    const lineage = await t.app.get(ModelLineage).versionsProducedBy(job.body.id);
+    expect(lineage).toEqual([{ model: 'injector-surrogate', version: res.body.version, status: 'Ready', sha256: sha256(trained.onnx) }]);
+
     const unknown = await reg.multipart(`${base}/injector-surrogate/versions`, trained.onnx, { trainingJobId: '00000000-0000-4000-8000-000000000000' });
     expect(unknown.status).toBe(400);
     expect(unknown.body.errors[0].field).toBe('spec.trainingJobId');
+  });
+  it("registers a job's output file without HTTP, once, creating the model on first use", async () => {
+    const job = await api.post('/v1/projects/physics/training-jobs', jobBody({ name: 'fit-output', outputModel: 'auto-registered' }));
+    const output = join(dir, 'job-output-model.onnx');
+    await writeFile(output, trained.onnx);
+    const registration = t.app.get(ModelRegistration);
+    const input = { projectId: await projectId(), modelName: 'auto-registered', path: output, trainingJobId: job.body.id };
+    expect(await registration.registerJobOutput(input)).toEqual({ model: 'auto-registered', version: 1, sha256: sha256(trained.onnx), created: true });
+    expect(await registration.registerJobOutput(input)).toMatchObject({ version: 1, created: false });
+    const version = await api.get(`${base}/auto-registered/versions/latest`);
+    expect(version.body).toMatchObject({ version: 1, status: 'Ready', trainingJob: { id: job.body.id, name: 'fit-output' } });
+    await expect(registration.registerJobOutput({ ...input, modelName: 'broken', path: join(dir, 'missing.onnx') })).rejects.toThrow(/ENOENT/);
   });
 });

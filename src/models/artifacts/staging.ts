@@ -27,7 +27,6 @@ export class TooLargeError extends Error {
  * the socket the error response must go out on.
  */
 export async function stageUpload(source: Readable, dir: string, limit: number): Promise<StagedFile> {
-  await mkdir(dir, { recursive: true });
   const path = join(dir, `${randomUUID()}.part`);
   const hash = createHash('sha256');
   let size = 0;
@@ -39,11 +38,21 @@ export async function stageUpload(source: Readable, dir: string, limit: number):
       callback(null, chunk);
     },
   });
-  const onSourceError = (error: Error) => meter.destroy(error);
-  source.once('error', onSourceError);
-  const written = pipeline(meter, createWriteStream(path, { flags: 'wx' }));
-  source.pipe(meter);
+  // Listen before the first await: a source may fail while we wait (a file that cannot be opened).
+  let sourceError: Error | undefined;
+  let piping = false;
+  const onSourceError = (error: Error) => {
+    sourceError = error;
+    // Before the pipeline exists nobody listens on meter; the error is rethrown below instead.
+    if (piping) meter.destroy(error);
+  };
+  source.on('error', onSourceError);
   try {
+    await mkdir(dir, { recursive: true });
+    if (sourceError) throw sourceError;
+    const written = pipeline(meter, createWriteStream(path, { flags: 'wx' }));
+    piping = true;
+    source.pipe(meter);
     await written;
   } catch (error) {
     source.unpipe(meter);
