@@ -31,7 +31,9 @@ export class LoadedModel {
    * provider not shipped) it warns and falls back to CPU rather than not serving at all.
    */
   static async load(options: LoadOptions): Promise<LoadedModel> {
-    const base: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
+    // Severity 4 (fatal only): a failed run is reported in the response and our own log,
+    // not also as onnxruntime's coloured stderr line.
+    const base: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', logSeverityLevel: 4 };
     if (options.intraOpThreads > 0) base.intraOpNumThreads = options.intraOpThreads;
     let providers = options.executionProviders;
     let session: ort.InferenceSession;
