@@ -19,7 +19,12 @@ export async function writeModel(onnx: Buffer, name = 'model'): Promise<string> 
 export async function startTestRuntime(args: string[], env: Record<string, string> = {}): Promise<RunningRuntime> {
   const config = loadRuntimeConfig(['--port', '0', '--host', '127.0.0.1', '--drain-seconds', '0', ...args], env);
   const runtime = await startRuntime(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
-  await runtime.loaded;
+  try {
+    await runtime.loaded;
+  } catch (error) {
+    await runtime.shutdown('failed to load');
+    throw error;
+  }
   return runtime;
 }
 

@@ -80,6 +80,9 @@ export async function startRuntime(config: RuntimeConfig, log: Logger = pino({ l
     );
   })();
 
+  // The caller awaits `loaded`; this only keeps an early failure from counting as unhandled.
+  loaded.catch(() => {});
+
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string) =>
     (stopping ??= (async () => {
