@@ -10,6 +10,7 @@ import type { ReplayTask } from './replay.worker.js';
 //   [--nodes <n>]          replicate the trace's GPU nodes to n nodes (e.g. 5000)
 //   [--workers <n>]        replays run in n worker threads (default: min(2, cores)); 1 for cleanest timing
 //   [--scale 1000,5000,20000]  time per decision of the default policy on replicated clusters
+//   [--max-arrivals <n>]   with --scale: stop each replay after n arrivals (allocation then reads NaN)
 
 interface Row {
   trace: string;
@@ -129,14 +130,14 @@ async function main(): Promise<void> {
   const nodes = a.has('nodes') ? Number(a.get('nodes')) : undefined;
   const started = Date.now();
   if (a.has('scale')) {
-    const sizes = a.get('scale')!.split(',').map(Number);
-    const tasks = sizes.map((n) => ({ data, trace: a.get('trace') ?? 'default', policy: DEFAULT_POLICY, seed: seeds[0], nodes: n }));
-    const results = await runAll(tasks, 1);
-    console.log('| nodes | arrivals | alloc@100 | alloc@130 | placements/s | mean µs | p50 µs | p99 µs |');
+    // One replay at a time, each row printed as soon as it is done.
+    const maxArrivals = a.has('max-arrivals') ? Number(a.get('max-arrivals')) : undefined;
+    console.log('| nodes | arrivals timed | alloc@100 | alloc@130 | placements/s | mean µs | p50 µs | p99 µs |');
     console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
-    for (const { task, result: r } of results) {
-      const mean = (r.seconds * 1e6) / r.arrivals;
-      console.log(`| ${task.nodes} | ${r.arrivals} | ${fmt(r.allocAt100)} | ${fmt(r.allocAt130)} | ${Math.round(r.arrivals / r.seconds)} | ${fmt(mean)} | ${fmt(percentile(r.micros, 50))} | ${fmt(percentile(r.micros, 99))} |`);
+    for (const n of a.get('scale')!.split(',').map(Number)) {
+      const [{ task, result: r }] = await runAll([{ data, trace: a.get('trace') ?? 'default', policy: DEFAULT_POLICY, seed: seeds[0], nodes: n, maxArrivals }], 1);
+      const mean = (r.seconds * 1e6) / r.micros.length;
+      console.log(`| ${task.nodes} | ${r.micros.length} | ${fmt(r.allocAt100)} | ${fmt(r.allocAt130)} | ${Math.round(r.micros.length / r.seconds)} | ${fmt(mean)} | ${fmt(percentile(r.micros, 50))} | ${fmt(percentile(r.micros, 99))} |`);
     }
     return;
   }

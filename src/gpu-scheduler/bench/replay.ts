@@ -27,10 +27,10 @@ export interface ReplayResult {
  * order, never moved or removed; a pod that does not fit stays unplaced. The target
  * workload for fragmentation is the original trace (before tuning), as in the simulator.
  */
-export function replay(nodes: readonly NodeSpec[], pods: readonly TracePod[], policyName: string, seed: number): ReplayResult {
+export function replay(nodes: readonly NodeSpec[], pods: readonly TracePod[], policyName: string, seed: number, maxArrivals = Infinity): ReplayResult {
   const state = new ClusterState(nodes);
   const capacity = state.totalGpuMilli;
-  const order = arrivalOrder(pods, capacity, seed);
+  const order = arrivalOrder(pods, capacity, seed).slice(0, maxArrivals);
   const policy = createPolicy(policyName, TargetWorkload.fromRequests(pods.map((p) => p.request)));
   // The tie-breaking stream is separate from the ordering stream, so every policy sees the same arrivals.
   const rng = createRng(seed * 7919 + 1);

@@ -11,6 +11,7 @@ export interface ReplayTask {
   policy: string;
   seed: number;
   nodes?: number;
+  maxArrivals?: number;
 }
 
 const nodeCache = new Map<string, NodeSpec[]>();
@@ -29,6 +30,6 @@ parentPort?.on('message', (task: ReplayTask) => {
     pods = loadPods(task.data, task.trace);
     podCache.set(task.trace, pods);
   }
-  const r = replay(nodes, pods, task.policy, task.seed);
+  const r = replay(nodes, pods, task.policy, task.seed, task.maxArrivals);
   parentPort!.postMessage({ task, result: r }, [r.micros.buffer as ArrayBuffer]);
 });
