@@ -15,7 +15,8 @@ export const clusterDriverProvider: Provider = {
   inject: [APP_CONFIG],
   useFactory: async (config: AppConfig): Promise<ClusterDriver> => {
     if (config.BEAMLINE_CLUSTER_DRIVER === 'kubernetes') {
-      throw new Error('BEAMLINE_CLUSTER_DRIVER=kubernetes is not wired into the controller yet; use local or none');
+      const { KubernetesDriver } = await import('./kubernetes/kubernetes-driver.js');
+      return new KubernetesDriver({ namespace: config.BEAMLINE_K8S_NAMESPACE });
     }
     const declared = config.BEAMLINE_LOCAL_GPUS;
     return new LocalDriver(config.BEAMLINE_HOME, declared ? { gpus: () => parseDeclaredGpus(declared) } : {});
