@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+/**
+ * The `beamline` command. Subcommands load their code lazily so `beamline runtime`
+ * (inside every endpoint pod) never loads the API server.
+ */
+const USAGE = `usage: beamline <command> [options]
+
+commands:
+  server [--role api|controller|all]   the platform (what npm start runs)
+  runtime --model <url|path> [...]      the inference server of one endpoint replica
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'server':
+      process.argv = [process.argv[0], process.argv[1], ...rest];
+      await import('../main.js');
+      return;
+    case 'runtime': {
+      const { runRuntime } = await import('../serving/runtime/runtime.cli.js');
+      await runRuntime(rest);
+      return;
+    }
+    case undefined:
+    case '-h':
+    case '--help':
+      process.stdout.write(USAGE);
+      return;
+    default:
+      process.stderr.write(`unknown command '${command}'\n${USAGE}`);
+      process.exit(2);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+});
