@@ -1,12 +1,12 @@
 import type { Batcher } from './batcher.js';
-import type { RuntimeMetrics } from './metrics.js';
+import type { ModelMetrics } from './metrics.js';
 import { encodeInferResponse, parseInferRequest, ProtocolError, type EncodedResponse, type OutputTensor } from './protocol.js';
 import { validateRequest, type ModelSpec } from './validation.js';
 
 export interface InferDeps {
   spec: ModelSpec;
   batcher: Batcher;
-  metrics: RuntimeMetrics;
+  metrics: ModelMetrics;
   warn: (message: string) => void;
 }
 
@@ -25,7 +25,6 @@ export interface InferResult {
  */
 export async function handleInfer(deps: InferDeps, body: Buffer, headerLength: string | undefined): Promise<InferResult> {
   const { spec, metrics } = deps;
-  const labels = { model: spec.name, version: spec.version };
   const started = performance.now();
   let valid;
   let request;
@@ -34,18 +33,18 @@ export async function handleInfer(deps: InferDeps, body: Buffer, headerLength: s
     valid = validateRequest(spec, request);
   } catch (error) {
     if (!(error instanceof ProtocolError)) throw error;
-    metrics.requests.inc({ ...labels, outcome: 'bad_request' });
+    metrics.badRequest.inc();
     return { status: error.status, error: error.message };
   }
   for (const w of valid.warnings) {
     deps.warn(w.message);
-    metrics.rangeWarnings.inc({ ...labels, input: w.input });
+    metrics.rangeWarning(w.input);
   }
   let executed;
   try {
     executed = await deps.batcher.submit(valid);
   } catch (error) {
-    metrics.requests.inc({ ...labels, outcome: 'error' });
+    metrics.error.inc();
     return { status: 500, error: `inference failed: ${(error as Error).message ?? String(error)}` };
   }
   const wanted = request.outputs ?? spec.outputs.map((o) => ({ name: o.name, binary: request.binaryOutputs }));
@@ -57,9 +56,9 @@ export async function handleInfer(deps: InferDeps, body: Buffer, headerLength: s
     { modelName: spec.name, modelVersion: spec.version, id: request.id, parameters: valid.warnings.length ? { warnings: valid.warnings.map((w) => w.message) } : undefined },
     outputs,
   );
-  metrics.requests.inc({ ...labels, outcome: 'success' });
-  metrics.duration.observe({ ...labels, phase: 'queue' }, executed.timings.queueSeconds);
-  metrics.duration.observe({ ...labels, phase: 'compute' }, executed.timings.computeSeconds);
-  metrics.duration.observe({ ...labels, phase: 'total' }, (performance.now() - started) / 1000);
+  metrics.success.inc();
+  metrics.queue.observe(executed.timings.queueSeconds);
+  metrics.compute.observe(executed.timings.computeSeconds);
+  metrics.total.observe((performance.now() - started) / 1000);
   return { status: 200, response };
 }

@@ -56,4 +56,22 @@ export class RuntimeMetrics {
       registers,
     });
   }
+
+  /** Children bound to one model version: the hot path skips label hashing. */
+  forModel(model: string, version: string) {
+    const labels = { model, version };
+    return {
+      success: this.requests.labels({ ...labels, outcome: 'success' }),
+      badRequest: this.requests.labels({ ...labels, outcome: 'bad_request' }),
+      error: this.requests.labels({ ...labels, outcome: 'error' }),
+      queue: this.duration.labels({ ...labels, phase: 'queue' }),
+      compute: this.duration.labels({ ...labels, phase: 'compute' }),
+      total: this.duration.labels({ ...labels, phase: 'total' }),
+      batchSize: this.batchSize.labels(labels),
+      inflight: this.inflight.labels(labels),
+      rangeWarning: (input: string) => this.rangeWarnings.inc({ ...labels, input }),
+    };
+  }
 }
+
+export type ModelMetrics = ReturnType<RuntimeMetrics['forModel']>;

@@ -64,13 +64,15 @@ export async function startRuntime(config: RuntimeConfig, log: Logger = pino({ l
     });
     const spec = model.spec;
     const labels = { model: spec.name, version: spec.version };
+    const modelMetrics = metrics.forModel(spec.name, spec.version);
     const batching = { enabled: config.batching && spec.batchable, maxBatchSize: config.maxBatchSize, maxQueueDelayMicros: config.maxQueueDelayMicros };
     const loadedModel = model;
-    const batcher = new Batcher((feeds) => loadedModel.run(feeds), batching, (rows) => metrics.batchSize.observe(labels, rows));
+    const batcher = new Batcher((feeds) => loadedModel.run(feeds), batching, (rows) => modelMetrics.batchSize.observe(rows));
     await model.warmUp(batching.enabled ? [1, config.maxBatchSize] : [1]);
     // Routes see the model only once it is warm: before that every model route is 503.
     state.spec = spec;
     state.batcher = batcher;
+    state.modelMetrics = modelMetrics;
     metrics.loadSeconds.set({ ...labels, source: resolved.source }, (performance.now() - started) / 1000);
     if (state.draining) return;
     state.ready = true;

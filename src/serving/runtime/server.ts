@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Batcher } from './batcher.js';
 import { handleInfer } from './infer.handler.js';
-import type { RuntimeMetrics } from './metrics.js';
+import type { ModelMetrics, RuntimeMetrics } from './metrics.js';
 import { v2Shape, type ModelSpec } from './validation.js';
 
 export const SERVER_NAME = 'beamline';
@@ -12,6 +12,7 @@ const JSON_TYPE = 'application/json';
 export interface RuntimeState {
   spec?: ModelSpec;
   batcher?: Batcher;
+  modelMetrics?: ModelMetrics;
   ready: boolean;
   draining: boolean;
   inflight: number;
@@ -79,8 +80,8 @@ async function modelRoute(state: RuntimeState, req: IncomingMessage, res: Server
     req.resume();
     return send(state, res, 405, { error: `${method} is not allowed here; use ${wantsPost ? 'POST' : 'GET'}` });
   }
-  const { spec, batcher } = state;
-  if (!spec || !batcher) {
+  const { spec, batcher, modelMetrics } = state;
+  if (!spec || !batcher || !modelMetrics) {
     req.resume();
     return send(state, res, 503, { error: notReadyReason(state) });
   }
@@ -108,17 +109,16 @@ async function modelRoute(state: RuntimeState, req: IncomingMessage, res: Server
   }
   // Infer. Requests keep being served while draining: the load balancer may still
   // route some here until it sees the failed readiness probe.
-  const labels = { model: spec.name, version: spec.version };
   state.inflight++;
-  state.metrics.inflight.inc(labels);
+  modelMetrics.inflight.inc();
   try {
     const body = await readBody(req, state.maxBodyBytes);
     if (body === 'too-large') {
-      state.metrics.requests.inc({ ...labels, outcome: 'bad_request' });
+      modelMetrics.badRequest.inc();
       res.shouldKeepAlive = false;
       return send(state, res, 413, { error: `the body is larger than the ${state.maxBodyBytes} bytes this server accepts` });
     }
-    const result = await handleInfer({ spec, batcher, metrics: state.metrics, warn: state.warn }, body, headerValue(req, 'inference-header-content-length'));
+    const result = await handleInfer({ spec, batcher, metrics: modelMetrics, warn: state.warn }, body, headerValue(req, 'inference-header-content-length'));
     if (result.error !== undefined) {
       if (result.status >= 500) state.error(result.error);
       return send(state, res, result.status, { error: result.error });
@@ -134,7 +134,7 @@ async function modelRoute(state: RuntimeState, req: IncomingMessage, res: Server
     res.end(encoded.body);
   } finally {
     state.inflight--;
-    state.metrics.inflight.dec(labels);
+    modelMetrics.inflight.dec();
   }
 }
 

@@ -1,0 +1,156 @@
+/**
+ * `npm run bench:runtime`: the same ONNX models (a small MLP, a mid-size conv net), the
+ * same load generator and machine, one run, side by side:
+ *   1. the floor: onnxruntime-node session.run in this process;
+ *   2. `beamline runtime` without and with dynamic batching at each concurrency;
+ *   3. KServe's Python ModelServer with onnxruntime (installed into .beamline/bench-venv).
+ * Options: --seconds 2 --warmup 0.5 --repeat 3 --concurrency 1,16,64 --models mlp,conv --no-python
+ * Each cell is the median of the repeats (req/s, p50 and p99 taken separately).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import ort from 'onnxruntime-node';
+import { convNetModel, mlpModel, weights } from '../../../../test/helpers/onnx-conv.js';
+import { runInProcess, runLoad, type LoadResult } from './load.js';
+import { ensurePythonServer, pythonVersions, startBeamline, startKserve, type BenchServer } from './servers.js';
+
+interface Row {
+  model: string;
+  server: string;
+  concurrency: number;
+  result: LoadResult;
+}
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+const seconds = Number(arg('seconds', '2'));
+const warmup = Number(arg('warmup', '0.5'));
+const levels = arg('concurrency', '1,16,64').split(',').map(Number);
+const modelNames = arg('models', 'mlp,conv').split(',');
+const withPython = !process.argv.includes('--no-python');
+const maxBatchSize = Number(arg('max-batch-size', '64'));
+const repeat = Number(arg('repeat', '3'));
+
+const MODELS: Record<string, { onnx: () => Buffer; input: string; shape: number[] }> = {
+  mlp: { onnx: () => mlpModel(32, 128, 10), input: 'x', shape: [1, 32] },
+  conv: { onnx: () => convNetModel(), input: 'image', shape: [1, 3, 32, 32] },
+};
+
+const dir = resolve('.beamline/bench');
+mkdirSync(dir, { recursive: true });
+const log = (line: string) => console.error(line);
+
+async function main(): Promise<void> {
+  const pythonProblem = withPython ? ensurePythonServer(log) : 'skipped (--no-python)';
+  const rows: Row[] = [];
+  for (const name of modelNames) {
+    const spec = MODELS[name];
+    const path = join(dir, `${name}.onnx`);
+    writeFileSync(path, spec.onnx());
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    const data = weights(count, 42, 1);
+    const body = Buffer.from(JSON.stringify({ inputs: [{ name: spec.input, datatype: 'FP32', shape: spec.shape, data: Array.from(data) }] }));
+    const inferPath = `/v2/models/${name}/infer`;
+
+    log(`${name}: floor (in-process session.run)`);
+    const session = await ort.InferenceSession.create(path, { graphOptimizationLevel: 'all' });
+    const floors: LoadResult[] = [];
+    for (let r = 0; r < repeat; r++) floors.push(await runInProcess(() => session.run({ [spec.input]: new ort.Tensor('float32', data, spec.shape) }), warmup, seconds));
+    await session.release();
+    rows.push({ model: name, server: 'floor: in-process session.run', concurrency: 1, result: median(floors) });
+
+    const starts: Array<[string, () => Promise<BenchServer>]> = [
+      ['beamline runtime, batching off', () => startBeamline(path, false, maxBatchSize)],
+      [`beamline runtime, batching on (max ${maxBatchSize})`, () => startBeamline(path, true, maxBatchSize)],
+    ];
+    if (!pythonProblem) starts.push(['KServe ModelServer (Python) + onnxruntime', () => startKserve(name, path)]);
+    // All servers up at once and measured in turn, repeat after repeat: the machine's
+    // load drifts, and interleaving spreads the drift over every row alike.
+    const servers: Array<[string, BenchServer]> = [];
+    try {
+      for (const [label, start] of starts) servers.push([label, await start()]);
+      const runs = new Map<string, LoadResult[]>();
+      for (let r = 0; r < repeat; r++) {
+        for (const concurrency of levels) {
+          for (const [label, server] of servers) {
+            log(`${name}: ${label}, concurrency ${concurrency} (run ${r + 1}/${repeat})`);
+            const result = await runLoad({ url: server.url, path: inferPath, body, concurrency, warmupSeconds: warmup, seconds });
+            if (result.errors) log(`  ${result.errors} errors, first: ${result.firstError}`);
+            const key = `${label}\u0000${concurrency}`;
+            runs.set(key, [...(runs.get(key) ?? []), result]);
+          }
+        }
+      }
+      for (const [label] of servers) {
+        for (const concurrency of levels) rows.push({ model: name, server: label, concurrency, result: median(runs.get(`${label}\u0000${concurrency}`)!) });
+      }
+    } finally {
+      for (const [, server] of servers) await server.stop();
+    }
+  }
+  const report = render(rows, pythonProblem);
+  writeFileSync(join(dir, 'runtime-results.md'), report);
+  console.log(report);
+}
+
+function median(results: LoadResult[]): LoadResult {
+  const mid = <T>(values: T[], key: (v: T) => number) => values.map(key).sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return {
+    requests: mid(results, (r) => r.requests),
+    errors: results.reduce((s, r) => s + r.errors, 0),
+    seconds: mid(results, (r) => r.seconds),
+    perSecond: mid(results, (r) => r.perSecond),
+    p50Ms: mid(results, (r) => r.p50Ms),
+    p99Ms: mid(results, (r) => r.p99Ms),
+    firstError: results.find((r) => r.firstError)?.firstError,
+  };
+}
+
+const f = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+
+function render(rows: Row[], pythonProblem: string | undefined): string {
+  const lines = [
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end; Node ${process.version}, onnxruntime-node ${ort.env.versions.node}, CPU provider.`,
+    `Python baseline: ${pythonProblem ? `not run: ${pythonProblem}` : pythonVersions()}.`,
+    `Each cell: the median of ${repeat} runs (servers interleaved), each ${warmup} s warm-up then ${seconds} s closed loop; batch-1 FP32 JSON requests; × floor = req/s ÷ the floor's req/s.`,
+    '',
+    '| model | server | concurrency | req/s | p50 ms | p99 ms | × floor | errors |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    const floor = rows.find((x) => x.model === r.model && x.server.startsWith('floor'))!.result.perSecond;
+    lines.push(`| ${r.model} | ${r.server} | ${r.concurrency} | ${f(r.result.perSecond, 0)} | ${f(r.result.p50Ms, 3)} | ${f(r.result.p99Ms, 3)} | ${f(r.result.perSecond / floor)} | ${r.result.errors} |`);
+  }
+  lines.push('', ...targets(rows));
+  return lines.join('\n');
+}
+
+function targets(rows: Row[]): string[] {
+  const get = (model: string, prefix: string, c: number) => rows.find((r) => r.model === model && r.server.startsWith(prefix) && r.concurrency === c)?.result;
+  const out = ['Targets:'];
+  const on = get('mlp', 'beamline runtime, batching on', 64);
+  const off = get('mlp', 'beamline runtime, batching off', 64);
+  if (on && off) out.push(`- MLP, concurrency 64, batching on ÷ off: ${f(on.perSecond / off.perSecond)}× (target ≥ 3×): ${on.perSecond >= 3 * off.perSecond ? 'met' : 'NOT met'}`);
+  for (const model of new Set(rows.map((r) => r.model))) {
+    const floor = get(model, 'floor', 1);
+    for (const c of [1]) {
+      for (const prefix of ['beamline runtime, batching off', 'beamline runtime, batching on']) {
+        const r = get(model, prefix, c);
+        if (floor && r) out.push(`- ${model}, ${prefix}, concurrency 1: p50 ${f(r.p50Ms, 3)} ms vs floor ${f(floor.p50Ms, 3)} ms, +${f(r.p50Ms - floor.p50Ms, 3)} ms (target ≤ +0.5 ms): ${r.p50Ms - floor.p50Ms <= 0.5 ? 'met' : 'NOT met'}`);
+      }
+    }
+    for (const r of rows.filter((x) => x.model === model && x.server.startsWith('beamline'))) {
+      const py = get(model, 'KServe', r.concurrency);
+      if (py) out.push(`- ${model}, ${r.server}, concurrency ${r.concurrency}: ${f(r.result.perSecond / py.perSecond)}× KServe's req/s${r.result.perSecond > py.perSecond ? '' : ' (NOT ahead)'}`);
+    }
+  }
+  return out;
+}
+
+main().catch((error: Error) => {
+  console.error(error.stack ?? error.message);
+  process.exit(1);
+});
