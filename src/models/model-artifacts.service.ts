@@ -130,7 +130,7 @@ export class ModelArtifactsService {
   download(project: ProjectRef, name: string, ref: string, request: { method: string; range?: string; ifNoneMatch?: string }) {
     return this.metrics.track('download_artifact', async (): Promise<Download> => {
       const { model, row } = await this.versions.resolve(project, name, ref);
-      const artifact = row.artifactSha256 ? await this.repo.artifactSize(row.artifactSha256) : null;
+      const artifact = row.artifact;
       if (!row.artifactSha256 || !artifact) throw AppError.notFound(`The artifact of version ${row.version} (not uploaded yet)`);
       const size = Number(artifact.size);
       const etag = `"${row.artifactSha256}"`;

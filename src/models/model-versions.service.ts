@@ -46,7 +46,7 @@ export class ModelVersionsService {
     const rows = await this.repo.listVersions(model.id, { status: query.status, tags: query.tag, before: query.cursor, limit: query.limit + 1 });
     const page = rows.slice(0, query.limit);
     const nextCursor = rows.length > query.limit ? String(page[page.length - 1].version) : null;
-    return { items: await Promise.all(page.map((row) => this.view(row, model, project))), nextCursor };
+    return { items: page.map((row) => this.view(row, model, project)), nextCursor };
   }
 
   async get(project: ProjectRef, name: string, ref: string): Promise<VersionView> {
@@ -107,9 +107,8 @@ export class ModelVersionsService {
     return { model, row };
   }
 
-  async view(row: VersionRow, model: { name: string }, project: ProjectRef): Promise<VersionView> {
-    const size = row.artifactSha256 ? await this.repo.artifactSize(row.artifactSha256) : null;
-    return toVersionView(row, model, project.name, size ? Number(size.size) : undefined);
+  view(row: VersionRow, model: { name: string }, project: ProjectRef): VersionView {
+    return toVersionView(row, model, project.name);
   }
 
   async checkTrainingJob(project: ProjectRef, trainingJobId: string | undefined, field = 'trainingJobId'): Promise<void> {

@@ -8,6 +8,7 @@ import type { ModelSignature } from './signature.js';
 export const VERSION_INCLUDE = {
   trainingJob: { select: { id: true, name: true, status: true } },
   aliases: { select: { alias: true }, orderBy: { alias: 'asc' } },
+  artifact: { select: { size: true } },
 } satisfies Prisma.ModelVersionInclude;
 export type VersionRow = Prisma.ModelVersionGetPayload<{ include: typeof VERSION_INCLUDE }>;
 
@@ -150,10 +151,6 @@ export class ModelsRepository {
       await tx.modelVersion.delete({ where: { id } });
       return { deleted: true as const };
     });
-  }
-
-  artifactSize(sha256: string): Promise<{ size: bigint } | null> {
-    return this.prisma.modelArtifact.findUnique({ where: { sha256 }, select: { size: true } });
   }
 
   /** Lineage: the versions a training job produced, newest first. */

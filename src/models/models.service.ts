@@ -50,8 +50,11 @@ export class ModelsService {
     return { items: page.map((m) => toModelView(m, project.name)), nextCursor };
   }
 
-  async get(project: ProjectRef, name: string): Promise<ModelView> {
-    return toModelView(await this.load(project, name), project.name);
+  /** One model with its aliases as `{ alias: version }`. */
+  async get(project: ProjectRef, name: string): Promise<ModelView & { aliases: Record<string, number> }> {
+    const model = await this.load(project, name);
+    const aliases = await this.aliases.list(model.id);
+    return { ...toModelView(model, project.name), aliases: Object.fromEntries(aliases.map((a) => [a.alias, a.version])) };
   }
 
   update(project: ProjectRef, name: string, body: UpdateModel): Promise<ModelView> {

@@ -18,7 +18,7 @@ export function toModelView(model: Model, projectName: string) {
 }
 export type ModelView = ReturnType<typeof toModelView>;
 
-export function toVersionView(row: VersionRow, model: { name: string }, projectName: string, artifactSize?: number) {
+export function toVersionView(row: VersionRow, model: { name: string }, projectName: string) {
   const base = `/v1/projects/${projectName}/models/${model.name}/versions/${row.version}`;
   return {
     id: row.id,
@@ -31,9 +31,9 @@ export function toVersionView(row: VersionRow, model: { name: string }, projectN
     tags: row.tags,
     metrics: row.metrics,
     artifact:
-      row.artifactSha256 === null
+      row.artifactSha256 === null || row.artifact === null
         ? null
-        : { sha256: row.artifactSha256, size: artifactSize ?? null, downloadUrl: `${base}/artifact` },
+        : { sha256: row.artifactSha256, size: Number(row.artifact.size), downloadUrl: `${base}/artifact` },
     uploadUrl: row.status === 'PendingUpload' ? `${base}/artifact` : null,
     claimedSha256: row.claimedSha256,
     signature: row.signature,

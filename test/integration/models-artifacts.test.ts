@@ -170,6 +170,16 @@ describe('two-step registration (JSON, then PUT application/octet-stream)', () =
     expect(notOctet.status).toBe(415);
     const tooBig = await reg.put(path, Buffer.alloc(LIMIT + 1));
     expect(tooBig.status).toBe(413);
+    // Chunked, no Content-Length: the limit is enforced on the stream itself.
+    const chunks = Array.from({ length: 40 }, () => new Uint8Array(4096));
+    const streamed = await fetch(`${t.url}${path}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+      body: new ReadableStream({ pull: (c) => (chunks.length ? c.enqueue(chunks.pop()!) : c.close()) }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(await readdir(join(dir, '.staging'))).toEqual([]);
 
     const done = await reg.put(path, model, { 'x-content-sha256': sha256(model).toUpperCase() });
     expect(done.status, JSON.stringify(done.body)).toBe(200);

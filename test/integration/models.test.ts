@@ -169,6 +169,7 @@ describe('aliases', () => {
     expect((await send(adminToken, 'PUT', path, { version: 2 })).body).toMatchObject({ version: 2, protected: true });
     const history = await admin.get(`${path}/history`);
     expect(history.body.items.map((e: { toVersion: number }) => e.toVersion)).toEqual([1, 2]);
+    expect((await member.get(`${base}/counted`)).body.aliases).toMatchObject({ production: 2 });
   });
 
   it('refuses to delete an aliased version (409), deletes it once the alias moves', async () => {
