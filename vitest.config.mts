@@ -29,7 +29,7 @@ export default defineConfig({
           name: 'k8s',
           include: ['test/k8s/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['test/helpers/k8s-global-setup.ts'],
+          globalSetup: ['test/helpers/global-setup.ts', 'test/helpers/k8s-global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 1_800_000,
           fileParallelism: false,

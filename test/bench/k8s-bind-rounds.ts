@@ -1,0 +1,154 @@
+import { CoreV1Api, Watch, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import type { WorkloadSpec } from '../../src/cluster/cluster-driver.js';
+import { KubernetesDriver } from '../../src/cluster/kubernetes/kubernetes-driver.js';
+import type { Job, WorkerPlacement } from '../../src/gpu-scheduler/engine/model.js';
+import { schedule } from '../../src/gpu-scheduler/engine/schedule.js';
+import { buildSnapshot, openQueues, toEngineJob, type SchedulableJob } from '../../src/training/scheduling/snapshot.js';
+
+export interface RoundResult {
+  scheduler: string;
+  pods: number;
+  seconds: number;
+  podsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  nodesUsed: number;
+  wholeFreeNodes: number;
+}
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+
+/** Runs `fn` over items with at most `limit` in flight. */
+export async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
+}
+
+function summarise(scheduler: string, latencies: number[], seconds: number, nodeOf: string[], nodes: number): RoundResult {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const used = new Set(nodeOf).size;
+  return {
+    scheduler,
+    pods: latencies.length,
+    seconds: +seconds.toFixed(2),
+    podsPerSecond: +(latencies.length / seconds).toFixed(1),
+    p50Ms: Math.round(quantile(sorted, 0.5)),
+    p99Ms: Math.round(quantile(sorted, 0.99)),
+    nodesUsed: used,
+    wholeFreeNodes: nodes - used,
+  };
+}
+
+/**
+ * kube-scheduler's round: the client creates M pods requesting one `nvidia.com/gpu` each
+ * (concurrency C), kube-scheduler binds them; a watch records when each gets its node.
+ * Latency: from the create call to the watch event showing spec.nodeName.
+ */
+export async function kubeSchedulerRound(kc: KubeConfig, namespace: string, pods: number, concurrency: number, nodes: number): Promise<RoundResult> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const createdAt = new Map<string, number>();
+  const boundAt = new Map<string, number>();
+  const nodeOf: string[] = [];
+  let resolveAll!: () => void;
+  const allBound = new Promise<void>((r) => (resolveAll = r));
+  const watch = await new Watch(kc).watch(`/api/v1/namespaces/${namespace}/pods`, {}, (_type: string, pod: V1Pod) => {
+    const name = pod.metadata?.name ?? '';
+    if (pod.spec?.nodeName && !boundAt.has(name)) {
+      boundAt.set(name, performance.now());
+      nodeOf.push(pod.spec.nodeName);
+      if (boundAt.size === pods) resolveAll();
+    }
+  }, () => undefined);
+  const names = Array.from({ length: pods }, (_, i) => `kube-${i}`);
+  const start = performance.now();
+  await pool(names, concurrency, async (name) => {
+    createdAt.set(name, performance.now());
+    await core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: { name },
+        spec: {
+          containers: [{ name: 'worker', image: 'bench', resources: { limits: { 'nvidia.com/gpu': '1' }, requests: { cpu: '1', memory: '1Gi' } } }],
+          tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists' }],
+        },
+      },
+    });
+  });
+  await allBound;
+  const seconds = (Math.max(...boundAt.values()) - start) / 1000;
+  (watch as { abort?: () => void }).abort?.();
+  return summarise('kube-scheduler', names.map((n) => boundAt.get(n)! - createdAt.get(n)!), seconds, nodeOf, nodes);
+}
+
+/**
+ * Beamline's round: M single-GPU jobs are queued at once; cycles of the real engine on
+ * the KubernetesDriver's informer snapshot decide, and the driver creates and binds each
+ * job's pod (pods/binding). Latency: from queueing to the Binding call returning.
+ */
+export async function beamlineRound(kc: KubeConfig, namespace: string, pods: number, concurrency: number, nodes: number, policy: string): Promise<RoundResult> {
+  const driver = new KubernetesDriver({ namespace, kubeConfig: kc });
+  await driver.start();
+  const now = new Date();
+  const jobs: SchedulableJob[] = Array.from({ length: pods }, (_, i) => ({
+    id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    projectId: 'bench',
+    queue: 'default',
+    priority: 0,
+    workers: 1,
+    resources: { cpuMilli: 1000, memoryMiB: 1024, gpu: { count: 1 } },
+    createdAt: now,
+  }));
+  const placed: SchedulableJob[] = [];
+  const latencies: number[] = [];
+  const nodeOf: string[] = [];
+  const start = performance.now();
+  let pending: SchedulableJob[] = jobs;
+  for (let cycle = 0; pending.length > 0; cycle++) {
+    // 1. snapshot → 2. decide → 3. bind, as the controller's loop does.
+    const inventory = driver.inventory();
+    const result = schedule({
+      snapshot: buildSnapshot(inventory.nodes, inventory.foreign, placed),
+      pending: pending.map(toEngineJob) as Job[],
+      queues: openQueues(inventory.nodes, ['default']),
+      policy,
+      now: now.getTime(),
+      seed: cycle,
+    });
+    if (result.decisions.length === 0) throw new Error(`nothing placed; first reason: ${result.pending[0]?.reason}`);
+    const byId = new Map(pending.map((j) => [j.id, j]));
+    await pool(result.decisions, concurrency, async (d) => {
+      const job = byId.get(d.jobId)!;
+      job.placement = d.workers as WorkerPlacement[];
+      placed.push(job);
+      await driver.createWorkload(specOf(job));
+      latencies.push(performance.now() - start);
+      nodeOf.push(d.workers[0].node);
+    });
+    const done = new Set(result.decisions.map((d) => d.jobId));
+    pending = pending.filter((j) => !done.has(j.id));
+  }
+  const seconds = (performance.now() - start) / 1000;
+  await driver.stop();
+  return summarise(`beamline (${policy})`, latencies, seconds, nodeOf, nodes);
+}
+
+function specOf(job: SchedulableJob): WorkloadSpec {
+  return {
+    jobId: job.id,
+    attempt: 0,
+    project: 'bench',
+    name: 'bench',
+    image: 'bench',
+    command: ['true'],
+    args: [],
+    env: {},
+    cpuMilli: 1000,
+    memoryMiB: 1024,
+    gpuCount: 1,
+    workers: job.placement!,
+  };
+}

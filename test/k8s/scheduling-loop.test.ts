@@ -1,0 +1,133 @@
+import { CoreV1Api, PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { client, eventually, seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { createGpuNodes, deleteNodes } from '../helpers/k8s-nodes.js';
+import { adminKubeConfig, createTestNamespace, deleteTestNamespace, uniqueSuffix } from '../helpers/k8s-namespace.js';
+
+/**
+ * The whole platform (API + controller with the kubernetes driver) against the real
+ * kube-apiserver, controller-manager and KWOK GPU nodes. Products carry a per-file suffix
+ * so other files' nodes never satisfy these jobs.
+ */
+const suffix = uniqueSuffix();
+const A100 = `A100-${suffix}`;
+const H100 = `H100-${suffix}`;
+const nodes = [
+  { name: `a100-1-${suffix}`, product: A100, gpus: 8 },
+  { name: `a100-2-${suffix}`, product: A100, gpus: 8 },
+  { name: `a100-3-${suffix}`, product: A100, gpus: 8 },
+  { name: `a100-4-${suffix}`, product: A100, gpus: 8 },
+  { name: `h100-1-${suffix}`, product: H100, gpus: 4 },
+];
+const kc = adminKubeConfig();
+const core = kc.makeApiClient(CoreV1Api);
+let namespace: string;
+let t: TestApp;
+let api: ReturnType<typeof client>;
+const base = '/v1/projects/k8s/training-jobs';
+
+beforeAll(async () => {
+  namespace = await createTestNamespace(kc, 'loop');
+  await createGpuNodes(kc, nodes);
+  process.env.KUBECONFIG = inject('k8sKubeconfig');
+  t = await startTestApp({
+    env: { BEAMLINE_CLUSTER_DRIVER: 'kubernetes', BEAMLINE_K8S_NAMESPACE: namespace, BEAMLINE_SCHEDULER_INTERVAL_MS: '300', BEAMLINE_RETRY_BACKOFF_MS: '100' },
+  });
+  api = client(t.url, await seedToken(t.app, 'MEMBER', ['k8s']));
+});
+afterAll(async () => {
+  await t?.close();
+  await deleteNodes(kc, nodes.map((n) => n.name));
+  await deleteTestNamespace(kc, namespace);
+});
+
+const job = (name: string, gpu: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  name,
+  image: 'ghcr.io/lab/train:1.0',
+  command: ['python', 'train.py'],
+  resources: { cpu: '4', memory: '16Gi', gpu },
+  ...extra,
+});
+
+async function status(id: string, wanted: string[], timeoutMs = 30_000) {
+  return eventually(async () => {
+    const res = await api.get(`${base}/${id}`);
+    return wanted.includes(res.body.status) ? res.body : undefined;
+  }, timeoutMs, `${id} in ${wanted.join('/')}`);
+}
+
+async function podsOf(id: string): Promise<V1Pod[]> {
+  const list = await core.listNamespacedPod({ namespace, labelSelector: `beamline.dev/training-job=${id}` });
+  return list.items;
+}
+
+async function label(id: string, key: string): Promise<void> {
+  for (const pod of await podsOf(id)) {
+    if (pod.metadata?.deletionTimestamp) continue; // an earlier attempt on its way out
+    await core
+      .patchNamespacedPod({ name: pod.metadata!.name!, namespace, body: { metadata: { labels: { [key]: 'true' } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch))
+      .catch(() => undefined);
+  }
+}
+
+describe('training jobs on a real Kubernetes control plane', () => {
+  it('binds a 1-GPU job to a node of an allowed product; KWOK runs it; it succeeds', async () => {
+    const { body } = await api.post(base, job('one-gpu', { count: 1, product: [H100] }));
+    const running = await status(body.id, ['Running']);
+    expect(running.placement[0].node).toBe(`h100-1-${suffix}`);
+    const [pod] = await podsOf(body.id);
+    expect(pod.spec?.nodeName).toBe(`h100-1-${suffix}`);
+    expect(pod.spec?.schedulerName).toBe('beamline-gpu-scheduler');
+    expect(pod.spec?.containers[0].resources?.limits?.['nvidia.com/gpu']).toBe('1');
+    await label(body.id, 'stage.beamline.dev/complete');
+    await status(body.id, ['Succeeded']);
+  });
+
+  it('binds a 4 × 8-GPU gang whole, one worker per node; a fifth such gang waits with a reason', async () => {
+    const { body: gang } = await api.post(base, job('gang', { count: 8, product: A100 }, { workers: 4 }));
+    const running = await status(gang.id, ['Running']);
+    const placedNodes = running.placement.map((p: { node: string }) => p.node).sort();
+    expect(placedNodes).toEqual(nodes.slice(0, 4).map((n) => n.name).sort());
+    expect(await podsOf(gang.id)).toHaveLength(4);
+
+    const { body: more } = await api.post(base, job('gang-2', { count: 8, product: A100 }, { workers: 1 }));
+    const waiting = await eventually(async () => (await api.get(`${base}/${more.id}`)).body.pendingReason ?? undefined);
+    expect(waiting).toMatch(/A100/);
+    expect(await podsOf(more.id)).toHaveLength(0); // nothing half-bound
+
+    // Cancelling the gang frees its GPUs at once and the waiting job is bound.
+    await api.post(`${base}/${gang.id}/cancel`);
+    await status(more.id, ['Running']);
+    await api.post(`${base}/${more.id}/cancel`);
+  });
+
+  it('gives a fractional job a device', async () => {
+    const { body } = await api.post(base, job('quarter', { fraction: 0.25, product: H100 }));
+    const running = await status(body.id, ['Running', 'Scheduled']);
+    expect(running.placement[0]).toMatchObject({ gpuMilli: 250 });
+    expect(running.placement[0].gpuIndexes).toHaveLength(1);
+    await api.post(`${base}/${body.id}/cancel`);
+  });
+
+  it('keeps a job that needs a product the cluster lacks Queued, with a reason', async () => {
+    const { body } = await api.post(base, job('b200', { count: 1, product: `B200-${suffix}` }));
+    const reason = await eventually(async () => (await api.get(`${base}/${body.id}`)).body.pendingReason ?? undefined);
+    expect(reason).toContain(`B200-${suffix}`);
+    expect((await api.get(`${base}/${body.id}`)).body.status).toBe('Queued');
+  });
+
+  it('retries a job whose pod fails (KWOK chaos stage), then fails it', async () => {
+    const { body } = await api.post(base, job('chaos', { count: 1, product: H100 }, { maxRetries: 1 }));
+    for (let attempt = 0; attempt <= 1; attempt++) {
+      await eventually(async () => {
+        const res = await api.get(`${base}/${body.id}`);
+        return res.body.status === 'Running' && res.body.attempt === attempt;
+      }, 30_000, `attempt ${attempt} Running`);
+      await label(body.id, 'pod-container-running-failed.stage.kwok.x-k8s.io');
+    }
+    const failed = await status(body.id, ['Failed']);
+    expect(failed.attempt).toBe(1);
+    const reasons = (await api.get(`${base}/${body.id}/events`)).body.items.map((e: { reason: string }) => e.reason);
+    expect(reasons).toEqual(expect.arrayContaining(['Retry 1 of 1', 'RetriesExhausted']));
+  });
+});
