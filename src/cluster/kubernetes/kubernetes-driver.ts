@@ -103,7 +103,8 @@ export class KubernetesDriver implements ClusterDriver {
   private async bind(name: string, node: string): Promise<void> {
     const body = { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { apiVersion: 'v1', kind: 'Node', name: node } };
     try {
-      await this.core.createNamespacedBinding({ namespace: this.namespace, body });
+      // POST pods/{name}/binding (the subresource the RBAC grants), not the namespaced `bindings` resource.
+      await this.core.createNamespacedPodBinding({ name, namespace: this.namespace, body });
     } catch (e) {
       if (statusOf(e) !== 409) throw e;
       const existing = await this.core.readNamespacedPod({ name, namespace: this.namespace });

@@ -1,0 +1,138 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AuthorizationV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, loadAllYaml, type KubernetesObject } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KubernetesDriver } from '../../src/cluster/kubernetes/kubernetes-driver.js';
+import { REPO_ROOT } from '../helpers/k8s-cluster.js';
+import { adminKubeConfig, createTestNamespace, deleteTestNamespace, uniqueSuffix, untilDriver } from '../helpers/k8s-namespace.js';
+import { createGpuNodes, deleteNodes } from '../helpers/k8s-nodes.js';
+
+// deploy/rbac/ applied as shipped (namespace and cluster-wide names rewritten for this
+// run), then the driver runs as the service account by impersonation: what it needs is
+// allowed, anything broader is denied by the real RBAC authorizer.
+const s = uniqueSuffix();
+const NODE = `rbac-${s}-gpu`;
+const SA = 'beamline-controller';
+let admin: KubeConfig;
+let asSa: KubeConfig;
+let ns: string;
+let other: string;
+const applied: KubernetesObject[] = [];
+
+/** deploy/rbac/*.yaml with namespace `beamline` → ns, and cluster-scoped names suffixed so runs do not collide. */
+function rbacObjects(namespace: string): KubernetesObject[] {
+  const dir = join(REPO_ROOT, 'deploy/rbac');
+  const docs = readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+    .flatMap((f) => loadAllYaml(readFileSync(join(dir, f), 'utf8')) as KubernetesObject[]);
+  const rename = (name: string) => `${name}-${s}`;
+  return docs.map((d) => {
+    const o = JSON.parse(JSON.stringify(d)) as KubernetesObject & { roleRef?: { kind: string; name: string }; subjects?: { namespace?: string }[] };
+    if (o.metadata!.namespace) o.metadata!.namespace = namespace;
+    if (o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding') o.metadata!.name = rename(o.metadata!.name!);
+    if (o.roleRef?.kind === 'ClusterRole') o.roleRef.name = rename(o.roleRef.name);
+    for (const subj of o.subjects ?? []) subj.namespace = namespace;
+    return o;
+  });
+}
+
+/** The admin's kubeconfig, impersonating the service account (its groups are added by the API server). */
+function impersonating(kc: KubeConfig, user: string): KubeConfig {
+  const out = new KubeConfig();
+  const u = kc.getCurrentUser()!;
+  out.loadFromOptions({
+    clusters: kc.getClusters(),
+    users: [{ ...u, impersonateUser: user }],
+    contexts: kc.getContexts(),
+    currentContext: kc.getCurrentContext(),
+  });
+  return out;
+}
+
+beforeAll(async () => {
+  admin = adminKubeConfig();
+  [ns, other] = await Promise.all([createTestNamespace(admin, 'rbac'), createTestNamespace(admin, 'rbac-other')]);
+  const objects = admin.makeApiClient(KubernetesObjectApi);
+  for (const o of rbacObjects(ns)) applied.push(await objects.create(o));
+  asSa = impersonating(admin, `system:serviceaccount:${ns}:${SA}`);
+  await createGpuNodes(admin, [{ name: NODE, gpus: 8 }]);
+});
+
+afterAll(async () => {
+  const objects = admin.makeApiClient(KubernetesObjectApi);
+  for (const o of applied) if (!o.metadata?.namespace) await objects.delete(o).catch(() => undefined);
+  await deleteNodes(admin, [NODE]);
+  await Promise.all([deleteTestNamespace(admin, ns), deleteTestNamespace(admin, other)]);
+});
+
+async function can(verb: string, resource: string, namespace?: string, subresource?: string): Promise<boolean> {
+  const review = await asSa.makeApiClient(AuthorizationV1Api).createSelfSubjectAccessReview({
+    body: { spec: { resourceAttributes: { verb, resource, namespace, subresource, group: '' } } },
+  });
+  return review.status!.allowed;
+}
+
+describe('deploy/rbac for the kubernetes driver', () => {
+  it('is enough for the driver: watch, create, bind, observe, delete', async () => {
+    const driver = new KubernetesDriver({ namespace: ns, kubeConfig: asSa });
+    await driver.start();
+    try {
+      expect(driver.inventory().nodes.map((n) => n.name)).toContain(NODE);
+      const spec = {
+        jobId: `rbac-${s}`,
+        attempt: 1,
+        project: 'rbac',
+        name: 'rbac',
+        image: 'python:3.12-slim',
+        command: ['python', 'train.py'],
+        args: [],
+        env: {},
+        cpuMilli: 500,
+        memoryMiB: 512,
+        gpuCount: 1,
+        workers: [{ node: NODE, gpuIndexes: [0] }, { node: NODE, gpuIndexes: [1] }],
+      };
+      await driver.createWorkload(spec);
+      await driver.createWorkload(spec);
+      const running = await untilDriver(driver, () => {
+        const w = driver.workloads().find((x) => x.jobId === spec.jobId);
+        return w?.workers.length === 2 && w.workers.every((x) => x.phase === 'Running') ? w : undefined;
+      });
+      expect(running.workers.map((w) => w.node)).toEqual([NODE, NODE]);
+      await driver.deleteWorkload(spec.jobId);
+      await untilDriver(driver, () => !driver.workloads().some((x) => x.jobId === spec.jobId));
+    } finally {
+      await driver.stop();
+    }
+  });
+
+  it('allows exactly the verbs the driver uses', async () => {
+    expect(await can('watch', 'nodes')).toBe(true);
+    expect(await can('list', 'pods')).toBe(true);
+    expect(await can('create', 'pods', ns)).toBe(true);
+    expect(await can('create', 'pods', ns, 'binding')).toBe(true);
+    expect(await can('get', 'pods', ns, 'log')).toBe(true);
+    expect(await can('deletecollection', 'services', ns)).toBe(true);
+  });
+
+  it('denies anything broader', async () => {
+    expect(await can('delete', 'nodes')).toBe(false);
+    expect(await can('patch', 'nodes')).toBe(false);
+    expect(await can('get', 'secrets', ns)).toBe(false);
+    expect(await can('list', 'secrets')).toBe(false);
+    expect(await can('update', 'pods', ns)).toBe(false);
+    expect(await can('create', 'pods', ns, 'exec')).toBe(false);
+    expect(await can('create', 'pods', other)).toBe(false);
+    expect(await can('create', 'pods', other, 'binding')).toBe(false);
+  });
+
+  it('is enforced on real requests, not only in reviews', async () => {
+    const core = asSa.makeApiClient(CoreV1Api);
+    await expect(core.deleteNode({ name: NODE })).rejects.toMatchObject({ code: 403 });
+    await expect(core.listNamespacedSecret({ namespace: ns })).rejects.toMatchObject({ code: 403 });
+    await expect(
+      core.createNamespacedPod({ namespace: other, body: { metadata: { name: 'x' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } }),
+    ).rejects.toMatchObject({ code: 403 });
+    await expect(core.listNode()).resolves.toBeDefined();
+  });
+});
