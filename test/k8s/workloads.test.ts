@@ -195,6 +195,12 @@ describe('kubernetes driver workloads', () => {
     const read = async () => {
       for await (const line of driver.logs(spec.jobId, 1, 0, { follow: false })) return line;
     };
-    await expect(read()).rejects.toThrow();
+    const error = (await read().then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as { code?: number; body?: { message?: string } } | undefined;
+    // Not 403 (RBAC) nor 404 (wrong pod name): the API server found the pod and failed to reach its kubelet.
+    expect(error?.code).toBe(500);
+    expect(error?.body?.message).toContain('/containerLogs/');
   });
 });
