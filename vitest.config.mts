@@ -15,7 +15,7 @@ export default defineConfig({
         plugins,
         test: {
           name: 'integration',
-          include: ['test/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/helpers/global-setup.ts'],
           testTimeout: 60_000,

@@ -98,7 +98,7 @@ describe('training jobs run for real on the local driver', () => {
       await new Promise((r) => setTimeout(r, 400));
       const b = (await api.get(`${base}/${job.id}/logs`)).text;
       return a === b ? b : undefined;
-    });
+    }, 30_000, 'the log to stop growing');
     expect(settled).toContain('tick 0');
   });
 
