@@ -26,6 +26,12 @@ export interface ClusterDriver {
   createWorkload(spec: WorkloadSpec): Promise<void>;
   /** Deletes every worker of the job (all attempts when `attempt` is omitted). */
   deleteWorkload(jobId: string, attempt?: number): Promise<void>;
+  /**
+   * Local driver only: the directory on this machine that the workers' BEAMLINE_OUTPUT_DIR
+   * points at, so the controller can register `model.onnx` from it. Other drivers leave
+   * it out; their training code uploads through the SDK instead.
+   */
+  outputPath?(jobId: string, attempt: number): string | undefined;
   /** Log lines of one worker; with follow, keeps yielding until the worker ends. */
   logs(jobId: string, attempt: number, worker: number, options: { follow: boolean; signal?: AbortSignal }): AsyncIterable<string>;
 }

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { ModelsModule } from '../models/models.module.js';
 import { clusterDriverProvider } from '../cluster/cluster.providers.js';
 import { LeaderLock } from '../common/leader/leader-lock.js';
 import { JOB_SCHEDULER, NoClusterScheduler } from './scheduler.port.js';
@@ -33,6 +34,7 @@ export class TrainingModule {
     }
     return {
       module: TrainingModule,
+      imports: [ModelsModule],
       controllers: roles.api ? [TrainingController] : [],
       providers,
       exports: [TrainingService],

@@ -4,6 +4,7 @@ import type { TrainingJob } from '../generated/prisma/client.js';
 import type { Principal, ProjectRef } from '../common/auth/principal.js';
 import { AppError, ErrorCode } from '../common/errors/app-error.js';
 import { parseOrThrow } from '../common/validation/zod.js';
+import { ModelLineage } from '../models/models.lineage.js';
 import { transition, type TrainingAction, type TrainingStatus } from './training-state.js';
 import { idempotencyKeySchema, normaliseResources, type ListTrainingJobs, type SubmitTrainingJob } from './training.dto.js';
 import { TrainingQueue } from './training.queue.js';
@@ -17,6 +18,7 @@ export class TrainingService {
   constructor(
     private readonly jobs: TrainingRepository,
     private readonly queue: TrainingQueue,
+    private readonly lineage: ModelLineage,
   ) {}
 
   /**
@@ -87,8 +89,10 @@ export class TrainingService {
     return { items: page.map((job) => toJobView(job, project.name)), nextCursor };
   }
 
-  async get(project: ProjectRef, id: string): Promise<TrainingJobView> {
-    return toJobView(await this.load(project, id), project.name);
+  /** One job, with the model versions it produced (lineage from the registry). */
+  async get(project: ProjectRef, id: string): Promise<TrainingJobView & { modelVersions: unknown[] }> {
+    const job = await this.load(project, id);
+    return { ...toJobView(job, project.name), modelVersions: await this.lineage.versionsProducedBy(job.id) };
   }
 
   async events(project: ProjectRef, id: string) {

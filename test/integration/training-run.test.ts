@@ -137,3 +137,24 @@ describe('the example training script', () => {
     expect(metrics.at(-1).testAccuracy).toBeGreaterThanOrEqual(0.8);
   });
 });
+
+describe('a job with outputModel', () => {
+  it('registers the model.onnx its worker leaves in BEAMLINE_OUTPUT_DIR, with lineage', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { addModel } = await import('../helpers/onnx.js');
+    const source = join(await mkdtemp(join(tmpdir(), 'onnx-')), 'add.onnx');
+    await writeFile(source, addModel());
+    const script = `require('node:fs').copyFileSync(${JSON.stringify(source)}, require('node:path').join(process.env.BEAMLINE_OUTPUT_DIR, 'model.onnx'))`;
+    const { body: job } = await api.post(base, nodeJob('exports-onnx', script, { outputModel: 'adder' }));
+    await until(job.id, ['Succeeded']);
+    const last = (await api.get(`${base}/${job.id}/events`)).body.items.at(-1);
+    expect(last.message).toContain('registered adder version 1');
+    const version = await api.get('/v1/projects/runs/models/adder/versions/latest');
+    expect(version.status).toBe(200);
+    expect(JSON.stringify(version.body)).toContain(job.id);
+    const jobView = (await api.get(`${base}/${job.id}`)).body;
+    expect(jobView.modelVersions).toEqual([expect.objectContaining({ model: 'adder', version: 1, status: 'Ready' })]);
+  });
+});

@@ -80,7 +80,7 @@ export class LocalDriver implements ClusterDriver {
     if (this.loads.has(key)) return; // idempotent
     const dir = join(this.root, spec.jobId, `a${spec.attempt}`);
     if (existsSync(join(dir, 'spec.json'))) return; // started before, already finished or deleted
-    await mkdir(dir, { recursive: true });
+    await mkdir(join(dir, 'output'), { recursive: true });
     await writeFile(join(dir, 'spec.json'), JSON.stringify(spec));
     const load: LocalWorkload = { spec, dir, workers: [] };
     this.loads.set(key, load);
@@ -93,7 +93,12 @@ export class LocalDriver implements ClusterDriver {
         Object.assign(worker, { phase: 'Failed', exitCode: 127, message: 'the local driver needs a command (it does not run images)' });
         continue;
       }
-      const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? cwd, ...workerEnv(spec, index, '127.0.0.1') };
+      const env = {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: process.env.HOME ?? cwd,
+        ...workerEnv(spec, index, '127.0.0.1'),
+        BEAMLINE_OUTPUT_DIR: join(dir, 'output'),
+      };
       const child = spawnWorker({ command: [...spec.command, ...spec.args], cwd, env, logFile: logPath(dir, index), exitFile: worker.exitFile });
       worker.pid = child.pid;
       worker.phase = 'Running';
@@ -118,6 +123,10 @@ export class LocalDriver implements ClusterDriver {
     // Read from disk, not memory: the API role serves logs without running the driver.
     const running = () => existsSync(join(dir, `worker-${worker}.pid`)) && !existsSync(join(dir, `worker-${worker}.exit`)) && !existsSync(join(dir, 'deleted'));
     yield* followFile(logPath(dir, worker), { follow: options.follow, signal: options.signal, stillWriting: running });
+  }
+
+  outputPath(jobId: string, attempt: number): string {
+    return join(this.root, jobId, `a${attempt}`, 'output');
   }
 
   /** Removes the files of finished attempts (logs included). */

@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { TrainingJob } from '../../generated/prisma/client.js';
 import { CLUSTER_DRIVER, type ClusterDriver, type WorkloadStatus } from '../../cluster/cluster-driver.js';
 import { APP_CONFIG } from '../../common/config/config.js';
 import type { AppConfig } from '../../common/config/config.schema.js';
+import { ModelRegistration } from '../../models/models.registration.js';
 import { TrainingService } from '../training.service.js';
 import type { TrainingAction, TrainingStatus } from '../training-state.js';
 import { SchedulingRepository } from './scheduling.repository.js';
@@ -22,6 +25,7 @@ export class JobReconciler {
     @Inject(CLUSTER_DRIVER) private readonly driver: ClusterDriver,
     private readonly repo: SchedulingRepository,
     private readonly training: TrainingService,
+    private readonly registration: ModelRegistration,
   ) {}
 
   async runOnce(now = new Date()): Promise<void> {
@@ -66,7 +70,32 @@ export class JobReconciler {
     const allDone = phases.length === job.workers && phases.every((p) => p === 'Succeeded');
     const anyStarted = phases.some((p) => p === 'Running' || p === 'Succeeded');
     if (status === 'Scheduled' && anyStarted) await this.act(job, 'start', `running on ${workload.workers.map((w) => w.node).join(', ')}`);
-    if (allDone) await this.act(job, 'succeed', `all ${job.workers} worker(s) exited 0`);
+    if (allDone) await this.act(job, 'succeed', `all ${job.workers} worker(s) exited 0${await this.registerOutput(job)}`);
+  }
+
+  /**
+   * A job with `outputModel` whose workers left `model.onnx` in their output directory
+   * (local driver) gets it registered as a new version with lineage to the job. Idempotent
+   * per job, so a repeat after a crash registers nothing twice. A bad file does not fail
+   * the finished job; the Succeeded event says why nothing was registered.
+   */
+  private async registerOutput(job: TrainingJob): Promise<string> {
+    const dir = job.outputModel ? this.driver.outputPath?.(job.id, job.attempt) : undefined;
+    if (!job.outputModel || !dir) return '';
+    const path = join(dir, 'model.onnx');
+    if (!existsSync(path)) return `; no ${path} to register as '${job.outputModel}'`;
+    try {
+      const result = await this.registration.registerJobOutput({
+        projectId: job.projectId,
+        modelName: job.outputModel,
+        path,
+        trainingJobId: job.id,
+        createdByToken: job.createdByToken,
+      });
+      return `; registered ${result.model} version ${result.version}`;
+    } catch (error) {
+      return `; '${job.outputModel}' not registered: ${(error as Error).message}`;
+    }
   }
 
   private async fail(job: TrainingJob, message: string, now: Date): Promise<void> {
