@@ -46,11 +46,11 @@ function summarise(scheduler: string, latencies: number[], seconds: number, node
 /**
  * kube-scheduler's round: the client creates M pods requesting one `nvidia.com/gpu` each
  * (concurrency C), kube-scheduler binds them; a watch records when each gets its node.
- * Latency: from the create call to the watch event showing spec.nodeName.
+ * Latency: from the moment the batch was submitted (round start) to the watch event
+ * showing spec.nodeName, the same clock as Beamline's round.
  */
 export async function kubeSchedulerRound(kc: KubeConfig, namespace: string, pods: number, concurrency: number, nodes: number): Promise<RoundResult> {
   const core = kc.makeApiClient(CoreV1Api);
-  const createdAt = new Map<string, number>();
   const boundAt = new Map<string, number>();
   const nodeOf: string[] = [];
   let resolveAll!: () => void;
@@ -66,7 +66,6 @@ export async function kubeSchedulerRound(kc: KubeConfig, namespace: string, pods
   const names = Array.from({ length: pods }, (_, i) => `kube-${i}`);
   const start = performance.now();
   await pool(names, concurrency, async (name) => {
-    createdAt.set(name, performance.now());
     await core.createNamespacedPod({
       namespace,
       body: {
@@ -81,13 +80,14 @@ export async function kubeSchedulerRound(kc: KubeConfig, namespace: string, pods
   await allBound;
   const seconds = (Math.max(...boundAt.values()) - start) / 1000;
   (watch as { abort?: () => void }).abort?.();
-  return summarise('kube-scheduler', names.map((n) => boundAt.get(n)! - createdAt.get(n)!), seconds, nodeOf, nodes);
+  return summarise('kube-scheduler', names.map((n) => boundAt.get(n)! - start), seconds, nodeOf, nodes);
 }
 
 /**
  * Beamline's round: M single-GPU jobs are queued at once; cycles of the real engine on
  * the KubernetesDriver's informer snapshot decide, and the driver creates and binds each
- * job's pod (pods/binding). Latency: from queueing to the Binding call returning.
+ * job's pod (pods/binding). Latency: from the batch being queued (round start) to the
+ * Binding call returning.
  */
 export async function beamlineRound(kc: KubeConfig, namespace: string, pods: number, concurrency: number, nodes: number, policy: string): Promise<RoundResult> {
   const driver = new KubernetesDriver({ namespace, kubeConfig: kc });
