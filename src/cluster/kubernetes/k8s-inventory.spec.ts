@@ -1,6 +1,6 @@
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { buildInventory, gpuDevicesOf } from './k8s-inventory.js';
+import { buildInventory, gpuDevicesOf, nodeSignature } from './k8s-inventory.js';
 import { dnsLabel, labelValue, podName } from './k8s-names.js';
 import { mibOf, milliOf } from './quantity.js';
 
@@ -82,5 +82,15 @@ describe('buildInventory', () => {
     const unbound = pod('x', 'u', '', { 'nvidia.com/gpu': '1' });
     const done = { ...pod('x', 'd', 'n', { 'nvidia.com/gpu': '1' }), status: { phase: 'Succeeded' } };
     expect(buildInventory(nodes, [unbound, done, pod('x', 'cpu', 'n', {})], 'beamline').foreign).toEqual([]);
+  });
+});
+
+describe('nodeSignature', () => {
+  it('ignores heartbeats and sees what NodeSpec is built from', () => {
+    const n = node('n', { 'nvidia.com/gpu': '4' }, gfd(4));
+    const beat: V1Node = { ...n, status: { ...n.status, conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: new Date() }] } };
+    expect(nodeSignature(beat)).toBe(nodeSignature(n));
+    expect(nodeSignature({ ...n, spec: { unschedulable: true } })).not.toBe(nodeSignature(n));
+    expect(nodeSignature(node('n', { 'nvidia.com/gpu': '3' }, gfd(4)))).not.toBe(nodeSignature(n));
   });
 });

@@ -59,6 +59,10 @@ export function nodeSpecOf(node: V1Node): NodeSpec {
   };
 }
 
+/** Everything nodeSpecOf reads: equal signatures give equal NodeSpecs (heartbeats do not change it). */
+export const nodeSignature = (node: V1Node) =>
+  JSON.stringify([node.metadata?.labels, node.spec?.taints, node.spec?.unschedulable, node.status?.allocatable]);
+
 const isActive = (pod: V1Pod) => !!pod.spec?.nodeName && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
 
 export const isOwnPod = (pod: V1Pod, namespace: string) =>

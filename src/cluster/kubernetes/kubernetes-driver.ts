@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { CoreV1Api, KubeConfig, Log, makeInformer, type Informer, type ObjectCache, type V1Node, type V1Pod } from '@kubernetes/client-node';
 import type { ClusterDriver, ClusterInventory, WorkloadSpec, WorkloadStatus } from '../cluster-driver.js';
-import { buildInventory, isOwnPod } from './k8s-inventory.js';
+import { buildInventory, isOwnPod, nodeSignature } from './k8s-inventory.js';
 import { WORKER_CONTAINER, podName, workloadSelector } from './k8s-names.js';
 import { masterService, workerPod } from './k8s-workload-objects.js';
 import { workloadsOf } from './k8s-workload-status.js';
@@ -38,6 +38,7 @@ export class KubernetesDriver implements ClusterDriver {
   private stopped = false;
   private inventoryCache?: ClusterInventory;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly nodeSignatures = new Map<string, string>();
 
   constructor(private readonly options: KubernetesDriverOptions) {
     this.namespace = options.namespace;
@@ -47,7 +48,7 @@ export class KubernetesDriver implements ClusterDriver {
 
   async start(): Promise<void> {
     this.stopped = false;
-    this.nodes = this.watch<V1Node>('/api/v1/nodes', () => this.core.listNode());
+    this.nodes = this.watch<V1Node>('/api/v1/nodes', () => this.core.listNode(), (node, verb) => this.nodeMatters(node, verb));
     this.pods = this.watch<V1Pod>('/api/v1/pods', () => this.core.listPodForAllNamespaces());
     try {
       await Promise.all([startOrThrow(this.nodes), startOrThrow(this.pods)]);
@@ -139,14 +140,14 @@ export class KubernetesDriver implements ClusterDriver {
   }
 
   /** An informer that restarts itself (with backoff) after a watch or list error, until stop(). */
-  private watch<T extends V1Node | V1Pod>(path: string, list: () => Promise<{ items: T[] }>): Cached<T> {
+  private watch<T extends V1Node | V1Pod>(path: string, list: () => Promise<{ items: T[] }>, matters: (obj: T, verb: string) => boolean = () => true): Cached<T> {
     const informer = makeInformer<T>(this.kc, path, list as never) as Cached<T>;
     const firstDelay = this.options.restartDelayMs ?? 500;
     let delay = firstDelay;
     for (const verb of ['add', 'update', 'delete'] as const) {
-      informer.on(verb, () => {
+      informer.on(verb, (obj) => {
         delay = firstDelay; // events flow again: the next failure starts the backoff anew
-        this.changed();
+        if (matters(obj, verb)) this.changed();
       });
     }
     informer.on('error', () => {
@@ -159,6 +160,23 @@ export class KubernetesDriver implements ClusterDriver {
       delay = Math.min(delay * 2, 30_000);
     });
     return informer;
+  }
+
+  /**
+   * Node heartbeats (every few seconds per node) change only conditions and timestamps:
+   * they must not wake the scheduler. A node update matters when what NodeSpec is built
+   * from changed.
+   */
+  private nodeMatters(node: V1Node, verb: string): boolean {
+    const name = node.metadata?.name ?? '';
+    if (verb === 'delete') {
+      this.nodeSignatures.delete(name);
+      return true;
+    }
+    const signature = nodeSignature(node);
+    if (this.nodeSignatures.get(name) === signature) return false;
+    this.nodeSignatures.set(name, signature);
+    return true;
   }
 
   private changed(): void {
