@@ -1,4 +1,4 @@
-import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ForeignAllocation, WorkloadSpec } from '../../src/cluster/cluster-driver.js';
 import { KubernetesDriver } from '../../src/cluster/kubernetes/kubernetes-driver.js';
@@ -94,6 +94,14 @@ describe('kubernetes driver inventory', () => {
     await createGpuNodes(kc, [{ name: LATE, product: 'NVIDIA-L40S', memoryMiB: 46068, gpus: 4 }]);
     const late = await seen;
     expect(late.gpus.map((g) => g.product)).toEqual(['NVIDIA-L40S', 'NVIDIA-L40S', 'NVIDIA-L40S', 'NVIDIA-L40S']);
+  });
+
+  it('sees a cordon and a node deletion through the watch', async () => {
+    await core.patchNode({ name: LATE, body: { spec: { unschedulable: true } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    const cordoned = await untilDriver(driver, () => nodeOf(LATE)?.taints.find((t) => t.key === 'node.kubernetes.io/unschedulable'));
+    expect(cordoned.effect).toBe('NoSchedule');
+    await core.deleteNode({ name: LATE });
+    await untilDriver(driver, () => !nodeOf(LATE));
   });
 
   it('reports foreign GPU pods, guessing devices around the ones Beamline holds', async () => {
