@@ -83,7 +83,7 @@ async function fromRegistry(options: SourceOptions): Promise<ResolvedModel> {
     await download(new URL(view.artifact.downloadUrl, versionUrl).toString(), headers, blob, digest);
     source = 'download';
   }
-  const policyTag = view.tags.find((t) => /^range-policy=(warn|refuse)$/.test(t));
+  const policyTag = (view.tags ?? []).find((t) => /^range-policy=(warn|refuse)$/.test(t));
   return {
     path: blob,
     name: view.model,

@@ -24,6 +24,7 @@ const fields = {
     .pipe(z.array(z.enum(['cpu', 'webgpu', 'cuda'])).min(1))
     .default(['cpu']),
   intraOpThreads: int(0, 1024).default(0),
+  intraOpSpinning: onOff.default(false),
   batching: onOff.default(true),
   maxBatchSize: int(1, 65_536).default(64),
   maxQueueDelayMicros: int(0, 10_000_000).default(0),

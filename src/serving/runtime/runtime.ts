@@ -58,6 +58,7 @@ export async function startRuntime(config: RuntimeConfig, log: Logger = pino({ l
       version: config.version ?? resolved.version,
       executionProviders: config.executionProviders,
       intraOpThreads: config.intraOpThreads,
+      intraOpSpinning: config.intraOpSpinning,
       variables: resolved.variables,
       rangePolicy: config.rangePolicy ?? resolved.rangePolicy ?? 'refuse',
       warn: (m) => log.warn(m),

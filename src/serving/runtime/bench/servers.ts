@@ -37,7 +37,7 @@ export function ensurePythonServer(log: (line: string) => void): string | undefi
 }
 
 export function pythonVersions(): string {
-  const r = spawnSync(venvPython, ['-c', 'import kserve, onnxruntime, sys; print(f"kserve {kserve.__version__}, onnxruntime {onnxruntime.__version__}, Python {sys.version.split()[0]}")'], { encoding: 'utf8' });
+  const r = spawnSync(venvPython, ['-c', 'import sys; from importlib.metadata import version as v; print(f"kserve {v(\'kserve\')}, onnxruntime {v(\'onnxruntime\')}, Python {sys.version.split()[0]}")'], { encoding: 'utf8' });
   return r.stdout.trim() || 'unknown versions';
 }
 
