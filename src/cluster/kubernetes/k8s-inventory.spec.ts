@@ -74,6 +74,18 @@ describe('buildInventory', () => {
       { owner: 'x/late', placement: { node: 'n', gpuIndexes: [3] }, cpuMilli: 500, memoryMiB: 1024 },
     ]);
   });
+  it('keeps a guess while its pod lives, even when devices below it are freed', () => {
+    const guesses = new Map();
+    const early = pod('x', 'early', 'n', { 'nvidia.com/gpu': '1' }, {}, 1);
+    expect(buildInventory(nodes, [ours, early], 'beamline', guesses).foreign[0].placement.gpuIndexes).toEqual([1]);
+    const later = buildInventory(nodes, [early, pod('x', 'new', 'n', { 'nvidia.com/gpu': '1' }, {}, 3)], 'beamline', guesses);
+    expect(later.foreign.map((f) => [f.owner, f.placement.gpuIndexes])).toEqual([
+      ['x/early', [1]],
+      ['x/new', [0]],
+    ]);
+    buildInventory(nodes, [], 'beamline', guesses);
+    expect(guesses.size).toBe(0);
+  });
   it('keeps the annotated devices of another namespace’s Beamline pods', () => {
     const theirs = { ...ours, metadata: { ...ours.metadata, namespace: 'other' } };
     expect(buildInventory(nodes, [theirs], 'beamline').foreign[0].placement).toEqual({ node: 'n', gpuIndexes: [0, 2] });

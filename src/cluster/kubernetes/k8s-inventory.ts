@@ -110,17 +110,26 @@ const byAge = (a: V1Pod, b: V1Pod) => age(a) - age(b) || podKey(a).localeCompare
 /**
  * The inventory, in numbered steps:
  * 1. nodes → NodeSpec (devices from GFD labels and allocatable resources);
- * 2. mark the devices that annotated Beamline pods use (ours and other installs');
+ * 2. mark the devices that annotated Beamline pods use (ours and other installs'), and the
+ *    devices earlier guesses gave foreign pods that still run (`guesses`, kept by the
+ *    caller between calls, so a guess never moves while its pod lives);
  * 3. foreign pods bound to a node and asking for `nvidia.com/gpu` or a MIG slice, oldest
- *    first: Beamline pods of other namespaces keep their annotated devices; the others get
- *    a best-effort assignment (the kubelet does not publish which device it gave them):
- *    the lowest free whole devices, or a MIG device that still has a slice of the profile.
+ *    first: Beamline pods of other namespaces keep their annotated devices, earlier guesses
+ *    are kept, the others get a best-effort guess (the kubelet does not publish which device
+ *    it gave them): the lowest free whole devices, or a MIG device that still has a slice
+ *    of the profile; `guesses` then holds exactly the live foreign pods' guesses.
  */
-export function buildInventory(nodes: readonly V1Node[], pods: readonly V1Pod[], namespace: string): ClusterInventory {
+export function buildInventory(
+  nodes: readonly V1Node[],
+  pods: readonly V1Pod[],
+  namespace: string,
+  guesses: Map<string, WorkerPlacement> = new Map(),
+): ClusterInventory {
   // 1.
   const specs = nodes.map(nodeSpecOf).sort((a, b) => a.name.localeCompare(b.name));
   const byName = new Map(specs.map((n) => [n.name, n]));
   const active = pods.filter(isActive).sort(byAge);
+  const keyOf = (pod: V1Pod) => pod.metadata?.uid ?? podKey(pod);
 
   // 2.
   const used = new Map<string, Set<number>>();
@@ -131,11 +140,14 @@ export function buildInventory(nodes: readonly V1Node[], pods: readonly V1Pod[],
     if (!migLeft.has(key)) migLeft.set(key, { ...(byName.get(node)?.gpus.find((g) => g.index === index)?.mig ?? {}) });
     return migLeft.get(key)!;
   };
-  for (const pod of active) {
-    const p = annotatedPlacement(pod);
-    if (!p) continue;
+  const take = (p: WorkerPlacement) => {
     if (p.migProfile) for (const i of p.gpuIndexes) slicesOf(p.node, i)[p.migProfile] -= 1;
     else for (const i of p.gpuIndexes) usedOn(p.node).add(i);
+  };
+  const live = new Set<string>();
+  for (const pod of active) {
+    const p = annotatedPlacement(pod) ?? guesses.get(keyOf(pod));
+    if (p) take(p);
   }
 
   // 3.
@@ -143,14 +155,19 @@ export function buildInventory(nodes: readonly V1Node[], pods: readonly V1Pod[],
   for (const pod of active) {
     if (isOwnPod(pod, namespace)) continue;
     const node = pod.spec!.nodeName!;
-    let placement = annotatedPlacement(pod);
+    let placement = annotatedPlacement(pod) ?? guesses.get(keyOf(pod));
     if (!placement) {
       const demand = gpuDemand(pod);
       if (demand.whole === 0 && !demand.migProfile) continue;
       placement = demand.migProfile ? migGuess(byName.get(node), demand.migProfile, slicesOf) : wholeGuess(byName.get(node), node, demand.whole, usedOn(node));
     }
+    if (!annotatedPlacement(pod)) {
+      guesses.set(keyOf(pod), placement);
+      live.add(keyOf(pod));
+    }
     foreign.push({ owner: podKey(pod), placement, ...requestsOf(pod) });
   }
+  for (const k of guesses.keys()) if (!live.has(k)) guesses.delete(k);
   return { nodes: specs, foreign };
 }
 

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { CoreV1Api, KubeConfig, Log, makeInformer, type Informer, type ObjectCache, type V1Node, type V1Pod } from '@kubernetes/client-node';
+import type { WorkerPlacement } from '../../gpu-scheduler/engine/model.js';
 import type { ClusterDriver, ClusterInventory, WorkloadSpec, WorkloadStatus } from '../cluster-driver.js';
 import { buildInventory, isOwnPod, nodeSignature } from './k8s-inventory.js';
 import { WORKER_CONTAINER, podName, workloadSelector } from './k8s-names.js';
@@ -39,6 +40,8 @@ export class KubernetesDriver implements ClusterDriver {
   private inventoryCache?: ClusterInventory;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly nodeSignatures = new Map<string, string>();
+  /** Device guesses for foreign pods, kept so that a guess does not move while its pod runs. */
+  private readonly foreignGuesses = new Map<string, WorkerPlacement>();
 
   constructor(private readonly options: KubernetesDriverOptions) {
     this.namespace = options.namespace;
@@ -68,7 +71,7 @@ export class KubernetesDriver implements ClusterDriver {
   }
 
   inventory(): ClusterInventory {
-    this.inventoryCache ??= buildInventory(this.nodes?.list() ?? [], this.pods?.list() ?? [], this.namespace);
+    this.inventoryCache ??= buildInventory(this.nodes?.list() ?? [], this.pods?.list() ?? [], this.namespace, this.foreignGuesses);
     return this.inventoryCache;
   }
 
