@@ -97,7 +97,7 @@ describe('kubernetes driver workloads', () => {
       LR: '0.1',
       WORLD_SIZE: '1',
       RANK: '0',
-      MASTER_ADDR: `${serviceName(spec.jobId, 1)}.${ns}.svc`,
+      MASTER_ADDR: "127.0.0.1", // a single worker is its own master: no Service
       MASTER_PORT: '29500',
       NVIDIA_VISIBLE_DEVICES: '3',
     });

@@ -28,7 +28,10 @@ export function masterService(spec: WorkloadSpec, namespace: string): V1Service 
   };
 }
 
-export const masterAddr = (spec: WorkloadSpec, namespace: string) => `${serviceName(spec.jobId, spec.attempt)}.${namespace}.svc`;
+/** A single worker is its own master: no Service (one API call less per job), MASTER_ADDR is loopback. */
+export const needsMasterService = (spec: WorkloadSpec) => spec.workers.length > 1;
+export const masterAddr = (spec: WorkloadSpec, namespace: string) =>
+  needsMasterService(spec) ? `${serviceName(spec.jobId, spec.attempt)}.${namespace}.svc` : '127.0.0.1';
 
 /**
  * Worker `index` of one attempt. Notes on the choices:

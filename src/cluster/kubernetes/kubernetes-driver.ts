@@ -5,7 +5,7 @@ import type { WorkerPlacement } from '../../gpu-scheduler/engine/model.js';
 import type { ClusterDriver, ClusterInventory, WorkloadSpec, WorkloadStatus } from '../cluster-driver.js';
 import { buildInventory, isOwnPod, nodeSignature } from './k8s-inventory.js';
 import { WORKER_CONTAINER, podName, workloadSelector } from './k8s-names.js';
-import { masterService, workerPod } from './k8s-workload-objects.js';
+import { masterService, needsMasterService, workerPod } from './k8s-workload-objects.js';
 import { workloadsOf } from './k8s-workload-status.js';
 
 export interface KubernetesDriverOptions {
@@ -85,22 +85,23 @@ export class KubernetesDriver implements ClusterDriver {
   }
 
   /**
-   * 1. The headless Service for MASTER_ADDR.
-   * 2. Per worker, in parallel: create the pod, then bind it to its node (pods/binding).
-   * Repeating any step after a crash is harmless: an existing object counts as created,
-   * and a pod already bound to the same node counts as bound.
+   * In parallel: the headless Service for MASTER_ADDR (gangs only), and per worker: create
+   * the pod, then bind it to its node (pods/binding). Repeating any step after a crash is
+   * harmless: an existing object counts as created, and a pod already bound to the same
+   * node counts as bound.
    */
   async createWorkload(spec: WorkloadSpec): Promise<void> {
     if (spec.workers.length === 0) throw new Error(`workload ${spec.jobId}/${spec.attempt} has no workers`);
     const namespace = this.namespace;
-    await ignoring(409, this.core.createNamespacedService({ namespace, body: masterService(spec, namespace) }));
-    await Promise.all(
-      spec.workers.map(async (placement, index) => {
+    const service = needsMasterService(spec) ? ignoring(409, this.core.createNamespacedService({ namespace, body: masterService(spec, namespace) })) : undefined;
+    await Promise.all([
+      service,
+      ...spec.workers.map(async (placement, index) => {
         const pod = workerPod(spec, index, namespace);
         await ignoring(409, this.core.createNamespacedPod({ namespace, body: pod }));
         await this.bind(pod.metadata!.name!, placement.node);
       }),
-    );
+    ]);
   }
 
   /** Binds a pod; the API answers with a Status (not the V1Binding the OpenAPI claims), so the body is not used. */
