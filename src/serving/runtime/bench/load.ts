@@ -19,6 +19,8 @@ export interface LoadOptions {
   url: string;
   path: string;
   body: Buffer;
+  /** Extra request headers, e.g. Inference-Header-Content-Length for binary tensors. */
+  headers?: Record<string, string | number>;
   concurrency: number;
   warmupSeconds: number;
   seconds: number;
@@ -27,7 +29,7 @@ export interface LoadOptions {
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
   const target = new URL(options.path, options.url);
-  const headers = { 'content-type': 'application/json', 'content-length': options.body.length };
+  const headers = { 'content-type': 'application/json', 'content-length': options.body.length, ...options.headers };
   const send = () =>
     new Promise<{ ok: boolean; detail?: string }>((resolve) => {
       const req = request(target, { method: 'POST', agent, headers }, (res) => {
