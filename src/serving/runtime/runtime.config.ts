@@ -75,7 +75,9 @@ export function loadRuntimeConfig(argv: readonly string[], env: NodeJS.ProcessEn
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
     const key = byFlag.get(flag);
     if (!key) {
-      problems.push(`${arg}: unknown option`);
+      problems.push(`${flag}: unknown option`);
+      // Skip its value too, so one typo is one problem.
+      if (eq < 0 && argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) i++;
       continue;
     }
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
