@@ -55,14 +55,30 @@ export async function kubeSchedulerRound(kc: KubeConfig, namespace: string, pods
   const nodeOf: string[] = [];
   let resolveAll!: () => void;
   const allBound = new Promise<void>((r) => (resolveAll = r));
-  const watch = await new Watch(kc).watch(`/api/v1/namespaces/${namespace}/pods`, {}, (_type: string, pod: V1Pod) => {
+  const seen = (pod: V1Pod) => {
     const name = pod.metadata?.name ?? '';
     if (pod.spec?.nodeName && !boundAt.has(name)) {
       boundAt.set(name, performance.now());
       nodeOf.push(pod.spec.nodeName);
       if (boundAt.size === pods) resolveAll();
     }
-  }, () => undefined);
+  };
+  // A watch can end under load; then list (what was missed gets this moment's time, an
+  // overestimate) and watch again from that list's resourceVersion.
+  let stopped = false;
+  let current: { abort?: () => void } | undefined;
+  const follow = async (): Promise<void> => {
+    if (stopped) return;
+    const list = await core.listNamespacedPod({ namespace });
+    list.items.forEach(seen);
+    current = (await new Watch(kc).watch(
+      `/api/v1/namespaces/${namespace}/pods`,
+      { resourceVersion: list.metadata?.resourceVersion, allowWatchBookmarks: true },
+      (_type: string, pod: V1Pod) => seen(pod),
+      () => void follow().catch(() => setTimeout(() => void follow(), 500)),
+    )) as { abort?: () => void };
+  };
+  await follow();
   const names = Array.from({ length: pods }, (_, i) => `kube-${i}`);
   const start = performance.now();
   await pool(names, concurrency, async (name) => {
@@ -79,7 +95,8 @@ export async function kubeSchedulerRound(kc: KubeConfig, namespace: string, pods
   });
   await allBound;
   const seconds = (Math.max(...boundAt.values()) - start) / 1000;
-  (watch as { abort?: () => void }).abort?.();
+  stopped = true;
+  current?.abort?.();
   return summarise('kube-scheduler', names.map((n) => boundAt.get(n)! - start), seconds, nodeOf, nodes);
 }
 

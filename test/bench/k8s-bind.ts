@@ -55,8 +55,11 @@ async function main(): Promise<void> {
     log(`kube-scheduler: ${JSON.stringify(kube)}`);
     scheduler.kill('SIGTERM');
     scheduler = undefined;
-    await core.deleteCollectionNamespacedPod({ namespace: 'bench-kube', gracePeriodSeconds: 0 });
-    await waitUntil('kube-scheduler pods deleted', async () => (await core.listNamespacedPod({ namespace: 'bench-kube' })).items.length === 0);
+    // Free the GPUs for the next round; a loaded API server may drop a 2,000-pod delete, so retry.
+    await waitUntil('kube-scheduler pods deleted', async () => {
+      await core.deleteCollectionNamespacedPod({ namespace: 'bench-kube', gracePeriodSeconds: 0 }).catch(() => undefined);
+      return (await core.listNamespacedPod({ namespace: 'bench-kube' }).catch(() => ({ items: [1] }))).items.length === 0;
+    });
 
     // 3. Beamline binds M single-GPU jobs on the same nodes.
     const beamline = await beamlineRound(kc, 'bench-beamline', M, C, N, values.policy!);
