@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/bench/**', 'scripts/**', 'test/**'],
+    files: ['src/**/bench/**', 'scripts/**', 'test/**', 'examples/**'],
     rules: { 'no-console': 'off' },
   },
 );
