@@ -90,16 +90,17 @@ describe('training jobs run for real on the local driver', () => {
   it('cancel stops the running process', async () => {
     const script = "let i = 0; setInterval(() => console.log('tick', i++), 100)";
     const { body: job } = await api.post(base, nodeJob('to-cancel', script));
-    await until(job.id, ['Running']);
+    await eventually(async () => (await api.get(`${base}/${job.id}/logs`)).text.includes('tick 1'), 20_000, 'the worker to print');
     expect((await api.post(`${base}/${job.id}/cancel`)).body.status).toBe('Cancelled');
     // The log stops growing once the reconciler has killed the process group.
     const settled = await eventually(async () => {
       const a = (await api.get(`${base}/${job.id}/logs`)).text;
       await new Promise((r) => setTimeout(r, 400));
       const b = (await api.get(`${base}/${job.id}/logs`)).text;
-      return a === b ? b : undefined;
+      return a === b ? { text: b } : undefined;
     }, 30_000, 'the log to stop growing');
-    expect(settled).toContain('tick 0');
+    expect(settled.text).toContain('tick 1');
+    expect((await api.get(`${base}/${job.id}`)).body.status).toBe('Cancelled');
   });
 
   it('leaves a job that needs a GPU this machine lacks Queued, saying why', async () => {

