@@ -1,52 +1,12 @@
 /**
  * More ONNX models for the runtime's tests and benchmark, written without Python:
  * nodes with attributes (Conv, MaxPool, Gemm, Concat, Gather), an MLP, a conv net, an
- * Identity model for every V2 datatype and a LUME-style regression. onnx.ts keeps its
- * protobuf writer private, so this file carries its own (field numbers of onnx.proto).
+ * Identity model for every V2 datatype and a LUME-style regression (field numbers of
+ * onnx.proto; the encoder is protobuf.ts).
  */
+import { ProtoWriter } from './protobuf.js';
+
 type Dim = number | string;
-
-class Pb {
-  private readonly parts: Buffer[] = [];
-  varint(field: number, value: number): this {
-    return this.key(field, 0).raw(varint(value));
-  }
-  bytes(field: number, value: Buffer | string): this {
-    const buf = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
-    return this.key(field, 2).raw(varint(buf.length)).raw(buf);
-  }
-  float(field: number, value: number): this {
-    const b = Buffer.alloc(4);
-    b.writeFloatLE(value);
-    return this.key(field, 5).raw(b);
-  }
-  msg(field: number, inner: Pb): this {
-    return this.bytes(field, inner.finish());
-  }
-  finish(): Buffer {
-    return Buffer.concat(this.parts);
-  }
-  private key(field: number, wire: number): this {
-    return this.raw(varint((field << 3) | wire));
-  }
-  private raw(b: Buffer): this {
-    this.parts.push(b);
-    return this;
-  }
-}
-
-function varint(value: number): Buffer {
-  if (value < 0) throw new Error('negative varints are not needed here');
-  const out: number[] = [];
-  let v = BigInt(value);
-  do {
-    let byte = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v > 0n) byte |= 0x80;
-    out.push(byte);
-  } while (v > 0n);
-  return Buffer.from(out);
-}
 
 /** TensorProto.DataType by V2 datatype. */
 export const ONNX_TYPES = {
@@ -55,14 +15,14 @@ export const ONNX_TYPES = {
 
 type Attr = number | number[] | { floats: number[] };
 
-function valueInfo(name: string, elemType: number, shape: Dim[]): Pb {
-  const shapePb = new Pb();
-  for (const d of shape) shapePb.msg(1, typeof d === 'number' ? new Pb().varint(1, d) : new Pb().bytes(2, d));
-  return new Pb().bytes(1, name).msg(2, new Pb().msg(1, new Pb().varint(1, elemType).msg(2, shapePb)));
+function valueInfo(name: string, elemType: number, shape: Dim[]): ProtoWriter {
+  const shapePb = new ProtoWriter();
+  for (const d of shape) shapePb.message(1, typeof d === 'number' ? new ProtoWriter().varint(1, d) : new ProtoWriter().bytes(2, d));
+  return new ProtoWriter().bytes(1, name).message(2, new ProtoWriter().message(1, new ProtoWriter().varint(1, elemType).message(2, shapePb)));
 }
 
-function initializer(name: string, dims: number[], values: ArrayLike<number>, elemType = 1): Pb {
-  const t = new Pb();
+function initializer(name: string, dims: number[], values: ArrayLike<number>, elemType = 1): ProtoWriter {
+  const t = new ProtoWriter();
   for (const d of dims) t.varint(1, d);
   let raw: Buffer;
   if (elemType === 7) {
@@ -75,13 +35,13 @@ function initializer(name: string, dims: number[], values: ArrayLike<number>, el
   return t.varint(2, elemType).bytes(8, name).bytes(9, raw);
 }
 
-function node(op: string, inputs: string[], outputs: string[], attrs: Record<string, Attr> = {}): Pb {
-  const n = new Pb();
+function node(op: string, inputs: string[], outputs: string[], attrs: Record<string, Attr> = {}): ProtoWriter {
+  const n = new ProtoWriter();
   for (const i of inputs) n.bytes(1, i);
   for (const o of outputs) n.bytes(2, o);
   n.bytes(3, `${op}_${outputs[0]}`).bytes(4, op);
   for (const [name, value] of Object.entries(attrs)) {
-    const a = new Pb().bytes(1, name);
+    const a = new ProtoWriter().bytes(1, name);
     if (typeof value === 'number') a.varint(3, value).varint(20, 2);
     else if (Array.isArray(value)) {
       for (const v of value) a.varint(8, v);
@@ -90,26 +50,26 @@ function node(op: string, inputs: string[], outputs: string[], attrs: Record<str
       for (const v of value.floats) a.float(7, v);
       a.varint(20, 6);
     }
-    n.msg(5, a);
+    n.message(5, a);
   }
   return n;
 }
 
 interface GraphSpec {
-  nodes: Pb[];
-  inits?: Pb[];
-  inputs: Pb[];
-  outputs: Pb[];
+  nodes: ProtoWriter[];
+  inits?: ProtoWriter[];
+  inputs: ProtoWriter[];
+  outputs: ProtoWriter[];
 }
 
 function model({ nodes, inits = [], inputs, outputs }: GraphSpec, opset = 13): Buffer {
-  const g = new Pb();
-  for (const n of nodes) g.msg(1, n);
+  const g = new ProtoWriter();
+  for (const n of nodes) g.message(1, n);
   g.bytes(2, 'graph');
-  for (const i of inits) g.msg(5, i);
-  for (const i of inputs) g.msg(11, i);
-  for (const o of outputs) g.msg(12, o);
-  return new Pb().varint(1, 8).bytes(2, 'beamline-test').msg(7, g).msg(8, new Pb().bytes(1, '').varint(2, opset)).finish();
+  for (const i of inits) g.message(5, i);
+  for (const i of inputs) g.message(11, i);
+  for (const o of outputs) g.message(12, o);
+  return new ProtoWriter().varint(1, 8).bytes(2, 'beamline-test').message(7, g).message(8, new ProtoWriter().bytes(1, '').varint(2, opset)).finish();
 }
 
 /** Deterministic pseudo-random weights in [-scale, scale]. */
@@ -130,8 +90,8 @@ export function mlpModel(inputs = 32, hidden = 128, outputs = 10): Buffer {
     [hidden, hidden],
     [hidden, outputs],
   ];
-  const nodes: Pb[] = [];
-  const inits: Pb[] = [];
+  const nodes: ProtoWriter[] = [];
+  const inits: ProtoWriter[] = [];
   let prev = 'x';
   layers.forEach(([fin, fout], i) => {
     inits.push(initializer(`W${i}`, [fin, fout], weights(fin * fout, 11 + i, 1 / Math.sqrt(fin))), initializer(`B${i}`, [fout], weights(fout, 97 + i)));

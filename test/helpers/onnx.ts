@@ -1,6 +1,6 @@
 /**
- * Writes small, valid ONNX models without Python: a minimal protobuf encoder for the
- * handful of onnx.proto messages a graph needs (ModelProto, GraphProto, NodeProto,
+ * Writes small, valid ONNX models without Python, with the protobuf encoder of
+ * protobuf.ts, for the handful of onnx.proto messages a graph needs (ModelProto, GraphProto, NodeProto,
  * ValueInfoProto, TensorProto). Field numbers are those of onnx/onnx.proto (IR v8).
  * The test suites generate their models here, so no binary is ever committed.
  */
@@ -9,88 +9,44 @@
 export const ONNX_FLOAT = 1;
 export const ONNX_INT64 = 7;
 
+import { ProtoWriter } from './protobuf.js';
+
 type Dim = number | string;
 
-class Writer {
-  private readonly parts: Buffer[] = [];
 
-  varint(field: number, value: number | bigint): this {
-    this.key(field, 0);
-    this.raw(encodeVarint(BigInt(value)));
-    return this;
-  }
-
-  bytes(field: number, value: Buffer | string): this {
-    const buf = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
-    this.key(field, 2);
-    this.raw(encodeVarint(BigInt(buf.length)));
-    this.raw(buf);
-    return this;
-  }
-
-  message(field: number, inner: Writer): this {
-    return this.bytes(field, inner.finish());
-  }
-
-  finish(): Buffer {
-    return Buffer.concat(this.parts);
-  }
-
-  private key(field: number, wireType: number): void {
-    this.raw(encodeVarint(BigInt((field << 3) | wireType)));
-  }
-
-  private raw(buf: Buffer): void {
-    this.parts.push(buf);
-  }
-}
-
-function encodeVarint(value: bigint): Buffer {
-  // int64 negatives are ten bytes of two's complement; the helpers never need them.
-  if (value < 0n) throw new Error('negative varints are not supported');
-  const out: number[] = [];
-  do {
-    let byte = Number(value & 0x7fn);
-    value >>= 7n;
-    if (value > 0n) byte |= 0x80;
-    out.push(byte);
-  } while (value > 0n);
-  return Buffer.from(out);
-}
-
-function valueInfo(name: string, elemType: number, shape: Dim[]): Writer {
-  const shapeProto = new Writer();
+function valueInfo(name: string, elemType: number, shape: Dim[]): ProtoWriter {
+  const shapeProto = new ProtoWriter();
   for (const dim of shape) {
-    const d = new Writer();
+    const d = new ProtoWriter();
     if (typeof dim === 'number') d.varint(1, dim);
     else d.bytes(2, dim);
     shapeProto.message(1, d);
   }
-  const tensorType = new Writer().varint(1, elemType).message(2, shapeProto);
-  return new Writer().bytes(1, name).message(2, new Writer().message(1, tensorType));
+  const tensorType = new ProtoWriter().varint(1, elemType).message(2, shapeProto);
+  return new ProtoWriter().bytes(1, name).message(2, new ProtoWriter().message(1, tensorType));
 }
 
-function floatTensor(name: string, dims: number[], values: number[]): Writer {
-  const t = new Writer();
+function floatTensor(name: string, dims: number[], values: number[]): ProtoWriter {
+  const t = new ProtoWriter();
   for (const d of dims) t.varint(1, d);
   const raw = Buffer.alloc(values.length * 4);
   values.forEach((v, i) => raw.writeFloatLE(v, i * 4));
   return t.varint(2, ONNX_FLOAT).bytes(8, name).bytes(9, raw);
 }
 
-function node(op: string, inputs: string[], outputs: string[], name: string): Writer {
-  const n = new Writer();
+function node(op: string, inputs: string[], outputs: string[], name: string): ProtoWriter {
+  const n = new ProtoWriter();
   for (const i of inputs) n.bytes(1, i);
   for (const o of outputs) n.bytes(2, o);
   return n.bytes(3, name).bytes(4, op);
 }
 
-function model(graph: Writer, opset = 13): Buffer {
-  return new Writer()
+function model(graph: ProtoWriter, opset = 13): Buffer {
+  return new ProtoWriter()
     .varint(1, 8) // ir_version
     .bytes(2, 'beamline-test')
     .message(7, graph)
-    .message(8, new Writer().bytes(1, '').varint(2, opset))
+    .message(8, new ProtoWriter().bytes(1, '').varint(2, opset))
     .finish();
 }
 
@@ -98,7 +54,7 @@ function model(graph: Writer, opset = 13): Buffer {
 export function linearModel(weights: number[][], bias: number[], names = { input: 'x', output: 'y' }): Buffer {
   const features = weights.length;
   const outputs = bias.length;
-  const graph = new Writer()
+  const graph = new ProtoWriter()
     .message(1, node('MatMul', [names.input, 'W'], ['xw'], 'matmul'))
     .message(1, node('Add', ['xw', 'b'], [names.output], 'add'))
     .bytes(2, 'linear')
@@ -111,7 +67,7 @@ export function linearModel(weights: number[][], bias: number[], names = { input
 
 /** sum = a + b, two inputs of the given element type and shape. */
 export function addModel(elemType = ONNX_FLOAT, shape: Dim[] = ['n']): Buffer {
-  const graph = new Writer()
+  const graph = new ProtoWriter()
     .message(1, node('Add', ['a', 'b'], ['sum'], 'add'))
     .bytes(2, 'add')
     .message(11, valueInfo('a', elemType, shape))
