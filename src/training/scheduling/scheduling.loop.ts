@@ -20,6 +20,9 @@ import { describePlacement, workloadSpecOf } from './workload-spec.js';
  * JobReconciler finds a Scheduled job without a workload and creates it, so a job is
  * never lost and never bound twice (driver creates are idempotent).
  */
+/** API calls in flight while binding one cycle's decisions. */
+const BIND_CONCURRENCY = 16;
+
 @Injectable()
 export class SchedulingLoop {
   private readonly logger = new Logger(SchedulingLoop.name);
@@ -58,10 +61,16 @@ export class SchedulingLoop {
     const byId = new Map(queued.map((j) => [j.id, j]));
     const names = await this.repo.projectNames([...new Set(queued.map((j) => j.projectId))]);
     let bound = 0;
-    for (const decision of result.decisions) {
-      const job = byId.get(decision.jobId)!;
-      if (await this.bind(job, decision.workers, names.get(job.projectId) ?? job.projectId, now)) bound++;
-    }
+    // Each decision is its own record and its own workload, so they are bound side by side (bounded,
+    // so a burst of thousands of jobs does not open thousands of API calls at once).
+    const decisions = [...result.decisions];
+    const bindNext = async (): Promise<void> => {
+      for (let decision = decisions.shift(); decision; decision = decisions.shift()) {
+        const job = byId.get(decision.jobId)!;
+        if (await this.bind(job, decision.workers, names.get(job.projectId) ?? job.projectId, now)) bound++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(BIND_CONCURRENCY, decisions.length) }, bindNext));
     if (result.preemptions.length > 0) {
       // Open queues (the only kind configurable today) never reclaim, so this is not expected.
       this.logger.warn({ preemptions: result.preemptions }, 'preemptions are computed but not executed yet');
