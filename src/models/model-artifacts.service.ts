@@ -2,7 +2,6 @@ import { createReadStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Prisma } from '../generated/prisma/client.js';
 import type { Principal, ProjectRef } from '../common/auth/principal.js';
 import { APP_CONFIG } from '../common/config/config.js';
 import type { AppConfig } from '../common/config/config.schema.js';
@@ -12,7 +11,7 @@ import { ARTIFACT_STORE, type ArtifactStore } from './artifacts/artifact-store.j
 import { stageUpload, type StagedFile } from './artifacts/staging.js';
 import { readMultipart, readOctetStream } from './artifacts/upload-intake.js';
 import { etagMatches, parseRange } from './http-range.js';
-import { assertVariablesFit, ModelVersionsService } from './model-versions.service.js';
+import { assertVariablesFit, ModelVersionsService, newVersionOf } from './model-versions.service.js';
 import { createVersionSchema, sha256HeaderSchema, type CreateVersion } from './models.dto.js';
 import { ModelsMetrics } from './models.metrics.js';
 import { ModelsRepository } from './models.repository.js';
@@ -110,17 +109,7 @@ export class ModelArtifactsService {
         () => spec?.variables,
       );
       const body = spec!;
-      const row = await this.repo.createVersion({
-        modelId: model.id,
-        description: body.description,
-        tags: body.tags,
-        metrics: body.metrics,
-        variables: (body.variables ?? {}) as Prisma.InputJsonValue,
-        trainingJobId: body.trainingJobId,
-        claimedSha256: body.sha256,
-        createdByToken: principal.tokenId,
-        artifact,
-      });
+      const row = await this.repo.createVersion(newVersionOf(model.id, body, principal, artifact));
       this.metrics.versionRegistered();
       return this.versions.view(row, model, project);
     }));

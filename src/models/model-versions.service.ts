@@ -5,7 +5,7 @@ import { AppError, ErrorCode } from '../common/errors/app-error.js';
 import { parseOrThrow } from '../common/validation/zod.js';
 import { versionRefSchema, type CreateVersion, type ListVersions, type UpdateVersion } from './models.dto.js';
 import { ModelsMetrics } from './models.metrics.js';
-import { isForeignKeyViolation, ModelsRepository, type VersionRow } from './models.repository.js';
+import { isForeignKeyViolation, ModelsRepository, type NewVersion, type VersionRow } from './models.repository.js';
 import { ModelsService } from './models.service.js';
 import { toVersionView, type VersionView } from './models.view.js';
 import type { ModelSignature } from './signature.js';
@@ -27,16 +27,7 @@ export class ModelVersionsService {
     return this.metrics.track('create_version', async () => {
       const model = await this.models.load(project, name);
       await this.checkTrainingJob(project, body.trainingJobId);
-      const row = await this.repo.createVersion({
-        modelId: model.id,
-        description: body.description,
-        tags: body.tags,
-        metrics: body.metrics,
-        variables: (body.variables ?? {}) as Prisma.InputJsonValue,
-        trainingJobId: body.trainingJobId,
-        claimedSha256: body.sha256,
-        createdByToken: principal.tokenId,
-      });
+      const row = await this.repo.createVersion(newVersionOf(model.id, body, principal));
       return toVersionView(row, model, project.name);
     });
   }
@@ -124,4 +115,19 @@ export function assertVariablesFit(variables: Variables, signature: ModelSignatu
   if (problems.length > 0) {
     throw new AppError(ErrorCode.UnprocessableContent, 'The variable metadata does not fit the model signature', problems);
   }
+}
+
+/** The record of a new version from its request body (one-step uploads add the artifact). */
+export function newVersionOf(modelId: string, body: CreateVersion, principal: Principal, artifact?: NewVersion['artifact']): NewVersion {
+  return {
+    modelId,
+    description: body.description,
+    tags: body.tags,
+    metrics: body.metrics,
+    variables: (body.variables ?? {}) as Prisma.InputJsonValue,
+    trainingJobId: body.trainingJobId,
+    claimedSha256: body.sha256,
+    createdByToken: principal.tokenId,
+    artifact,
+  };
 }
