@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createPki, writeKubeconfig, type K8sPki } from './k8s-pki.js';
+import { isAlive } from '../../src/common/process-alive.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const K8S_BIN_DIR = process.env.K8S_BIN_DIR ?? join(REPO_ROOT, '.k8s-bin');
@@ -186,15 +187,6 @@ export async function startK8sCluster(options: { dir?: string; log?: (line: stri
   } catch (e) {
     await cluster.stop();
     throw e;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

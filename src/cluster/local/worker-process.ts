@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
+import { isAlive } from '../../common/process-alive.js';
 
 /**
  * A tiny supervisor run as `node -e SUPERVISOR <exitFile> <cmd> [args...]`, detached in
@@ -50,14 +51,7 @@ export function spawnWorker(opts: {
   }
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isAlive };
 
 /** SIGTERM to the worker's whole process group, SIGKILL after the grace period. */
 export async function killGroup(pid: number, graceMs: number): Promise<void> {
