@@ -47,6 +47,10 @@ export const configSchema = z
       .optional(),
     BEAMLINE_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
     BEAMLINE_K8S_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default('beamline-jobs'),
+    /** How pods (and the SDK's in-pod helpers) reach this API; defaults to http://127.0.0.1:<PORT>. */
+    BEAMLINE_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** The image of endpoint replicas on Kubernetes: it must have `beamline` on its PATH. */
+    BEAMLINE_RUNTIME_IMAGE: z.string().min(1).regex(/^\S+$/).default('ghcr.io/beamline/beamline:latest'),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   })
