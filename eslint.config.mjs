@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'src/generated/**', '.beamline/**', '.k8s-bin/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'src/generated/**', 'sdk/ts/dist/**', 'sdk/ts/src/openapi.d.ts', '.beamline/**', '.k8s-bin/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,0 +1,52 @@
+import { Endpoints } from './endpoints.js';
+import { Http } from './http.js';
+import { Models } from './models.js';
+import { Training } from './training.js';
+
+export interface BeamlineOptions {
+  /** The platform, e.g. http://127.0.0.1:8080 (Node: BEAMLINE_URL). */
+  url?: string;
+  /** API token (Node: BEAMLINE_TOKEN). */
+  token?: string;
+  /** Project name (Node: BEAMLINE_PROJECT, else `default`). */
+  project?: string;
+  /** Retries of idempotent calls on 502/503/504 and network errors (3). */
+  retries?: number;
+  /** First retry delay; doubles each time (250 ms). */
+  retryBaseMs?: number;
+  /** A fetch to use instead of the global one (tests, proxies, custom agents). */
+  fetch?: typeof fetch;
+}
+
+/** Environment variables in Node; nothing in a browser, where `process` does not exist. */
+function environment(): Record<string, string | undefined> {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+}
+
+/** The Beamline API: `training`, `models` and `endpoints` of one project. */
+export class Beamline {
+  readonly url: string;
+  readonly project: string;
+  readonly training: Training;
+  readonly models: Models;
+  readonly endpoints: Endpoints;
+
+  constructor(options: BeamlineOptions = {}) {
+    const env = environment();
+    const url = options.url ?? env.BEAMLINE_URL;
+    if (!url) throw new TypeError('Beamline needs a url (option `url` or BEAMLINE_URL)');
+    this.url = url.replace(/\/+$/, '');
+    this.project = options.project ?? env.BEAMLINE_PROJECT ?? 'default';
+    const http = new Http({
+      url: this.url,
+      token: options.token ?? env.BEAMLINE_TOKEN,
+      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+      retries: options.retries ?? 3,
+      retryBaseMs: options.retryBaseMs ?? 250,
+    });
+    const project = `/v1/projects/${encodeURIComponent(this.project)}`;
+    this.training = new Training(http, () => `${project}/training-jobs`);
+    this.models = new Models(http, () => `${project}/models`);
+    this.endpoints = new Endpoints(http, () => `${project}/endpoints`);
+  }
+}

@@ -1,0 +1,105 @@
+import { RolloutFailed, WaitTimeout } from './errors.js';
+import { newIdempotencyKey, sleep, type Http } from './http.js';
+import { toTensor, type InferRequest, type InferResponse, type TensorInput } from './infer.js';
+import { PageIterator } from './pages.js';
+import type { Endpoint, EndpointEvent, EndpointRevision, EndpointSpec, EndpointUpdate, Page } from './types.js';
+
+const seg = encodeURIComponent;
+
+export interface RolloutWaitOptions {
+  timeoutMs?: number;
+  intervalMs?: number;
+  onProgress?: (endpoint: Endpoint) => void;
+  signal?: AbortSignal;
+}
+
+export interface InferOptions {
+  id?: string;
+  parameters?: Record<string, unknown>;
+  /** Which outputs to return (all by default). */
+  outputs?: string[];
+}
+
+/** The rollout of the desired revision is over: every replica runs it. */
+const rolledOut = (e: Endpoint) => e.phase === 'Complete' && (e.observed?.revision == null || e.observed.revision === e.desiredRevision);
+
+export class Endpoints {
+  constructor(
+    private readonly http: Http,
+    private readonly base: () => string,
+  ) {}
+
+  /** Creates an endpoint; carries an Idempotency-Key so a lost response is retried safely. */
+  deploy(spec: EndpointSpec, options: { idempotencyKey?: string } = {}): Promise<Endpoint> {
+    return this.http.json('POST', this.base(), { json: spec, headers: { 'idempotency-key': options.idempotencyKey ?? newIdempotencyKey() } });
+  }
+
+  /** Changes version, replicas, resources, ...; a new revision rolls out when anything changed. */
+  update(name: string, changes: EndpointUpdate): Promise<Endpoint> {
+    return this.http.json('PATCH', `${this.base()}/${seg(name)}`, { json: changes });
+  }
+
+  scale(name: string, replicas: number): Promise<Endpoint> {
+    return this.http.json('POST', `${this.base()}/${seg(name)}/scale`, { json: { replicas } });
+  }
+
+  get(name: string): Promise<Endpoint> {
+    return this.http.json('GET', `${this.base()}/${seg(name)}`);
+  }
+
+  /** Sorted by name. */
+  list(options: { limit?: number } = {}): PageIterator<Endpoint> {
+    return new PageIterator((cursor) => this.http.json<Page<Endpoint>>('GET', this.base(), { query: { limit: options.limit, cursor } }));
+  }
+
+  /** Newest first. */
+  async revisions(name: string): Promise<EndpointRevision[]> {
+    return (await this.http.json<{ items: EndpointRevision[] }>('GET', `${this.base()}/${seg(name)}/revisions`)).items;
+  }
+
+  /** Oldest first. */
+  async events(name: string): Promise<EndpointEvent[]> {
+    return (await this.http.json<{ items: EndpointEvent[] }>('GET', `${this.base()}/${seg(name)}/events`)).items;
+  }
+
+  /** Back to `revision`, or to the previous good revision when none is given. */
+  rollback(name: string, revision?: number): Promise<Endpoint> {
+    return this.http.json('POST', `${this.base()}/${seg(name)}/rollback`, { json: revision === undefined ? {} : { revision } });
+  }
+
+  /** Starts deletion (phase Deleting); the endpoint is gone (404) once the controller removed it. */
+  delete(name: string): Promise<Endpoint> {
+    return this.http.json('DELETE', `${this.base()}/${seg(name)}`);
+  }
+
+  /** Polls until the desired revision is fully rolled out; RolloutFailed when it failed or was rolled back. */
+  async waitRolledOut(name: string, options: RolloutWaitOptions = {}): Promise<Endpoint> {
+    const deadline = options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.timeoutMs;
+    for (;;) {
+      const endpoint = await this.get(name);
+      options.onProgress?.(endpoint);
+      if (rolledOut(endpoint)) return endpoint;
+      if (endpoint.phase === 'Failed' || endpoint.phase === 'RolledBack') {
+        throw new RolloutFailed(`endpoint ${name}: rollout of revision ${endpoint.desiredRevision} ended ${endpoint.phase}: ${endpoint.message ?? endpoint.reason ?? ''}`, endpoint);
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new WaitTimeout(`endpoint ${name} is still ${endpoint.phase} after ${options.timeoutMs} ms`, endpoint);
+      await sleep(Math.min(options.intervalMs ?? 1000, left), options.signal);
+    }
+  }
+
+  /**
+   * One V2 inference through the API. Inputs are named tensors: typed arrays, nested
+   * arrays (shape from the nesting, FP32 unless `datatype` says otherwise) or
+   * `{ data, shape, datatype }`.
+   */
+  infer(name: string, inputs: Record<string, TensorInput>, options: InferOptions = {}): Promise<InferResponse> {
+    const request: InferRequest = {
+      id: options.id,
+      parameters: options.parameters,
+      inputs: Object.entries(inputs).map(([input, value]) => toTensor(input, value)),
+      outputs: options.outputs?.map((output) => ({ name: output })),
+    };
+    return this.http.json('POST', `${this.base()}/${seg(name)}/infer`, { json: request });
+  }
+}

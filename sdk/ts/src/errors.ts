@@ -1,0 +1,106 @@
+/** One offending field of a rejected request, as the API names it (`resources.gpu.count`, `query.worker`). */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** RFC 9457 problem details as the platform sends them (application/problem+json). */
+export interface ProblemDetails {
+  type?: string;
+  title?: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  code?: string;
+  requestId?: string;
+  errors?: FieldError[];
+}
+
+/** Any failed call. `status` is the HTTP status, 0 when the server could not be reached. */
+export class BeamlineError extends Error {
+  readonly status: number;
+  readonly problem?: ProblemDetails;
+  readonly errors: FieldError[];
+
+  constructor(message: string, status: number, problem?: ProblemDetails, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.status = status;
+    this.problem = problem;
+    this.errors = problem?.errors ?? [];
+  }
+
+  /** The platform's error code (`not_found`, `validation_failed`, ...), when it sent one. */
+  get code(): string | undefined {
+    return this.problem?.code;
+  }
+}
+
+export class ValidationError extends BeamlineError {}
+export class Unauthorized extends BeamlineError {}
+export class Forbidden extends BeamlineError {}
+export class NotFound extends BeamlineError {}
+export class Conflict extends BeamlineError {}
+/** 502/503/504, or the server could not be reached at all (status 0). */
+export class Unavailable extends BeamlineError {}
+
+/** `wait` or `waitRolledOut` gave up; `last` is the last state seen. */
+export class WaitTimeout extends Error {
+  constructor(
+    message: string,
+    readonly last: unknown,
+  ) {
+    super(message);
+    this.name = 'WaitTimeout';
+  }
+}
+
+/** A rollout ended Failed or RolledBack instead of Complete; `endpoint` says why in `reason`/`message`. */
+export class RolloutFailed extends Error {
+  constructor(
+    message: string,
+    readonly endpoint: unknown,
+  ) {
+    super(message);
+    this.name = 'RolloutFailed';
+  }
+}
+
+const CLASSES: Record<number, typeof BeamlineError> = {
+  400: ValidationError,
+  401: Unauthorized,
+  403: Forbidden,
+  404: NotFound,
+  409: Conflict,
+  413: ValidationError,
+  415: ValidationError,
+  416: ValidationError,
+  422: ValidationError,
+  502: Unavailable,
+  503: Unavailable,
+  504: Unavailable,
+};
+
+/**
+ * The typed error for a non-2xx response. Platform errors are problem+json; the
+ * inference runtime's (passed through by endpoints) are `{"error": "..."}`.
+ */
+export async function errorFromResponse(res: Response, what: string): Promise<BeamlineError> {
+  const text = await res.text().catch(() => '');
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const problem: ProblemDetails = {
+    ...(record as Partial<ProblemDetails>),
+    status: res.status,
+    detail: typeof record.detail === 'string' ? record.detail : typeof record.error === 'string' ? record.error : text.slice(0, 500) || res.statusText,
+  };
+  const fields = (problem.errors ?? []).map((e) => `${e.field}: ${e.message}`).join('; ');
+  const message = `${what} failed with ${res.status}: ${problem.detail}${fields ? ` (${fields})` : ''}`;
+  const Class = CLASSES[res.status] ?? BeamlineError;
+  return new Class(message, res.status, problem);
+}

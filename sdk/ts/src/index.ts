@@ -1,0 +1,21 @@
+export { Beamline, type BeamlineOptions } from './client.js';
+export {
+  BeamlineError,
+  Conflict,
+  Forbidden,
+  NotFound,
+  RolloutFailed,
+  Unauthorized,
+  Unavailable,
+  ValidationError,
+  WaitTimeout,
+  type FieldError,
+  type ProblemDetails,
+} from './errors.js';
+export type { Endpoints, InferOptions, RolloutWaitOptions } from './endpoints.js';
+export type { Datatype, InferRequest, InferResponse, Tensor, TensorInput, TypedArray } from './infer.js';
+export type { Artifact, Models, VersionRef } from './models.js';
+export { PageIterator } from './pages.js';
+export type { JobRef, ListJobsOptions, LogsOptions, Training, WaitOptions } from './training.js';
+export * from './types.js';
+export type { paths, operations } from './openapi.js';

@@ -1,0 +1,1058 @@
+/**
+ * Generated from the platform's /openapi.json by openapi-typescript. Do not edit:
+ * UPDATE_OPENAPI=1 npx vitest run test/integration/openapi-drift.test.ts (or, with a server running: npm run sdk:openapi -- --url http://127.0.0.1:8080)
+ */
+export interface paths {
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["HealthController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["HealthController_ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ProjectsController_list"];
+        put?: never;
+        post: operations["ProjectsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List or search models by name prefix and tags (all given tags), in name order */
+        get: operations["ModelsController_list"];
+        put?: never;
+        /** Register a model (name unique in the project) */
+        post: operations["ModelsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/models/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ModelsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update description, tags or metadata */
+        patch: operations["ModelsController_update"];
+        trace?: never;
+    };
+    "/v1/projects/{project}/models/{name}/aliases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ModelsController_listAliases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/models/{name}/aliases/{alias}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ModelsController_getAlias"];
+        /** Point an alias at a Ready version (create or move); protected aliases need an ADMIN token */
+        put: operations["ModelsController_setAlias"];
+        post?: never;
+        delete: operations["ModelsController_deleteAlias"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/models/{name}/aliases/{alias}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every change of an alias, oldest first; with ?at=<ISO time>, also the version it pointed to then */
+        get: operations["ModelsController_aliasHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/models/{name}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List versions, newest first */
+        get: operations["ModelVersionsController_list"];
+        put?: never;
+        /** Register a version. multipart/form-data (part `spec`: JSON as below, part `file`: the ONNX model) registers it Ready in one step; application/json creates it PendingUpload, to be completed with PUT .../artifact */
+        post: operations["ModelVersionsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/models/{name}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version with its signature, variables and lineage; {version} is a version number, 'latest' (newest Ready version) or '@<alias>' */
+        get: operations["ModelVersionsController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a version; 409 while an alias or an inference endpoint uses it */
+        delete: operations["ModelVersionsController_delete"];
+        options?: never;
+        head?: never;
+        /** Update description, tags, metrics or variable metadata (checked against the signature) */
+        patch: operations["ModelVersionsController_update"];
+        trace?: never;
+    };
+    "/v1/projects/{project}/models/{name}/versions/{version}/artifact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the artifact: ETag is the sha256; If-None-Match and single byte ranges are honoured (HEAD too) */
+        get: operations["ModelVersionsController_download"];
+        /** Upload the ONNX artifact of a PendingUpload version as application/octet-stream (streamed, sha256-verified) */
+        put: operations["ModelVersionsController_upload"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ProjectsController_createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/training-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List training jobs, newest first, with cursor pagination */
+        get: operations["TrainingController_list"];
+        put?: never;
+        /** Submit a training job (201; 200 when an Idempotency-Key replays an earlier submission) */
+        post: operations["TrainingController_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/training-jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TrainingController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/training-jobs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TrainingController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/training-jobs/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TrainingController_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/training-jobs/{id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Worker logs as text/plain; follow=true streams until the worker ends */
+        get: operations["TrainingController_logs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    HealthController_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    HealthController_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ProjectsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ProjectsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default  */
+                    description?: string;
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ModelsController_list: {
+        parameters: {
+            query?: {
+                cursor?: unknown;
+                limit?: unknown;
+                namePrefix?: unknown;
+                /** @description comma-separated; a model must carry every one */
+                tag?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ModelsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default  */
+                    description?: string;
+                    /** @default {} */
+                    metadata?: {
+                        [key: string]: string | number | boolean;
+                    };
+                    name: string;
+                    tags?: string[];
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ModelsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ModelsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    metadata?: {
+                        [key: string]: string | number | boolean;
+                    };
+                    tags?: string[];
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ModelsController_listAliases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ModelsController_getAlias: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alias: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ModelsController_setAlias: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alias: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    protected?: boolean;
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ModelsController_deleteAlias: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alias: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ModelsController_aliasHistory: {
+        parameters: {
+            query?: {
+                at?: unknown;
+            };
+            header?: never;
+            path: {
+                alias: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ModelVersionsController_list: {
+        parameters: {
+            query?: {
+                cursor?: unknown;
+                limit?: unknown;
+                status?: unknown;
+                /** @description comma-separated; a version must carry every one */
+                tag?: unknown;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ModelVersionsController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the sha256 the file must have */
+                "X-Content-SHA256"?: string;
+            };
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default  */
+                    description?: string;
+                    /** @default {} */
+                    metrics?: {
+                        [key: string]: number;
+                    };
+                    sha256?: string;
+                    tags?: string[];
+                    /** Format: uuid */
+                    trainingJobId?: string;
+                    variables?: {
+                        /** @default {} */
+                        inputs?: {
+                            [key: string]: {
+                                /** @default false */
+                                constant?: boolean;
+                                default?: number | number[];
+                                description?: string;
+                                range?: [
+                                    number,
+                                    number
+                                ];
+                                unit?: string;
+                            };
+                        };
+                        /** @default {} */
+                        outputs?: {
+                            [key: string]: {
+                                /** @default false */
+                                constant?: boolean;
+                                default?: number | number[];
+                                description?: string;
+                                range?: [
+                                    number,
+                                    number
+                                ];
+                                unit?: string;
+                            };
+                        };
+                    };
+                };
+                "multipart/form-data": {
+                    /** @default  */
+                    description?: string;
+                    /** @default {} */
+                    metrics?: {
+                        [key: string]: number;
+                    };
+                    sha256?: string;
+                    tags?: string[];
+                    /** Format: uuid */
+                    trainingJobId?: string;
+                    variables?: {
+                        /** @default {} */
+                        inputs?: {
+                            [key: string]: {
+                                /** @default false */
+                                constant?: boolean;
+                                default?: number | number[];
+                                description?: string;
+                                range?: [
+                                    number,
+                                    number
+                                ];
+                                unit?: string;
+                            };
+                        };
+                        /** @default {} */
+                        outputs?: {
+                            [key: string]: {
+                                /** @default false */
+                                constant?: boolean;
+                                default?: number | number[];
+                                description?: string;
+                                range?: [
+                                    number,
+                                    number
+                                ];
+                                unit?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ModelVersionsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ModelVersionsController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ModelVersionsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    metrics?: {
+                        [key: string]: number;
+                    };
+                    tags?: string[];
+                    variables?: {
+                        /** @default {} */
+                        inputs?: {
+                            [key: string]: {
+                                /** @default false */
+                                constant?: boolean;
+                                default?: number | number[];
+                                description?: string;
+                                range?: [
+                                    number,
+                                    number
+                                ];
+                                unit?: string;
+                            };
+                        };
+                        /** @default {} */
+                        outputs?: {
+                            [key: string]: {
+                                /** @default false */
+                                constant?: boolean;
+                                default?: number | number[];
+                                description?: string;
+                                range?: [
+                                    number,
+                                    number
+                                ];
+                                unit?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ModelVersionsController_download: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-None-Match"?: string;
+                Range?: string;
+            };
+            path: {
+                name: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ModelVersionsController_upload: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the sha256 the file must have */
+                "X-Content-SHA256"?: string;
+            };
+            path: {
+                name: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ProjectsController_createToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /**
+                     * @default MEMBER
+                     * @enum {string}
+                     */
+                    role?: "ADMIN" | "MEMBER" | "VIEWER";
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TrainingController_list: {
+        parameters: {
+            query?: {
+                cursor?: unknown;
+                limit?: unknown;
+                namePrefix?: unknown;
+                queue?: unknown;
+                /** @description comma-separated statuses */
+                status?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TrainingController_submit: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default [] */
+                    args?: string[];
+                    /** @default [] */
+                    command?: string[];
+                    /** @default {} */
+                    env?: {
+                        [key: string]: string;
+                    };
+                    image: string;
+                    /** @default 0 */
+                    maxRetries?: number;
+                    name: string;
+                    outputModel?: string;
+                    /** @default 0 */
+                    priority?: number;
+                    /** @default default */
+                    queue?: string;
+                    resources: {
+                        cpu: string | number;
+                        gpu?: {
+                            count?: number;
+                            fraction?: number;
+                            migProfile?: string;
+                            minMemoryMiB?: number;
+                            product?: string | string[];
+                        };
+                        memory: string | number;
+                    };
+                    timeoutSeconds?: number;
+                    /** @default 1 */
+                    workers?: number;
+                    workingDir?: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TrainingController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TrainingController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TrainingController_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TrainingController_logs: {
+        parameters: {
+            query?: {
+                attempt?: unknown;
+                follow?: unknown;
+                worker?: unknown;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+}
