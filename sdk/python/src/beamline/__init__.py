@@ -1,0 +1,62 @@
+"""Beamline's Python SDK: training jobs, the model registry and inference endpoints.
+
+>>> import beamline
+>>> bl = beamline.Client()                     # BEAMLINE_URL, BEAMLINE_TOKEN, BEAMLINE_PROJECT
+>>> job = bl.training.submit("iris", "python:3.11", ["python", "train.py"], {"cpu": "1", "memory": "1Gi"})
+>>> bl.training.wait(job)
+
+Inside a training job: ``beamline.log_metric(...)`` and ``beamline.log_model(...)``.
+"""
+
+from .client import Client
+from .errors import (
+    BeamlineError,
+    Conflict,
+    ConnectionFailed,
+    FieldError,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    RolloutFailed,
+    ServerError,
+    TrainingFailed,
+    Unauthorized,
+    Unavailable,
+    ValidationError,
+    WaitTimeout,
+)
+from .pod import current_job_id, log_metric, log_model, metrics
+from .types import Alias, AliasEvent, Endpoint, EndpointEvent, Model, ModelVersion, Revision, TrainingEvent, TrainingJob
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Client",
+    "log_metric",
+    "log_model",
+    "metrics",
+    "current_job_id",
+    "BeamlineError",
+    "ValidationError",
+    "Unauthorized",
+    "Forbidden",
+    "NotFound",
+    "Conflict",
+    "PayloadTooLarge",
+    "ServerError",
+    "Unavailable",
+    "ConnectionFailed",
+    "WaitTimeout",
+    "TrainingFailed",
+    "RolloutFailed",
+    "FieldError",
+    "TrainingJob",
+    "TrainingEvent",
+    "Model",
+    "ModelVersion",
+    "Alias",
+    "AliasEvent",
+    "Endpoint",
+    "EndpointEvent",
+    "Revision",
+]
