@@ -17,7 +17,8 @@ async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
 
 async function toArrayBuffer(artifact: Artifact): Promise<ArrayBuffer> {
   if (artifact instanceof ArrayBuffer) return artifact;
-  if (artifact instanceof Uint8Array) return artifact.slice().buffer as ArrayBuffer;
+  // A copy of exactly these bytes: a Node Buffer's .buffer is often a shared pool.
+  if (artifact instanceof Uint8Array) return new Uint8Array(artifact).buffer;
   return artifact.arrayBuffer();
 }
 
