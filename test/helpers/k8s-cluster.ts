@@ -72,15 +72,17 @@ async function waitFor(what: string, ok: () => Promise<boolean>, alive: () => vo
 }
 
 /**
- * Starts etcd, kube-apiserver, kube-controller-manager and kwok on 127.0.0.1, in numbered steps:
+ * Starts etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok on 127.0.0.1, in numbered steps:
  * 1. a throwaway PKI and kubeconfig in a fresh temp dir;
  * 2. etcd (no fsync: the data is thrown away);
  * 3. kube-apiserver, then wait for /readyz;
- * 4. kube-controller-manager and kwok, then wait for the `default` service account
- *    (proof that the controllers run);
+ * 4. kube-controller-manager, kube-scheduler (unless `kubeScheduler: false`) and kwok, then
+ *    wait for the `default` service account (proof that the controllers run). kube-scheduler
+ *    places the pods of endpoint Deployments; Beamline's training pods name
+ *    `beamline-gpu-scheduler` and are left alone by it;
  * Every PID is kept; `stop()` kills exactly those PIDs, newest first.
  */
-export async function startK8sCluster(options: { dir?: string; log?: (line: string) => void } = {}): Promise<K8sCluster> {
+export async function startK8sCluster(options: { dir?: string; log?: (line: string) => void; kubeScheduler?: boolean } = {}): Promise<K8sCluster> {
   const log = options.log ?? (() => undefined);
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'beamline-k8s-')));
   const started = Date.now();
@@ -166,6 +168,7 @@ export async function startK8sCluster(options: { dir?: string; log?: (line: stri
       '--secure-port=0',
       '--v=1',
     ]);
+    if (options.kubeScheduler ?? true) spawnLogged('kube-scheduler', [`--kubeconfig=${kubeconfig}`, '--leader-elect=false', '--secure-port=0', '--v=1']);
     const stages = readdirSync(STAGES_DIR).filter((f) => f.endsWith('.yaml'));
     spawnLogged('kwok', [
       `--kubeconfig=${kubeconfig}`,

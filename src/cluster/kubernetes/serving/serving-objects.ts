@@ -1,0 +1,163 @@
+import type { V1Deployment, V1EnvVar, V1PodTemplateSpec, V1Probe, V1Secret, V1Service } from '@kubernetes/client-node';
+import { RUNTIME_PORT, type EndpointDeployment, type EndpointRef } from '../../serving-driver.js';
+import { GFD, GPU_RESOURCE } from '../k8s-names.js';
+import {
+  RUNTIME_CONTAINER,
+  SERVING_ANNOTATION,
+  SERVING_LABEL,
+  TOKEN_KEY,
+  contentHash,
+  endpointLabels,
+  endpointObjectName,
+  tokenSecretName,
+} from './serving-names.js';
+
+/** Time the runtime gives its longest request after draining, before it exits on its own. */
+export const REQUEST_MARGIN_SECONDS = 25;
+/** The kubelet's SIGKILL must come after the runtime's own deadline, never before it. */
+const KILL_MARGIN_SECONDS = 5;
+const CACHE_DIR = '/var/cache/beamline';
+/** A model download plus session creation and warm-up may take minutes: 120 × 5 s before the kubelet gives up. */
+const STARTUP_PROBE: V1Probe = { httpGet: { path: '/v2/health/ready', port: RUNTIME_PORT }, periodSeconds: 5, failureThreshold: 120, timeoutSeconds: 3 };
+const READINESS_PROBE: V1Probe = { httpGet: { path: '/v2/health/ready', port: RUNTIME_PORT }, periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 3 };
+/** onnxruntime's run blocks the event loop, so a big batch delays /live: be patient before a restart. */
+const LIVENESS_PROBE: V1Probe = { httpGet: { path: '/v2/health/live', port: RUNTIME_PORT }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5 };
+
+/** The runtime's settings as its BEAMLINE_RUNTIME_* variables (docs/runtime.md); ours win over user env of the same name. */
+function runtimeEnv(d: EndpointDeployment): V1EnvVar[] {
+  const { model, runtime } = d.template;
+  const ours: Record<string, string> = {
+    BEAMLINE_RUNTIME_MODEL: model.url,
+    BEAMLINE_RUNTIME_NAME: model.name,
+    BEAMLINE_RUNTIME_VERSION: String(model.version),
+    BEAMLINE_RUNTIME_PORT: String(RUNTIME_PORT),
+    BEAMLINE_RUNTIME_CACHE_DIR: CACHE_DIR,
+    BEAMLINE_RUNTIME_BATCHING: runtime.batching ? 'on' : 'off',
+    BEAMLINE_RUNTIME_MAX_BATCH_SIZE: String(runtime.maxBatchSize),
+    BEAMLINE_RUNTIME_MAX_QUEUE_DELAY_MICROS: String(runtime.maxQueueDelayMicros),
+    BEAMLINE_RUNTIME_DRAIN_SECONDS: String(d.drainSeconds),
+    BEAMLINE_RUNTIME_GRACE_SECONDS: String(d.drainSeconds + REQUEST_MARGIN_SECONDS),
+  };
+  // Sorted and unique by name: the env list is keyed by name under server-side apply, and a
+  // stable order keeps the template hash stable.
+  const merged = { ...runtime.env, ...ours };
+  const env: V1EnvVar[] = Object.keys(merged)
+    .sort()
+    .map((name) => ({ name, value: merged[name] }));
+  if (d.runtimeToken) {
+    const valueFrom = { secretKeyRef: { name: tokenSecretName(d), key: TOKEN_KEY } };
+    env.push({ name: 'BEAMLINE_RUNTIME_TOKEN', valueFrom });
+  }
+  return env;
+}
+
+/**
+ * The pod template, and its content hash (which it also carries as a label). Nothing in it
+ * depends on the Beamline revision number: re-applying an older revision's template gives a
+ * byte-identical template, so the deployment controller scales that revision's ReplicaSet
+ * back up instead of starting a new one, which is what makes a rollback fast.
+ *
+ * Placement: the default kube-scheduler places endpoint pods (no `schedulerName`), by the
+ * `nvidia.com/gpu` limit, the GPU taint's toleration and a required node affinity on GFD's
+ * product label. Beamline's own GPU scheduler counts them as foreign GPU pods; it never
+ * binds them, so serving does not wait on the training queue.
+ *
+ * No preStop hook: on SIGTERM the runtime itself turns not-ready and keeps serving for
+ * `drainSeconds` (with `Connection: close`) while Services and proxies drop the pod, which
+ * is what a `sleep` preStop would be for. The grace period covers drain + the runtime's
+ * request margin + a little, so the kubelet never kills a replica that is still finishing.
+ */
+export function podTemplate(d: EndpointDeployment, image: string): { template: V1PodTemplateSpec; hash: string } {
+  const { resources } = d.template;
+  const quantities: Record<string, string> = { cpu: `${resources.cpuMilli}m`, memory: `${resources.memoryMiB}Mi` };
+  const limits = { ...quantities, ...(resources.gpuCount > 0 ? { [GPU_RESOURCE]: String(resources.gpuCount) } : {}) };
+  const spec: V1PodTemplateSpec['spec'] = {
+    enableServiceLinks: false,
+    automountServiceAccountToken: false,
+    terminationGracePeriodSeconds: d.drainSeconds + REQUEST_MARGIN_SECONDS + KILL_MARGIN_SECONDS,
+    containers: [
+      {
+        name: RUNTIME_CONTAINER,
+        image,
+        command: ['beamline', 'runtime'],
+        ports: [{ name: 'http', containerPort: RUNTIME_PORT, protocol: 'TCP' }],
+        env: runtimeEnv(d),
+        resources: { requests: quantities, limits },
+        startupProbe: STARTUP_PROBE,
+        readinessProbe: READINESS_PROBE,
+        livenessProbe: LIVENESS_PROBE,
+        volumeMounts: [{ name: 'model-cache', mountPath: CACHE_DIR }],
+      },
+    ],
+    volumes: [{ name: 'model-cache', emptyDir: {} }],
+  };
+  if (resources.gpuCount > 0) spec.tolerations = [{ key: GPU_RESOURCE, operator: 'Exists', effect: 'NoSchedule' }];
+  if (resources.gpuProduct) {
+    const term = { matchExpressions: [{ key: GFD.product, operator: 'In', values: [resources.gpuProduct] }] };
+    spec.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [term] } } };
+  }
+  const template: V1PodTemplateSpec = { metadata: { labels: endpointLabels(d), annotations: { [SERVING_ANNOTATION.endpointId]: d.endpointId } }, spec };
+  const hash = contentHash(template);
+  template.metadata!.labels![SERVING_LABEL.templateHash] = hash;
+  return { template, hash };
+}
+
+/** Annotations that name the endpoint as given (labels may be shortened). */
+export const refAnnotations = (ref: EndpointRef) => ({
+  [SERVING_ANNOTATION.endpointId]: ref.endpointId,
+  [SERVING_ANNOTATION.project]: ref.project,
+  [SERVING_ANNOTATION.endpointName]: ref.name,
+});
+
+/** `revisions` is the hash → revision map to store, already including this apply. */
+export function endpointDeployment(d: EndpointDeployment, namespace: string, image: string, revisions: Record<string, number>): V1Deployment {
+  const { template, hash } = podTemplate(d, image);
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: endpointObjectName(d),
+      namespace,
+      labels: endpointLabels(d),
+      annotations: {
+        ...refAnnotations(d),
+        [SERVING_ANNOTATION.revision]: String(d.revision),
+        [SERVING_ANNOTATION.templateHash]: hash,
+        [SERVING_ANNOTATION.revisions]: JSON.stringify(revisions),
+      },
+    },
+    spec: {
+      replicas: d.replicas,
+      selector: { matchLabels: endpointLabels(d) },
+      // maxUnavailable 0: old replicas serve until new ones are ready. Kubernetes refuses
+      // maxSurge 0 together with it, so at least one extra replica may exist.
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: Math.max(1, d.maxSurge) } },
+      progressDeadlineSeconds: d.progressDeadlineSeconds,
+      revisionHistoryLimit: 10,
+      template,
+    },
+  };
+}
+
+export function endpointService(ref: EndpointRef, namespace: string): V1Service {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: endpointObjectName(ref), namespace, labels: endpointLabels(ref), annotations: refAnnotations(ref) },
+    spec: {
+      type: 'ClusterIP',
+      selector: endpointLabels(ref),
+      ports: [{ name: 'http', port: RUNTIME_PORT, targetPort: 'http', protocol: 'TCP' }],
+    },
+  };
+}
+
+export function tokenSecret(ref: EndpointRef, namespace: string, token: string): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: tokenSecretName(ref), namespace, labels: endpointLabels(ref), annotations: refAnnotations(ref) },
+    type: 'Opaque',
+    stringData: { [TOKEN_KEY]: token },
+  };
+}
