@@ -1,0 +1,1 @@
+export { LocalServingDriver, type LocalServingOptions } from './local-serving-driver.js';
