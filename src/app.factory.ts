@@ -8,6 +8,7 @@ import { toProblem } from './common/errors/problem.filter.js';
 import { JsonLogger } from './common/logging/json-logger.js';
 import { requestContext } from './common/logging/request-context.js';
 import { MetricsService } from './common/metrics/metrics.service.js';
+import { PROXY_PATH } from './serving/endpoints/endpoint-proxy.js';
 
 /**
  * Builds the Nest app for a resolved config (DATABASE_URL and REDIS_URL set) without
@@ -23,7 +24,9 @@ export async function createApp(config: AppConfig, logger = new JsonLogger(confi
   app.enableShutdownHooks();
   app.set('x-powered-by', false);
   app.use(requestContext(logger, metrics));
-  app.use(express.json({ limit: config.BEAMLINE_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  // The infer proxy forwards bodies as they came (JSON or V2 binary): the JSON parser leaves them alone.
+  const isJson = (type: string | undefined) => !!type && /^application\/([\w.+-]*\+)?json\b/i.test(type);
+  app.use(express.json({ limit: config.BEAMLINE_BODY_LIMIT, type: (req) => isJson(req.headers['content-type']) && !PROXY_PATH.test((req as Request).originalUrl ?? req.url ?? '') }));
   // body-parser failures (413, malformed JSON) happen before Nest's filters: answer them as problem+json too.
   app.use((error: unknown, req: Request & { id?: string }, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);

@@ -1,9 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ClusterModule } from './cluster/cluster.module.js';
 import { CommonModule } from './common/common.module.js';
 import type { AppConfig, Role } from './common/config/config.schema.js';
 import { MetricsService } from './common/metrics/metrics.service.js';
 import { ModelsModule } from './models/models.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
+import { ServingModule } from './serving/serving.module.js';
 import { TrainingModule } from './training/training.module.js';
 
 export function rolesOf(role: Role): { api: boolean; controller: boolean } {
@@ -17,7 +19,14 @@ export class AppModule {
     const roles = rolesOf(config.BEAMLINE_ROLE);
     return {
       module: AppModule,
-      imports: [CommonModule.forConfig(config, metrics), ProjectsModule, TrainingModule.forRoles(roles, config.BEAMLINE_CLUSTER_DRIVER), ModelsModule],
+      imports: [
+        CommonModule.forConfig(config, metrics),
+        ClusterModule.forDriver(config.BEAMLINE_CLUSTER_DRIVER),
+        ProjectsModule,
+        TrainingModule.forRoles(roles, config.BEAMLINE_CLUSTER_DRIVER),
+        ModelsModule,
+        ServingModule.forRoles(roles, config.BEAMLINE_CLUSTER_DRIVER),
+      ],
     };
   }
 }

@@ -4,6 +4,7 @@ import type { AppConfig } from '../common/config/config.schema.js';
 import { CLUSTER_DRIVER, type ClusterDriver } from './cluster-driver.js';
 import type { GpuDeviceSpec } from '../gpu-scheduler/engine/model.js';
 import { LocalDriver } from './local/local-driver.js';
+import { SERVING_DRIVER, type ServingDriver } from './serving-driver.js';
 
 /**
  * The configured ClusterDriver: `local` (embedded default, processes on this machine) or
@@ -20,6 +21,20 @@ export const clusterDriverProvider: Provider = {
     }
     const declared = config.BEAMLINE_LOCAL_GPUS;
     return new LocalDriver(config.BEAMLINE_HOME, declared ? { gpus: () => parseDeclaredGpus(declared) } : {});
+  },
+};
+
+/** The configured ServingDriver (endpoints): runtime processes locally, Deployments on Kubernetes. */
+export const servingDriverProvider: Provider = {
+  provide: SERVING_DRIVER,
+  inject: [APP_CONFIG],
+  useFactory: async (config: AppConfig): Promise<ServingDriver> => {
+    if (config.BEAMLINE_CLUSTER_DRIVER === 'kubernetes') {
+      const { KubernetesServingDriver } = await import('./kubernetes/serving/kubernetes-serving-driver.js');
+      return new KubernetesServingDriver({ namespace: config.BEAMLINE_K8S_NAMESPACE, image: config.BEAMLINE_RUNTIME_IMAGE });
+    }
+    const { LocalServingDriver } = await import('./local/serving/local-serving-driver.js');
+    return new LocalServingDriver(config.BEAMLINE_HOME);
   },
 };
 

@@ -11,12 +11,15 @@ import { ModelRegistration } from './models.registration.js';
 import { ModelsRepository } from './models.repository.js';
 import { ModelsService } from './models.service.js';
 import { OnnxInspector } from './onnx-inspector.js';
-import { MODEL_VERSION_USAGE, NoEndpointsUsage } from './version-usage.port.js';
+import { EndpointVersionUsage } from '../serving/endpoints/endpoint-version-usage.js';
+import { ARTIFACT_STORE } from './artifacts/artifact-store.js';
+import { MODEL_VERSION_USAGE } from './version-usage.port.js';
 
 /**
  * The model registry. Exports ModelLineage (versions a training job produced) and
- * ModelRegistration (register a job's model.onnx without HTTP) for training, and takes
- * MODEL_VERSION_USAGE from serving once it exists (see version-usage.port.ts).
+ * ModelRegistration (register a job's model.onnx without HTTP) for training, and
+ * ModelVersionsService + ARTIFACT_STORE for serving; MODEL_VERSION_USAGE asks serving's tables
+ * whether an endpoint still serves a version (see version-usage.port.ts).
  */
 @Module({
   controllers: [ModelsController, ModelVersionsController],
@@ -31,8 +34,8 @@ import { MODEL_VERSION_USAGE, NoEndpointsUsage } from './version-usage.port.js';
     ModelRegistration,
     OnnxInspector,
     artifactStoreProvider,
-    { provide: MODEL_VERSION_USAGE, useClass: NoEndpointsUsage },
+    { provide: MODEL_VERSION_USAGE, useClass: EndpointVersionUsage },
   ],
-  exports: [ModelLineage, ModelRegistration],
+  exports: [ModelLineage, ModelRegistration, ModelVersionsService, ARTIFACT_STORE],
 })
 export class ModelsModule {}

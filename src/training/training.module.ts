@@ -1,10 +1,11 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { ModelsModule } from '../models/models.module.js';
-import { clusterDriverProvider } from '../cluster/cluster.providers.js';
 import { LeaderLock } from '../common/leader/leader-lock.js';
 import { JOB_SCHEDULER, NoClusterScheduler } from './scheduler.port.js';
 import { ControllerCycle } from './scheduling/controller-cycle.js';
 import { JobReconciler } from './scheduling/job.reconciler.js';
+import { JobTokens } from './scheduling/job-tokens.js';
+import { PublicUrl } from '../common/public-url.js';
 import { SchedulingLoop } from './scheduling/scheduling.loop.js';
 import { SchedulingMetrics } from './scheduling/scheduling.metrics.js';
 import { SchedulingRepository } from './scheduling/scheduling.repository.js';
@@ -22,12 +23,11 @@ import { TrainingService } from './training.service.js';
 export class TrainingModule {
   static forRoles(roles: { api: boolean; controller: boolean }, driver: 'local' | 'kubernetes' | 'none'): DynamicModule {
     const providers: Provider[] = [TrainingRepository, TrainingQueue, TrainingService, TrainingMetrics, TrainingLogs];
-    // The API reads logs through the driver; only the controller starts it and schedules.
-    if (driver !== 'none') providers.push(clusterDriverProvider);
+    // The driver comes from the global ClusterModule: the API reads logs through it; only the controller starts it and schedules.
     if (roles.controller) providers.push(TrainingProcessor, TrainingReconciler);
     if (roles.controller && driver !== 'none') {
       // The controller schedules: admitted jobs are offered to the cycle that binds them.
-      providers.push(LeaderLock, SchedulingRepository, SchedulingMetrics, SchedulingLoop, JobReconciler, ControllerCycle);
+      providers.push(LeaderLock, PublicUrl, JobTokens, SchedulingRepository, SchedulingMetrics, SchedulingLoop, JobReconciler, ControllerCycle);
       providers.push({ provide: JOB_SCHEDULER, useExisting: ControllerCycle });
     } else {
       providers.push({ provide: JOB_SCHEDULER, useClass: NoClusterScheduler });

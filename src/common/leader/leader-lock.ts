@@ -20,6 +20,10 @@ export class LeaderLock implements OnApplicationShutdown {
   private leading = false;
   private stopped = false;
 
+  /** Which advisory lock this elects: each controller loop (training, endpoints) has its own. */
+  protected readonly lockId: number = CONTROLLER_LOCK;
+  protected readonly lockName: string = 'controller';
+
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   get isLeader(): boolean {
@@ -33,7 +37,7 @@ export class LeaderLock implements OnApplicationShutdown {
       try {
         if (await this.tryAcquire()) {
           this.leading = true;
-          this.logger.log('this controller is now the leader');
+          this.logger.log(`this process now leads the ${this.lockName} loop`);
           onChange(true);
         }
       } catch (error) {
@@ -60,7 +64,7 @@ export class LeaderLock implements OnApplicationShutdown {
       await client.connect();
       this.client = client;
     }
-    const result = await this.client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [CONTROLLER_LOCK]);
+    const result = await this.client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [this.lockId]);
     return result.rows[0].locked;
   }
 
@@ -77,4 +81,11 @@ export class LeaderLock implements OnApplicationShutdown {
     this.leading = false;
     await client?.end().catch(() => undefined);
   }
+}
+
+/** The endpoint controller's own election, so it can lead in a different replica than the scheduler. */
+@Injectable()
+export class EndpointLeaderLock extends LeaderLock {
+  protected override readonly lockId = 0x62656570; // 'beep'
+  protected override readonly lockName = 'endpoint controller';
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { TrainingJob } from '../../generated/prisma/client.js';
 import { CLUSTER_DRIVER, type ClusterDriver, type WorkloadStatus } from '../../cluster/cluster-driver.js';
+import { JobTokens } from './job-tokens.js';
 import { APP_CONFIG } from '../../common/config/config.js';
 import type { AppConfig } from '../../common/config/config.schema.js';
 import { ModelRegistration } from '../../models/models.registration.js';
@@ -26,6 +27,7 @@ export class JobReconciler {
     private readonly repo: SchedulingRepository,
     private readonly training: TrainingService,
     private readonly registration: ModelRegistration,
+    private readonly tokens: JobTokens,
   ) {}
 
   async runOnce(now = new Date()): Promise<void> {
@@ -41,13 +43,18 @@ export class JobReconciler {
       );
     }
     await this.deleteOrphans([...observed.values()].filter((w) => !wanted.has(`${w.jobId}/${w.attempt}`)));
+    await this.tokens.revokeFinished().catch((error: Error) => this.logger.warn({ err: error.message }, 'revoking job tokens failed; will retry'));
   }
 
   private async reconcileJob(job: TrainingJob, workload: WorkloadStatus | undefined, projectName: string, now: Date): Promise<void> {
     const status = job.status as TrainingStatus;
     // 1. Recorded but not (yet) in the cluster: create it (idempotent), e.g. after a crash between record and bind.
     if (!workload) {
-      if (status === 'Scheduled') await this.driver.createWorkload(workloadSpecOf(job, projectName));
+      if (status === 'Scheduled') {
+        const spec = workloadSpecOf(job, projectName);
+        spec.env = { ...spec.env, ...(await this.tokens.envFor(job)) };
+        await this.driver.createWorkload(spec);
+      }
       else await this.fail(job, 'the workload disappeared from the cluster', now);
       return;
     }

@@ -1,0 +1,130 @@
+import { Agent, request, type IncomingMessage } from 'node:http';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { ProjectRef } from '../../common/auth/principal.js';
+import { APP_CONFIG } from '../../common/config/config.js';
+import type { AppConfig } from '../../common/config/config.schema.js';
+import { AppError, ErrorCode } from '../../common/errors/app-error.js';
+import { EndpointRouter } from './endpoint-router.js';
+import { EndpointsMetrics } from './endpoints.metrics.js';
+
+/** Request headers worth passing on (never the caller's Authorization: replicas do not need it). */
+const FORWARD = ['content-type', 'accept', 'inference-header-content-length', 'x-request-id'];
+const BACK = ['content-type', 'inference-header-content-length', 'retry-after'];
+/** Failures that happen before a replica saw the request: safe to send it to another replica. */
+const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'EHOSTUNREACH', 'ETIMEDOUT']);
+/** How long a request waits for a ready replica (rollouts, restarts) before 503. */
+const WAIT_MS = 5000;
+
+/** Tensors are bigger than API bodies: the runtime's own default limit. */
+const INFER_BODY_LIMIT = 64 * 1024 * 1024;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The API's inference proxy: a notebook needs only the Beamline URL and token. The body is
+ * read once (inference is idempotent), so a replica that refuses or resets the connection
+ * while it drains is simply skipped and the request goes to another one: this is what
+ * makes a rolling update lose no request.
+ */
+@Injectable()
+export class EndpointProxy {
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 512 });
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly router: EndpointRouter,
+    private readonly metrics: EndpointsMetrics,
+  ) {}
+
+  /** `upstreamPath` is the replica path, or undefined for `/infer` (the model's V2 infer). */
+  async forward(project: ProjectRef, name: string, upstreamPath: string | undefined, req: Request, res: Response): Promise<void> {
+    const started = performance.now();
+    const body = await readBody(req, Math.max(this.config.BEAMLINE_BODY_LIMIT, INFER_BODY_LIMIT));
+    const deadline = Date.now() + WAIT_MS;
+    const failed = new Set<string>();
+    let lastError = 'no replica is ready';
+    for (;;) {
+      const route = await this.router.route(project, name);
+      if (!route) throw AppError.notFound(`Endpoint '${name}' in project '${project.name}'`);
+      const path = upstreamPath ?? `/v2/models/${encodeURIComponent(route.modelName)}/infer`;
+      const upstream = this.router.pick(route, failed);
+      if (upstream) {
+        try {
+          const answer = await this.send(upstream, req.method, path + queryOf(req), req, body);
+          this.reply(answer, res);
+          this.observe(project, name, answer.statusCode ?? 502, started);
+          return;
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code ?? '';
+          if (!RETRYABLE.has(code)) throw error;
+          failed.add(upstream);
+          lastError = `${upstream}: ${code}`;
+          this.router.invalidate(project, name);
+          continue;
+        }
+      }
+      if (Date.now() >= deadline) break;
+      failed.clear();
+      await sleep(50);
+    }
+    this.observe(project, name, 503, started);
+    res.setHeader('Retry-After', '1');
+    throw new AppError(ErrorCode.Unavailable, `Endpoint '${name}' has no ready replica (${lastError})`);
+  }
+
+  private send(upstream: string, method: string, path: string, req: Request, body: Buffer): Promise<IncomingMessage> {
+    const headers: Record<string, string | number> = { 'content-length': body.length };
+    for (const h of FORWARD) {
+      const v = req.headers[h];
+      if (typeof v === 'string') headers[h] = v;
+    }
+    return new Promise((resolve, reject) => {
+      const out = request(new URL(path, upstream), { method, headers, agent: this.agent }, resolve);
+      out.on('error', reject);
+      out.end(method === 'GET' || method === 'HEAD' ? undefined : body);
+    });
+  }
+
+  private reply(answer: IncomingMessage, res: Response): void {
+    res.status(answer.statusCode ?? 502);
+    for (const h of BACK) {
+      const v = answer.headers[h];
+      if (v !== undefined) res.setHeader(h, v);
+    }
+    answer.pipe(res);
+  }
+
+  private observe(project: ProjectRef, name: string, code: number, started: number): void {
+    const labels = { project: project.name, endpoint: name };
+    this.metrics.proxyRequests.inc({ ...labels, code: String(code) });
+    this.metrics.proxyDuration.observe(labels, (performance.now() - started) / 1000);
+  }
+}
+
+function queryOf(req: Request): string {
+  const i = req.originalUrl.indexOf('?');
+  return i >= 0 ? req.originalUrl.slice(i) : '';
+}
+
+/** The whole request body, refusing more than `limit` bytes with 413. */
+function readBody(req: Request, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.pause();
+        reject(new AppError(ErrorCode.PayloadTooLarge, `The request body is larger than ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** The proxied paths, which the JSON body parser must leave unread. */
+export const PROXY_PATH = /^\/v1\/projects\/[^/]+\/endpoints\/[^/]+\/(infer|v2\/)/;

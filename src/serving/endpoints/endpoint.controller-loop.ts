@@ -1,0 +1,76 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG } from '../../common/config/config.js';
+import type { AppConfig } from '../../common/config/config.schema.js';
+import { EndpointLeaderLock } from '../../common/leader/leader-lock.js';
+import { SERVING_DRIVER, type ServingDriver } from '../../cluster/serving-driver.js';
+import type { EndpointTrigger } from './endpoint-trigger.js';
+import { EndpointReconciler } from './endpoint.reconciler.js';
+
+/**
+ * Runs the endpoint reconciler, one pass at a time, in the replica that holds the
+ * endpoint leader lock: on every driver change, on every API change in this process,
+ * and every BEAMLINE_SCHEDULER_INTERVAL_MS (which also picks up changes made through
+ * another API replica and alias moves). Triggers during a pass collapse into one more pass.
+ */
+@Injectable()
+export class EndpointControllerLoop implements EndpointTrigger, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(EndpointControllerLoop.name);
+  private running?: Promise<void>;
+  private again = false;
+  private timer?: NodeJS.Timeout;
+  private unsubscribe: (() => void)[] = [];
+  private stopped = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SERVING_DRIVER) private readonly driver: ServingDriver,
+    private readonly reconciler: EndpointReconciler,
+    private readonly leader: EndpointLeaderLock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.leader.run((leading) => void (leading ? this.lead() : this.standDown()));
+  }
+
+  private async lead(): Promise<void> {
+    await this.driver.start();
+    this.unsubscribe.push(this.driver.onChange(() => void this.trigger()));
+    this.unsubscribe.push(this.driver.onEvent((ref, event) => void this.reconciler.driverEvent(ref, event)));
+    this.timer = setInterval(() => void this.trigger(), this.config.BEAMLINE_SCHEDULER_INTERVAL_MS);
+    void this.trigger();
+  }
+
+  private async standDown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    for (const off of this.unsubscribe.splice(0)) off();
+    await this.running;
+    await this.driver.stop();
+  }
+
+  /** Resolves when a pass that started after this call has finished (tests use it). */
+  async trigger(): Promise<void> {
+    if (this.stopped || !this.leader.isLeader) return;
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.passes().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async passes(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.reconciler.runOnce();
+      } catch (error) {
+        this.logger.warn({ err: (error as Error).message }, 'endpoint pass failed; retrying on the next trigger');
+      }
+    } while (this.again && !this.stopped && this.leader.isLeader);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.standDown();
+  }
+}

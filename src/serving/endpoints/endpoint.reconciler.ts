@@ -1,0 +1,197 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { isDeepStrictEqual } from 'node:util';
+import { AuthRepository } from '../../common/auth/auth.repository.js';
+import { newToken } from '../../common/auth/token.js';
+import { PublicUrl } from '../../common/public-url.js';
+import { SERVING_DRIVER, type EndpointDeployment, type EndpointObservation, type EndpointRef, type RolloutEvent, type ServingDriver } from '../../cluster/serving-driver.js';
+import type { RevisionTemplate } from './endpoints.dto.js';
+import { EndpointModelFiles } from './endpoint-model-files.js';
+import { EndpointsRepository, type EndpointRow } from './endpoints.repository.js';
+import type { ObservedState } from './endpoints.view.js';
+
+type Row = EndpointRow & { project: { name: string } };
+
+/**
+ * One pass over every endpoint: follow aliases, hand the desired revision to the driver,
+ * and turn the driver's observation into phases, revision statuses and events. The only
+ * place that decides a rollback: when the desired revision fails and an earlier revision
+ * rolled out completely, that template is re-applied as a new revision (AutomaticRollback).
+ * Every step is idempotent (status moves are compare-and-set), so a restart anywhere repeats
+ * at most a driver call, never an event or a revision.
+ */
+@Injectable()
+export class EndpointReconciler {
+  private readonly logger = new Logger(EndpointReconciler.name);
+
+  constructor(
+    @Inject(SERVING_DRIVER) private readonly driver: ServingDriver,
+    private readonly repo: EndpointsRepository,
+    private readonly files: EndpointModelFiles,
+    private readonly auth: AuthRepository,
+    private readonly publicUrl: PublicUrl,
+  ) {}
+
+  async runOnce(): Promise<void> {
+    const rows = await this.repo.all();
+    const observed = new Map(this.driver.observe().map((o) => [o.endpointId, o]));
+    for (const row of rows) {
+      try {
+        await this.reconcile(row, observed.get(row.id));
+      } catch (error) {
+        this.logger.warn({ endpoint: `${row.project.name}/${row.name}`, err: (error as Error).message }, 'endpoint reconcile failed; retrying next cycle');
+      }
+    }
+    // Replicas of endpoints the database no longer knows (deleted while the controller was down).
+    const known = new Set(rows.map((r) => r.id));
+    for (const o of observed.values()) if (!known.has(o.endpointId)) await this.driver.delete(o).catch(() => undefined);
+  }
+
+  /** Driver-noticed events (restarts, crash loops) go to the endpoint's event log. */
+  async driverEvent(ref: EndpointRef, event: RolloutEvent): Promise<void> {
+    await this.repo.addEvent(ref.endpointId, event).catch(() => undefined);
+  }
+
+  private async reconcile(row: Row, obs: EndpointObservation | undefined): Promise<void> {
+    const ref: EndpointRef = { endpointId: row.id, project: row.project.name, name: row.name };
+    if (row.phase === 'Deleting') {
+      await this.driver.delete(ref);
+      await this.driver.recordEvent(ref, { type: 'Normal', reason: 'Deleted', message: 'endpoint deleted' }).catch(() => undefined);
+      await this.repo.remove(row.id);
+      return;
+    }
+    if (row.alias && (await this.followAlias(row))) return; // a new revision: the next cycle applies it
+    const rev = (await this.repo.revision(row.id, row.desiredRevision))!;
+    const template = rev.template as unknown as RevisionTemplate;
+
+    if (!obs || obs.revision !== rev.revision || obs.replicas !== row.replicas) {
+      await this.driver.apply(await this.deployment(row, ref, rev.revision, template));
+      if (await this.repo.setRevisionStatus(row.id, rev.revision, 'Progressing', ['Pending'])) {
+        const message = `rolling out revision ${rev.revision} (version ${template.model.version}, ${row.replicas} replica(s))`;
+        await this.event(ref, { type: 'Normal', reason: 'RolloutStarted', message, revision: rev.revision });
+        if (row.phase !== 'RolledBack') await this.repo.update(row.id, { phase: 'Progressing', reason: 'RolloutStarted', message });
+      }
+      return;
+    }
+    await this.saveObserved(row, obs);
+
+    if (obs.rollout === 'Complete') {
+      const moved = await this.repo.setRevisionStatus(row.id, rev.revision, 'Complete', ['Pending', 'Progressing']);
+      const rolledBack = rev.cause === 'AutomaticRollback';
+      if (moved) {
+        const message = `revision ${rev.revision} (version ${template.model.version}) serves on ${obs.readyReplicas} replica(s)`;
+        await this.event(ref, { type: 'Normal', reason: 'RolloutComplete', message, revision: rev.revision });
+        await this.repo.update(row.id, rolledBack ? { goodRevision: rev.revision } : { goodRevision: rev.revision, phase: 'Complete', reason: 'RolloutComplete', message });
+      } else if ((row.phase === 'Progressing' || row.phase === 'Failed') && rev.status === 'Complete') {
+        await this.repo.update(row.id, { phase: 'Complete', reason: 'RolloutComplete' });
+      }
+      return;
+    }
+    if (obs.rollout === 'Failed') {
+      if (!(await this.repo.setRevisionStatus(row.id, rev.revision, 'Failed', ['Pending', 'Progressing']))) {
+        // A revision that had rolled out and now crash-loops is not "Ready": say so (KServe's users' complaint).
+        if (rev.status === 'Complete' && row.phase === 'Complete') {
+          await this.repo.update(row.id, { phase: 'Failed', reason: obs.reason ?? 'ReplicasFailing', message: obs.message ?? '' });
+          await this.event(ref, { type: 'Warning', reason: obs.reason ?? 'ReplicasFailing', message: obs.message ?? '', revision: rev.revision });
+        }
+        return;
+      }
+      const why = `${obs.reason ?? 'RolloutFailed'}: ${obs.message ?? 'the rollout failed'}`;
+      await this.event(ref, { type: 'Warning', reason: 'RolloutFailed', message: `revision ${rev.revision} (version ${template.model.version}) failed: ${why}`, revision: rev.revision });
+      await this.rollBackOrFail(row, ref, rev.revision, template, obs);
+      return;
+    }
+    // Still progressing: surface why it waits (Unschedulable, ReplicaStarting…) without inventing a phase.
+    if (row.phase === 'Progressing' && obs.reason && (obs.reason !== row.reason || (obs.message ?? '') !== row.message)) {
+      await this.repo.update(row.id, { reason: obs.reason, message: obs.message ?? '' });
+    }
+  }
+
+  private async rollBackOrFail(row: Row, ref: EndpointRef, failed: number, template: RevisionTemplate, obs: EndpointObservation): Promise<void> {
+    const reason = obs.reason ?? 'RolloutFailed';
+    const good = row.goodRevision && row.goodRevision !== failed ? await this.repo.revision(row.id, row.goodRevision) : null;
+    if (!good) {
+      await this.repo.update(row.id, { phase: 'Failed', reason, message: `revision ${failed} (version ${template.model.version}) failed and there is no earlier good revision: ${obs.message ?? ''}` });
+      return;
+    }
+    const goodTemplate = { ...(good.template as unknown as RevisionTemplate), replicas: row.replicas };
+    delete (goodTemplate as { idempotencyKey?: string }).idempotencyKey;
+    const message = `revision ${failed} (version ${template.model.version}) failed (${reason}: ${obs.message ?? ''}); rolled back to revision ${good.revision} (version ${good.modelVersion})`;
+    const { revision } = await this.repo.addRevision(row.id, { template: goodTemplate, cause: 'AutomaticRollback', message, sourceRevision: good.revision, phase: 'RolledBack', reason, byToken: null });
+    await this.event(ref, { type: 'Warning', reason: 'RolledBack', message, revision });
+  }
+
+  /** Returns true when the alias moved and a new revision was made. */
+  private async followAlias(row: Row): Promise<boolean> {
+    const target = await this.repo.aliasVersion(row.modelId, row.alias!);
+    const rev = (await this.repo.revision(row.id, row.desiredRevision))!;
+    const current = rev.template as unknown as RevisionTemplate;
+    if (!target) {
+      if (row.reason !== 'AliasMissing') {
+        await this.repo.update(row.id, { reason: 'AliasMissing', message: `alias @${row.alias} no longer exists; still serving version ${current.model.version}` });
+      }
+      return false;
+    }
+    if (target.version === current.model.version || target.status !== 'Ready' || !target.artifactSha256) return false;
+    if (await this.repo.aliasMoveFailed(row.id, target.version)) return false;
+    const template: RevisionTemplate = { ...current, model: { ...current.model, version: target.version, versionId: target.id, sha256: target.artifactSha256 } };
+    delete (template as { idempotencyKey?: string }).idempotencyKey;
+    const message = `@${row.alias} moved: version ${current.model.version} → ${target.version}`;
+    await this.repo.addRevision(row.id, { template, cause: 'AliasMoved', message, phase: 'Progressing', reason: 'AliasMoved', byToken: null });
+    return true;
+  }
+
+  private async deployment(row: Row, ref: EndpointRef, revision: number, t: RevisionTemplate): Promise<EndpointDeployment> {
+    const url = `${this.publicUrl.get()}/v1/projects/${ref.project}/models/${t.model.name}/versions/${t.model.version}`;
+    const local = this.driver.kind === 'local';
+    return {
+      ...ref,
+      revision,
+      replicas: row.replicas,
+      maxSurge: row.maxSurge,
+      progressDeadlineSeconds: row.progressDeadlineSeconds,
+      drainSeconds: 2,
+      template: {
+        model: {
+          name: t.model.name,
+          version: t.model.version,
+          sha256: t.model.sha256,
+          url,
+          ...(local ? { path: await this.files.modelPath(t.model.sha256) } : {}),
+          ...(local ? { variablesPath: await this.files.variablesPath(t.model.versionId) } : {}),
+        },
+        resources: t.normalised,
+        runtime: { batching: t.batching.enabled, maxBatchSize: t.batching.maxBatchSize, maxQueueDelayMicros: t.batching.maxQueueDelayMicros, env: t.env },
+      },
+      runtimeToken: () => this.mintToken(row),
+    };
+  }
+
+  /** A VIEWER token of the endpoint's project, for pods that download the model from the registry. */
+  private async mintToken(row: Row): Promise<string> {
+    const { token, hash, prefix } = newToken();
+    await this.auth.createToken({ name: `endpoint:${row.project.name}/${row.name}`, hash, prefix, role: 'VIEWER', projectIds: [row.projectId] });
+    return token;
+  }
+
+  private async saveObserved(row: Row, obs: EndpointObservation): Promise<void> {
+    const next: ObservedState = {
+      revision: obs.revision,
+      replicas: obs.replicas,
+      readyReplicas: obs.readyReplicas,
+      updatedReplicas: obs.updatedReplicas,
+      availableReplicas: obs.availableReplicas,
+      restarts: obs.restarts,
+      rollout: obs.rollout,
+      ...(obs.reason ? { reason: obs.reason } : {}),
+      ...(obs.message ? { message: obs.message } : {}),
+      upstreams: obs.upstreams,
+    };
+    const { at: _at, ...before } = (row.observed ?? {}) as ObservedState;
+    if (!isDeepStrictEqual(before, next)) await this.repo.update(row.id, { observed: { ...next, at: new Date().toISOString() } });
+  }
+
+  private async event(ref: EndpointRef, event: RolloutEvent): Promise<void> {
+    await this.repo.addEvent(ref.endpointId, event);
+    await this.driver.recordEvent(ref, event).catch(() => undefined);
+  }
+}

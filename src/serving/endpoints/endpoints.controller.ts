@@ -1,0 +1,109 @@
+import { All, Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CurrentPrincipal, CurrentProject } from '../../common/auth/current.decorator.js';
+import type { Principal, ProjectRef } from '../../common/auth/principal.js';
+import { jsonSchema } from '../../common/openapi/json-schema.js';
+import { ZodPipe } from '../../common/validation/zod-body.pipe.js';
+import { EndpointProxy } from './endpoint-proxy.js';
+import {
+  createEndpointSchema,
+  listEndpointsSchema,
+  rollbackEndpointSchema,
+  scaleEndpointSchema,
+  updateEndpointSchema,
+  type CreateEndpoint,
+  type ListEndpoints,
+  type UpdateEndpoint,
+} from './endpoints.dto.js';
+import { EndpointsService } from './endpoints.service.js';
+
+@ApiTags('endpoints')
+@ApiBearerAuth()
+@Controller('v1/projects/:project/endpoints')
+export class EndpointsController {
+  constructor(
+    private readonly endpoints: EndpointsService,
+    private readonly proxy: EndpointProxy,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create an endpoint serving a model version or alias (201; 200 when an Idempotency-Key replays)' })
+  @ApiBody({ schema: jsonSchema(createEndpointSchema) })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async create(
+    @CurrentProject() project: ProjectRef,
+    @CurrentPrincipal() principal: Principal,
+    @Body(new ZodPipe(createEndpointSchema)) body: CreateEndpoint,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { view, created } = await this.endpoints.create(project, principal, body, idempotencyKey);
+    res.status(created ? 201 : 200);
+    if (!created) res.setHeader('Idempotent-Replayed', 'true');
+    return view;
+  }
+
+  @Get()
+  list(@CurrentProject() project: ProjectRef, @Query(new ZodPipe(listEndpointsSchema, 'query')) query: ListEndpoints) {
+    return this.endpoints.list(project, query);
+  }
+
+  @Get(':name')
+  get(@CurrentProject() project: ProjectRef, @Param('name') name: string) {
+    return this.endpoints.get(project, name);
+  }
+
+  @Patch(':name')
+  @ApiOperation({ summary: 'Change version, replicas, resources, batching, env or rollout settings: a new revision' })
+  @ApiBody({ schema: jsonSchema(updateEndpointSchema) })
+  update(@CurrentProject() project: ProjectRef, @CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body(new ZodPipe(updateEndpointSchema)) body: UpdateEndpoint) {
+    return this.endpoints.update(project, principal, name, body);
+  }
+
+  @Post(':name/scale')
+  @HttpCode(200)
+  @ApiBody({ schema: jsonSchema(scaleEndpointSchema) })
+  scale(@CurrentProject() project: ProjectRef, @CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body(new ZodPipe(scaleEndpointSchema)) body: { replicas: number }) {
+    return this.endpoints.scale(project, principal, name, body.replicas);
+  }
+
+  @Post(':name/rollback')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Re-apply a named revision, or the previous one that rolled out completely' })
+  @ApiBody({ schema: jsonSchema(rollbackEndpointSchema) })
+  rollback(@CurrentProject() project: ProjectRef, @CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body(new ZodPipe(rollbackEndpointSchema)) body: { revision?: number }) {
+    return this.endpoints.rollback(project, principal, name, body.revision);
+  }
+
+  @Get(':name/revisions')
+  revisions(@CurrentProject() project: ProjectRef, @Param('name') name: string) {
+    return this.endpoints.revisions(project, name);
+  }
+
+  @Get(':name/events')
+  events(@CurrentProject() project: ProjectRef, @Param('name') name: string) {
+    return this.endpoints.events(project, name);
+  }
+
+  @Delete(':name')
+  @HttpCode(202)
+  remove(@CurrentProject() project: ProjectRef, @Param('name') name: string) {
+    return this.endpoints.remove(project, name);
+  }
+
+  @Post(':name/infer')
+  @ApiOperation({ summary: "V2 infer on the endpoint's model, proxied to a ready replica (JSON or binary extension)" })
+  async infer(@CurrentProject() project: ProjectRef, @Param('name') name: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.endpoints.load(project, name);
+    await this.proxy.forward(project, name, undefined, req, res);
+  }
+
+  @All(':name/v2/*path')
+  @ApiOperation({ summary: "Any V2 path of the endpoint's replicas (health, metadata, infer), proxied" })
+  async v2(@CurrentProject() project: ProjectRef, @Param('name') name: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const prefix = `/endpoints/${name}`;
+    const path = req.originalUrl.split('?')[0];
+    await this.proxy.forward(project, name, path.slice(path.indexOf(prefix) + prefix.length), req, res);
+  }
+}

@@ -1,0 +1,190 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '../../generated/prisma/client.js';
+import type { Endpoint, EndpointEvent, EndpointPhase, EndpointRevision } from '../../generated/prisma/client.js';
+import { PrismaService } from '../../common/database/prisma.service.js';
+import type { RevisionTemplate } from './endpoints.dto.js';
+
+export type EndpointRow = Endpoint & { model: { name: string } };
+export type RevisionCause = 'Created' | 'Updated' | 'Scaled' | 'AliasMoved' | 'Rollback' | 'AutomaticRollback';
+export type RevisionStatus = 'Pending' | 'Progressing' | 'Complete' | 'Failed' | 'Superseded';
+
+export interface NewRevision {
+  template: RevisionTemplate;
+  cause: RevisionCause;
+  message: string;
+  sourceRevision?: number;
+  /** The alias followed from now on (null pins the endpoint); undefined keeps it. */
+  alias?: string | null;
+  phase: EndpointPhase;
+  reason: string;
+  byToken?: string | null;
+}
+
+export interface NewEvent {
+  revision?: number;
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
+
+const withModel = { model: { select: { name: true } } } as const;
+const json = (v: unknown) => v as Prisma.InputJsonValue;
+
+/** The only place that touches the endpoint tables. */
+@Injectable()
+export class EndpointsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Endpoint, revision 1 and its event in one transaction; undefined when the name is taken. */
+  async create(input: { projectId: string; name: string; modelId: string; alias: string | null; byToken: string | null }, first: NewRevision): Promise<EndpointRow | undefined> {
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        const t = first.template;
+        const endpoint = await tx.endpoint.create({
+          data: {
+            projectId: input.projectId,
+            name: input.name,
+            modelId: input.modelId,
+            alias: input.alias,
+            replicas: t.replicas,
+            maxSurge: t.maxSurge,
+            progressDeadlineSeconds: t.progressDeadlineSeconds,
+            latestRevision: 1,
+            desiredRevision: 1,
+            phase: first.phase,
+            reason: first.reason,
+            message: first.message,
+            createdByToken: input.byToken,
+          },
+          include: withModel,
+        });
+        await tx.endpointRevision.create({ data: revisionData(endpoint.id, 1, first) });
+        await tx.endpointEvent.create({ data: { endpointId: endpoint.id, revision: 1, type: 'Normal', reason: 'RevisionCreated', message: first.message } });
+        return endpoint;
+      });
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * A new desired revision. The endpoint row is locked first (UPDATE … increment), so
+   * concurrent changes get consecutive numbers; a revision still rolling out is Superseded.
+   */
+  async addRevision(endpointId: string, input: NewRevision): Promise<{ endpoint: EndpointRow; revision: number }> {
+    return this.prisma.$transaction(async (tx) => {
+      const locked = await tx.endpoint.update({ where: { id: endpointId }, data: { latestRevision: { increment: 1 } } });
+      const revision = locked.latestRevision;
+      await tx.endpointRevision.updateMany({
+        where: { endpointId, revision: locked.desiredRevision, status: { in: ['Pending', 'Progressing'] } },
+        data: { status: 'Superseded', finishedAt: new Date() },
+      });
+      await tx.endpointRevision.create({ data: revisionData(endpointId, revision, input) });
+      const t = input.template;
+      const endpoint = await tx.endpoint.update({
+        where: { id: endpointId },
+        data: {
+          desiredRevision: revision,
+          replicas: t.replicas,
+          maxSurge: t.maxSurge,
+          progressDeadlineSeconds: t.progressDeadlineSeconds,
+          phase: input.phase,
+          reason: input.reason,
+          message: input.message,
+          ...(input.alias !== undefined ? { alias: input.alias } : {}),
+        },
+        include: withModel,
+      });
+      await tx.endpointEvent.create({ data: { endpointId, revision, type: 'Normal', reason: 'RevisionCreated', message: input.message } });
+      return { endpoint, revision };
+    });
+  }
+
+  find(projectId: string, name: string): Promise<EndpointRow | null> {
+    return this.prisma.endpoint.findUnique({ where: { projectId_name: { projectId, name } }, include: withModel });
+  }
+
+  findById(id: string): Promise<EndpointRow | null> {
+    return this.prisma.endpoint.findUnique({ where: { id }, include: withModel });
+  }
+
+  /** Every endpoint with its project's name: the controller's work list. */
+  all(): Promise<(EndpointRow & { project: { name: string } })[]> {
+    return this.prisma.endpoint.findMany({ include: { ...withModel, project: { select: { name: true } } }, orderBy: { createdAt: 'asc' } });
+  }
+
+  list(projectId: string, limit: number, afterName?: string): Promise<EndpointRow[]> {
+    return this.prisma.endpoint.findMany({
+      where: { projectId, ...(afterName ? { name: { gt: afterName } } : {}) },
+      orderBy: { name: 'asc' },
+      take: limit + 1,
+      include: withModel,
+    });
+  }
+
+  revision(endpointId: string, revision: number): Promise<EndpointRevision | null> {
+    return this.prisma.endpointRevision.findUnique({ where: { endpointId_revision: { endpointId, revision } } });
+  }
+
+  revisions(endpointId: string): Promise<EndpointRevision[]> {
+    return this.prisma.endpointRevision.findMany({ where: { endpointId }, orderBy: { revision: 'desc' } });
+  }
+
+  events(endpointId: string, limit = 500): Promise<EndpointEvent[]> {
+    return this.prisma.endpointEvent.findMany({ where: { endpointId }, orderBy: { id: 'asc' }, take: limit });
+  }
+
+  async addEvent(endpointId: string, event: NewEvent): Promise<void> {
+    await this.prisma.endpointEvent.create({ data: { endpointId, revision: event.revision ?? null, type: event.type, reason: event.reason, message: event.message } });
+  }
+
+  /** Moves a revision's status; only from the listed states, so a repeat changes nothing. Returns whether it moved. */
+  async setRevisionStatus(endpointId: string, revision: number, to: RevisionStatus, from: RevisionStatus[]): Promise<boolean> {
+    const done = to === 'Complete' || to === 'Failed' || to === 'Superseded';
+    const { count } = await this.prisma.endpointRevision.updateMany({
+      where: { endpointId, revision, status: { in: from } },
+      data: { status: to, ...(done ? { finishedAt: new Date() } : {}) },
+    });
+    return count > 0;
+  }
+
+  async update(endpointId: string, data: { phase?: EndpointPhase; reason?: string; message?: string; goodRevision?: number; observed?: unknown }): Promise<void> {
+    const { observed, ...rest } = data;
+    await this.prisma.endpoint.update({ where: { id: endpointId }, data: { ...rest, ...(observed !== undefined ? { observed: json(observed) } : {}) } });
+  }
+
+  /** Marks for deletion; the controller removes the objects, then the row. */
+  async markDeleting(endpointId: string): Promise<EndpointRow> {
+    return this.prisma.endpoint.update({ where: { id: endpointId }, data: { phase: 'Deleting', reason: 'Deleting', message: 'removing replicas' }, include: withModel });
+  }
+
+  async remove(endpointId: string): Promise<void> {
+    await this.prisma.endpoint.deleteMany({ where: { id: endpointId } });
+  }
+
+  /** A failed AliasMoved revision for this version exists: do not retry it on every cycle. */
+  async aliasMoveFailed(endpointId: string, modelVersion: number): Promise<boolean> {
+    return (await this.prisma.endpointRevision.count({ where: { endpointId, modelVersion, cause: 'AliasMoved', status: 'Failed' } })) > 0;
+  }
+
+  /** The alias's version number now (undefined when the alias is gone). */
+  async aliasVersion(modelId: string, alias: string): Promise<{ id: string; version: number; artifactSha256: string | null; status: string } | undefined> {
+    const row = await this.prisma.modelAlias.findUnique({ where: { modelId_alias: { modelId, alias } }, include: { version: true } });
+    return row ? { id: row.version.id, version: row.version.version, artifactSha256: row.version.artifactSha256, status: row.version.status } : undefined;
+  }
+}
+
+function revisionData(endpointId: string, revision: number, input: NewRevision) {
+  return {
+    endpointId,
+    revision,
+    modelVersion: input.template.model.version,
+    template: json(input.template),
+    cause: input.cause,
+    message: input.message,
+    sourceRevision: input.sourceRevision ?? null,
+    status: 'Pending',
+    createdByToken: input.byToken ?? null,
+  };
+}

@@ -1,0 +1,233 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { isDeepStrictEqual } from 'node:util';
+import type { Principal, ProjectRef } from '../../common/auth/principal.js';
+import { AppError, ErrorCode } from '../../common/errors/app-error.js';
+import { CLUSTER_DRIVER, type ClusterDriver } from '../../cluster/cluster-driver.js';
+import { ModelVersionsService } from '../../models/model-versions.service.js';
+import { normaliseEndpointResources, type CreateEndpoint, type ListEndpoints, type RevisionTemplate, type UpdateEndpoint } from './endpoints.dto.js';
+import { EndpointsRepository, type EndpointRow, type RevisionCause } from './endpoints.repository.js';
+import { ENDPOINT_TRIGGER, type EndpointTrigger } from './endpoint-trigger.js';
+import { toEndpointView, toEventView, toRevisionView, type EndpointView } from './endpoints.view.js';
+
+/** Intent only: every change is a new revision; the controller (endpoint.controller-loop.ts) does the rest. */
+@Injectable()
+export class EndpointsService {
+  constructor(
+    private readonly repo: EndpointsRepository,
+    private readonly versions: ModelVersionsService,
+    @Optional() @Inject(CLUSTER_DRIVER) private readonly cluster?: ClusterDriver,
+    @Optional() @Inject(ENDPOINT_TRIGGER) private readonly trigger?: EndpointTrigger,
+  ) {}
+
+  async create(project: ProjectRef, principal: Principal, body: CreateEndpoint, idempotencyKey?: string): Promise<{ view: EndpointView; created: boolean }> {
+    const { model, version, alias } = await this.resolveVersion(project, body.model, body.version);
+    this.checkGpu(body.resources.gpu);
+    const template: RevisionTemplate = {
+      model,
+      resources: { cpu: body.resources.cpu, memory: body.resources.memory, gpu: body.resources.gpu ?? null },
+      normalised: normaliseEndpointResources({ cpu: body.resources.cpu, memory: body.resources.memory, gpu: body.resources.gpu ?? null }),
+      batching: body.batching,
+      env: body.env,
+      replicas: body.replicas,
+      maxSurge: body.maxSurge,
+      progressDeadlineSeconds: body.progressDeadlineSeconds,
+    };
+    const message = `serving ${body.model} version ${version}${alias ? ` (@${alias})` : ''} with ${body.replicas} replica(s)`;
+    const row = await this.repo.create(
+      { projectId: project.id, name: body.name, modelId: model.modelId, alias, byToken: principal.tokenId },
+      { template: { ...template, ...(idempotencyKey ? { idempotencyKey } : {}) }, cause: 'Created', message, phase: 'Progressing', reason: 'RevisionCreated', byToken: principal.tokenId },
+    );
+    if (!row) {
+      // A retried create (same Idempotency-Key) answers the endpoint it made the first time.
+      const existing = await this.repo.find(project.id, body.name);
+      const first = existing && (await this.repo.revision(existing.id, 1));
+      if (existing && idempotencyKey && (first?.template as { idempotencyKey?: string } | null)?.idempotencyKey === idempotencyKey) {
+        return { view: await this.view(existing, project), created: false };
+      }
+      throw new AppError(ErrorCode.Conflict, `Endpoint '${body.name}' already exists in project '${project.name}'`, [{ field: 'name', message: 'already exists' }]);
+    }
+    this.kick();
+    return { view: await this.view(row, project), created: true };
+  }
+
+  async list(project: ProjectRef, query: ListEndpoints) {
+    const rows = await this.repo.list(project.id, query.limit, query.cursor);
+    const page = rows.slice(0, query.limit);
+    const items = await Promise.all(page.map((row) => this.view(row, project)));
+    return { items, nextCursor: rows.length > query.limit ? page[page.length - 1].name : null };
+  }
+
+  async get(project: ProjectRef, name: string): Promise<EndpointView> {
+    return this.view(await this.load(project, name), project);
+  }
+
+  async update(project: ProjectRef, principal: Principal, name: string, body: UpdateEndpoint): Promise<EndpointView> {
+    const row = await this.loadWritable(project, name);
+    const current = await this.template(row);
+    const next: RevisionTemplate = structuredClone(current);
+    let alias: string | null | undefined;
+    if (body.version !== undefined) {
+      const resolved = await this.resolveVersion(project, row.model.name, body.version);
+      next.model = resolved.model;
+      alias = resolved.alias;
+    }
+    if (body.resources) {
+      this.checkGpu(body.resources.gpu);
+      next.resources = { cpu: body.resources.cpu, memory: body.resources.memory, gpu: body.resources.gpu ?? null };
+      next.normalised = normaliseEndpointResources(next.resources);
+    }
+    if (body.batching) next.batching = { ...next.batching, ...body.batching };
+    if (body.env) next.env = body.env;
+    if (body.replicas !== undefined) next.replicas = body.replicas;
+    if (body.maxSurge !== undefined) next.maxSurge = body.maxSurge;
+    if (body.progressDeadlineSeconds !== undefined) next.progressDeadlineSeconds = body.progressDeadlineSeconds;
+    delete (next as { idempotencyKey?: string }).idempotencyKey;
+    delete (current as { idempotencyKey?: string }).idempotencyKey;
+    const aliasChanged = alias !== undefined && alias !== row.alias;
+    if (isDeepStrictEqual(next, current) && !aliasChanged) return this.view(row, project);
+    const onlyReplicas = isDeepStrictEqual({ ...next, replicas: current.replicas }, current) && !aliasChanged;
+    const cause: RevisionCause = onlyReplicas ? 'Scaled' : 'Updated';
+    return this.revise(row, project, principal, next, cause, describe(current, next, alias), alias);
+  }
+
+  async scale(project: ProjectRef, principal: Principal, name: string, replicas: number): Promise<EndpointView> {
+    return this.update(project, principal, name, { replicas });
+  }
+
+  /** Re-applies an older revision's template under a new number; a manual rollback unpins the endpoint from its alias. */
+  async rollback(project: ProjectRef, principal: Principal, name: string, target?: number): Promise<EndpointView> {
+    const row = await this.loadWritable(project, name);
+    const revisions = await this.repo.revisions(row.id);
+    const source = target !== undefined
+      ? revisions.find((r) => r.revision === target)
+      : revisions.find((r) => r.status === 'Complete' && r.revision !== row.desiredRevision && !sameTemplate(r.template, revisions.find((x) => x.revision === row.desiredRevision)?.template));
+    if (!source) {
+      throw target !== undefined
+        ? AppError.validation([{ field: 'revision', message: `endpoint '${name}' has no revision ${target}` }])
+        : new AppError(ErrorCode.Conflict, `Endpoint '${name}' has no earlier revision that rolled out completely`, [{ field: 'revision', message: 'no previous good revision; name one' }]);
+    }
+    const template = { ...(source.template as unknown as RevisionTemplate), replicas: row.replicas };
+    delete (template as { idempotencyKey?: string }).idempotencyKey;
+    const message = `rollback to revision ${source.revision} (version ${source.modelVersion})${row.alias ? `; no longer follows @${row.alias}` : ''}`;
+    const { endpoint } = await this.repo.addRevision(row.id, { template, cause: 'Rollback', message, sourceRevision: source.revision, alias: null, phase: 'Progressing', reason: 'Rollback', byToken: principal.tokenId });
+    this.kick();
+    return this.view(endpoint, project);
+  }
+
+  async remove(project: ProjectRef, name: string): Promise<EndpointView> {
+    const row = await this.load(project, name);
+    const marked = row.phase === 'Deleting' ? row : await this.repo.markDeleting(row.id);
+    if (row.phase !== 'Deleting') await this.repo.addEvent(row.id, { type: 'Normal', reason: 'Deleting', message: 'endpoint deletion requested' });
+    this.kick();
+    return this.view(marked, project);
+  }
+
+  async revisions(project: ProjectRef, name: string) {
+    const row = await this.load(project, name);
+    return { items: (await this.repo.revisions(row.id)).map(toRevisionView) };
+  }
+
+  async events(project: ProjectRef, name: string) {
+    const row = await this.load(project, name);
+    return { items: (await this.repo.events(row.id)).map(toEventView) };
+  }
+
+  async load(project: ProjectRef, name: string): Promise<EndpointRow> {
+    const row = await this.repo.find(project.id, name);
+    if (!row) throw AppError.notFound(`Endpoint '${name}' in project '${project.name}'`);
+    return row;
+  }
+
+  private async loadWritable(project: ProjectRef, name: string): Promise<EndpointRow> {
+    const row = await this.load(project, name);
+    if (row.phase === 'Deleting') throw new AppError(ErrorCode.Conflict, `Endpoint '${name}' is being deleted`);
+    return row;
+  }
+
+  private async revise(row: EndpointRow, project: ProjectRef, principal: Principal, template: RevisionTemplate, cause: RevisionCause, message: string, alias?: string | null) {
+    const { endpoint } = await this.repo.addRevision(row.id, { template, cause, message, alias, phase: 'Progressing', reason: cause === 'Scaled' ? 'Scaling' : 'RevisionCreated', byToken: principal.tokenId });
+    this.kick();
+    return this.view(endpoint, project);
+  }
+
+  /** A version reference from the body → the template's model part; 400 naming the field when it does not resolve. */
+  private async resolveVersion(project: ProjectRef, modelName: string, ref: number | string) {
+    const raw = String(ref);
+    let resolved;
+    try {
+      resolved = await this.versions.resolve(project, modelName, raw);
+    } catch (error) {
+      if (error instanceof AppError && error.code === ErrorCode.NotFound) {
+        const field = /Model '/.test(error.message) && !/Version|Alias|Ready/.test(error.message) ? 'model' : 'version';
+        throw AppError.validation([{ field, message: error.message }]);
+      }
+      throw error;
+    }
+    const { model, row } = resolved;
+    if (row.status !== 'Ready' || !row.artifactSha256) {
+      throw AppError.validation([{ field: 'version', message: `version ${row.version} of '${modelName}' has no uploaded artifact yet` }]);
+    }
+    return {
+      model: { name: model.name, version: row.version, versionId: row.id, sha256: row.artifactSha256, modelId: model.id },
+      version: row.version,
+      alias: raw.startsWith('@') ? raw.slice(1) : null,
+    };
+  }
+
+  /** A GPU product the cluster lacks is refused up front rather than left Pending forever. */
+  private checkGpu(gpu: { count: number; product?: string } | null | undefined): void {
+    if (!gpu) return;
+    let nodes;
+    try {
+      nodes = this.cluster?.inventory().nodes;
+    } catch {
+      return; // the driver is not started in this process (api role): the rollout's Pending reason will say
+    }
+    if (!nodes || nodes.length === 0) return;
+    const products = new Set(nodes.flatMap((n) => n.gpus.map((g) => g.product)));
+    if (gpu.product && !products.has(gpu.product)) {
+      const have = [...products].join(', ') || 'no GPUs';
+      throw AppError.validation([{ field: 'resources.gpu.product', message: `the cluster has no GPU '${gpu.product}' (it has: ${have})` }]);
+    }
+    const most = Math.max(0, ...nodes.map((n) => n.gpus.filter((g) => !gpu.product || g.product === gpu.product).length));
+    if (gpu.count > most) {
+      throw AppError.validation([{ field: 'resources.gpu.count', message: `no node has ${gpu.count} GPU(s)${gpu.product ? ` of ${gpu.product}` : ''}; the most on one node is ${most}` }]);
+    }
+  }
+
+  async template(row: EndpointRow): Promise<RevisionTemplate> {
+    const rev = await this.repo.revision(row.id, row.desiredRevision);
+    return rev!.template as unknown as RevisionTemplate;
+  }
+
+  private async view(row: EndpointRow, project: ProjectRef): Promise<EndpointView> {
+    return toEndpointView(row, await this.template(row), project.name);
+  }
+
+  private kick(): void {
+    void this.trigger?.trigger();
+  }
+}
+
+function sameTemplate(a: unknown, b: unknown): boolean {
+  const strip = (t: unknown) => {
+    const { replicas: _r, idempotencyKey: _k, ...rest } = (t ?? {}) as RevisionTemplate & { idempotencyKey?: string };
+    return rest;
+  };
+  return isDeepStrictEqual(strip(a), strip(b));
+}
+
+function describe(from: RevisionTemplate, to: RevisionTemplate, alias: string | null | undefined): string {
+  const parts: string[] = [];
+  if (from.model.version !== to.model.version) parts.push(`version ${from.model.version} → ${to.model.version}`);
+  if (alias) parts.push(`follows @${alias}`);
+  if (alias === null) parts.push('pinned to a version');
+  if (from.replicas !== to.replicas) parts.push(`replicas ${from.replicas} → ${to.replicas}`);
+  if (!isDeepStrictEqual(from.resources, to.resources)) parts.push('resources changed');
+  if (!isDeepStrictEqual(from.batching, to.batching)) parts.push('batching changed');
+  if (!isDeepStrictEqual(from.env, to.env)) parts.push('env changed');
+  if (from.maxSurge !== to.maxSurge || from.progressDeadlineSeconds !== to.progressDeadlineSeconds) parts.push('rollout settings changed');
+  return parts.join('; ') || 'no change';
+}
+
+export { sameTemplate };

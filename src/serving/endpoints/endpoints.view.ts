@@ -1,0 +1,71 @@
+import type { EndpointEvent, EndpointRevision } from '../../generated/prisma/client.js';
+import type { RevisionTemplate } from './endpoints.dto.js';
+import type { EndpointRow } from './endpoints.repository.js';
+
+/** What the controller stores from the driver's observation (no upstream URLs shown). */
+export interface ObservedState {
+  revision?: number;
+  replicas?: number;
+  readyReplicas?: number;
+  updatedReplicas?: number;
+  availableReplicas?: number;
+  restarts?: number;
+  rollout?: string;
+  reason?: string;
+  message?: string;
+  upstreams?: string[];
+  at?: string;
+}
+
+/** The public JSON of an endpoint (the API's contract, not the table's). */
+export function toEndpointView(row: EndpointRow, template: RevisionTemplate, projectName: string) {
+  const observed = (row.observed ?? {}) as ObservedState;
+  const { upstreams, ...shown } = observed;
+  return {
+    id: row.id,
+    project: projectName,
+    name: row.name,
+    model: row.model.name,
+    follows: row.alias ? `@${row.alias}` : null,
+    modelVersion: template.model.version,
+    replicas: row.replicas,
+    resources: template.resources,
+    batching: template.batching,
+    env: template.env,
+    maxSurge: row.maxSurge,
+    progressDeadlineSeconds: row.progressDeadlineSeconds,
+    desiredRevision: row.desiredRevision,
+    goodRevision: row.goodRevision,
+    phase: row.phase,
+    reason: row.reason,
+    message: row.message,
+    observed: shown,
+    ready: (observed.availableReplicas ?? 0) > 0 && (upstreams?.length ?? 0) > 0,
+    inferUrl: `/v1/projects/${projectName}/endpoints/${row.name}/infer`,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+export type EndpointView = ReturnType<typeof toEndpointView>;
+
+export function toRevisionView(row: EndpointRevision) {
+  const template = row.template as unknown as RevisionTemplate;
+  return {
+    revision: row.revision,
+    modelVersion: row.modelVersion,
+    cause: row.cause,
+    message: row.message,
+    sourceRevision: row.sourceRevision,
+    status: row.status,
+    replicas: template.replicas,
+    resources: template.resources,
+    batching: template.batching,
+    env: template.env,
+    createdAt: row.createdAt.toISOString(),
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+  };
+}
+
+export function toEventView(row: EndpointEvent) {
+  return { id: row.id.toString(), revision: row.revision, type: row.type, reason: row.reason, message: row.message, createdAt: row.createdAt.toISOString() };
+}

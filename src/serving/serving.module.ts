@@ -1,0 +1,26 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { EndpointLeaderLock } from '../common/leader/leader-lock.js';
+import { PublicUrl } from '../common/public-url.js';
+import { ModelsModule } from '../models/models.module.js';
+import { EndpointControllerLoop } from './endpoints/endpoint.controller-loop.js';
+import { EndpointReconciler } from './endpoints/endpoint.reconciler.js';
+import { EndpointModelFiles } from './endpoints/endpoint-model-files.js';
+import { EndpointProxy } from './endpoints/endpoint-proxy.js';
+import { EndpointRouter } from './endpoints/endpoint-router.js';
+import { ENDPOINT_TRIGGER } from './endpoints/endpoint-trigger.js';
+import { EndpointsController } from './endpoints/endpoints.controller.js';
+import { EndpointsMetrics } from './endpoints/endpoints.metrics.js';
+import { EndpointsRepository } from './endpoints/endpoints.repository.js';
+import { EndpointsService } from './endpoints/endpoints.service.js';
+
+/** `api` gets the REST API and the infer proxy; `controller` gets the endpoint reconciler loop. */
+@Module({})
+export class ServingModule {
+  static forRoles(roles: { api: boolean; controller: boolean }, driver: 'local' | 'kubernetes' | 'none'): DynamicModule {
+    const providers: Provider[] = [EndpointsRepository, EndpointsService, EndpointsMetrics, EndpointRouter, EndpointProxy];
+    if (roles.controller && driver !== 'none') {
+      providers.push(PublicUrl, EndpointLeaderLock, EndpointModelFiles, EndpointReconciler, EndpointControllerLoop, { provide: ENDPOINT_TRIGGER, useExisting: EndpointControllerLoop });
+    }
+    return { module: ServingModule, imports: [ModelsModule], controllers: roles.api ? [EndpointsController] : [], providers };
+  }
+}

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import type { TrainingJob } from '../../generated/prisma/client.js';
+import { AuthRepository } from '../../common/auth/auth.repository.js';
+import { newToken } from '../../common/auth/token.js';
+import { PrismaService } from '../../common/database/prisma.service.js';
+import { PublicUrl } from '../../common/public-url.js';
+
+/**
+ * Every attempt's workers get BEAMLINE_URL and a BEAMLINE_TOKEN of their own: a MEMBER
+ * token of the job's project only, named `job:<id>/a<attempt>`, so the SDK's
+ * `log_model` can register with lineage from inside the job. It is revoked as soon as
+ * the attempt is no longer Scheduled or Running (finished, cancelled, retried).
+ */
+@Injectable()
+export class JobTokens {
+  constructor(
+    private readonly auth: AuthRepository,
+    private readonly prisma: PrismaService,
+    private readonly publicUrl: PublicUrl,
+  ) {}
+
+  async envFor(job: TrainingJob): Promise<Record<string, string>> {
+    const { token, hash, prefix } = newToken();
+    await this.auth.createToken({ name: `job:${job.id}/a${job.attempt}`, hash, prefix, role: 'MEMBER', projectIds: [job.projectId] });
+    return { BEAMLINE_URL: this.publicUrl.get(), BEAMLINE_TOKEN: token };
+  }
+
+  /** One statement per cycle; a token whose attempt is not active any more stops working. */
+  async revokeFinished(): Promise<number> {
+    return this.prisma.$executeRaw`
+      UPDATE api_tokens t SET revoked_at = now()
+      WHERE t.revoked_at IS NULL AND t.name LIKE 'job:%'
+        AND NOT EXISTS (
+          SELECT 1 FROM training_jobs j
+          WHERE t.name = 'job:' || j.id::text || '/a' || j.attempt::text AND j.status IN ('Scheduled', 'Running'))`;
+  }
+}
