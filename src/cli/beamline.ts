@@ -8,6 +8,12 @@ const USAGE = `usage: beamline <command> [options]
 commands:
   server [--role api|controller|all]   the platform (what npm start runs)
   runtime --model <url|path> [...]      the inference server of one endpoint replica
+  login --url <url> --token <token>     save the platform and token for the commands below
+  train submit|list|get|events|logs|cancel
+  models list|show|alias
+  endpoints deploy|list|status|revisions|events|scale|rollback|delete|infer
+
+'beamline <command> --help' for the options; exit codes are in docs/cli.md.
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -21,6 +27,14 @@ async function main(argv: string[]): Promise<void> {
       const { runRuntime } = await import('../serving/runtime/runtime.cli.js');
       await runRuntime(rest);
       return;
+    }
+    case 'login':
+    case 'train':
+    case 'models':
+    case 'endpoints': {
+      const { runClientCommand } = await import('./client-commands.js');
+      // Exit at once: the stdout pipe is written synchronously, and fetch's idle keep-alive sockets must not hold the process.
+      return process.exit(await runClientCommand(command, rest));
     }
     case undefined:
     case '-h':

@@ -100,6 +100,11 @@ export class Endpoints {
       inputs: Object.entries(inputs).map(([input, value]) => toTensor(input, value)),
       outputs: options.outputs?.map((output) => ({ name: output })),
     };
+    return this.inferRequest(name, request);
+  }
+
+  /** A V2 infer request as the runtime takes it, sent unchanged. */
+  inferRequest(name: string, request: InferRequest): Promise<InferResponse> {
     return this.http.json('POST', `${this.base()}/${seg(name)}/infer`, { json: request });
   }
 }

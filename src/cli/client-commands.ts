@@ -1,0 +1,32 @@
+import { endpoints, ENDPOINTS_USAGE } from './endpoints.js';
+import { login, LOGIN_USAGE } from './login.js';
+import { models, MODELS_USAGE } from './models.js';
+import { exitCodeFor, Output, UsageError } from './output.js';
+import { train, TRAIN_USAGE } from './train.js';
+
+const GROUPS: Record<string, { run: (argv: string[], out: Output) => Promise<void>; usage: string }> = {
+  login: { run: login, usage: LOGIN_USAGE },
+  train: { run: train, usage: TRAIN_USAGE },
+  models: { run: models, usage: MODELS_USAGE },
+  endpoints: { run: endpoints, usage: ENDPOINTS_USAGE },
+};
+
+export const CLIENT_COMMANDS = Object.keys(GROUPS);
+
+/** Runs one API command and returns its exit code (docs/cli.md). */
+export async function runClientCommand(group: string, argv: string[]): Promise<number> {
+  const { run, usage } = GROUPS[group];
+  const out = new Output(argv.includes('--json'));
+  if (argv.includes('-h') || argv.includes('--help')) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  try {
+    await run(argv, out);
+    return 0;
+  } catch (error) {
+    out.failure(error);
+    if (error instanceof UsageError) process.stderr.write(usage);
+    return exitCodeFor(error);
+  }
+}

@@ -1,0 +1,157 @@
+import { readFile } from 'node:fs/promises';
+import { Conflict, type Beamline, type Endpoint, type EndpointSpec, type InferRequest, type TensorInput } from '../../sdk/ts/src/index.js';
+import { int, parse, positional, readSpec, str, timeoutMs, type Parsed } from './args.js';
+import { fields, table, UsageError, type Output } from './output.js';
+
+export const ENDPOINTS_USAGE = `usage: beamline endpoints <command> [options]
+
+  deploy -f endpoint.yaml | deploy <name> --model m --version v [--replicas n]   [--wait [--timeout s]]
+  list
+  status <name>
+  revisions <name>
+  events <name>
+  scale <name> <replicas> [--wait]
+  rollback <name> [--revision n] [--wait]
+  delete <name>
+  infer <name> --input x=[[1,2,3]] [--input ...] [--datatype x=FP64] | -d @request.json
+
+common: --json  --url  --token  --project
+`;
+
+const since = (start: number) => `${Math.round((Date.now() - start) / 1000)}s`;
+
+const endpointFields = (e: Endpoint) =>
+  fields([
+    ['name', e.name], ['model', `${e.model}:${e.modelVersion}${e.follows ? ` (follows ${e.follows})` : ''}`], ['phase', e.phase],
+    ['ready', e.ready], ['replicas', `${e.observed?.availableReplicas ?? 0}/${e.replicas} available`],
+    ['revision', `desired ${e.desiredRevision}, good ${e.goodRevision ?? '-'}`], ['reason', e.reason], ['message', e.message],
+    ['infer', e.inferUrl],
+  ]);
+
+/** --wait: follow the rollout on stderr until it completes (exit 0), fails (6) or times out (6). */
+async function settle(sdk: Beamline, p: Parsed, out: Output, endpoint: Endpoint): Promise<void> {
+  if (!p.values.wait) return out.result(endpoint, () => endpointFields(endpoint));
+  const start = Date.now();
+  let last = '';
+  const done = await sdk.endpoints.waitRolledOut(endpoint.name, {
+    timeoutMs: timeoutMs(p.values.timeout),
+    onProgress: (e) => {
+      const line = `${e.phase} revision ${e.desiredRevision}: ${e.observed?.availableReplicas ?? 0}/${e.replicas} available${e.message ? ` (${e.message})` : ''}`;
+      if (line !== last) out.progress(`[${since(start)}] ${e.name} ${(last = line)}`);
+    },
+  });
+  out.result(done, () => endpointFields(done));
+}
+
+/** `x=[[1,2]]` pairs; the value is JSON. */
+function namedValues(values: string[], flag: string): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const pair of values) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`${flag} takes name=value, got '${pair}'`);
+    const raw = pair.slice(eq + 1);
+    try {
+      out.set(pair.slice(0, eq), flag === '--datatype' ? raw : JSON.parse(raw));
+    } catch {
+      throw new UsageError(`${flag} ${pair.slice(0, eq)}: not JSON: ${raw}`);
+    }
+  }
+  return out;
+}
+
+async function inferBody(p: Parsed): Promise<{ request?: InferRequest; inputs?: Record<string, TensorInput> }> {
+  const data = str(p.values.data);
+  if (data !== undefined) {
+    let text = data;
+    if (data.startsWith('@')) text = await readFile(data.slice(1), 'utf8').catch((e: Error) => { throw new UsageError(`cannot read ${data.slice(1)}: ${e.message}`); });
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new UsageError('-d must be JSON (or @file.json)');
+    }
+    // A full V2 request is sent as is; anything else is the name -> tensor shorthand.
+    return Array.isArray((body as InferRequest)?.inputs) ? { request: body as InferRequest } : { inputs: body as Record<string, TensorInput> };
+  }
+  const inputs = namedValues((p.values.input as string[] | undefined) ?? [], '--input');
+  if (inputs.size === 0) throw new UsageError('infer needs --input name=<json> or -d <json|@file>');
+  const datatypes = namedValues((p.values.datatype as string[] | undefined) ?? [], '--datatype');
+  return {
+    inputs: Object.fromEntries([...inputs].map(([name, data]) => [name, { data, datatype: datatypes.get(name) } as TensorInput])),
+  };
+}
+
+export async function endpoints(argv: string[], out: Output): Promise<void> {
+  const [command, ...rest] = argv;
+  const waitOptions = { wait: { type: 'boolean' as const }, timeout: { type: 'string' as const } };
+  switch (command) {
+    case 'deploy': {
+      const p = parse(rest, { file: { type: 'string', short: 'f' }, model: { type: 'string' }, version: { type: 'string' }, replicas: { type: 'string' }, ...waitOptions });
+      const file = str(p.values.file);
+      const spec = (file ? await readSpec(file) : {}) as Partial<EndpointSpec>;
+      if (p.positionals[0]) spec.name = p.positionals[0];
+      if (p.values.model) spec.model = str(p.values.model);
+      if (p.values.version) spec.version = /^\d+$/.test(str(p.values.version)!) ? Number(p.values.version) : str(p.values.version);
+      if (p.values.replicas) spec.replicas = int(p.values.replicas, '--replicas', 1);
+      if (!spec.name || !spec.model || spec.version === undefined) throw new UsageError('deploy needs -f <endpoint.yaml> or <name> --model <m> --version <v>');
+      const sdk = await p.client();
+      // deploy is "apply": an endpoint that already exists gets the new version/replicas/... as an update.
+      const endpoint = await sdk.endpoints.deploy(spec as EndpointSpec).catch(async (error: unknown) => {
+        if (!(error instanceof Conflict) || !error.errors.some((e) => e.field === 'name')) throw error;
+        const { name: _name, model: _model, ...changes } = spec;
+        return sdk.endpoints.update(spec.name!, changes);
+      });
+      return settle(sdk, p, out, endpoint);
+    }
+    case 'list': {
+      const p = parse(rest);
+      const list = await (await p.client()).endpoints.list().toArray();
+      return out.result(list, () =>
+        table(['NAME', 'MODEL', 'VERSION', 'PHASE', 'READY', 'REPLICAS', 'REVISION'], list.map((e) => [e.name, e.model, e.modelVersion, e.phase, e.ready, `${e.observed?.availableReplicas ?? 0}/${e.replicas}`, e.desiredRevision])),
+      );
+    }
+    case 'status': {
+      const p = parse(rest);
+      const endpoint = await (await p.client()).endpoints.get(positional(p, 0, 'name'));
+      return out.result(endpoint, () => endpointFields(endpoint));
+    }
+    case 'revisions': {
+      const p = parse(rest);
+      const list = await (await p.client()).endpoints.revisions(positional(p, 0, 'name'));
+      return out.result(list, () =>
+        table(['REVISION', 'VERSION', 'CAUSE', 'STATUS', 'REPLICAS', 'CREATED', 'MESSAGE'], list.map((r) => [r.revision, r.modelVersion, r.cause, r.status, r.replicas, r.createdAt, r.message])),
+      );
+    }
+    case 'events': {
+      const p = parse(rest);
+      const list = await (await p.client()).endpoints.events(positional(p, 0, 'name'));
+      return out.result(list, () => table(['AT', 'REVISION', 'TYPE', 'REASON', 'MESSAGE'], list.map((e) => [e.createdAt, e.revision, e.type, e.reason, e.message])));
+    }
+    case 'scale': {
+      const p = parse(rest, waitOptions);
+      const sdk = await p.client();
+      const replicas = int(positional(p, 1, 'replicas'), '<replicas>', 1) as number;
+      return settle(sdk, p, out, await sdk.endpoints.scale(positional(p, 0, 'name'), replicas));
+    }
+    case 'rollback': {
+      const p = parse(rest, { revision: { type: 'string' }, ...waitOptions });
+      const sdk = await p.client();
+      return settle(sdk, p, out, await sdk.endpoints.rollback(positional(p, 0, 'name'), int(p.values.revision, '--revision', 1)));
+    }
+    case 'delete': {
+      const p = parse(rest);
+      const endpoint = await (await p.client()).endpoints.delete(positional(p, 0, 'name'));
+      return out.result(endpoint, () => `${endpoint.name} ${endpoint.phase}\n`);
+    }
+    case 'infer': {
+      const p = parse(rest, { input: { type: 'string', multiple: true }, datatype: { type: 'string', multiple: true }, data: { type: 'string', short: 'd' } });
+      const name = positional(p, 0, 'name');
+      const body = await inferBody(p);
+      const sdk = await p.client();
+      const res = body.request ? await sdk.endpoints.inferRequest(name, body.request) : await sdk.endpoints.infer(name, body.inputs!);
+      return out.result(res, () => table(['OUTPUT', 'DATATYPE', 'SHAPE', 'DATA'], res.outputs.map((o) => [o.name, o.datatype, JSON.stringify(o.shape), JSON.stringify(o.data)])));
+    }
+    default:
+      throw new UsageError(command ? `unknown command 'endpoints ${command}'` : 'missing command');
+  }
+}
