@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { AuthorizationV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, loadAllYaml, type KubernetesObject } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubernetesDriver } from '../../src/cluster/kubernetes/kubernetes-driver.js';
+import { KubernetesServingDriver } from '../../src/cluster/kubernetes/serving/kubernetes-serving-driver.js';
 import { REPO_ROOT } from '../helpers/k8s-cluster.js';
 import { adminKubeConfig, createTestNamespace, deleteTestNamespace, uniqueSuffix, untilDriver } from '../helpers/k8s-namespace.js';
 import { createGpuNodes, deleteNodes } from '../helpers/k8s-nodes.js';
@@ -65,9 +66,9 @@ afterAll(async () => {
   await Promise.all([deleteTestNamespace(admin, ns), deleteTestNamespace(admin, other)]);
 });
 
-async function can(verb: string, resource: string, namespace?: string, subresource?: string): Promise<boolean> {
+async function can(verb: string, resource: string, namespace?: string, subresource?: string, group = ''): Promise<boolean> {
   const review = await asSa.makeApiClient(AuthorizationV1Api).createSelfSubjectAccessReview({
-    body: { spec: { resourceAttributes: { verb, resource, namespace, subresource, group: '' } } },
+    body: { spec: { resourceAttributes: { verb, resource, namespace, subresource, group } } },
   });
   return review.status!.allowed;
 }
@@ -106,6 +107,36 @@ describe('deploy/rbac for the kubernetes driver', () => {
     }
   });
 
+  it('is enough for the serving driver: apply, watch the rollout, record an event, delete', async () => {
+    const driver = new KubernetesServingDriver({ namespace: ns, image: 'beamline:test', kubeConfig: asSa });
+    await driver.start();
+    const ref = { endpointId: `rbac-ep-${s}`, project: 'rbac', name: 'ep' };
+    try {
+      const deployment = {
+        ...ref,
+        revision: 1,
+        replicas: 1,
+        maxSurge: 1,
+        progressDeadlineSeconds: 600,
+        drainSeconds: 2,
+        runtimeToken: async () => 'token',
+        template: {
+          model: { name: 'm', version: 1, sha256: 'ab'.repeat(32), url: 'http://beamline.test/v1/projects/rbac/models/m/versions/1' },
+          resources: { cpuMilli: 500, memoryMiB: 512, gpuCount: 1 },
+          runtime: { batching: true, maxBatchSize: 8, maxQueueDelayMicros: 0, env: {} },
+        },
+      };
+      await driver.apply(deployment);
+      await driver.apply(deployment);
+      await untilDriver(driver, () => driver.observe().find((o) => o.endpointId === ref.endpointId && o.rollout === 'Complete'));
+      await driver.recordEvent(ref, { type: 'Normal', reason: 'RolloutComplete', message: 'revision 1 is available' });
+      await driver.delete(ref);
+      await untilDriver(driver, () => !driver.observe().some((o) => o.endpointId === ref.endpointId));
+    } finally {
+      await driver.stop();
+    }
+  });
+
   it('allows exactly the verbs the driver uses', async () => {
     expect(await can('watch', 'nodes')).toBe(true);
     expect(await can('list', 'pods')).toBe(true);
@@ -113,6 +144,10 @@ describe('deploy/rbac for the kubernetes driver', () => {
     expect(await can('create', 'pods', ns, 'binding')).toBe(true);
     expect(await can('get', 'pods', ns, 'log')).toBe(true);
     expect(await can('deletecollection', 'services', ns)).toBe(true);
+    expect(await can('patch', 'deployments', ns, undefined, 'apps')).toBe(true);
+    expect(await can('watch', 'replicasets', ns, undefined, 'apps')).toBe(true);
+    expect(await can('create', 'secrets', ns)).toBe(true);
+    expect(await can('create', 'events', ns)).toBe(true);
   });
 
   it('denies anything broader', async () => {
@@ -121,6 +156,8 @@ describe('deploy/rbac for the kubernetes driver', () => {
     expect(await can('get', 'secrets', ns)).toBe(false);
     expect(await can('list', 'secrets')).toBe(false);
     expect(await can('update', 'pods', ns)).toBe(false);
+    expect(await can('patch', 'replicasets', ns, undefined, 'apps')).toBe(false);
+    expect(await can('patch', 'deployments', other, undefined, 'apps')).toBe(false);
     expect(await can('create', 'pods', ns, 'exec')).toBe(false);
     expect(await can('create', 'pods', other)).toBe(false);
     expect(await can('create', 'pods', other, 'binding')).toBe(false);
