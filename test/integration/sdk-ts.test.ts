@@ -203,3 +203,46 @@ async function proxy(decide: (req: { method?: string; url?: string }) => Verdict
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
+
+describe('endpoints (local serving driver: real runtime processes)', () => {
+  it('deploys a registered ONNX model, infers, updates, rolls back and deletes', async () => {
+    await sdk.models.register('doubler', linearModel([[2]], [0]));
+    await sdk.models.register('doubler', linearModel([[3]], [0]));
+    const created = await sdk.endpoints.deploy({ name: 'double', model: 'doubler', version: 1, replicas: 1, progressDeadlineSeconds: 60 });
+    expect(created).toMatchObject({ name: 'double', modelVersion: 1, desiredRevision: 1 });
+    const progress: string[] = [];
+    const ready = await sdk.endpoints.waitRolledOut('double', { timeoutMs: 60_000, intervalMs: 200, onProgress: (e) => progress.push(e.phase) });
+    expect(ready.phase).toBe('Complete');
+    expect(progress.at(-1)).toBe('Complete');
+
+    const res = await sdk.endpoints.infer('double', { x: { data: new Float32Array([1, 2, 3]), shape: [3, 1] } });
+    expect(res.outputs[0]).toMatchObject({ name: 'y', shape: [3, 1], data: [2, 4, 6] });
+    expect((await sdk.endpoints.infer('double', { x: [[5]] })).outputs[0].data).toEqual([10]);
+
+    await sdk.endpoints.update('double', { version: 2 });
+    await sdk.endpoints.waitRolledOut('double', { timeoutMs: 60_000, intervalMs: 200 });
+    expect((await sdk.endpoints.infer('double', { x: [[1]] })).outputs[0].data).toEqual([3]);
+
+    const rolledBack = await sdk.endpoints.rollback('double');
+    expect(rolledBack.desiredRevision).toBe(3);
+    await sdk.endpoints.waitRolledOut('double', { timeoutMs: 60_000, intervalMs: 200 });
+    expect((await sdk.endpoints.infer('double', { x: [[1]] })).outputs[0].data).toEqual([2]);
+
+    expect((await sdk.endpoints.scale('double', 2)).replicas).toBe(2);
+    expect((await sdk.endpoints.revisions('double')).map((r) => r.cause)).toEqual(['Scaled', 'Rollback', 'Updated', 'Created']);
+    expect((await sdk.endpoints.events('double')).map((e) => e.reason)).toContain('RolloutComplete');
+    expect((await sdk.endpoints.list().toArray()).map((e) => e.name)).toEqual(['double']);
+
+    await expect(sdk.endpoints.infer('double', { nope: [[1]] })).rejects.toBeInstanceOf(ValidationError);
+    expect((await sdk.endpoints.delete('double')).phase).toBe('Deleting');
+    await expect(waitGone('double')).resolves.toBe(true);
+  });
+});
+
+async function waitGone(name: string): Promise<boolean> {
+  for (let i = 0; i < 150; i++) {
+    if (await sdk.endpoints.get(name).then(() => false, (e: unknown) => e instanceof NotFound)) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}

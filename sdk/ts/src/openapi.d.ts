@@ -51,6 +51,145 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/projects/{project}/endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["EndpointsController_list"];
+        put?: never;
+        /** Create an endpoint serving a model version or alias (201; 200 when an Idempotency-Key replays) */
+        post: operations["EndpointsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/endpoints/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["EndpointsController_get"];
+        put?: never;
+        post?: never;
+        delete: operations["EndpointsController_remove"];
+        options?: never;
+        head?: never;
+        /** Change version, replicas, resources, batching, env or rollout settings: a new revision */
+        patch: operations["EndpointsController_update"];
+        trace?: never;
+    };
+    "/v1/projects/{project}/endpoints/{name}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["EndpointsController_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/endpoints/{name}/infer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** V2 infer on the endpoint's model, proxied to a ready replica (JSON or binary extension) */
+        post: operations["EndpointsController_infer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/endpoints/{name}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["EndpointsController_revisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/endpoints/{name}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-apply a named revision, or the previous one that rolled out completely */
+        post: operations["EndpointsController_rollback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/endpoints/{name}/scale": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["EndpointsController_scale"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/endpoints/{name}/v2/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Any V2 path of the endpoint's replicas (health, metadata, infer), proxied */
+        get: operations["EndpointsController_v2_get"];
+        /** Any V2 path of the endpoint's replicas (health, metadata, infer), proxied */
+        put: operations["EndpointsController_v2_put"];
+        /** Any V2 path of the endpoint's replicas (health, metadata, infer), proxied */
+        post: operations["EndpointsController_v2_post"];
+        /** Any V2 path of the endpoint's replicas (health, metadata, infer), proxied */
+        delete: operations["EndpointsController_v2_delete"];
+        /** Any V2 path of the endpoint's replicas (health, metadata, infer), proxied */
+        options: operations["EndpointsController_v2_options"];
+        /** Any V2 path of the endpoint's replicas (health, metadata, infer), proxied */
+        head: operations["EndpointsController_v2_head"];
+        /** Any V2 path of the endpoint's replicas (health, metadata, infer), proxied */
+        patch: operations["EndpointsController_v2_patch"];
+        trace?: never;
+    };
     "/v1/projects/{project}/models": {
         parameters: {
             query?: never;
@@ -290,6 +429,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/prometheus/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus http_sd_configs targets: one group per endpoint with its ready local replicas */
+        get: operations["PrometheusTargetsController_targets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -371,6 +527,418 @@ export interface operations {
         };
         responses: {
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EndpointsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EndpointsController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @default {
+                     *       "enabled": true,
+                     *       "maxBatchSize": 64,
+                     *       "maxQueueDelayMicros": 0
+                     *     }
+                     */
+                    batching?: {
+                        /** @default true */
+                        enabled?: boolean;
+                        /** @default 64 */
+                        maxBatchSize?: number;
+                        /** @default 0 */
+                        maxQueueDelayMicros?: number;
+                    };
+                    /** @default {} */
+                    env?: {
+                        [key: string]: string;
+                    };
+                    /** @default 1 */
+                    maxSurge?: number;
+                    model: string;
+                    name: string;
+                    /** @default 600 */
+                    progressDeadlineSeconds?: number;
+                    /** @default 1 */
+                    replicas?: number;
+                    /**
+                     * @default {
+                     *       "cpu": "1",
+                     *       "memory": "1Gi"
+                     *     }
+                     */
+                    resources?: {
+                        /** @default 1 */
+                        cpu?: string | number;
+                        gpu?: {
+                            count: number;
+                            product?: string;
+                        } | null;
+                        /** @default 1Gi */
+                        memory?: string | number;
+                    };
+                    version: number | string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EndpointsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EndpointsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EndpointsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    batching?: {
+                        /** @default true */
+                        enabled?: boolean;
+                        /** @default 64 */
+                        maxBatchSize?: number;
+                        /** @default 0 */
+                        maxQueueDelayMicros?: number;
+                    };
+                    env?: {
+                        [key: string]: string;
+                    };
+                    maxSurge?: number;
+                    progressDeadlineSeconds?: number;
+                    replicas?: number;
+                    resources?: {
+                        /** @default 1 */
+                        cpu?: string | number;
+                        gpu?: {
+                            count: number;
+                            product?: string;
+                        } | null;
+                        /** @default 1Gi */
+                        memory?: string | number;
+                    };
+                    version?: number | string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EndpointsController_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EndpointsController_infer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EndpointsController_revisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EndpointsController_rollback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    revision?: number;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EndpointsController_scale: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    replicas: number;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EndpointsController_v2_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EndpointsController_v2_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EndpointsController_v2_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EndpointsController_v2_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EndpointsController_v2_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EndpointsController_v2_head: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EndpointsController_v2_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1043,6 +1611,23 @@ export interface operations {
             path: {
                 id: string;
             };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PrometheusTargetsController_targets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;

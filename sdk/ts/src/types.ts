@@ -162,15 +162,19 @@ export interface Endpoint {
   phase: EndpointPhase;
   reason: string | null;
   message: string | null;
+  /** What the cluster reported last; empty until the first observation. */
   observed: {
-    revision: number | null;
-    replicas: number;
-    readyReplicas: number;
-    updatedReplicas: number;
-    availableReplicas: number;
-    restarts: number;
-    rollout: string;
-  } | null;
+    revision?: number;
+    replicas?: number;
+    readyReplicas?: number;
+    updatedReplicas?: number;
+    availableReplicas?: number;
+    restarts?: number;
+    rollout?: string;
+    reason?: string;
+    message?: string;
+    at?: string;
+  };
   ready: boolean;
   inferUrl: string;
   createdAt: string;
@@ -185,6 +189,9 @@ export interface EndpointRevision {
   sourceRevision: number | null;
   status: 'Pending' | 'Progressing' | 'Complete' | 'Failed' | 'Superseded';
   replicas: number;
+  resources: EndpointResources;
+  batching: EndpointBatching;
+  env: Record<string, string>;
   createdAt: string;
   finishedAt: string | null;
 }
