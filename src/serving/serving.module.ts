@@ -12,6 +12,7 @@ import { EndpointsController } from './endpoints/endpoints.controller.js';
 import { EndpointsMetrics } from './endpoints/endpoints.metrics.js';
 import { EndpointsRepository } from './endpoints/endpoints.repository.js';
 import { EndpointsService } from './endpoints/endpoints.service.js';
+import { PrometheusTargetsController } from './endpoints/prometheus-targets.controller.js';
 
 /** `api` gets the REST API and the infer proxy; `controller` gets the endpoint reconciler loop. */
 @Module({})
@@ -21,6 +22,6 @@ export class ServingModule {
     if (roles.controller && driver !== 'none') {
       providers.push(PublicUrl, EndpointLeaderLock, EndpointModelFiles, EndpointReconciler, EndpointControllerLoop, { provide: ENDPOINT_TRIGGER, useExisting: EndpointControllerLoop });
     }
-    return { module: ServingModule, imports: [ModelsModule], controllers: roles.api ? [EndpointsController] : [], providers };
+    return { module: ServingModule, imports: [ModelsModule], controllers: roles.api ? [EndpointsController, PrometheusTargetsController] : [], providers };
   }
 }

@@ -1,0 +1,153 @@
+import { readdir, readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVING_DRIVER } from '../../src/cluster/serving-driver.js';
+import type { LocalServingDriver } from '../../src/cluster/local/serving/index.js';
+import { isAlive } from '../../src/common/process-alive.js';
+import { linearModel } from '../helpers/onnx.js';
+import { registry, sha256 } from '../helpers/onnx-registry.js';
+import { eventually, seedToken, sleep, startTestApp, type TestApp } from '../helpers/test-app.js';
+
+// The whole endpoint path on the embedded defaults: the API, the endpoint controller,
+// the local serving driver with real `beamline runtime` processes, and the API's infer
+// proxy. Version n of model `gain` computes y = n·x, so every answer names its version.
+const models = '/v1/projects/beam/models';
+const base = '/v1/projects/beam/endpoints';
+let t: TestApp;
+let home: string;
+let artifacts: string;
+let token: string;
+
+async function send(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${t.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** One V2 infer through the API; the answer is the model version (y / x). */
+async function infer(name = 'gain'): Promise<number> {
+  const res = await send('POST', `${base}/${name}/infer`, { inputs: [{ name: 'x', shape: [1, 1], datatype: 'FP32', data: [1] }] });
+  if (res.status !== 200) throw new Error(`infer answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body.outputs[0].data[0] as number;
+}
+
+const endpoint = async (name = 'gain') => (await send('GET', `${base}/${name}`)).body;
+const until = (what: string, ok: (e: Awaited<ReturnType<typeof endpoint>>) => boolean, timeoutMs = 60_000) =>
+  eventually(async () => {
+    const e = await endpoint();
+    return ok(e) ? e : undefined;
+  }, timeoutMs, what);
+
+/** Steady concurrent load through the proxy; collects every answer and every failure. */
+function load(concurrency: number) {
+  const answers: number[] = [];
+  const failures: string[] = [];
+  let stop = false;
+  const workers = Array.from({ length: concurrency }, async () => {
+    while (!stop) await infer().then((v) => void answers.push(v), (e: Error) => void failures.push(e.message));
+  });
+  return { answers, failures, stop: async () => ((stop = true), await Promise.all(workers)) };
+}
+
+async function replicaPids(endpointId: string): Promise<number[]> {
+  const dir = join(home, 'endpoints', endpointId);
+  const pids: number[] = [];
+  for (const file of await readdir(dir)) {
+    if (!/^replica-.+\.json$/.test(file)) continue;
+    const record = JSON.parse(await readFile(join(dir, file), 'utf8')) as { pid?: number; stopping?: boolean };
+    if (record.pid && !record.stopping) pids.push(record.pid);
+  }
+  return pids;
+}
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'beamline-ep-home-'));
+  artifacts = join(home, 'artifacts');
+  t = await startTestApp({ home, env: { BEAMLINE_CLUSTER_DRIVER: 'local', BEAMLINE_ARTIFACT_DIR: artifacts, BEAMLINE_SCHEDULER_INTERVAL_MS: '200' } });
+  token = await seedToken(t.app, 'MEMBER', ['beam']);
+  expect((await send('POST', models, { name: 'gain' })).status).toBe(201);
+  const reg = registry(t.url, token);
+  for (const n of [1, 2, 3]) expect((await reg.multipart(`${models}/gain/versions`, linearModel([[n]], [0]))).status).toBe(201);
+  // Version 3's stored bytes go bad after registration: its replicas cannot load the model.
+  const digest = sha256(linearModel([[3]], [0]));
+  await writeFile(join(artifacts, 'sha256', digest.slice(0, 2), digest.slice(2, 4), digest), 'not an onnx model');
+}, 60_000);
+
+afterAll(async () => {
+  await (t?.app.get(SERVING_DRIVER) as LocalServingDriver | undefined)?.stopAll().catch(() => undefined);
+  await t?.close();
+  await rm(home, { recursive: true, force: true });
+});
+
+describe('endpoints on the local driver', () => {
+  it('rolls out version 1 on two replicas and answers through the API', async () => {
+    const created = await send('POST', base, { name: 'gain', model: 'gain', version: 1, replicas: 2, progressDeadlineSeconds: 60 });
+    expect(created.status).toBe(201);
+    const e = await until('Complete', (x) => x.phase === 'Complete');
+    expect(e).toMatchObject({ goodRevision: 1, ready: true, observed: { revision: 1, readyReplicas: 2, availableReplicas: 2, rollout: 'Complete' } });
+    expect(await infer()).toBe(1);
+    const ready = await fetch(`${t.url}${base}/gain/v2/health/ready`, { headers: { authorization: `Bearer ${token}` } });
+    expect(ready.status).toBe(200);
+  }, 90_000);
+
+  it('updates to version 2 under steady load with no failed request', async () => {
+    const traffic = load(6);
+    await sleep(500);
+    expect((await send('PATCH', `${base}/gain`, { version: 2 })).status).toBe(200);
+    await until('revision 2 Complete', (x) => x.phase === 'Complete' && x.goodRevision === 2);
+    await sleep(500);
+    await traffic.stop();
+    expect(traffic.failures).toEqual([]);
+    expect(new Set(traffic.answers)).toEqual(new Set([1, 2]));
+    expect(traffic.answers.length).toBeGreaterThan(30);
+    expect(traffic.answers.slice(-6)).toEqual([2, 2, 2, 2, 2, 2]);
+    const revisions = (await send('GET', `${base}/gain/revisions`)).body.items;
+    expect(revisions.map((r: { revision: number; status: string }) => [r.revision, r.status])).toEqual([
+      [2, 'Complete'],
+      [1, 'Complete'],
+    ]);
+  }, 120_000);
+
+  it('restarts a replica killed with SIGKILL and counts the restart', async () => {
+    const { id } = await endpoint();
+    const [pid] = await replicaPids(id);
+    process.kill(-pid, 'SIGKILL');
+    const e = await until('restarted', (x) => x.observed.restarts >= 1 && x.observed.readyReplicas === 2);
+    expect(e.phase).toBe('Complete');
+    expect(await infer()).toBe(2);
+    const events = (await send('GET', `${base}/gain/events`)).body.items;
+    expect(events.some((x: { reason: string }) => x.reason === 'ReplicaRestarted')).toBe(true);
+    expect(isAlive(pid)).toBe(false);
+  }, 90_000);
+
+  it('rolls back by itself from a version whose model fails to load, with no downtime', async () => {
+    const traffic = load(4);
+    expect((await send('PATCH', `${base}/gain`, { version: 3 })).status).toBe(200);
+    const e = await until('RolledBack', (x) => x.phase === 'RolledBack' && x.observed.rollout === 'Complete' && x.desiredRevision === 4, 90_000);
+    await traffic.stop();
+    expect(e.reason).toBe('CrashLoop');
+    expect(e.message).toMatch(/revision 3 \(version 3\) failed .*rolled back to revision 2 \(version 2\)/);
+    expect(e.modelVersion).toBe(2);
+    expect(traffic.failures).toEqual([]);
+    expect(new Set(traffic.answers)).toEqual(new Set([2]));
+    const revisions = (await send('GET', `${base}/gain/revisions`)).body.items;
+    expect(revisions[0]).toMatchObject({ revision: 4, cause: 'AutomaticRollback', sourceRevision: 2, status: 'Complete' });
+    expect(revisions[1]).toMatchObject({ revision: 3, status: 'Failed' });
+    const reasons = (await send('GET', `${base}/gain/events`)).body.items.map((x: { reason: string }) => x.reason);
+    expect(reasons).toEqual(expect.arrayContaining(['RolloutFailed', 'RolledBack']));
+  }, 120_000);
+
+  it('deletes: replicas stop and the endpoint is gone', async () => {
+    const { id } = await endpoint();
+    const pids = await replicaPids(id);
+    expect((await send('DELETE', `${base}/gain`)).status).toBe(202);
+    await eventually(async () => ((await send('GET', `${base}/gain`)).status === 404 ? true : undefined), 30_000, 'endpoint removed');
+    await eventually(async () => (pids.every((p) => !isAlive(p)) ? true : undefined), 30_000, 'replicas stopped');
+    expect((await send('POST', `${base}/gain/infer`, { inputs: [] })).status).toBe(404);
+  }, 60_000);
+});
