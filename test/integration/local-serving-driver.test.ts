@@ -119,7 +119,8 @@ afterAll(async () => {
   hangServer?.close();
 });
 
-describe('LocalServingDriver (real runtime processes)', () => {
+// Real processes on two shared CPUs: generous limits, the checks themselves are exact.
+describe('LocalServingDriver (real runtime processes)', { timeout: 120_000 }, () => {
   it('creates an endpoint whose replicas all answer', async () => {
     home = await mkdtemp(join(tmpdir(), 'local-serving-'));
     paths.A = await writeModel(linearModel([[1]], [0]), 'a');

@@ -32,6 +32,13 @@ export interface ReplicaRecord {
   restarts: number;
   /** Set once the driver asked it to stop: after a restart it is finished off, not restarted. */
   stopping?: boolean;
+  /** Gave up on: it kept exiting before ready; after a restart it stays given up. */
+  crashLoop?: boolean;
+}
+
+export function recordOf(r: ReplicaRecord): ReplicaRecord {
+  const { id, revision, templateHash, template, port, pid, logFile, restarts, stopping, crashLoop } = r;
+  return { id, revision, templateHash, template, port, pid, logFile, restarts, stopping, crashLoop };
 }
 
 /** Deep equality of templates as one string: JSON with sorted keys, hashed. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { freePort } from '../../../common/embedded/free-port.js';
 import type { EndpointObservation, EndpointRef, RolloutEvent } from '../../serving-driver.js';
-import { exitFile, logFile, removeReplicaFiles, saveReplica, saveState, templateHash, type EndpointState, type ReplicaRecord, type StoredDeployment } from './endpoint-files.js';
+import { exitFile, logFile, recordOf, removeReplicaFiles, saveReplica, saveState, templateHash, type EndpointState, type ReplicaRecord, type StoredDeployment } from './endpoint-files.js';
 import { askToStop, exitReason, isAlive, killReplica, lastLogLine, ownsPid, probe, runtimeArgs, runtimeEnv, spawnReplica, waitGone, type RuntimeCommand } from './replica-process.js';
 import { crashLooping, observationOf, planRollout, restartDelay, rolloutDone, type Replica } from './rollout.js';
 
@@ -41,6 +41,7 @@ export class LocalEndpoint {
         const r: Replica = { ...record, phase: record.stopping ? 'Stopping' : 'Starting', neverReadyExits: 0, exitTimes: [], probeFailures: 0, readyOnce: false };
         if (record.pid !== undefined && !(await ownsPid(record.pid, exitFile(dir, record.id)))) r.pid = undefined;
         if (r.stopping) r.stopDeadline = Date.now() + STOP_GRACE_MS;
+        else if (r.crashLoop) Object.assign(r, { phase: 'CrashLoop', pid: undefined });
         else if (r.pid !== undefined && (await probe(r.port, '/v2/health/ready'))) Object.assign(r, { phase: 'Ready', readyOnce: true });
         return r;
       }),
@@ -66,7 +67,7 @@ export class LocalEndpoint {
         // Replicas that already run this template are this revision now: no restart.
         for (const r of this.replicas.filter((x) => x.templateHash === hash && x.phase !== 'Stopping')) {
           r.revision = d.revision;
-          if (r.phase === 'CrashLoop') Object.assign(r, { phase: 'Backoff', nextStartAt: 0, neverReadyExits: 0, exitTimes: [] });
+          if (r.phase === 'CrashLoop') Object.assign(r, { phase: 'Backoff', crashLoop: false, nextStartAt: 0, neverReadyExits: 0, exitTimes: [] });
           await saveReplica(this.dir, recordOf(r));
         }
       }
@@ -150,7 +151,8 @@ export class LocalEndpoint {
     const d = this.state.deployment;
     // Only a revision still rolling out can crash-loop: once it was complete, a crash is restarted forever.
     if (r.templateHash === this.target && !this.state.complete && crashLooping(r, now, this.ctx.crashLoopAfter)) {
-      r.phase = 'CrashLoop';
+      Object.assign(r, { phase: 'CrashLoop', crashLoop: true });
+      await saveReplica(this.dir, recordOf(r));
       const message = `replica ${r.id} of revision ${r.revision} keeps exiting before it is ready (${r.lastExit}): ${(await lastLogLine(r.logFile)) ?? 'its log is empty'}`;
       this.state.failed ??= { reason: 'CrashLoop', message };
       await saveState(this.dir, this.state);
@@ -215,11 +217,6 @@ export class LocalEndpoint {
     } else return;
     await saveState(this.dir, s);
   }
-}
-
-function recordOf(r: Replica): ReplicaRecord {
-  const { id, revision, templateHash, template, port, pid, logFile, restarts, stopping } = r;
-  return { id, revision, templateHash, template, port, pid, logFile, restarts, stopping };
 }
 
 const refOf = ({ endpointId, project, name }: EndpointRef): EndpointRef => ({ endpointId, project, name });
