@@ -105,8 +105,8 @@ v = beamline.log_model(path, metrics={{"accuracy": 0.75}}, description="from the
 print("registered", v.model, v.version, flush=True)
 print(open(os.path.join(os.environ["BEAMLINE_OUTPUT_DIR"], "metrics.jsonl")).read(), flush=True)
 """
-    # The platform injects BEAMLINE_URL/BEAMLINE_TOKEN into jobs; passing them keeps the
-    # test independent of that (a job-scoped token would do the same).
+    # The platform sets BEAMLINE_URL and a job-scoped BEAMLINE_TOKEN (they win over the job's
+    # env); these are the fallback for a platform whose scheduling path does not yet.
     env = {"BEAMLINE_URL": client.url, "BEAMLINE_TOKEN": client.token or ""}
     job = python_job(client, unique("sdk-logmodel"), script, output_model=name, env=env)
     done = client.training.wait(job, timeout=120, progress=False)
