@@ -3,8 +3,9 @@ import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type
 import type { EndpointDeployment, EndpointObservation, EndpointRef, RolloutEvent, ServingDriver } from '../../serving-driver.js';
 import { ENDPOINT_SELECTOR, FIELD_MANAGER, contentHash, endpointLabels, endpointObjectName, tokenSecretName } from './serving-names.js';
 import { endpointDeployment, endpointService, podTemplate, tokenSecret } from './serving-objects.js';
-import { type Cached, type InformerVerb, ignoring, selectedInformer, startOrThrow } from './serving-informer.js';
-import { lastTermination, observeEndpoints, refOf, restartsOf, revisionsOf, unschedulableOf } from './serving-status.js';
+import { type Cached, type InformerVerb, ignoring, selectedInformer, startOrThrow, statusOf } from './serving-informer.js';
+import { PodEventTracker } from './serving-pod-events.js';
+import { observeEndpoints, refOf, revisionsOf } from './serving-status.js';
 
 export interface KubernetesServingDriverOptions {
   namespace: string;
@@ -40,8 +41,7 @@ export class KubernetesServingDriver implements ServingDriver {
   private replicaSets?: Cached<V1ReplicaSet>;
   private pods?: Cached<V1Pod>;
   private stopped = false;
-  /** Per pod uid: what was last seen, so that only changes become events. */
-  private readonly podsSeen = new Map<string, { restarts: number; unschedulable: boolean }>();
+  private readonly podEvents = new PodEventTracker();
   /** Endpoints whose token Secret is known to exist. */
   private readonly secrets = new Set<string>();
   /** hash → revision per Deployment as last applied by this process (the cache may lag behind our own write). */
@@ -129,7 +129,7 @@ export class KubernetesServingDriver implements ServingDriver {
       await this.core.createNamespacedSecret({ namespace, body: tokenSecret(ref, namespace, 'dry-run'), dryRun: 'All' });
       await ignoring([409], this.core.createNamespacedSecret({ namespace, body: tokenSecret(ref, namespace, await mint()) }));
     } catch (e) {
-      if ((e as { code?: number }).code !== 409) throw e;
+      if (statusOf(e) !== 409) throw e;
     }
     this.secrets.add(name);
   }
@@ -172,22 +172,10 @@ export class KubernetesServingDriver implements ServingDriver {
     await ignoring([409], this.core.createNamespacedEvent({ namespace, body }));
   }
 
-  /** Restarts and unschedulable replicas become events; the first sight of a pod is a baseline, not news. */
   private podEvent(pod: V1Pod, verb: InformerVerb): void {
-    const uid = pod.metadata?.uid ?? '';
-    if (verb === 'delete') return void this.podsSeen.delete(uid);
-    const now = { restarts: restartsOf(pod), unschedulable: unschedulableOf(pod) !== undefined };
-    const before = this.podsSeen.get(uid);
-    this.podsSeen.set(uid, now);
-    if (!before) return;
-    const ref = this.refOfPod(pod);
-    if (!ref) return;
-    const name = pod.metadata?.name;
-    if (now.restarts > before.restarts) {
-      const last = lastTermination(pod);
-      this.emit(ref, { type: 'Warning', reason: 'ReplicaRestarted', message: `replica ${name} restarted (${now.restarts} restarts)${last ? `; last termination: ${last}` : ''}` });
-    }
-    if (now.unschedulable && !before.unschedulable) this.emit(ref, { type: 'Warning', reason: 'Unschedulable', message: unschedulableOf(pod)! });
+    const events = this.podEvents.update(pod, verb);
+    const ref = events.length > 0 ? this.refOfPod(pod) : undefined;
+    if (ref) for (const e of events) for (const l of this.eventListeners) l(ref, e);
   }
 
   /** Pod → its ReplicaSet → its Deployment, through owner references in the cache. */
@@ -197,10 +185,6 @@ export class KubernetesServingDriver implements ServingDriver {
     const dName = rs?.metadata?.ownerReferences?.find((o) => o.kind === 'Deployment')?.name;
     const d = dName ? this.deployments?.get(dName, this.namespace) : undefined;
     return d ? refOf(d) : undefined;
-  }
-
-  private emit(ref: EndpointRef, event: RolloutEvent): void {
-    for (const l of this.eventListeners) l(ref, event);
   }
 
   private changed(): void {
