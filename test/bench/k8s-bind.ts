@@ -32,7 +32,8 @@ async function waitUntil(what: string, check: () => Promise<boolean>): Promise<v
 }
 
 async function main(): Promise<void> {
-  const cluster = await startK8sCluster({ log });
+  // kube-scheduler is timed here on its own, not next to the test cluster's.
+  const cluster = await startK8sCluster({ log, kubeScheduler: false });
   const kc = new KubeConfig();
   kc.loadFromFile(cluster.kubeconfig);
   const core = kc.makeApiClient(CoreV1Api);

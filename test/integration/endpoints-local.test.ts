@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVING_DRIVER } from '../../src/cluster/serving-driver.js';
-import type { LocalServingDriver } from '../../src/cluster/local/serving/index.js';
+import type { LocalServingDriver } from '../../src/cluster/local/serving/local-serving-driver.js';
 import { isAlive } from '../../src/common/process-alive.js';
 import { linearModel } from '../helpers/onnx.js';
 import { registry, sha256 } from '../helpers/onnx-registry.js';

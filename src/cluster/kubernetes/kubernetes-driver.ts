@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { CoreV1Api, KubeConfig, Log, makeInformer, type Informer, type ObjectCache, type V1Node, type V1Pod } from '@kubernetes/client-node';
 import type { WorkerPlacement } from '../../gpu-scheduler/engine/model.js';
 import type { ClusterDriver, ClusterInventory, WorkloadSpec, WorkloadStatus } from '../cluster-driver.js';
+import { ignoring, startOrThrow, statusOf } from './k8s-calls.js';
 import { buildInventory, isOwnPod, nodeSignature } from './k8s-inventory.js';
 import { WORKER_CONTAINER, podName, workloadSelector } from './k8s-names.js';
 import { masterService, needsMasterService, workerPod } from './k8s-workload-objects.js';
@@ -19,8 +20,6 @@ export interface KubernetesDriverOptions {
 
 type Cached<T extends object> = Informer<T & { metadata?: object }> & ObjectCache<T>;
 
-/** HTTP status of a client-node error (1.x and 2.x both throw ApiException with `code`). */
-const statusOf = (e: unknown) => (e as { code?: number; statusCode?: number }).code ?? (e as { statusCode?: number }).statusCode;
 
 /**
  * The `kubernetes` ClusterDriver: two informers (all Nodes; all Pods, since foreign pods in
@@ -193,29 +192,4 @@ function defaultKubeConfig(): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromDefault();
   return kc;
-}
-
-/**
- * client-node's informer reports a failed initial list through its `error` callbacks and
- * still resolves start(); the port promises filled caches, so turn that into a rejection.
- */
-async function startOrThrow(informer: Cached<V1Node> | Cached<V1Pod>): Promise<void> {
-  let failed: unknown;
-  const onError = (e?: unknown) => (failed ??= e ?? new Error('informer failed to start'));
-  informer.on('error', onError);
-  try {
-    await informer.start();
-  } finally {
-    informer.off('error', onError);
-  }
-  if (failed) throw failed;
-}
-
-/** Awaits a write, treating one HTTP status (409 AlreadyExists) as success. */
-async function ignoring(status: number, call: Promise<unknown>): Promise<void> {
-  try {
-    await call;
-  } catch (e) {
-    if (statusOf(e) !== status) throw e;
-  }
 }
