@@ -8,7 +8,6 @@ import { parse, parseAllDocuments } from 'yaml';
 import { linearModel } from '../helpers/onnx.js';
 import { registry, sha256 } from '../helpers/onnx-registry.js';
 import { PROMETHEUS_BIN, requirePrometheus, startPrometheus, type RunningPrometheus } from '../helpers/prometheus.js';
-import { spawnRuntime, v2, type ChildRuntime } from '../helpers/runtime.js';
 import { client, eventually, seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
@@ -60,10 +59,9 @@ function substitute(expr: string): string {
 const isDcgm = (expr: string) => /\bDCGM_/.test(expr);
 
 let t: TestApp;
-let runtime: ChildRuntime | undefined;
 let prom: RunningPrometheus | undefined;
 let artifactDir: string;
-let cacheDir: string;
+let home: string;
 const jobIds: string[] = [];
 let api: ReturnType<typeof client>;
 let token = '';
@@ -72,14 +70,15 @@ beforeAll(async () => {
   // First, so a machine without Prometheus fails here with the install hint, not later.
   await requirePrometheus();
   artifactDir = await mkdtemp(join(tmpdir(), 'beamline-artifacts-'));
-  cacheDir = await mkdtemp(join(tmpdir(), 'beamline-model-cache-'));
+  home = await mkdtemp(join(tmpdir(), 'beamline-home-'));
   t = await startTestApp({
+    home,
     env: { BEAMLINE_CLUSTER_DRIVER: 'local', BEAMLINE_SCHEDULER_INTERVAL_MS: '200', BEAMLINE_LOCAL_GPUS: `${A100}:81920x1`, BEAMLINE_ARTIFACT_DIR: artifactDir },
   });
   token = await seedToken(t.app, 'MEMBER', [PROJECT]);
   api = client(t.url, token);
 
-  // A registered model version, served by a real runtime replica that downloads it.
+  // A registered model version.
   await api.post(`/v1/projects/${PROJECT}/models`, { name: ENDPOINT });
   const onnx = linearModel([[1], [2]], [0.5]);
   const version = await registry(t.url, token).multipart(`/v1/projects/${PROJECT}/models/${ENDPOINT}/versions`, onnx, { sha256: sha256(onnx) });
@@ -88,15 +87,11 @@ beforeAll(async () => {
   const created = await api.post(`/v1/projects/${PROJECT}/endpoints`, { name: ENDPOINT, model: ENDPOINT, version: 1, replicas: 1 });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   await eventually(async () => (await api.get(`/v1/projects/${PROJECT}/endpoints/${ENDPOINT}`)).body.phase === 'Complete', 60_000, 'endpoint rolled out');
-  // Until the platform lists its replicas for Prometheus (GET /v1/prometheus/targets), the
-  // test serves the version with a replica of its own, labelled as that list labels them.
-  const httpSd = (await client(t.url).get('/v1/prometheus/targets')).status === 200;
-  if (!httpSd) {
-    runtime = await spawnRuntime(['--model', `${t.url}/v1/projects/${PROJECT}/models/${ENDPOINT}/versions/1`, '--token', token, '--cache-dir', cacheDir]);
-  }
 
-  prom = await startPrometheus(await prometheusConfig(t.url, runtime?.url));
-  await eventually(async () => ((await prom!.query(`up{project="${PROJECT}", endpoint="${ENDPOINT}"} == 1`)).data?.result.length ?? 0) > 0, 30_000, 'a replica scraped');
+  // Prometheus finds the replica through the platform's http_sd list, labelled project/endpoint/revision.
+  prom = await startPrometheus(await prometheusConfig(t.url));
+  const replica = `up{job="beamline-runtime", project="${PROJECT}", endpoint="${ENDPOINT}", revision="1"} == 1`;
+  await eventually(async () => ((await prom!.query(replica)).data?.result.length ?? 0) > 0, 30_000, 'the replica scraped');
   await eventually(async () => ((await prom!.query('up{job="beamline-platform"} == 1')).data?.result.length ?? 0) > 0, 30_000, 'the platform scraped');
 
   // Traffic after the first scrapes, so rates see it rise: a job that runs, one that waits for the GPU, inference with and without errors.
@@ -107,33 +102,29 @@ beforeAll(async () => {
     resources: { cpu: '100m', memory: '64Mi', gpu: { count: 1, product: A100 } },
   });
   for (const name of ['runs', 'waits']) jobIds.push((await api.post(`/v1/projects/${PROJECT}/training-jobs`, sleeper(name))).body.id);
-  // Through the API's infer proxy, and straight to the test's own replica while there is one.
-  const posts: Array<(body: unknown) => Promise<{ status: number }>> = [];
-  posts.push((body) => api.post(`/v1/projects/${PROJECT}/endpoints/${ENDPOINT}/infer`, body));
-  if (runtime) posts.push((body) => v2(runtime!.url).post(`/v2/models/${ENDPOINT}/infer`, body));
+  // Inference through the API's infer proxy: counted by the proxy and by the replica.
+  const post = (body: unknown) => api.post(`/v1/projects/${PROJECT}/endpoints/${ENDPOINT}/infer`, body);
   const infer = async (rows: number, bad: number) => {
-    for (const post of posts) {
-      for (let i = 0; i < rows; i++) {
-        expect((await post({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 2], data: [i, 1] }] })).status).toBe(200);
-      }
-      for (let i = 0; i < bad; i++) {
-        expect((await post({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 3], data: [1, 2, 3] }] })).status).toBe(400);
-      }
+    for (let i = 0; i < rows; i++) {
+      expect((await post({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 2], data: [i, 1] }] })).status).toBe(200);
+    }
+    for (let i = 0; i < bad; i++) {
+      expect((await post({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 3], data: [1, 2, 3] }] })).status).toBe(400);
     }
   };
   // A labelled counter appears at its first increment, and rate() needs a sample before
   // the increase: one request of each outcome first, the rest once Prometheus has the series.
   await infer(1, 1);
   const sel = `project="${PROJECT}", endpoint="${ENDPOINT}"`;
-  const seen = [`beamline_runtime_requests_total{${sel}, outcome="bad_request"}`];
-  seen.push(`beamline_endpoint_proxy_requests_total{${sel}, code="400"}`);
+  const seen = [`beamline_runtime_requests_total{${sel}, outcome="bad_request"}`, `beamline_endpoint_proxy_requests_total{${sel}, code="400"}`];
   for (const expr of seen) await eventually(async () => ((await prom!.query(expr)).data?.result.length ?? 0) > 0, 30_000, expr);
   await infer(20, 2);
   await api.get(`/v1/projects/${PROJECT}/training-jobs/00000000-0000-4000-8000-000000000000`);
 
-  // Wait until Prometheus holds the results: requests counted, a job bound, one pending.
+  // Wait until Prometheus holds the results: requests and errors counted on both sides, a job bound, one pending.
   for (const expr of [
-    `sum(increase(beamline_runtime_requests_total{project="${PROJECT}", endpoint="${ENDPOINT}"}[1m])) > 0`,
+    `sum(increase(beamline_runtime_requests_total{${sel}, outcome="bad_request"}[1m])) > 0`,
+    `sum(increase(beamline_endpoint_proxy_requests_total{${sel}, code="400"}[1m])) > 0`,
     'sum(beamline_scheduling_latency_seconds_count) > 0',
     'sum(beamline_pending_jobs) > 0',
   ]) {
@@ -149,26 +140,17 @@ afterAll(async () => {
   }
   for (const id of jobIds) await api?.post(`/v1/projects/${PROJECT}/training-jobs/${id}/cancel`).catch(() => undefined);
   await prom?.stop();
-  if (runtime && runtime.proc.exitCode === null) {
-    runtime.proc.kill('SIGTERM');
-    await runtime.exited;
-  }
   await t?.close();
-  for (const dir of [artifactDir, cacheDir]) if (dir) await rm(dir, { recursive: true, force: true });
+  for (const dir of [artifactDir, home]) if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** deploy/prometheus/prometheus.yml pointed at this test's platform (and replica), scraping every second. */
-async function prometheusConfig(platformUrl: string, runtimeUrl: string | undefined): Promise<Json> {
+/** deploy/prometheus/prometheus.yml pointed at this test's platform, scraping every second. */
+async function prometheusConfig(platformUrl: string): Promise<Json> {
   const config = parse(await readFile('deploy/prometheus/prometheus.yml', 'utf8'));
   config.global = { ...config.global, scrape_interval: '1s', evaluation_interval: '1s' };
   const job = (name: string) => config.scrape_configs.find((c: Json) => c.job_name === name);
   job('beamline-platform').static_configs = [{ targets: [new URL(platformUrl).host] }];
   job('beamline-runtime').http_sd_configs = [{ url: `${platformUrl}/v1/prometheus/targets`, refresh_interval: '1s' }];
-  // The replica started by the test, labelled as the platform's target list labels its own.
-  if (runtimeUrl) config.scrape_configs.push({
-    job_name: 'test-runtime',
-    static_configs: [{ targets: [new URL(runtimeUrl).host], labels: { project: PROJECT, endpoint: ENDPOINT, revision: '1' } }],
-  });
   return config;
 }
 
@@ -207,11 +189,21 @@ describe('dashboards against a real Prometheus', () => {
     expect(allowedEmpty.length).toBeLessThanOrEqual(queries.filter((q) => isDcgm(q.expr)).length);
   });
 
-  it('sees the traffic in the endpoint dashboard: the runtime request rate and error share are above 0', async () => {
-    const rate = await prom!.query(`sum(rate(beamline_runtime_requests_total{project="${PROJECT}", endpoint="${ENDPOINT}"}[2m]))`);
-    expect(Number(rate.data!.result[0].value[1])).toBeGreaterThan(0);
-    const errors = await prom!.query(`sum(rate(beamline_runtime_requests_total{project="${PROJECT}", endpoint="${ENDPOINT}", outcome!="success"}[2m]))`);
-    expect(Number(errors.data!.result[0].value[1])).toBeGreaterThan(0);
+  it('shows the endpoint as it is: traffic and errors at the replica and the proxy, 1 of 1 replicas ready, revision 1, phase Complete', async () => {
+    const value = async (expr: string) => {
+      const res = await prom!.query(expr);
+      expect(res.data?.result.length, expr).toBeGreaterThan(0);
+      return { value: Number(res.data!.result[0].value[1]), metric: res.data!.result[0].metric };
+    };
+    const sel = `project="${PROJECT}", endpoint="${ENDPOINT}"`;
+    expect((await value(`sum(rate(beamline_runtime_requests_total{${sel}}[2m]))`)).value).toBeGreaterThan(0);
+    expect((await value(`sum(rate(beamline_runtime_requests_total{${sel}, outcome!="success"}[2m]))`)).value).toBeGreaterThan(0);
+    expect((await value(`sum(rate(beamline_endpoint_proxy_requests_total{${sel}, code="200"}[2m]))`)).value).toBeGreaterThan(0);
+    expect((await value(`sum(rate(beamline_endpoint_proxy_requests_total{${sel}, code!~"2.."}[2m]))`)).value).toBeGreaterThan(0);
+    expect((await value(`max(beamline_endpoint_replicas_ready{${sel}})`)).value).toBe(1);
+    expect((await value(`max(beamline_endpoint_replicas_desired{${sel}})`)).value).toBe(1);
+    expect((await value(`max(beamline_endpoint_revision{${sel}})`)).value).toBe(1);
+    expect((await value(`max by (phase) (beamline_endpoint_rollout_phase{${sel}}) == 1`)).metric.phase).toBe('Complete');
   });
 
   it('resolves the template variables (label_values) through the label API, as Grafana does', async () => {
