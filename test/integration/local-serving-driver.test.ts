@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../src/common/process-alive.js';
 import type { EndpointDeployment, EndpointObservation, EndpointTemplate, RolloutEvent } from '../../src/cluster/serving-driver.js';
-import { LocalServingDriver } from '../../src/cluster/local/serving/index.js';
+import { LocalServingDriver } from '../../src/cluster/local/serving/local-serving-driver.js';
 import { linearModel } from '../helpers/onnx.js';
 import { v2Call, writeModel } from '../helpers/runtime.js';
 

@@ -1,1 +1,0 @@
-export { LocalServingDriver, type LocalServingOptions } from './local-serving-driver.js';
