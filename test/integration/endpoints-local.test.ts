@@ -125,6 +125,18 @@ describe('endpoints on the local driver', () => {
     expect(isAlive(pid)).toBe(false);
   }, 90_000);
 
+  it('survives a platform restart: the replicas are adopted, not restarted', async () => {
+    const { id } = await endpoint();
+    const before = (await replicaPids(id)).sort();
+    await t.close();
+    t = await startTestApp({ home, databaseUrl: t.databaseUrl, env: { BEAMLINE_CLUSTER_DRIVER: 'local', BEAMLINE_ARTIFACT_DIR: artifacts, BEAMLINE_SCHEDULER_INTERVAL_MS: '200' } });
+    expect(await infer()).toBe(2);
+    const e = await until('Complete after restart', (x) => x.phase === 'Complete' && x.observed.readyReplicas === 2);
+    expect(e.desiredRevision).toBe(2);
+    expect((await replicaPids(id)).sort()).toEqual(before);
+    expect((await send('GET', `${base}/gain/revisions`)).body.items).toHaveLength(2);
+  }, 60_000);
+
   it('rolls back by itself from a version whose model fails to load, with no downtime', async () => {
     const traffic = load(4);
     expect((await send('PATCH', `${base}/gain`, { version: 3 })).status).toBe(200);
