@@ -255,3 +255,29 @@ def test_log_model_outside_a_job_needs_a_model_name(monkeypatch):
     c = mock_client(lambda req: httpx.Response(500))
     with pytest.raises(ValueError):
         beamline.log_model("model.onnx", client=c)
+
+
+def test_tensors_without_numpy():
+    """`pip install beamline` without the numpy extra: JSON requests, nested lists back."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = """
+import sys, json; sys.modules['numpy'] = None
+from beamline import tensors
+assert tensors.np is None
+h, b = tensors.encode_request({'x': [[1.0, 2.0], [3.0, 4.0]], 'n': [1, 2]})
+assert h == {'Content-Type': 'application/json'}
+assert [(i['datatype'], i['shape'], i['data']) for i in json.loads(b)['inputs']] == [('FP32', [2, 2], [1.0, 2.0, 3.0, 4.0]), ('INT64', [2], [1, 2])]
+h, b = tensors.encode_request({'x': [[1.5, 2.5]]}, binary=True)
+n = int(h[tensors.HEADER]); blob = b[n:]
+resp = json.dumps({'outputs': [{'name': 'y', 'datatype': 'FP32', 'shape': [1, 2], 'parameters': {'binary_data_size': 8}},
+                               {'name': 'z', 'datatype': 'INT64', 'shape': [2, 1], 'data': [5, 6]}]}).encode()
+out, _ = tensors.decode_response({tensors.HEADER: str(len(resp))}, resp + blob)
+assert out == {'y': [[1.5, 2.5]], 'z': [[5], [6]]}, out
+print('ok')
+"""
+    src = Path(beamline.__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env={"PYTHONPATH": str(src)}, timeout=60)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr

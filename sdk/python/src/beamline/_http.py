@@ -40,7 +40,7 @@ class Http:
         backoff: float = 0.25,
         max_backoff: float = 8.0,
         transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
     ):
         headers = {"User-Agent": "beamline-python/0.1.0", "Accept": "application/json"}
         if token:
@@ -49,7 +49,7 @@ class Http:
         self.max_retries = max_retries
         self.backoff = backoff
         self.max_backoff = max_backoff
-        self._sleep = sleep
+        self._sleep = sleep or time.sleep
         self.client = httpx.Client(
             base_url=self.url,
             headers=headers,

@@ -45,8 +45,7 @@ class Client:
         self.token = token if token is not None else os.environ.get("BEAMLINE_TOKEN")
         self.project = project or os.environ.get("BEAMLINE_PROJECT") or "default"
         self.timeout = timeout
-        extra = {"sleep": sleep} if sleep is not None else {}
-        self.http = Http(self.url, self.token, timeout=timeout, max_retries=max_retries, backoff=backoff, transport=transport, **extra)
+        self.http = Http(self.url, self.token, timeout=timeout, max_retries=max_retries, backoff=backoff, transport=transport, sleep=sleep)
         self.training = Training(self)
         self.models = Models(self)
         self.endpoints = Endpoints(self)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
+from typing import List, TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from ._progress import Progress
 from .errors import RolloutFailed, WaitTimeout
 from .tensors import decode_response, encode_request
-from .types import ENDPOINT_SETTLED, Endpoint, EndpointEvent, Revision
+from .types import Endpoint, EndpointEvent, Revision
 
 if TYPE_CHECKING:
     from .client import Client
@@ -106,12 +106,12 @@ class Endpoints:
         for item in self._c.paginate(self._path(), {"limit": page_size}, limit):
             yield Endpoint.from_api(item)
 
-    def revisions(self, endpoint: "str | Endpoint") -> list[Revision]:
+    def revisions(self, endpoint: "str | Endpoint") -> List[Revision]:
         """Newest first."""
         data = self._c.http.json("GET", self._path(endpoint_name(endpoint), "revisions"))
         return [Revision.from_api(r) for r in data["items"]]
 
-    def events(self, endpoint: "str | Endpoint") -> list[EndpointEvent]:
+    def events(self, endpoint: "str | Endpoint") -> List[EndpointEvent]:
         """Oldest first."""
         data = self._c.http.json("GET", self._path(endpoint_name(endpoint), "events"))
         return [EndpointEvent.from_api(e) for e in data["items"]]

@@ -7,21 +7,17 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
+from typing import List, TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
-from ._http import seg
 from .errors import BeamlineError, Conflict, NotFound
 from .types import Alias, AliasEvent, Model, ModelVersion
 
 if TYPE_CHECKING:
     from .client import Client
 
-VersionRef = "int | str"  # 3, "3", "latest", "@production"
-
-
 def version_ref(version: int | str) -> str:
-    text = str(version)
-    return text
+    """3, "3", "latest" or "@production" as the path segment."""
+    return str(version)
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
@@ -213,7 +209,7 @@ class Models:
 
     # -- aliases ---------------------------------------------------------------------------
 
-    def aliases(self, model: str) -> list[Alias]:
+    def aliases(self, model: str) -> List[Alias]:
         return [Alias.from_api(a) for a in self._c.http.json("GET", self._path(model, "aliases"))["items"]]
 
     def get_alias(self, model: str, alias: str) -> Alias:
@@ -234,7 +230,7 @@ class Models:
             if not missing_ok:
                 raise
 
-    def alias_history(self, model: str, alias: str, *, at: str | None = None) -> list[AliasEvent]:
+    def alias_history(self, model: str, alias: str, *, at: str | None = None) -> List[AliasEvent]:
         params = {"at": at} if at else None
         data = self._c.http.json("GET", self._path(model, "aliases", alias.lstrip("@"), "history"), params=params)
         return [AliasEvent.from_api(e) for e in data["items"]]

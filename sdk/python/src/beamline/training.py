@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
+from typing import List, TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from ._progress import Progress
-from ._http import seg
 from .errors import Conflict, TrainingFailed, WaitTimeout
 from .types import TrainingEvent, TrainingJob
 
@@ -89,7 +88,7 @@ class Training:
         # Cancelling twice is a 409 (terminal state), never a second effect: safe to retry.
         return TrainingJob.from_api(self._c.http.json("POST", self._path(job_id(job), "cancel"), retry=True))
 
-    def events(self, job: "str | TrainingJob") -> list[TrainingEvent]:
+    def events(self, job: "str | TrainingJob") -> List[TrainingEvent]:
         data = self._c.http.json("GET", self._path(job_id(job), "events"))
         return [TrainingEvent.from_api(e) for e in data["items"]]
 
