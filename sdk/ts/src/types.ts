@@ -128,21 +128,9 @@ export interface EndpointBatching {
   maxQueueDelayMicros?: number;
 }
 
-/** The body of `endpoints.deploy` (docs/endpoints.md, "Create"). */
-export interface EndpointSpec {
-  name: string;
-  model: string;
-  /** A number, a numeric string or an alias such as `@production` (then the endpoint follows it). */
-  version: number | string;
-  replicas?: number;
-  resources?: EndpointResources;
-  batching?: EndpointBatching;
-  env?: Record<string, string>;
-  maxSurge?: number;
-  progressDeadlineSeconds?: number;
-}
-
-export type EndpointUpdate = Partial<Omit<EndpointSpec, 'name' | 'model'>>;
+/** The body of `endpoints.deploy` (docs/endpoints.md, "Create"); `version` may be an alias such as `@production`, which the endpoint then follows. */
+export type EndpointSpec = JsonBody<'EndpointsController_create'>;
+export type EndpointUpdate = JsonBody<'EndpointsController_update'>;
 
 export interface Endpoint {
   id: string;
