@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrismaService } from '../../src/common/database/prisma.service.js';
 import { client, eventually, seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
@@ -40,6 +41,24 @@ describe('training jobs run for real on the local driver', () => {
     expect(logs.status).toBe(200);
     expect(logs.headers.get('content-type')).toContain('text/plain');
     expect(logs.text.trim().split('\n')).toEqual(['epoch 1 loss 1.000 rank 0/1', 'epoch 2 loss 0.500 rank 0/1', 'epoch 3 loss 0.333 rank 0/1']);
+  });
+
+  it('gives each attempt a token of its own for the API, revoked when the attempt ends', async () => {
+    // The worker calls the API with what the platform injected: its project works, another is 403.
+    const script = `const h = { authorization: 'Bearer ' + process.env.BEAMLINE_TOKEN };
+      const ok = await fetch(process.env.BEAMLINE_URL + '/v1/projects/runs/training-jobs/' + process.env.BEAMLINE_TRAINING_JOB, { headers: h });
+      const other = await fetch(process.env.BEAMLINE_URL + '/v1/projects/elsewhere/models', { headers: h });
+      console.log(ok.status, (await ok.json()).status, other.status);`;
+    await seedToken(t.app, 'VIEWER', ['elsewhere']); // a project the job's token must not reach
+    const { body: job } = await api.post(base, nodeJob('token', script, { env: { BEAMLINE_TOKEN: 'user-value-is-overridden' } }));
+    const done = await until(job.id, ['Succeeded']);
+    expect((await api.get(`${base}/${job.id}/logs`)).text.trim()).toBe('200 Running 403');
+    const prisma = t.app.get(PrismaService);
+    const token = await eventually(async () => {
+      const row = await prisma.apiToken.findFirst({ where: { name: `job:${job.id}/a${done.attempt}` } });
+      return row?.revokedAt ? row : undefined;
+    }, 10_000, 'job token revoked');
+    expect(token.role).toBe('MEMBER');
   });
 
   it('streams logs with follow=true until the worker ends', async () => {

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { TrainingJob } from '../../generated/prisma/client.js';
+import type { WorkloadSpec } from '../../cluster/cluster-driver.js';
 import { AuthRepository } from '../../common/auth/auth.repository.js';
 import { newToken } from '../../common/auth/token.js';
 import { PrismaService } from '../../common/database/prisma.service.js';
 import { PublicUrl } from '../../common/public-url.js';
+import { workloadSpecOf } from './workload-spec.js';
 
 /**
  * Every attempt's workers get BEAMLINE_URL and a BEAMLINE_TOKEN of their own: a MEMBER
@@ -19,7 +21,15 @@ export class JobTokens {
     private readonly publicUrl: PublicUrl,
   ) {}
 
-  async envFor(job: TrainingJob): Promise<Record<string, string>> {
+  /** The workload of the job's current attempt, its env carrying a fresh token. */
+  async workloadSpec(job: TrainingJob, projectName: string): Promise<WorkloadSpec> {
+    const spec = workloadSpecOf(job, projectName);
+    // Platform values win over user env of the same name: the token must be the job's own.
+    spec.env = { ...spec.env, ...(await this.envFor(job)) };
+    return spec;
+  }
+
+  private async envFor(job: TrainingJob): Promise<Record<string, string>> {
     const { token, hash, prefix } = newToken();
     await this.auth.createToken({ name: `job:${job.id}/a${job.attempt}`, hash, prefix, role: 'MEMBER', projectIds: [job.projectId] });
     return { BEAMLINE_URL: this.publicUrl.get(), BEAMLINE_TOKEN: token };

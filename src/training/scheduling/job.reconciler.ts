@@ -10,7 +10,7 @@ import { ModelRegistration } from '../../models/models.registration.js';
 import { TrainingService } from '../training.service.js';
 import type { TrainingAction, TrainingStatus } from '../training-state.js';
 import { SchedulingRepository } from './scheduling.repository.js';
-import { retryDelayMs, workloadSpecOf } from './workload-spec.js';
+import { retryDelayMs } from './workload-spec.js';
 
 /**
  * Level-based: compares what the record says (Scheduled/Running jobs and their attempt)
@@ -50,11 +50,7 @@ export class JobReconciler {
     const status = job.status as TrainingStatus;
     // 1. Recorded but not (yet) in the cluster: create it (idempotent), e.g. after a crash between record and bind.
     if (!workload) {
-      if (status === 'Scheduled') {
-        const spec = workloadSpecOf(job, projectName);
-        spec.env = { ...spec.env, ...(await this.tokens.envFor(job)) };
-        await this.driver.createWorkload(spec);
-      }
+      if (status === 'Scheduled') await this.driver.createWorkload(await this.tokens.workloadSpec(job, projectName));
       else await this.fail(job, 'the workload disappeared from the cluster', now);
       return;
     }

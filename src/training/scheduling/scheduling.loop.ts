@@ -11,7 +11,8 @@ import type { WorkerResources } from '../training.dto.js';
 import { SchedulingMetrics } from './scheduling.metrics.js';
 import { SchedulingRepository } from './scheduling.repository.js';
 import { buildSnapshot, openQueues, toEngineJob, type SchedulableJob } from './snapshot.js';
-import { describePlacement, workloadSpecOf } from './workload-spec.js';
+import { JobTokens } from './job-tokens.js';
+import { describePlacement } from './workload-spec.js';
 
 /**
  * One scheduling cycle, in the kueue shape: snapshot → decide() → bind → record.
@@ -34,6 +35,7 @@ export class SchedulingLoop {
     private readonly repo: SchedulingRepository,
     private readonly training: TrainingService,
     private readonly metrics: SchedulingMetrics,
+    private readonly tokens: JobTokens,
   ) {}
 
   async runOnce(now = new Date()): Promise<{ bound: number; pending: number }> {
@@ -97,7 +99,7 @@ export class SchedulingLoop {
     }
     this.metrics.observeBound(job.createdAt, now);
     try {
-      await this.driver.createWorkload(workloadSpecOf(recorded, projectName));
+      await this.driver.createWorkload(await this.tokens.workloadSpec(recorded, projectName));
     } catch (error) {
       const message = `the cluster refused the workload: ${(error as Error).message}`;
       this.logger.warn({ jobId: job.id, err: (error as Error).message }, 'bind failed; job back to Queued');
