@@ -29,12 +29,11 @@ except ImportError:  # a checkout without `pip install ./sdk/python`
 from iris_data import load, split
 
 
-def train(bl: beamline.Client, model: str, epochs: int, seed: int, pass_token: bool) -> beamline.ModelVersion:
+def train(bl: beamline.Client, model: str, epochs: int, seed: int) -> beamline.ModelVersion:
     """Submit train.py as a training job, follow it, return the version it registered."""
     sdk_path = str(Path(beamline.__file__).resolve().parents[1])
+    # BEAMLINE_URL and a job-scoped BEAMLINE_TOKEN come from the platform.
     env = {"PYTHONPATH": sdk_path, "PYTHONUNBUFFERED": "1"}
-    if pass_token:  # only for a platform that does not give jobs BEAMLINE_URL/BEAMLINE_TOKEN itself
-        env.update(BEAMLINE_URL=bl.url, BEAMLINE_TOKEN=bl.token or "")
     job = bl.training.submit(
         name=f"iris-e{epochs}-s{seed}",
         image="python:3.11-slim",  # the local driver runs the command on this machine
@@ -71,8 +70,6 @@ def main() -> int:
     parser.add_argument("--endpoint", default=None, help="endpoint name (default: the model name)")
     parser.add_argument("--min-accuracy", type=float, default=0.9)
     parser.add_argument("--keep", action="store_true", help="leave the endpoint running at the end")
-    parser.add_argument("--pass-token", action="store_true",
-                        help="give the jobs this client's URL and token (platforms that do not inject a job token)")
     args = parser.parse_args()
 
     bl = beamline.Client()
@@ -83,7 +80,7 @@ def main() -> int:
     print(f"Beamline {bl.url}, project {bl.project}; model {model}; held-out set: {len(y_test)} flowers of {classes}")
 
     # 1. Train the first version and make it @production.
-    v1 = train(bl, model, epochs=60, seed=1, pass_token=args.pass_token)
+    v1 = train(bl, model, epochs=60, seed=1)
     bl.models.set_alias(model, "production", v1)
     print(f"@production -> v{bl.models.version(model, '@production').version}")
 
@@ -98,7 +95,7 @@ def main() -> int:
         raise SystemExit(f"accuracy {accuracy1:.3f} is below {args.min_accuracy}")
 
     # 3. Train a second version (more epochs, another seed) and move @production to it.
-    v2 = train(bl, model, epochs=400, seed=2, pass_token=args.pass_token)
+    v2 = train(bl, model, epochs=400, seed=2)
     before = ep.desired_revision
     bl.models.set_alias(model, "production", v2)
     ep = bl.endpoints.wait_rolled_out(endpoint, timeout=300, newer_than=before)

@@ -48,9 +48,8 @@ function runPython(args: string[], env: Record<string, string>, timeoutMs: numbe
 
 describe('examples/notebook', () => {
   it('e2e.py trains, registers, deploys, infers, retrains and rolls out', async () => {
-    // --pass-token: the jobs get this client's URL and token in case the platform's
-    // scheduling path does not inject a job-scoped BEAMLINE_TOKEN (injected ones win).
-    const { code, output } = await runPython(['examples/notebook/e2e.py', '--model', 'iris-e2e', '--pass-token'], {
+    // The jobs log in with the job-scoped BEAMLINE_URL/BEAMLINE_TOKEN the platform injects.
+    const { code, output } = await runPython(['examples/notebook/e2e.py', '--model', 'iris-e2e'], {
       BEAMLINE_URL: t.url,
       BEAMLINE_TOKEN: token,
       BEAMLINE_PROJECT: 'lab',

@@ -104,10 +104,8 @@ v = beamline.log_model(path, metrics={{"accuracy": 0.75}}, description="from the
 print("registered", v.model, v.version, flush=True)
 print(open(os.path.join(os.environ["BEAMLINE_OUTPUT_DIR"], "metrics.jsonl")).read(), flush=True)
 """
-    # The platform sets BEAMLINE_URL and a job-scoped BEAMLINE_TOKEN (they win over the job's
-    # env); these are the fallback for a platform whose scheduling path does not yet.
-    env = {"BEAMLINE_URL": client.url, "BEAMLINE_TOKEN": client.token or ""}
-    job = python_job(client, unique("sdk-logmodel"), script, output_model=name, env=env)
+    # The platform sets BEAMLINE_URL and a job-scoped BEAMLINE_TOKEN: nothing to pass here.
+    job = python_job(client, unique("sdk-logmodel"), script, output_model=name)
     done = client.training.wait(job, timeout=120, progress=False)
     logs = list(client.training.logs(done))
     assert done.status == "Succeeded", logs
