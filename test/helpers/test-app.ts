@@ -10,6 +10,7 @@ import { newToken } from '../../src/common/auth/token.js';
 import { loadConfig } from '../../src/common/config/config.js';
 import type { Role } from '../../src/common/config/config.schema.js';
 import { migrate } from '../../src/common/database/migrator.js';
+import { SERVING_DRIVER } from '../../src/cluster/serving-driver.js';
 import { PrismaService } from '../../src/common/database/prisma.service.js';
 import { JsonLogger } from '../../src/common/logging/json-logger.js';
 
@@ -69,6 +70,22 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   return { app, url: `http://127.0.0.1:${address.port}`, databaseUrl, close: () => app.close() };
 }
 
+/**
+ * Closes the app and stops the local endpoint replicas it started: they outlive the app on
+ * purpose (a platform restart must not take endpoints down), which a test does not want.
+ */
+export async function closeApp(t: TestApp | undefined): Promise<void> {
+  if (!t) return;
+  let driver: { stopAll?: () => Promise<void> } | undefined;
+  try {
+    driver = t.app.get(SERVING_DRIVER, { strict: false });
+  } catch {
+    driver = undefined; // BEAMLINE_CLUSTER_DRIVER=none
+  }
+  await driver?.stopAll?.().catch(() => undefined);
+  await t.close();
+}
+
 /** Creates a project (if missing) and a token for it, straight in the database. */
 export async function seedToken(
   app: NestExpressApplication,
@@ -108,8 +125,12 @@ export function client(baseUrl: string, token?: string) {
     return { status: res.status, headers: res.headers, body: json, text };
   };
   return {
+    send: call,
     get: (path: string, headers?: Record<string, string>) => call('GET', path, undefined, headers),
     post: (path: string, body?: unknown, headers?: Record<string, string>) => call('POST', path, body, headers),
+    put: (path: string, body?: unknown, headers?: Record<string, string>) => call('PUT', path, body, headers),
+    patch: (path: string, body?: unknown, headers?: Record<string, string>) => call('PATCH', path, body, headers),
+    delete: (path: string, headers?: Record<string, string>) => call('DELETE', path, undefined, headers),
   };
 }
 

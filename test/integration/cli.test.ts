@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Beamline } from '../../sdk/ts/src/index.js';
 import { linearModel } from '../helpers/onnx.js';
-import { seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { closeApp, seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 /** The real `beamline` CLI as a child process against a started platform (local driver). */
 let t: TestApp;
@@ -18,7 +18,7 @@ beforeAll(async () => {
   token = await seedToken(t.app, 'MEMBER', [project]);
   dir = await mkdtemp(join(tmpdir(), 'beamline-cli-'));
 });
-afterAll(() => t?.close());
+afterAll(() => closeApp(t));
 
 interface Run {
   code: number;

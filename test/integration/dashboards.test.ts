@@ -8,7 +8,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { linearModel } from '../helpers/onnx.js';
 import { registry, sha256 } from '../helpers/onnx-registry.js';
 import { PROMETHEUS_BIN, requirePrometheus, startPrometheus, type RunningPrometheus } from '../helpers/prometheus.js';
-import { client, eventually, seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { closeApp, client, eventually, seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
  * Every query of every dashboard in deploy/grafana, evaluated by a real Prometheus (the
@@ -140,7 +140,7 @@ afterAll(async () => {
   }
   for (const id of jobIds) await api?.post(`/v1/projects/${PROJECT}/training-jobs/${id}/cancel`).catch(() => undefined);
   await prom?.stop();
-  await t?.close();
+  await closeApp(t);
   for (const dir of [artifactDir, home]) if (dir) await rm(dir, { recursive: true, force: true });
 });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linearModel } from '../helpers/onnx.js';
 import { registry } from '../helpers/onnx-registry.js';
-import { seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { client, seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 // The endpoint API's intent side, on the real database with no cluster driver: every
 // change is a revision, bad input is a 400 naming the field. Rollouts are covered by
@@ -16,15 +16,8 @@ let dir: string;
 let token: string;
 let viewer: string;
 
-async function send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, as = token) {
-  const res = await fetch(`${t.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${as}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
-}
+/** JSON over the real API; `as` another token. */
+const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}, as = token) => client(t.url, as).send(method, path, body, headers);
 
 const fields = (res: { body: { errors?: { field: string }[] } }) => (res.body.errors ?? []).map((e) => e.field);
 

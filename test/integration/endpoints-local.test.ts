@@ -2,12 +2,10 @@ import { readdir, readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVING_DRIVER } from '../../src/cluster/serving-driver.js';
-import type { LocalServingDriver } from '../../src/cluster/local/serving/local-serving-driver.js';
 import { isAlive } from '../../src/common/process-alive.js';
 import { linearModel } from '../helpers/onnx.js';
 import { registry, sha256 } from '../helpers/onnx-registry.js';
-import { eventually, seedToken, sleep, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { client, closeApp, eventually, seedToken, sleep, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 // The whole endpoint path on the embedded defaults: the API, the endpoint controller,
 // the local serving driver with real `beamline runtime` processes, and the API's infer
@@ -19,15 +17,7 @@ let home: string;
 let artifacts: string;
 let token: string;
 
-async function send(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${t.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const send = (method: string, path: string, body?: unknown) => client(t.url, token).send(method, path, body);
 
 /** One V2 infer through the API; the answer is the model version (y / x). */
 async function infer(name = 'gain'): Promise<number> {
@@ -79,8 +69,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await (t?.app.get(SERVING_DRIVER) as LocalServingDriver | undefined)?.stopAll().catch(() => undefined);
-  await t?.close();
+  await closeApp(t);
   await rm(home, { recursive: true, force: true });
 });
 

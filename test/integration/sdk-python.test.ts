@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { runPython } from '../helpers/python.js';
+import { closeApp, seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
  * The Python SDK's pytest suite (sdk/python/tests) against the real platform: embedded
@@ -30,28 +30,10 @@ beforeAll(async () => {
   viewer = await seedToken(t.app, 'VIEWER', ['sdk']);
 });
 afterAll(async () => {
-  await t?.close();
+  await closeApp(t);
   await rm(dir, { recursive: true, force: true });
 });
 
-function runPython(args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; output: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn('python3', args, {
-      cwd: resolve('.'),
-      env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', fail);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, output });
-    });
-  });
-}
 
 describe('Python SDK', () => {
   it('passes its pytest suite against the running platform', async () => {

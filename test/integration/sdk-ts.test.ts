@@ -13,7 +13,7 @@ import {
   type TrainingJob,
 } from '../../sdk/ts/src/index.js';
 import { linearModel } from '../helpers/onnx.js';
-import { seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { closeApp, seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 /** Every call of @beamline/sdk against the real platform (PostgreSQL, Redis, the local driver). */
 let t: TestApp;
@@ -27,7 +27,7 @@ beforeAll(async () => {
   token = await seedToken(t.app, 'MEMBER', [project]);
   sdk = new Beamline({ url: t.url, token, project });
 });
-afterAll(() => t?.close());
+afterAll(() => closeApp(t));
 
 /** A job the local driver runs as `node -e <script>`. */
 const nodeJob = (name: string, script: string) => ({

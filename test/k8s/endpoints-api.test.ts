@@ -9,7 +9,7 @@ import { linearModel } from '../helpers/onnx.js';
 import { registry } from '../helpers/onnx-registry.js';
 import { adminKubeConfig, createTestNamespace, deleteTestNamespace, uniqueSuffix } from '../helpers/k8s-namespace.js';
 import { createGpuNodes, deleteNodes } from '../helpers/k8s-nodes.js';
-import { eventually, seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { client, eventually, seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
  * Endpoints through the whole platform on the real control plane: the API records
@@ -35,15 +35,7 @@ let artifacts: string;
 let t: TestApp;
 let token: string;
 
-async function send(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${t.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const send = (method: string, path: string, body?: unknown) => client(t.url, token).send(method, path, body);
 
 const until = (what: string, ok: (e: { phase: string; goodRevision: number | null; desiredRevision: number; observed: { rollout?: string } }) => boolean, timeoutMs = 60_000) =>
   eventually(async () => {
