@@ -8,6 +8,8 @@ import { buildInventory, isOwnPod, nodeSignature } from './k8s-inventory.js';
 import { WORKER_CONTAINER, podName, workloadSelector } from './k8s-names.js';
 import { masterService, needsMasterService, workerPod } from './k8s-workload-objects.js';
 import { workloadsOf } from './k8s-workload-status.js';
+import { Listeners } from '../listeners.js';
+
 
 export interface KubernetesDriverOptions {
   /** Namespace of Beamline's pods and services. */
@@ -32,7 +34,7 @@ export class KubernetesDriver implements ClusterDriver {
   private readonly kc: KubeConfig;
   private readonly core: CoreV1Api;
   private readonly namespace: string;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
   private nodes?: Cached<V1Node>;
   private pods?: Cached<V1Pod>;
   private stopped = false;
@@ -79,8 +81,7 @@ export class KubernetesDriver implements ClusterDriver {
   }
 
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   /**
@@ -184,7 +185,7 @@ export class KubernetesDriver implements ClusterDriver {
 
   private changed(): void {
     this.inventoryCache = undefined;
-    for (const l of this.listeners) l();
+    this.listeners.emit();
   }
 }
 

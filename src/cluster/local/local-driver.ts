@@ -7,6 +7,8 @@ import { workerEnv, type ClusterDriver, type ClusterInventory, type WorkerStatus
 import { localGpus } from './gpu-inventory.js';
 import { followFile } from './log-follow.js';
 import { isAlive, killGroup, spawnWorker } from './worker-process.js';
+import { Listeners } from '../listeners.js';
+
 
 export const LOCAL_NODE = 'local';
 
@@ -30,7 +32,7 @@ export class LocalDriver implements ClusterDriver {
   readonly kind = 'local' as const;
   private readonly root: string;
   private readonly loads = new Map<string, LocalWorkload>();
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
   private node!: NodeSpec;
   private timer?: NodeJS.Timeout;
 
@@ -71,8 +73,7 @@ export class LocalDriver implements ClusterDriver {
   }
 
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   async createWorkload(spec: WorkloadSpec): Promise<void> {
@@ -172,7 +173,7 @@ export class LocalDriver implements ClusterDriver {
   }
 
   private emit(): void {
-    for (const listener of this.listeners) listener();
+    this.listeners.emit();
   }
 }
 

@@ -6,6 +6,8 @@ import { endpointDeployment, endpointService, podTemplate, tokenSecret } from '.
 import { type Cached, type InformerVerb, ignoring, selectedInformer, startOrThrow, statusOf } from './serving-informer.js';
 import { PodEventTracker } from './serving-pod-events.js';
 import { observeEndpoints, refOf, revisionsOf } from './serving-status.js';
+import { Listeners } from '../../listeners.js';
+
 
 export interface KubernetesServingDriverOptions {
   namespace: string;
@@ -34,8 +36,8 @@ export class KubernetesServingDriver implements ServingDriver {
   private readonly apps: AppsV1Api;
   private readonly namespace: string;
   private readonly crashLoopAfter: number;
-  private readonly listeners = new Set<() => void>();
-  private readonly eventListeners = new Set<(ref: EndpointRef, event: RolloutEvent) => void>();
+  private readonly listeners = new Listeners();
+  private readonly eventListeners = new Listeners<[EndpointRef, RolloutEvent]>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private deployments?: Cached<V1Deployment>;
   private replicaSets?: Cached<V1ReplicaSet>;
@@ -83,13 +85,11 @@ export class KubernetesServingDriver implements ServingDriver {
   }
 
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   onEvent(listener: (ref: EndpointRef, event: RolloutEvent) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
+    return this.eventListeners.add(listener);
   }
 
   observe(): EndpointObservation[] {
@@ -175,7 +175,7 @@ export class KubernetesServingDriver implements ServingDriver {
   private podEvent(pod: V1Pod, verb: InformerVerb): void {
     const events = this.podEvents.update(pod, verb);
     const ref = events.length > 0 ? this.refOfPod(pod) : undefined;
-    if (ref) for (const e of events) for (const l of this.eventListeners) l(ref, e);
+    if (ref) for (const e of events) this.eventListeners.emit(ref, e);
   }
 
   /** Pod → its ReplicaSet → its Deployment, through owner references in the cache. */
@@ -188,7 +188,7 @@ export class KubernetesServingDriver implements ServingDriver {
   }
 
   private changed(): void {
-    for (const l of this.listeners) l();
+    this.listeners.emit();
   }
 }
 

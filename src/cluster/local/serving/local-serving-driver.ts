@@ -4,6 +4,8 @@ import type { EndpointDeployment, EndpointObservation, EndpointRef, RolloutEvent
 import { loadEndpoint, loadEndpoints, saveState, type EndpointState } from './endpoint-files.js';
 import { LocalEndpoint, type EndpointContext } from './local-endpoint.js';
 import { defaultRuntimeCommand, type RuntimeCommand } from './replica-process.js';
+import { Listeners } from '../../listeners.js';
+
 
 export interface LocalServingOptions {
   /** First restart delay; doubles per exit in the last 5 minutes, at most 30 s. Default 1000. */
@@ -26,8 +28,8 @@ export class LocalServingDriver implements ServingDriver {
   readonly kind = 'local' as const;
   private readonly root: string;
   private readonly endpoints = new Map<string, LocalEndpoint>();
-  private readonly listeners = new Set<() => void>();
-  private readonly eventListeners = new Set<(ref: EndpointRef, event: RolloutEvent) => void>();
+  private readonly listeners = new Listeners();
+  private readonly eventListeners = new Listeners<[EndpointRef, RolloutEvent]>();
   private readonly ctx: EndpointContext;
   private timer?: NodeJS.Timeout;
   private ticking = false;
@@ -41,7 +43,7 @@ export class LocalServingDriver implements ServingDriver {
       restartBackoffMs: options.restartBackoffMs ?? 1000,
       crashLoopAfter: options.crashLoopAfter ?? 3,
       event: (ref, event) => {
-        for (const listener of this.eventListeners) listener(ref, event);
+        this.eventListeners.emit(ref, event);
       },
     };
   }
@@ -73,13 +75,11 @@ export class LocalServingDriver implements ServingDriver {
   }
 
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   onEvent(listener: (ref: EndpointRef, event: RolloutEvent) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
+    return this.eventListeners.add(listener);
   }
 
   async apply(deployment: EndpointDeployment): Promise<void> {
@@ -140,6 +140,6 @@ export class LocalServingDriver implements ServingDriver {
     const seen = JSON.stringify(this.observe());
     if (seen === this.lastSeen) return;
     this.lastSeen = seen;
-    for (const listener of this.listeners) listener();
+    this.listeners.emit();
   }
 }
