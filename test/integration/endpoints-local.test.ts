@@ -80,6 +80,11 @@ describe('endpoints on the local driver', () => {
     const e = await until('Complete', (x) => x.phase === 'Complete');
     expect(e).toMatchObject({ goodRevision: 1, ready: true, observed: { revision: 1, readyReplicas: 2, availableReplicas: 2, rollout: 'Complete' } });
     expect(await infer()).toBe(1);
+    const viewer = await seedToken(t.app, 'VIEWER', ['beam']);
+    const asViewer = await client(t.url, viewer).post(`${base}/gain/infer`, { inputs: [{ name: 'x', shape: [1, 1], datatype: 'FP32', data: [3] }] });
+    expect(asViewer.status).toBe(200); // inference changes nothing: read-only tokens may call it
+    expect(asViewer.body.outputs[0].data).toEqual([3]);
+    expect((await client(t.url, viewer).patch(`${base}/gain`, { replicas: 1 })).status).toBe(403);
     const ready = await fetch(`${t.url}${base}/gain/v2/health/ready`, { headers: { authorization: `Bearer ${token}` } });
     expect(ready.status).toBe(200);
   }, 90_000);

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { AppError, ErrorCode } from '../errors/app-error.js';
 import { AuthRepository } from './auth.repository.js';
 import type { AuthedRequest } from './principal.js';
-import { IS_PUBLIC } from './public.decorator.js';
+import { IS_PUBLIC, READS_ONLY } from './public.decorator.js';
 import { hashToken } from './token.js';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -12,7 +12,8 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * Global guard. 1) public routes pass; 2) the bearer token must exist and not be
  * revoked (401); 3) where the route has a `:project`, the project must exist (404)
- * and the token must reach it (403); VIEWER tokens may only read.
+ * and the token must reach it (403); VIEWER tokens may only read (GET, or routes marked
+ * @ReadsOnly() such as inference).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -40,7 +41,8 @@ export class AuthGuard implements CanActivate {
     if (principal.role !== 'ADMIN' && !principal.projectIds.has(project.id)) {
       throw new AppError(ErrorCode.Forbidden, `This token may not access project '${projectName}'`);
     }
-    if (principal.role === 'VIEWER' && !READ_METHODS.has(request.method)) {
+    const readsOnly = READ_METHODS.has(request.method) || this.reflector.getAllAndOverride<boolean>(READS_ONLY, [context.getHandler(), context.getClass()]);
+    if (principal.role === 'VIEWER' && !readsOnly) {
       throw new AppError(ErrorCode.Forbidden, 'This token is read-only (role VIEWER)');
     }
     request.project = project;

@@ -2,6 +2,7 @@ import { All, Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Po
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, CurrentProject } from '../../common/auth/current.decorator.js';
+import { ReadsOnly } from '../../common/auth/public.decorator.js';
 import type { Principal, ProjectRef } from '../../common/auth/principal.js';
 import { jsonSchema } from '../../common/openapi/json-schema.js';
 import { ZodPipe } from '../../common/validation/zod-body.pipe.js';
@@ -93,6 +94,7 @@ export class EndpointsController {
   }
 
   @Post(':name/infer')
+  @ReadsOnly()
   @ApiOperation({ summary: "V2 infer on the endpoint's model, proxied to a ready replica (JSON or binary extension)" })
   async infer(@CurrentProject() project: ProjectRef, @Param('name') name: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.endpoints.load(project, name);
@@ -100,6 +102,7 @@ export class EndpointsController {
   }
 
   @All(':name/v2/*path')
+  @ReadsOnly()
   @ApiOperation({ summary: "Any V2 path of the endpoint's replicas (health, metadata, infer), proxied" })
   async v2(@CurrentProject() project: ProjectRef, @Param('name') name: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const prefix = `/endpoints/${name}`;

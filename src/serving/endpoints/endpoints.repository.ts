@@ -163,6 +163,10 @@ export class EndpointsRepository {
     await this.prisma.endpoint.deleteMany({ where: { id: endpointId } });
   }
 
+  async modelExists(projectId: string, name: string): Promise<boolean> {
+    return (await this.prisma.model.count({ where: { projectId, name } })) > 0;
+  }
+
   /** A failed AliasMoved revision for this version exists: do not retry it on every cycle. */
   async aliasMoveFailed(endpointId: string, modelVersion: number): Promise<boolean> {
     return (await this.prisma.endpointRevision.count({ where: { endpointId, modelVersion, cause: 'AliasMoved', status: 'Failed' } })) > 0;

@@ -153,14 +153,15 @@ export class EndpointsService {
   /** A version reference from the body → the template's model part; 400 naming the field when it does not resolve. */
   private async resolveVersion(project: ProjectRef, modelName: string, ref: number | string) {
     const raw = String(ref);
+    if (!(await this.repo.modelExists(project.id, modelName))) {
+      throw AppError.validation([{ field: 'model', message: `no model '${modelName}' in project '${project.name}'` }]);
+    }
     let resolved;
     try {
       resolved = await this.versions.resolve(project, modelName, raw);
     } catch (error) {
-      if (error instanceof AppError && error.code === ErrorCode.NotFound) {
-        const field = /Model '/.test(error.message) && !/Version|Alias|Ready/.test(error.message) ? 'model' : 'version';
-        throw AppError.validation([{ field, message: error.message }]);
-      }
+      // The model exists, so what is missing is the version or the alias.
+      if (error instanceof AppError && error.code === ErrorCode.NotFound) throw AppError.validation([{ field: 'version', message: error.message }]);
       throw error;
     }
     const { model, row } = resolved;
