@@ -59,6 +59,11 @@ export interface WorkloadSpec {
   command: string[];
   args: string[];
   env: Record<string, string>;
+  /**
+   * Env whose values must not sit in plain object specs (the job's API token): the
+   * kubernetes driver puts them in a Secret owned by the attempt's first pod; local sets them like env.
+   */
+  secretEnv?: Record<string, string>;
   workingDir?: string;
   cpuMilli: number;
   memoryMiB: number;
@@ -89,11 +94,12 @@ export interface WorkloadStatus {
 /** Nest injection token for the configured driver. */
 export const CLUSTER_DRIVER = Symbol('CLUSTER_DRIVER');
 
-/** The env every worker gets, so distributed trainers find each other (torchrun's names). */
-export function workerEnv(spec: WorkloadSpec, index: number, masterAddr: string, masterPort = 29500): Record<string, string> {
+/** The env every worker gets, so distributed trainers find each other (torchrun's names); secretEnv only when asked. */
+export function workerEnv(spec: WorkloadSpec, index: number, masterAddr: string, masterPort = 29500, withSecrets = true): Record<string, string> {
   const placement = spec.workers[index];
   const env: Record<string, string> = {
     ...spec.env,
+    ...(withSecrets ? spec.secretEnv : {}),
     BEAMLINE_TRAINING_JOB: spec.jobId,
     BEAMLINE_PROJECT: spec.project,
     BEAMLINE_ATTEMPT: String(spec.attempt),

@@ -149,6 +149,26 @@ describe('kubernetes driver workloads', () => {
     expect(left.items).toEqual([]);
   });
 
+  it('passes secretEnv through a Secret owned by worker 0, never as a plain value, and it goes with the pods', async () => {
+    const spec = job('secret', { secretEnv: { BEAMLINE_TOKEN: 'bl_not-for-pod-specs' }, workers: [{ node: NODE_A, gpuIndexes: [6] }, { node: NODE_B, gpuIndexes: [6] }] });
+    await driver.createWorkload(spec);
+    await driver.createWorkload(spec); // idempotent with the Secret too
+    await allRunning(spec);
+    const name = `${podName(spec.jobId, 1, 0)}-env`;
+    const secret = await core.readNamespacedSecret({ namespace: ns, name });
+    expect(Buffer.from(secret.data!.BEAMLINE_TOKEN, 'base64').toString()).toBe('bl_not-for-pod-specs');
+    expect(secret.metadata!.ownerReferences).toEqual([expect.objectContaining({ kind: 'Pod', name: podName(spec.jobId, 1, 0) })]);
+    for (const worker of [0, 1]) {
+      const pod = await readPod(spec, worker);
+      expect(JSON.stringify(pod.spec)).not.toContain('bl_not-for-pod-specs');
+      expect(pod.spec!.containers[0].env).toContainEqual({ name: 'BEAMLINE_TOKEN', valueFrom: { secretKeyRef: { name, key: 'BEAMLINE_TOKEN' } } });
+    }
+    await driver.deleteWorkload(spec.jobId);
+    await untilDriver(driver, () => !workersOf(spec));
+    // The garbage collector of the real controller-manager removes the owned Secret.
+    await expect.poll(async () => core.readNamespacedSecret({ namespace: ns, name }).then(() => 'present', () => 'gone'), { timeout: 30_000, interval: 500 }).toBe('gone');
+  });
+
   it('deletes one attempt and keeps the others', async () => {
     const first = job('attempts', { attempt: 1 });
     const second = job('attempts', { attempt: 2, workers: [{ node: NODE_B, gpuIndexes: [5] }] });

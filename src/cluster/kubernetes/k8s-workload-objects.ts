@@ -1,6 +1,25 @@
-import type { V1Pod, V1Service } from '@kubernetes/client-node';
+import type { V1EnvVar, V1Pod, V1Secret, V1Service } from '@kubernetes/client-node';
 import { workerEnv, type WorkloadSpec } from '../cluster-driver.js';
 import { ANNOTATION, GPU_RESOURCE, LABEL, MANAGED_BY, MASTER_PORT, MIG_RESOURCE_PREFIX, SCHEDULER_NAME, WORKER_CONTAINER, labelValue, podName, serviceName } from './k8s-names.js';
+
+/** The Secret of one attempt's secretEnv: named after its first pod, which owns it (deleted with it). */
+export const secretName = (spec: WorkloadSpec) => `${podName(spec.jobId, spec.attempt, 0)}-env`;
+export const hasSecretEnv = (spec: WorkloadSpec) => Object.keys(spec.secretEnv ?? {}).length > 0;
+
+export function envSecret(spec: WorkloadSpec, namespace: string, owner: { name: string; uid: string }): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: {
+      name: secretName(spec),
+      namespace,
+      labels: labelsOf(spec),
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: owner.name, uid: owner.uid }],
+    },
+    stringData: spec.secretEnv ?? {},
+  };
+}
 
 function labelsOf(spec: WorkloadSpec): Record<string, string> {
   return {
@@ -42,11 +61,15 @@ export const masterAddr = (spec: WorkloadSpec, namespace: string) =>
  *   NVIDIA_VISIBLE_DEVICES, and the node must enforce the share (MPS or a sharing plugin).
  * - Memory limit = request: a training process that outgrows it should fail loudly, not
  *   push other workers off the node. No CPU limit (throttling slows data loaders).
- * - No service links and no API token: a trainer needs neither.
+ * - No service links and no service-account token: a trainer needs neither. Its Beamline
+ *   API token (secretEnv) comes from a Secret, never as a plain value in the pod spec.
  */
 export function workerPod(spec: WorkloadSpec, index: number, namespace: string): V1Pod {
   const placement = spec.workers[index];
-  const env = workerEnv(spec, index, masterAddr(spec, namespace), MASTER_PORT);
+  const env = workerEnv(spec, index, masterAddr(spec, namespace), MASTER_PORT, false);
+  const fromSecret: V1EnvVar[] = Object.keys(spec.secretEnv ?? {})
+    .sort()
+    .map((name) => ({ name, valueFrom: { secretKeyRef: { name: secretName(spec), key: name } } }));
   const limits: Record<string, string> = { memory: `${spec.memoryMiB}Mi` };
   if (spec.gpuCount > 0) limits[GPU_RESOURCE] = String(spec.gpuCount);
   const mig = placement.migProfile ?? spec.migProfile;
@@ -79,9 +102,12 @@ export function workerPod(spec: WorkloadSpec, index: number, namespace: string):
           ...(spec.command.length ? { command: spec.command } : {}),
           ...(spec.args.length ? { args: spec.args } : {}),
           ...(spec.workingDir ? { workingDir: spec.workingDir } : {}),
-          env: Object.entries(env)
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(([name, value]) => ({ name, value })),
+          env: [
+            ...Object.entries(env)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([name, value]) => ({ name, value })),
+            ...fromSecret,
+          ],
           resources: { requests: { cpu: `${spec.cpuMilli}m`, memory: `${spec.memoryMiB}Mi` }, limits },
         },
       ],

@@ -6,7 +6,7 @@ import type { ClusterDriver, ClusterInventory, WorkloadSpec, WorkloadStatus } fr
 import { ignoring, startOrThrow, statusOf } from './k8s-calls.js';
 import { buildInventory, isOwnPod, nodeSignature } from './k8s-inventory.js';
 import { WORKER_CONTAINER, podName, workloadSelector } from './k8s-names.js';
-import { masterService, needsMasterService, workerPod } from './k8s-workload-objects.js';
+import { envSecret, hasSecretEnv, masterService, needsMasterService, workerPod } from './k8s-workload-objects.js';
 import { workloadsOf } from './k8s-workload-status.js';
 import { Listeners } from '../listeners.js';
 
@@ -94,14 +94,18 @@ export class KubernetesDriver implements ClusterDriver {
     if (spec.workers.length === 0) throw new Error(`workload ${spec.jobId}/${spec.attempt} has no workers`);
     const namespace = this.namespace;
     const service = needsMasterService(spec) ? ignoring(409, this.core.createNamespacedService({ namespace, body: masterService(spec, namespace) })) : undefined;
-    await Promise.all([
-      service,
-      ...spec.workers.map(async (placement, index) => {
-        const pod = workerPod(spec, index, namespace);
-        await ignoring(409, this.core.createNamespacedPod({ namespace, body: pod }));
-        await this.bind(pod.metadata!.name!, placement.node);
-      }),
-    ]);
+    const createPod = async (index: number) => {
+      const pod = workerPod(spec, index, namespace);
+      await ignoring(409, this.core.createNamespacedPod({ namespace, body: pod }));
+      await this.bind(pod.metadata!.name!, spec.workers[index].node);
+    };
+    // With secret env, pod 0 comes first: it owns the Secret, so deleting the pods deletes it too.
+    if (hasSecretEnv(spec)) {
+      await createPod(0);
+      const owner = await this.core.readNamespacedPod({ namespace, name: podName(spec.jobId, spec.attempt, 0) });
+      await ignoring(409, this.core.createNamespacedSecret({ namespace, body: envSecret(spec, namespace, { name: owner.metadata!.name!, uid: owner.metadata!.uid! }) }));
+    }
+    await Promise.all([service, ...spec.workers.map((_, index) => (index === 0 && hasSecretEnv(spec) ? undefined : createPod(index)))]);
   }
 
   /** Binds a pod; the API answers with a Status (not the V1Binding the OpenAPI claims), so the body is not used. */

@@ -25,8 +25,8 @@ export class JobTokens {
   async workloadSpec(job: TrainingJob, projectName: string): Promise<WorkloadSpec> {
     const spec = workloadSpecOf(job, projectName);
     // Platform values win over user env of the same name: the token must be the job's own.
-    spec.env = { ...spec.env, ...(await this.envFor(job)) };
-    return spec;
+    const { BEAMLINE_TOKEN, ...env } = { ...spec.env, ...(await this.envFor(job)) };
+    return { ...spec, env, secretEnv: { BEAMLINE_TOKEN } };
   }
 
   private async envFor(job: TrainingJob): Promise<Record<string, string>> {
