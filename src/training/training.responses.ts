@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { isoTime, itemsOf, pageOf, type Agree, type Mismatch } from '../common/openapi/common.responses.js';
+import type { ModelLineage } from '../models/models.lineage.js';
+import type { TrainingService } from './training.service.js';
+import { TRAINING_STATUSES } from './training-state.js';
+import type { toEventView, TrainingJobView } from './training.view.js';
+
+/** The answers of /v1/projects/{project}/training-jobs, as training.view.ts writes them. */
+const status = z.enum(TRAINING_STATUSES);
+
+/** Per-worker resources as stored: normalised units (training.dto.ts, normaliseResources). */
+const workerResources = z.strictObject({
+  cpuMilli: z.number(),
+  memoryMiB: z.number(),
+  gpu: z
+    .strictObject({
+      count: z.number().int().optional(),
+      milli: z.number().int().optional(),
+      migProfile: z.string().optional(),
+      products: z.array(z.string()).optional(),
+      minMemoryMiB: z.number().int().optional(),
+    })
+    .optional(),
+});
+
+const workerPlacement = z.strictObject({
+  node: z.string(),
+  gpuIndexes: z.array(z.number().int()),
+  gpuMilli: z.number().int().optional(),
+  migProfile: z.string().optional(),
+});
+
+export const trainingJobSchema = z.strictObject({
+  id: z.uuid(),
+  project: z.string(),
+  name: z.string(),
+  image: z.string(),
+  command: z.array(z.string()),
+  args: z.array(z.string()),
+  env: z.record(z.string(), z.string()),
+  workingDir: z.string().nullable(),
+  resources: workerResources,
+  workers: z.number().int(),
+  priority: z.number().int(),
+  queue: z.string(),
+  maxRetries: z.number().int(),
+  attempt: z.number().int(),
+  timeoutSeconds: z.number().int().nullable(),
+  outputModel: z.string().nullable(),
+  status,
+  statusReason: z.string(),
+  pendingReason: z.string().nullable(),
+  placement: z.array(workerPlacement).nullable(),
+  policy: z.string().nullable(),
+  scheduledAt: isoTime.nullable(),
+  notBefore: isoTime.nullable(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  startedAt: isoTime.nullable(),
+  finishedAt: isoTime.nullable(),
+});
+
+/** The model versions a job produced (GET one job only). */
+const producedVersion = z.strictObject({
+  model: z.string(),
+  version: z.number().int(),
+  status: z.enum(['PendingUpload', 'Ready']),
+  sha256: z.string().nullable(),
+});
+export const trainingJobDetailSchema = trainingJobSchema.extend({ modelVersions: z.array(producedVersion) });
+export const trainingJobPageSchema = pageOf(trainingJobSchema);
+
+export const trainingJobEventSchema = z.strictObject({
+  id: z.string(),
+  from: status.nullable(),
+  to: status,
+  reason: z.string(),
+  message: z.string(),
+  at: isoTime,
+});
+export const trainingJobEventsSchema = itemsOf(trainingJobEventSchema);
+
+// Compile-time: each view (and what the service wraps it in) has exactly the schema's fields.
+type Answer<M extends keyof TrainingService> = TrainingService[M] extends (...args: never[]) => Promise<infer R> ? R : never;
+type _Job = Agree<Mismatch<TrainingJobView, z.input<typeof trainingJobSchema>>>;
+type _Detail = Agree<Mismatch<Answer<'get'>, z.input<typeof trainingJobDetailSchema>>>;
+type _Produced = Agree<Mismatch<Awaited<ReturnType<ModelLineage['versionsProducedBy']>>[number], z.input<typeof producedVersion>>>;
+type _Page = Agree<Mismatch<Answer<'list'>, z.input<typeof trainingJobPageSchema>>>;
+type _Event = Agree<Mismatch<ReturnType<typeof toEventView>, z.input<typeof trainingJobEventSchema>>>;
+type _Events = Agree<Mismatch<Answer<'events'>, z.input<typeof trainingJobEventsSchema>>>;
+type _Cancel = Agree<Mismatch<Answer<'cancel'>, z.input<typeof trainingJobSchema>>>;
