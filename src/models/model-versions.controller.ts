@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, CurrentProject } from '../common/auth/current.decorator.js';
 import type { Principal, ProjectRef } from '../common/auth/principal.js';
@@ -7,6 +7,7 @@ import { jsonSchema } from '../common/openapi/json-schema.js';
 import { ZodPipe } from '../common/validation/zod-body.pipe.js';
 import { sendDownload } from './artifacts/send-download.js';
 import { ModelArtifactsService, SHA256_HEADER } from './model-artifacts.service.js';
+import { modelVersionPageSchema, modelVersionSchema } from './models.responses.js';
 import { ModelVersionsService } from './model-versions.service.js';
 import { createVersionSchema, listVersionsSchema, updateVersionSchema, type ListVersions, type UpdateVersion } from './models.dto.js';
 
@@ -30,6 +31,7 @@ export class ModelVersionsController {
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody({ schema: jsonSchema(createVersionSchema) })
   @ApiHeader({ name: SHA256_HEADER, required: false, description: 'the sha256 the file must have' })
+  @ApiCreatedResponse({ schema: jsonSchema(modelVersionSchema) })
   create(@CurrentProject() project: ProjectRef, @CurrentPrincipal() principal: Principal, @Param('name') name: string, @Req() req: Request) {
     return this.artifacts.createVersion(project, principal, name, req);
   }
@@ -40,12 +42,14 @@ export class ModelVersionsController {
   @ApiQuery({ name: 'tag', required: false, description: 'comma-separated; a version must carry every one' })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'cursor', required: false })
+  @ApiOkResponse({ schema: jsonSchema(modelVersionPageSchema) })
   list(@CurrentProject() project: ProjectRef, @Param('name') name: string, @Query(new ZodPipe(listVersionsSchema, 'query')) query: ListVersions) {
     return this.versions.list(project, name, query);
   }
 
   @Get(':version')
   @ApiOperation({ summary: `One version with its signature, variables and lineage; {version} is ${VERSION_PARAM}` })
+  @ApiOkResponse({ schema: jsonSchema(modelVersionSchema) })
   get(@CurrentProject() project: ProjectRef, @Param('name') name: string, @Param('version') version: string) {
     return this.versions.get(project, name, version);
   }
@@ -53,6 +57,7 @@ export class ModelVersionsController {
   @Patch(':version')
   @ApiOperation({ summary: 'Update description, tags, metrics or variable metadata (checked against the signature)' })
   @ApiBody({ schema: jsonSchema(updateVersionSchema) })
+  @ApiOkResponse({ schema: jsonSchema(modelVersionSchema) })
   update(
     @CurrentProject() project: ProjectRef,
     @Param('name') name: string,
@@ -73,6 +78,7 @@ export class ModelVersionsController {
   @ApiOperation({ summary: 'Upload the ONNX artifact of a PendingUpload version as application/octet-stream (streamed, sha256-verified)' })
   @ApiConsumes('application/octet-stream')
   @ApiHeader({ name: SHA256_HEADER, required: false, description: 'the sha256 the file must have' })
+  @ApiOkResponse({ schema: jsonSchema(modelVersionSchema) })
   upload(@CurrentProject() project: ProjectRef, @Param('name') name: string, @Param('version') version: string, @Req() req: Request) {
     return this.artifacts.upload(project, name, version, req);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, CurrentProject } from '../common/auth/current.decorator.js';
 import type { Principal, ProjectRef } from '../common/auth/principal.js';
 import { jsonSchema } from '../common/openapi/json-schema.js';
@@ -16,6 +16,7 @@ import {
   type SetAlias,
   type UpdateModel,
 } from './models.dto.js';
+import { aliasHistoryResponseSchema, modelAliasesSchema, modelAliasSchema, modelDetailSchema, modelPageSchema, modelSchema } from './models.responses.js';
 import { ModelsService } from './models.service.js';
 
 @ApiTags('models')
@@ -27,6 +28,7 @@ export class ModelsController {
   @Post()
   @ApiOperation({ summary: 'Register a model (name unique in the project)' })
   @ApiBody({ schema: jsonSchema(createModelSchema) })
+  @ApiCreatedResponse({ schema: jsonSchema(modelSchema) })
   create(@CurrentProject() project: ProjectRef, @CurrentPrincipal() principal: Principal, @Body(new ZodPipe(createModelSchema)) body: CreateModel) {
     return this.models.create(project, principal, body);
   }
@@ -37,11 +39,13 @@ export class ModelsController {
   @ApiQuery({ name: 'tag', required: false, description: 'comma-separated; a model must carry every one' })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'cursor', required: false })
+  @ApiOkResponse({ schema: jsonSchema(modelPageSchema) })
   list(@CurrentProject() project: ProjectRef, @Query(new ZodPipe(listModelsSchema, 'query')) query: ListModels) {
     return this.models.list(project, query);
   }
 
   @Get(':name')
+  @ApiOkResponse({ schema: jsonSchema(modelDetailSchema) })
   get(@CurrentProject() project: ProjectRef, @Param('name') name: string) {
     return this.models.get(project, name);
   }
@@ -49,16 +53,19 @@ export class ModelsController {
   @Patch(':name')
   @ApiOperation({ summary: 'Update description, tags or metadata' })
   @ApiBody({ schema: jsonSchema(updateModelSchema) })
+  @ApiOkResponse({ schema: jsonSchema(modelSchema) })
   update(@CurrentProject() project: ProjectRef, @Param('name') name: string, @Body(new ZodPipe(updateModelSchema)) body: UpdateModel) {
     return this.models.update(project, name, body);
   }
 
   @Get(':name/aliases')
+  @ApiOkResponse({ schema: jsonSchema(modelAliasesSchema) })
   listAliases(@CurrentProject() project: ProjectRef, @Param('name') name: string) {
     return this.models.listAliases(project, name);
   }
 
   @Get(':name/aliases/:alias')
+  @ApiOkResponse({ schema: jsonSchema(modelAliasSchema) })
   getAlias(@CurrentProject() project: ProjectRef, @Param('name') name: string, @Param('alias') alias: string) {
     return this.models.getAlias(project, name, alias);
   }
@@ -66,6 +73,7 @@ export class ModelsController {
   @Put(':name/aliases/:alias')
   @ApiOperation({ summary: 'Point an alias at a Ready version (create or move); protected aliases need an ADMIN token' })
   @ApiBody({ schema: jsonSchema(setAliasSchema) })
+  @ApiOkResponse({ schema: jsonSchema(modelAliasSchema) })
   setAlias(
     @CurrentProject() project: ProjectRef,
     @CurrentPrincipal() principal: Principal,
@@ -90,6 +98,7 @@ export class ModelsController {
   @Get(':name/aliases/:alias/history')
   @ApiOperation({ summary: "Every change of an alias, oldest first; with ?at=<ISO time>, also the version it pointed to then" })
   @ApiQuery({ name: 'at', required: false })
+  @ApiOkResponse({ schema: jsonSchema(aliasHistoryResponseSchema) })
   aliasHistory(
     @CurrentProject() project: ProjectRef,
     @Param('name') name: string,

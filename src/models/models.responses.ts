@@ -75,7 +75,7 @@ const aliasEvent = z.strictObject({
   at: isoTime,
 });
 /** With ?at=, also the instant asked about and the version the alias pointed to then. */
-export const aliasHistorySchema = itemsOf(aliasEvent).extend({ at: isoTime.optional(), version: z.number().int().nullable().optional() });
+export const aliasHistoryResponseSchema = itemsOf(aliasEvent).extend({ at: isoTime.optional(), version: z.number().int().nullable().optional() });
 
 // Compile-time: each view (and what the services wrap it in) has exactly the schema's fields.
 type Answer<S, M extends keyof S> = S[M] extends (...args: never[]) => Promise<infer R> ? R : never;
@@ -87,4 +87,4 @@ type _VersionPage = Agree<Mismatch<Answer<ModelVersionsService, 'list'>, z.input
 type _Alias = Agree<Mismatch<ReturnType<typeof toAliasView>, z.input<typeof modelAliasSchema>>>;
 type _Aliases = Agree<Mismatch<Answer<ModelsService, 'listAliases'>, z.input<typeof modelAliasesSchema>>>;
 type _AliasEvent = Agree<Mismatch<ReturnType<typeof toAliasEventView>, z.input<typeof aliasEvent>>>;
-type _History = Agree<Mismatch<Answer<ModelsService, 'aliasHistory'>, z.input<typeof aliasHistorySchema>>>;
+type _History = Agree<Mismatch<Answer<ModelsService, 'aliasHistory'>, z.input<typeof aliasHistoryResponseSchema>>>;

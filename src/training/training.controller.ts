@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, CurrentProject } from '../common/auth/current.decorator.js';
 import type { Principal, ProjectRef } from '../common/auth/principal.js';
@@ -7,6 +7,7 @@ import { jsonSchema } from '../common/openapi/json-schema.js';
 import { ZodPipe } from '../common/validation/zod-body.pipe.js';
 import { listTrainingJobsSchema, submitTrainingJobSchema, type ListTrainingJobs, type SubmitTrainingJob } from './training.dto.js';
 import { logsQuerySchema, TrainingLogs, type LogsQuery } from './training.logs.js';
+import { trainingJobDetailSchema, trainingJobEventsSchema, trainingJobPageSchema, trainingJobSchema } from './training.responses.js';
 import { TrainingService } from './training.service.js';
 
 @ApiTags('training')
@@ -22,6 +23,8 @@ export class TrainingController {
   @ApiOperation({ summary: 'Submit a training job (201; 200 when an Idempotency-Key replays an earlier submission)' })
   @ApiBody({ schema: jsonSchema(submitTrainingJobSchema) })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ schema: jsonSchema(trainingJobSchema) })
+  @ApiOkResponse({ description: 'An Idempotency-Key replay: the job created the first time', schema: jsonSchema(trainingJobSchema) })
   async submit(
     @CurrentProject() project: ProjectRef,
     @CurrentPrincipal() principal: Principal,
@@ -42,16 +45,19 @@ export class TrainingController {
   @ApiQuery({ name: 'namePrefix', required: false })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'cursor', required: false })
+  @ApiOkResponse({ schema: jsonSchema(trainingJobPageSchema) })
   list(@CurrentProject() project: ProjectRef, @Query(new ZodPipe(listTrainingJobsSchema, 'query')) query: ListTrainingJobs) {
     return this.training.list(project, query);
   }
 
   @Get(':id')
+  @ApiOkResponse({ schema: jsonSchema(trainingJobDetailSchema) })
   get(@CurrentProject() project: ProjectRef, @Param('id') id: string) {
     return this.training.get(project, id);
   }
 
   @Get(':id/events')
+  @ApiOkResponse({ schema: jsonSchema(trainingJobEventsSchema) })
   events(@CurrentProject() project: ProjectRef, @Param('id') id: string) {
     return this.training.events(project, id);
   }
@@ -82,6 +88,7 @@ export class TrainingController {
 
   @Post(':id/cancel')
   @HttpCode(200)
+  @ApiOkResponse({ schema: jsonSchema(trainingJobSchema) })
   cancel(@CurrentProject() project: ProjectRef, @Param('id') id: string) {
     return this.training.cancel(project, id);
   }

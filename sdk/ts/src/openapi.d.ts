@@ -505,7 +505,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -530,7 +541,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        description: string;
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                    };
+                };
             };
         };
     };
@@ -547,7 +567,63 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            batching: {
+                                enabled: boolean;
+                                maxBatchSize: number;
+                                maxQueueDelayMicros: number;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            desiredRevision: number;
+                            env: {
+                                [key: string]: string;
+                            };
+                            follows: string | null;
+                            goodRevision: number | null;
+                            /** Format: uuid */
+                            id: string;
+                            inferUrl: string;
+                            maxSurge: number;
+                            message: string;
+                            model: string;
+                            modelVersion: number;
+                            name: string;
+                            observed: {
+                                at?: string;
+                                availableReplicas?: number;
+                                message?: string;
+                                readyReplicas?: number;
+                                reason?: string;
+                                replicas?: number;
+                                restarts?: number;
+                                revision?: number;
+                                rollout?: string;
+                                updatedReplicas?: number;
+                            };
+                            /** @enum {string} */
+                            phase: "Progressing" | "Complete" | "Failed" | "RolledBack" | "Deleting";
+                            progressDeadlineSeconds: number;
+                            project: string;
+                            ready: boolean;
+                            reason: string;
+                            replicas: number;
+                            resources: {
+                                cpu: string | number;
+                                gpu: {
+                                    count: number;
+                                    product?: string;
+                                } | null;
+                                memory: string | number;
+                            };
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
             };
         };
     };
@@ -611,11 +687,124 @@ export interface operations {
             };
         };
         responses: {
+            /** @description An Idempotency-Key replay: the endpoint created the first time */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        batching: {
+                            enabled: boolean;
+                            maxBatchSize: number;
+                            maxQueueDelayMicros: number;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        desiredRevision: number;
+                        env: {
+                            [key: string]: string;
+                        };
+                        follows: string | null;
+                        goodRevision: number | null;
+                        /** Format: uuid */
+                        id: string;
+                        inferUrl: string;
+                        maxSurge: number;
+                        message: string;
+                        model: string;
+                        modelVersion: number;
+                        name: string;
+                        observed: {
+                            at?: string;
+                            availableReplicas?: number;
+                            message?: string;
+                            readyReplicas?: number;
+                            reason?: string;
+                            replicas?: number;
+                            restarts?: number;
+                            revision?: number;
+                            rollout?: string;
+                            updatedReplicas?: number;
+                        };
+                        /** @enum {string} */
+                        phase: "Progressing" | "Complete" | "Failed" | "RolledBack" | "Deleting";
+                        progressDeadlineSeconds: number;
+                        project: string;
+                        ready: boolean;
+                        reason: string;
+                        replicas: number;
+                        resources: {
+                            cpu: string | number;
+                            gpu: {
+                                count: number;
+                                product?: string;
+                            } | null;
+                            memory: string | number;
+                        };
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        batching: {
+                            enabled: boolean;
+                            maxBatchSize: number;
+                            maxQueueDelayMicros: number;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        desiredRevision: number;
+                        env: {
+                            [key: string]: string;
+                        };
+                        follows: string | null;
+                        goodRevision: number | null;
+                        /** Format: uuid */
+                        id: string;
+                        inferUrl: string;
+                        maxSurge: number;
+                        message: string;
+                        model: string;
+                        modelVersion: number;
+                        name: string;
+                        observed: {
+                            at?: string;
+                            availableReplicas?: number;
+                            message?: string;
+                            readyReplicas?: number;
+                            reason?: string;
+                            replicas?: number;
+                            restarts?: number;
+                            revision?: number;
+                            rollout?: string;
+                            updatedReplicas?: number;
+                        };
+                        /** @enum {string} */
+                        phase: "Progressing" | "Complete" | "Failed" | "RolledBack" | "Deleting";
+                        progressDeadlineSeconds: number;
+                        project: string;
+                        ready: boolean;
+                        reason: string;
+                        replicas: number;
+                        resources: {
+                            cpu: string | number;
+                            gpu: {
+                                count: number;
+                                product?: string;
+                            } | null;
+                            memory: string | number;
+                        };
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
             };
         };
     };
@@ -634,7 +823,60 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        batching: {
+                            enabled: boolean;
+                            maxBatchSize: number;
+                            maxQueueDelayMicros: number;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        desiredRevision: number;
+                        env: {
+                            [key: string]: string;
+                        };
+                        follows: string | null;
+                        goodRevision: number | null;
+                        /** Format: uuid */
+                        id: string;
+                        inferUrl: string;
+                        maxSurge: number;
+                        message: string;
+                        model: string;
+                        modelVersion: number;
+                        name: string;
+                        observed: {
+                            at?: string;
+                            availableReplicas?: number;
+                            message?: string;
+                            readyReplicas?: number;
+                            reason?: string;
+                            replicas?: number;
+                            restarts?: number;
+                            revision?: number;
+                            rollout?: string;
+                            updatedReplicas?: number;
+                        };
+                        /** @enum {string} */
+                        phase: "Progressing" | "Complete" | "Failed" | "RolledBack" | "Deleting";
+                        progressDeadlineSeconds: number;
+                        project: string;
+                        ready: boolean;
+                        reason: string;
+                        replicas: number;
+                        resources: {
+                            cpu: string | number;
+                            gpu: {
+                                count: number;
+                                product?: string;
+                            } | null;
+                            memory: string | number;
+                        };
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
             };
         };
     };
@@ -649,11 +891,65 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Deletion started: the endpoint, now Deleting */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        batching: {
+                            enabled: boolean;
+                            maxBatchSize: number;
+                            maxQueueDelayMicros: number;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        desiredRevision: number;
+                        env: {
+                            [key: string]: string;
+                        };
+                        follows: string | null;
+                        goodRevision: number | null;
+                        /** Format: uuid */
+                        id: string;
+                        inferUrl: string;
+                        maxSurge: number;
+                        message: string;
+                        model: string;
+                        modelVersion: number;
+                        name: string;
+                        observed: {
+                            at?: string;
+                            availableReplicas?: number;
+                            message?: string;
+                            readyReplicas?: number;
+                            reason?: string;
+                            replicas?: number;
+                            restarts?: number;
+                            revision?: number;
+                            rollout?: string;
+                            updatedReplicas?: number;
+                        };
+                        /** @enum {string} */
+                        phase: "Progressing" | "Complete" | "Failed" | "RolledBack" | "Deleting";
+                        progressDeadlineSeconds: number;
+                        project: string;
+                        ready: boolean;
+                        reason: string;
+                        replicas: number;
+                        resources: {
+                            cpu: string | number;
+                            gpu: {
+                                count: number;
+                                product?: string;
+                            } | null;
+                            memory: string | number;
+                        };
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
             };
         };
     };
@@ -702,7 +998,60 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        batching: {
+                            enabled: boolean;
+                            maxBatchSize: number;
+                            maxQueueDelayMicros: number;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        desiredRevision: number;
+                        env: {
+                            [key: string]: string;
+                        };
+                        follows: string | null;
+                        goodRevision: number | null;
+                        /** Format: uuid */
+                        id: string;
+                        inferUrl: string;
+                        maxSurge: number;
+                        message: string;
+                        model: string;
+                        modelVersion: number;
+                        name: string;
+                        observed: {
+                            at?: string;
+                            availableReplicas?: number;
+                            message?: string;
+                            readyReplicas?: number;
+                            reason?: string;
+                            replicas?: number;
+                            restarts?: number;
+                            revision?: number;
+                            rollout?: string;
+                            updatedReplicas?: number;
+                        };
+                        /** @enum {string} */
+                        phase: "Progressing" | "Complete" | "Failed" | "RolledBack" | "Deleting";
+                        progressDeadlineSeconds: number;
+                        project: string;
+                        ready: boolean;
+                        reason: string;
+                        replicas: number;
+                        resources: {
+                            cpu: string | number;
+                            gpu: {
+                                count: number;
+                                product?: string;
+                            } | null;
+                            memory: string | number;
+                        };
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
             };
         };
     };
@@ -721,7 +1070,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            id: string;
+                            message: string;
+                            reason: string;
+                            revision: number | null;
+                            /** @enum {string} */
+                            type: "Normal" | "Warning";
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -759,7 +1121,40 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            batching: {
+                                enabled: boolean;
+                                maxBatchSize: number;
+                                maxQueueDelayMicros: number;
+                            };
+                            /** @enum {string} */
+                            cause: "Created" | "Updated" | "Scaled" | "AliasMoved" | "Rollback" | "AutomaticRollback";
+                            /** Format: date-time */
+                            createdAt: string;
+                            env: {
+                                [key: string]: string;
+                            };
+                            finishedAt: string | null;
+                            message: string;
+                            modelVersion: number;
+                            replicas: number;
+                            resources: {
+                                cpu: string | number;
+                                gpu: {
+                                    count: number;
+                                    product?: string;
+                                } | null;
+                                memory: string | number;
+                            };
+                            revision: number;
+                            sourceRevision: number | null;
+                            /** @enum {string} */
+                            status: "Pending" | "Progressing" | "Complete" | "Failed" | "Superseded";
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -784,7 +1179,60 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        batching: {
+                            enabled: boolean;
+                            maxBatchSize: number;
+                            maxQueueDelayMicros: number;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        desiredRevision: number;
+                        env: {
+                            [key: string]: string;
+                        };
+                        follows: string | null;
+                        goodRevision: number | null;
+                        /** Format: uuid */
+                        id: string;
+                        inferUrl: string;
+                        maxSurge: number;
+                        message: string;
+                        model: string;
+                        modelVersion: number;
+                        name: string;
+                        observed: {
+                            at?: string;
+                            availableReplicas?: number;
+                            message?: string;
+                            readyReplicas?: number;
+                            reason?: string;
+                            replicas?: number;
+                            restarts?: number;
+                            revision?: number;
+                            rollout?: string;
+                            updatedReplicas?: number;
+                        };
+                        /** @enum {string} */
+                        phase: "Progressing" | "Complete" | "Failed" | "RolledBack" | "Deleting";
+                        progressDeadlineSeconds: number;
+                        project: string;
+                        ready: boolean;
+                        reason: string;
+                        replicas: number;
+                        resources: {
+                            cpu: string | number;
+                            gpu: {
+                                count: number;
+                                product?: string;
+                            } | null;
+                            memory: string | number;
+                        };
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
             };
         };
     };
@@ -809,7 +1257,60 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        batching: {
+                            enabled: boolean;
+                            maxBatchSize: number;
+                            maxQueueDelayMicros: number;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        desiredRevision: number;
+                        env: {
+                            [key: string]: string;
+                        };
+                        follows: string | null;
+                        goodRevision: number | null;
+                        /** Format: uuid */
+                        id: string;
+                        inferUrl: string;
+                        maxSurge: number;
+                        message: string;
+                        model: string;
+                        modelVersion: number;
+                        name: string;
+                        observed: {
+                            at?: string;
+                            availableReplicas?: number;
+                            message?: string;
+                            readyReplicas?: number;
+                            reason?: string;
+                            replicas?: number;
+                            restarts?: number;
+                            revision?: number;
+                            rollout?: string;
+                            updatedReplicas?: number;
+                        };
+                        /** @enum {string} */
+                        phase: "Progressing" | "Complete" | "Failed" | "RolledBack" | "Deleting";
+                        progressDeadlineSeconds: number;
+                        project: string;
+                        ready: boolean;
+                        reason: string;
+                        replicas: number;
+                        resources: {
+                            cpu: string | number;
+                            gpu: {
+                                count: number;
+                                product?: string;
+                            } | null;
+                            memory: string | number;
+                        };
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
             };
         };
     };
@@ -965,7 +1466,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            /** Format: uuid */
+                            id: string;
+                            latestVersion: number;
+                            metadata: {
+                                [key: string]: string | number | boolean;
+                            };
+                            name: string;
+                            project: string;
+                            tags: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
             };
         };
     };
@@ -995,7 +1516,24 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        description: string;
+                        /** Format: uuid */
+                        id: string;
+                        latestVersion: number;
+                        metadata: {
+                            [key: string]: string | number | boolean;
+                        };
+                        name: string;
+                        project: string;
+                        tags: string[];
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
             };
         };
     };
@@ -1014,7 +1552,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        aliases: {
+                            [key: string]: number;
+                        };
+                        /** Format: date-time */
+                        createdAt: string;
+                        description: string;
+                        /** Format: uuid */
+                        id: string;
+                        latestVersion: number;
+                        metadata: {
+                            [key: string]: string | number | boolean;
+                        };
+                        name: string;
+                        project: string;
+                        tags: string[];
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
             };
         };
     };
@@ -1043,7 +1601,24 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        description: string;
+                        /** Format: uuid */
+                        id: string;
+                        latestVersion: number;
+                        metadata: {
+                            [key: string]: string | number | boolean;
+                        };
+                        name: string;
+                        project: string;
+                        tags: string[];
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
             };
         };
     };
@@ -1062,7 +1637,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            alias: string;
+                            model: string;
+                            protected: boolean;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number;
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -1082,7 +1668,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        alias: string;
+                        model: string;
+                        protected: boolean;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        version: number;
+                    };
+                };
             };
         };
     };
@@ -1109,7 +1704,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        alias: string;
+                        model: string;
+                        protected: boolean;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        version: number;
+                    };
+                };
             };
         };
     };
@@ -1151,7 +1755,23 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        at?: string;
+                        items: {
+                            alias: string;
+                            /** Format: date-time */
+                            at: string;
+                            byToken: string | null;
+                            fromVersion: number | null;
+                            id: string;
+                            protected: boolean;
+                            toVersion: number | null;
+                        }[];
+                        version?: number | null;
+                    };
+                };
             };
         };
     };
@@ -1176,7 +1796,88 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            aliases: string[];
+                            artifact: {
+                                downloadUrl: string;
+                                sha256: string;
+                                size: number;
+                            } | null;
+                            claimedSha256: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdByToken: string | null;
+                            description: string;
+                            format: string;
+                            /** Format: uuid */
+                            id: string;
+                            metrics: {
+                                [key: string]: number;
+                            };
+                            model: string;
+                            project: string;
+                            signature: {
+                                inputs: {
+                                    elementType: string | null;
+                                    name: string;
+                                    shape: (number | string)[] | null;
+                                }[];
+                                outputs: {
+                                    elementType: string | null;
+                                    name: string;
+                                    shape: (number | string)[] | null;
+                                }[];
+                            } | null;
+                            /** @enum {string} */
+                            status: "PendingUpload" | "Ready";
+                            tags: string[];
+                            trainingJob: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
+                            } | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            uploadUrl: string | null;
+                            variables: {
+                                /** @default {} */
+                                inputs: {
+                                    [key: string]: {
+                                        /** @default false */
+                                        constant: boolean;
+                                        default?: number | number[];
+                                        description?: string;
+                                        range?: [
+                                            number,
+                                            number
+                                        ];
+                                        unit?: string;
+                                    };
+                                };
+                                /** @default {} */
+                                outputs: {
+                                    [key: string]: {
+                                        /** @default false */
+                                        constant: boolean;
+                                        default?: number | number[];
+                                        description?: string;
+                                        range?: [
+                                            number,
+                                            number
+                                        ];
+                                        unit?: string;
+                                    };
+                                };
+                            };
+                            version: number;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
             };
         };
     };
@@ -1285,7 +1986,85 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        aliases: string[];
+                        artifact: {
+                            downloadUrl: string;
+                            sha256: string;
+                            size: number;
+                        } | null;
+                        claimedSha256: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdByToken: string | null;
+                        description: string;
+                        format: string;
+                        /** Format: uuid */
+                        id: string;
+                        metrics: {
+                            [key: string]: number;
+                        };
+                        model: string;
+                        project: string;
+                        signature: {
+                            inputs: {
+                                elementType: string | null;
+                                name: string;
+                                shape: (number | string)[] | null;
+                            }[];
+                            outputs: {
+                                elementType: string | null;
+                                name: string;
+                                shape: (number | string)[] | null;
+                            }[];
+                        } | null;
+                        /** @enum {string} */
+                        status: "PendingUpload" | "Ready";
+                        tags: string[];
+                        trainingJob: {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
+                        } | null;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        uploadUrl: string | null;
+                        variables: {
+                            /** @default {} */
+                            inputs: {
+                                [key: string]: {
+                                    /** @default false */
+                                    constant: boolean;
+                                    default?: number | number[];
+                                    description?: string;
+                                    range?: [
+                                        number,
+                                        number
+                                    ];
+                                    unit?: string;
+                                };
+                            };
+                            /** @default {} */
+                            outputs: {
+                                [key: string]: {
+                                    /** @default false */
+                                    constant: boolean;
+                                    default?: number | number[];
+                                    description?: string;
+                                    range?: [
+                                        number,
+                                        number
+                                    ];
+                                    unit?: string;
+                                };
+                            };
+                        };
+                        version: number;
+                    };
+                };
             };
         };
     };
@@ -1305,7 +2084,85 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        aliases: string[];
+                        artifact: {
+                            downloadUrl: string;
+                            sha256: string;
+                            size: number;
+                        } | null;
+                        claimedSha256: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdByToken: string | null;
+                        description: string;
+                        format: string;
+                        /** Format: uuid */
+                        id: string;
+                        metrics: {
+                            [key: string]: number;
+                        };
+                        model: string;
+                        project: string;
+                        signature: {
+                            inputs: {
+                                elementType: string | null;
+                                name: string;
+                                shape: (number | string)[] | null;
+                            }[];
+                            outputs: {
+                                elementType: string | null;
+                                name: string;
+                                shape: (number | string)[] | null;
+                            }[];
+                        } | null;
+                        /** @enum {string} */
+                        status: "PendingUpload" | "Ready";
+                        tags: string[];
+                        trainingJob: {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
+                        } | null;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        uploadUrl: string | null;
+                        variables: {
+                            /** @default {} */
+                            inputs: {
+                                [key: string]: {
+                                    /** @default false */
+                                    constant: boolean;
+                                    default?: number | number[];
+                                    description?: string;
+                                    range?: [
+                                        number,
+                                        number
+                                    ];
+                                    unit?: string;
+                                };
+                            };
+                            /** @default {} */
+                            outputs: {
+                                [key: string]: {
+                                    /** @default false */
+                                    constant: boolean;
+                                    default?: number | number[];
+                                    description?: string;
+                                    range?: [
+                                        number,
+                                        number
+                                    ];
+                                    unit?: string;
+                                };
+                            };
+                        };
+                        version: number;
+                    };
+                };
             };
         };
     };
@@ -1385,7 +2242,85 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        aliases: string[];
+                        artifact: {
+                            downloadUrl: string;
+                            sha256: string;
+                            size: number;
+                        } | null;
+                        claimedSha256: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdByToken: string | null;
+                        description: string;
+                        format: string;
+                        /** Format: uuid */
+                        id: string;
+                        metrics: {
+                            [key: string]: number;
+                        };
+                        model: string;
+                        project: string;
+                        signature: {
+                            inputs: {
+                                elementType: string | null;
+                                name: string;
+                                shape: (number | string)[] | null;
+                            }[];
+                            outputs: {
+                                elementType: string | null;
+                                name: string;
+                                shape: (number | string)[] | null;
+                            }[];
+                        } | null;
+                        /** @enum {string} */
+                        status: "PendingUpload" | "Ready";
+                        tags: string[];
+                        trainingJob: {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
+                        } | null;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        uploadUrl: string | null;
+                        variables: {
+                            /** @default {} */
+                            inputs: {
+                                [key: string]: {
+                                    /** @default false */
+                                    constant: boolean;
+                                    default?: number | number[];
+                                    description?: string;
+                                    range?: [
+                                        number,
+                                        number
+                                    ];
+                                    unit?: string;
+                                };
+                            };
+                            /** @default {} */
+                            outputs: {
+                                [key: string]: {
+                                    /** @default false */
+                                    constant: boolean;
+                                    default?: number | number[];
+                                    description?: string;
+                                    range?: [
+                                        number,
+                                        number
+                                    ];
+                                    unit?: string;
+                                };
+                            };
+                        };
+                        version: number;
+                    };
+                };
             };
         };
     };
@@ -1431,7 +2366,85 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        aliases: string[];
+                        artifact: {
+                            downloadUrl: string;
+                            sha256: string;
+                            size: number;
+                        } | null;
+                        claimedSha256: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdByToken: string | null;
+                        description: string;
+                        format: string;
+                        /** Format: uuid */
+                        id: string;
+                        metrics: {
+                            [key: string]: number;
+                        };
+                        model: string;
+                        project: string;
+                        signature: {
+                            inputs: {
+                                elementType: string | null;
+                                name: string;
+                                shape: (number | string)[] | null;
+                            }[];
+                            outputs: {
+                                elementType: string | null;
+                                name: string;
+                                shape: (number | string)[] | null;
+                            }[];
+                        } | null;
+                        /** @enum {string} */
+                        status: "PendingUpload" | "Ready";
+                        tags: string[];
+                        trainingJob: {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
+                        } | null;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        uploadUrl: string | null;
+                        variables: {
+                            /** @default {} */
+                            inputs: {
+                                [key: string]: {
+                                    /** @default false */
+                                    constant: boolean;
+                                    default?: number | number[];
+                                    description?: string;
+                                    range?: [
+                                        number,
+                                        number
+                                    ];
+                                    unit?: string;
+                                };
+                            };
+                            /** @default {} */
+                            outputs: {
+                                [key: string]: {
+                                    /** @default false */
+                                    constant: boolean;
+                                    default?: number | number[];
+                                    description?: string;
+                                    range?: [
+                                        number,
+                                        number
+                                    ];
+                                    unit?: string;
+                                };
+                            };
+                        };
+                        version: number;
+                    };
+                };
             };
         };
     };
@@ -1459,7 +2472,17 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        project: string;
+                        /** @enum {string} */
+                        role: "ADMIN" | "MEMBER" | "VIEWER";
+                        token: string;
+                    };
+                };
             };
         };
     };
@@ -1483,7 +2506,61 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            args: string[];
+                            attempt: number;
+                            command: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            env: {
+                                [key: string]: string;
+                            };
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            image: string;
+                            maxRetries: number;
+                            name: string;
+                            notBefore: string | null;
+                            outputModel: string | null;
+                            pendingReason: string | null;
+                            placement: {
+                                gpuIndexes: number[];
+                                gpuMilli?: number;
+                                migProfile?: string;
+                                node: string;
+                            }[] | null;
+                            policy: string | null;
+                            priority: number;
+                            project: string;
+                            queue: string;
+                            resources: {
+                                cpuMilli: number;
+                                gpu?: {
+                                    count?: number;
+                                    migProfile?: string;
+                                    milli?: number;
+                                    minMemoryMiB?: number;
+                                    products?: string[];
+                                };
+                                memoryMiB: number;
+                            };
+                            scheduledAt: string | null;
+                            startedAt: string | null;
+                            /** @enum {string} */
+                            status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
+                            statusReason: string;
+                            timeoutSeconds: number | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            workers: number;
+                            workingDir: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
             };
         };
     };
@@ -1535,11 +2612,120 @@ export interface operations {
             };
         };
         responses: {
+            /** @description An Idempotency-Key replay: the job created the first time */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        args: string[];
+                        attempt: number;
+                        command: string[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        env: {
+                            [key: string]: string;
+                        };
+                        finishedAt: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        image: string;
+                        maxRetries: number;
+                        name: string;
+                        notBefore: string | null;
+                        outputModel: string | null;
+                        pendingReason: string | null;
+                        placement: {
+                            gpuIndexes: number[];
+                            gpuMilli?: number;
+                            migProfile?: string;
+                            node: string;
+                        }[] | null;
+                        policy: string | null;
+                        priority: number;
+                        project: string;
+                        queue: string;
+                        resources: {
+                            cpuMilli: number;
+                            gpu?: {
+                                count?: number;
+                                migProfile?: string;
+                                milli?: number;
+                                minMemoryMiB?: number;
+                                products?: string[];
+                            };
+                            memoryMiB: number;
+                        };
+                        scheduledAt: string | null;
+                        startedAt: string | null;
+                        /** @enum {string} */
+                        status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
+                        statusReason: string;
+                        timeoutSeconds: number | null;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        workers: number;
+                        workingDir: string | null;
+                    };
+                };
+            };
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        args: string[];
+                        attempt: number;
+                        command: string[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        env: {
+                            [key: string]: string;
+                        };
+                        finishedAt: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        image: string;
+                        maxRetries: number;
+                        name: string;
+                        notBefore: string | null;
+                        outputModel: string | null;
+                        pendingReason: string | null;
+                        placement: {
+                            gpuIndexes: number[];
+                            gpuMilli?: number;
+                            migProfile?: string;
+                            node: string;
+                        }[] | null;
+                        policy: string | null;
+                        priority: number;
+                        project: string;
+                        queue: string;
+                        resources: {
+                            cpuMilli: number;
+                            gpu?: {
+                                count?: number;
+                                migProfile?: string;
+                                milli?: number;
+                                minMemoryMiB?: number;
+                                products?: string[];
+                            };
+                            memoryMiB: number;
+                        };
+                        scheduledAt: string | null;
+                        startedAt: string | null;
+                        /** @enum {string} */
+                        status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
+                        statusReason: string;
+                        timeoutSeconds: number | null;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        workers: number;
+                        workingDir: string | null;
+                    };
+                };
             };
         };
     };
@@ -1558,7 +2744,65 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        args: string[];
+                        attempt: number;
+                        command: string[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        env: {
+                            [key: string]: string;
+                        };
+                        finishedAt: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        image: string;
+                        maxRetries: number;
+                        modelVersions: {
+                            model: string;
+                            sha256: string | null;
+                            /** @enum {string} */
+                            status: "PendingUpload" | "Ready";
+                            version: number;
+                        }[];
+                        name: string;
+                        notBefore: string | null;
+                        outputModel: string | null;
+                        pendingReason: string | null;
+                        placement: {
+                            gpuIndexes: number[];
+                            gpuMilli?: number;
+                            migProfile?: string;
+                            node: string;
+                        }[] | null;
+                        policy: string | null;
+                        priority: number;
+                        project: string;
+                        queue: string;
+                        resources: {
+                            cpuMilli: number;
+                            gpu?: {
+                                count?: number;
+                                migProfile?: string;
+                                milli?: number;
+                                minMemoryMiB?: number;
+                                products?: string[];
+                            };
+                            memoryMiB: number;
+                        };
+                        scheduledAt: string | null;
+                        startedAt: string | null;
+                        /** @enum {string} */
+                        status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
+                        statusReason: string;
+                        timeoutSeconds: number | null;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        workers: number;
+                        workingDir: string | null;
+                    };
+                };
             };
         };
     };
@@ -1577,7 +2821,58 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        args: string[];
+                        attempt: number;
+                        command: string[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        env: {
+                            [key: string]: string;
+                        };
+                        finishedAt: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        image: string;
+                        maxRetries: number;
+                        name: string;
+                        notBefore: string | null;
+                        outputModel: string | null;
+                        pendingReason: string | null;
+                        placement: {
+                            gpuIndexes: number[];
+                            gpuMilli?: number;
+                            migProfile?: string;
+                            node: string;
+                        }[] | null;
+                        policy: string | null;
+                        priority: number;
+                        project: string;
+                        queue: string;
+                        resources: {
+                            cpuMilli: number;
+                            gpu?: {
+                                count?: number;
+                                migProfile?: string;
+                                milli?: number;
+                                minMemoryMiB?: number;
+                                products?: string[];
+                            };
+                            memoryMiB: number;
+                        };
+                        scheduledAt: string | null;
+                        startedAt: string | null;
+                        /** @enum {string} */
+                        status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
+                        statusReason: string;
+                        timeoutSeconds: number | null;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        workers: number;
+                        workingDir: string | null;
+                    };
+                };
             };
         };
     };
@@ -1596,7 +2891,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            at: string;
+                            from: ("Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled") | null;
+                            id: string;
+                            message: string;
+                            reason: string;
+                            /** @enum {string} */
+                            to: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
+                        }[];
+                    };
+                };
             };
         };
     };

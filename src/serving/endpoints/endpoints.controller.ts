@@ -1,5 +1,5 @@
 import { All, Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, CurrentProject } from '../../common/auth/current.decorator.js';
 import { ReadsOnly } from '../../common/auth/public.decorator.js';
@@ -17,6 +17,7 @@ import {
   type ListEndpoints,
   type UpdateEndpoint,
 } from './endpoints.dto.js';
+import { endpointEventsSchema, endpointPageSchema, endpointRevisionsSchema, endpointSchema } from './endpoints.responses.js';
 import { EndpointsService } from './endpoints.service.js';
 
 @ApiTags('endpoints')
@@ -32,6 +33,8 @@ export class EndpointsController {
   @ApiOperation({ summary: 'Create an endpoint serving a model version or alias (201; 200 when an Idempotency-Key replays)' })
   @ApiBody({ schema: jsonSchema(createEndpointSchema) })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ schema: jsonSchema(endpointSchema) })
+  @ApiOkResponse({ description: 'An Idempotency-Key replay: the endpoint created the first time', schema: jsonSchema(endpointSchema) })
   async create(
     @CurrentProject() project: ProjectRef,
     @CurrentPrincipal() principal: Principal,
@@ -46,11 +49,13 @@ export class EndpointsController {
   }
 
   @Get()
+  @ApiOkResponse({ schema: jsonSchema(endpointPageSchema) })
   list(@CurrentProject() project: ProjectRef, @Query(new ZodPipe(listEndpointsSchema, 'query')) query: ListEndpoints) {
     return this.endpoints.list(project, query);
   }
 
   @Get(':name')
+  @ApiOkResponse({ schema: jsonSchema(endpointSchema) })
   get(@CurrentProject() project: ProjectRef, @Param('name') name: string) {
     return this.endpoints.get(project, name);
   }
@@ -58,6 +63,7 @@ export class EndpointsController {
   @Patch(':name')
   @ApiOperation({ summary: 'Change version, replicas, resources, batching, env or rollout settings: a new revision' })
   @ApiBody({ schema: jsonSchema(updateEndpointSchema) })
+  @ApiOkResponse({ schema: jsonSchema(endpointSchema) })
   update(@CurrentProject() project: ProjectRef, @CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body(new ZodPipe(updateEndpointSchema)) body: UpdateEndpoint) {
     return this.endpoints.update(project, principal, name, body);
   }
@@ -65,6 +71,7 @@ export class EndpointsController {
   @Post(':name/scale')
   @HttpCode(200)
   @ApiBody({ schema: jsonSchema(scaleEndpointSchema) })
+  @ApiOkResponse({ schema: jsonSchema(endpointSchema) })
   scale(@CurrentProject() project: ProjectRef, @CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body(new ZodPipe(scaleEndpointSchema)) body: { replicas: number }) {
     return this.endpoints.scale(project, principal, name, body.replicas);
   }
@@ -73,22 +80,26 @@ export class EndpointsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Re-apply a named revision, or the previous one that rolled out completely' })
   @ApiBody({ schema: jsonSchema(rollbackEndpointSchema) })
+  @ApiOkResponse({ schema: jsonSchema(endpointSchema) })
   rollback(@CurrentProject() project: ProjectRef, @CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body(new ZodPipe(rollbackEndpointSchema)) body: { revision?: number }) {
     return this.endpoints.rollback(project, principal, name, body.revision);
   }
 
   @Get(':name/revisions')
+  @ApiOkResponse({ schema: jsonSchema(endpointRevisionsSchema) })
   revisions(@CurrentProject() project: ProjectRef, @Param('name') name: string) {
     return this.endpoints.revisions(project, name);
   }
 
   @Get(':name/events')
+  @ApiOkResponse({ schema: jsonSchema(endpointEventsSchema) })
   events(@CurrentProject() project: ProjectRef, @Param('name') name: string) {
     return this.endpoints.events(project, name);
   }
 
   @Delete(':name')
   @HttpCode(202)
+  @ApiAcceptedResponse({ description: 'Deletion started: the endpoint, now Deleting', schema: jsonSchema(endpointSchema) })
   remove(@CurrentProject() project: ProjectRef, @Param('name') name: string) {
     return this.endpoints.remove(project, name);
   }
