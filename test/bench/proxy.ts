@@ -1,0 +1,208 @@
+// npm run bench:proxy -- [--seconds 8] [--warmup 2] [--rounds 3] [--concurrency 1,16] [--json out.json]
+//
+// What the API's infer proxy (src/serving/endpoints/endpoint-proxy.ts) costs over calling
+// the replica directly: the real platform in this process on embedded PostgreSQL and Redis,
+// the local serving driver with one real `beamline runtime` replica of a small ONNX MLP.
+// Direct and proxied rounds alternate (ABAB…) so the machine's drifting load hits both.
+// See docs/benchmarks.md, "Infer proxy overhead".
+import { writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { register } from 'node:module';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { ServingDriver } from '../../src/cluster/serving-driver.js';
+import { mlpModel, weights } from '../helpers/onnx-conv.js';
+import { registry } from '../helpers/onnx-registry.js';
+import { runLoad, type LoadResult } from './proxy-load.js';
+
+// Nest needs decorator metadata, which tsx does not emit: everything under src/ is
+// imported (dynamically, below) only after this hook is in place.
+register('./decorator-metadata.mjs', import.meta.url);
+const { createApp } = await import('../../src/app.factory.js');
+const { SERVING_DRIVER } = await import('../../src/cluster/serving-driver.js');
+const { newToken } = await import('../../src/common/auth/token.js');
+const { loadConfig } = await import('../../src/common/config/config.js');
+const { migrate } = await import('../../src/common/database/migrator.js');
+const { PrismaService } = await import('../../src/common/database/prisma.service.js');
+const { startEmbeddedPostgres } = await import('../../src/common/embedded/embedded-postgres.js');
+const { ensureRedisServer, startEmbeddedRedis } = await import('../../src/common/embedded/embedded-redis.js');
+const { JsonLogger } = await import('../../src/common/logging/json-logger.js');
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '8' },
+    warmup: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '3' },
+    concurrency: { type: 'string', default: '1,16' },
+    json: { type: 'string' },
+  },
+});
+const SECONDS = Number(values.seconds);
+const WARMUP = Number(values.warmup);
+const ROUNDS = Number(values.rounds);
+const LEVELS = values.concurrency!.split(',').map(Number);
+const PROJECT = 'bench';
+const MODEL = 'mlp';
+const log = (line: string) => console.error(`[bench] ${line}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The same request bodies on both paths: one row, and a batch of 64 rows, of 32 FP32. */
+const CASES = [1, 64].map((rows) => ({
+  name: `${rows}×32 FP32 (JSON)`,
+  body: Buffer.from(JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [rows, 32], data: Array.from(weights(rows * 32, 42, 1)) }] })),
+}));
+
+interface Round {
+  direct: LoadResult;
+  proxy: LoadResult;
+}
+interface Cell {
+  caseName: string;
+  bytes: number;
+  concurrency: number;
+  rounds: Round[];
+}
+
+async function api(base: string, token: string, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function seedToken(app: NestExpressApplication): Promise<string> {
+  const prisma = app.get(PrismaService);
+  const project = await prisma.project.upsert({ where: { name: PROJECT }, create: { name: PROJECT }, update: {} });
+  const { token, hash, prefix } = newToken();
+  await prisma.apiToken.create({ data: { name: 'bench', tokenHash: hash, prefix, role: 'MEMBER', projects: { create: [{ projectId: project.id }] } } });
+  return token;
+}
+
+async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+async function main(): Promise<void> {
+  const home = await mkdtemp(join(tmpdir(), 'beamline-bench-proxy-'));
+  const postgres = await startEmbeddedPostgres(home, log);
+  const redis = await startEmbeddedRedis(ensureRedisServer(log));
+  let app: NestExpressApplication | undefined;
+  let driver: (ServingDriver & { stopAll?: () => Promise<void> }) | undefined;
+  try {
+    await migrate(postgres.url, resolve('prisma/migrations'));
+    // Production defaults except where a bench needs otherwise: no bootstrap token, no logs.
+    const config = loadConfig({
+      DATABASE_URL: postgres.url,
+      REDIS_URL: redis.url,
+      BEAMLINE_HOME: home,
+      BEAMLINE_ARTIFACT_DIR: join(home, 'artifacts'),
+      BEAMLINE_CLUSTER_DRIVER: 'local',
+      BEAMLINE_BOOTSTRAP: 'off',
+      BEAMLINE_LOG_LEVEL: 'silent',
+    });
+    app = await createApp(config, new JsonLogger('silent'));
+    await app.listen(0, '127.0.0.1');
+    driver = app.get(SERVING_DRIVER, { strict: false });
+    const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    const token = await seedToken(app);
+    const models = `/v1/projects/${PROJECT}/models`;
+    const endpoints = `/v1/projects/${PROJECT}/endpoints`;
+    if ((await api(base, token, 'POST', models, { name: MODEL })).status !== 201) throw new Error('could not create the model');
+    const upload = await registry(base, token).multipart(`${models}/${MODEL}/versions`, mlpModel(32, 128, 10));
+    if (upload.status !== 201) throw new Error(`upload answered ${upload.status}: ${upload.bytes.toString()}`);
+    const created = await api(base, token, 'POST', endpoints, { name: MODEL, model: MODEL, version: 1, replicas: 1 });
+    if (created.status !== 201) throw new Error(`create endpoint answered ${created.status}: ${JSON.stringify(created.body)}`);
+    await waitFor('the endpoint to be Complete', async () => ((await api(base, token, 'GET', `${endpoints}/${MODEL}`)).body.phase === 'Complete' ? true : undefined), 120_000);
+    const upstream = driver!.observe().find((o) => o.endpointId === created.body.id)?.upstreams?.[0];
+    if (!upstream) throw new Error('the ready endpoint has no upstream');
+    log(`endpoint Complete; replica at ${upstream}`);
+
+    const targets = {
+      direct: { url: `${upstream}/v2/models/${MODEL}/infer`, headers: {} },
+      proxy: { url: `${base}${endpoints}/${MODEL}/infer`, headers: { authorization: `Bearer ${token}` } },
+    };
+    // Both paths must give the same answer before they are timed against each other.
+    for (const c of CASES) {
+      const answers = await Promise.all(Object.values(targets).map(async (t) => (await fetch(t.url, { method: 'POST', headers: { ...t.headers, 'content-type': 'application/json' }, body: c.body })).text()));
+      if (answers[0] !== answers[1] || !answers[0].includes('"outputs"')) throw new Error(`direct and proxied answers differ for ${c.name}: ${answers.map((a) => a.slice(0, 200)).join(' | ')}`);
+    }
+
+    const loadBefore = loadavg();
+    const cells: Cell[] = [];
+    for (const c of CASES) {
+      for (const concurrency of LEVELS) {
+        const cell: Cell = { caseName: c.name, bytes: c.body.length, concurrency, rounds: [] };
+        for (let r = 0; r < ROUNDS; r++) {
+          const run = (t: { url: string; headers: Record<string, string> }) => runLoad({ ...t, body: c.body, concurrency, warmupSeconds: WARMUP, seconds: SECONDS });
+          const direct = await run(targets.direct);
+          const proxy = await run(targets.proxy);
+          cell.rounds.push({ direct, proxy });
+          log(`${c.name} c=${concurrency} round ${r + 1}: direct ${direct.perSecond} req/s p50 ${direct.p50Ms} ms, proxy ${proxy.perSecond} req/s p50 ${proxy.p50Ms} ms`);
+        }
+        cells.push(cell);
+      }
+    }
+    print(cells, loadBefore, loadavg());
+    if (values.json) writeFileSync(values.json, JSON.stringify(cells, null, 2));
+
+    await api(base, token, 'DELETE', `${endpoints}/${MODEL}`);
+    await waitFor('the endpoint to be deleted', async () => ((await api(base, token, 'GET', `${endpoints}/${MODEL}`)).status === 404 ? true : undefined), 30_000).catch((e: Error) => log(e.message));
+  } finally {
+    // Local replicas outlive the app on purpose (a platform restart keeps endpoints up): stop them here.
+    await driver?.stopAll?.().catch(() => undefined);
+    await app?.close();
+    await redis.stop();
+    await postgres.stop();
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+const sign = (x: number, digits = 2) => `${x >= 0 ? '+' : ''}${fmt(x, digits)}`;
+
+/** One table per request body: each figure is the median of the rounds; the overhead is the median of the per-round differences. */
+function print(cells: Cell[], before: number[], after: number[]): void {
+  const cpu = cpus();
+  console.log(`\nbench:proxy  npm run bench:proxy -- --seconds ${SECONDS} --warmup ${WARMUP} --rounds ${ROUNDS} --concurrency ${LEVELS.join(',')}`);
+  console.log(`date: ${new Date().toISOString()}`);
+  console.log(`machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, node ${process.version}, load average ${before.map((l) => l.toFixed(2)).join(' ')} before, ${after.map((l) => l.toFixed(2)).join(' ')} after`);
+  const head = ['concurrency', 'direct req/s', 'proxy req/s', 'req/s change', 'direct p50 ms', 'proxy p50 ms', 'p50 overhead ms', 'direct p95 ms', 'proxy p95 ms', 'p95 overhead ms', 'direct p99 ms', 'proxy p99 ms', 'p99 overhead ms', 'errors'];
+  for (const caseName of [...new Set(cells.map((c) => c.caseName))]) {
+    const rows = cells.filter((c) => c.caseName === caseName);
+    console.log(`\n${caseName}, ${rows[0].bytes} B request body, ${ROUNDS} rounds of ${SECONDS} s each way (medians)\n`);
+    console.log(`| ${head.join(' | ')} |\n|${head.map(() => '---:').join('|')}|`);
+    for (const cell of rows) {
+      const m = (pick: (r: LoadResult) => number, side: 'direct' | 'proxy') => median(cell.rounds.map((r) => pick(r[side])));
+      const diff = (pick: (r: LoadResult) => number) => median(cell.rounds.map((r) => pick(r.proxy) - pick(r.direct)));
+      const ratio = median(cell.rounds.map((r) => r.proxy.perSecond / r.direct.perSecond - 1)) * 100;
+      const errors = cell.rounds.reduce((n, r) => n + r.direct.errors + r.proxy.errors, 0);
+      const line = [cell.concurrency, m((r) => r.perSecond, 'direct'), m((r) => r.perSecond, 'proxy'), `${sign(ratio, 0)} %`];
+      for (const pick of [(r: LoadResult) => r.p50Ms, (r: LoadResult) => r.p95Ms, (r: LoadResult) => r.p99Ms]) line.push(fmt(m(pick, 'direct')), fmt(m(pick, 'proxy')), sign(diff(pick)));
+      line.push(errors);
+      console.log(`| ${line.join(' | ')} |`);
+    }
+  }
+  const firstError = cells.flatMap((c) => c.rounds.flatMap((r) => [r.direct.firstError, r.proxy.firstError])).find(Boolean);
+  if (firstError) console.log(`\nfirst error: ${firstError}`);
+}
+
+// Everything is stopped by now; exit rather than wait on a library's lingering timer.
+main().then(() => process.exit(0), (error: Error) => {
+  console.error(error);
+  process.exit(1);
+});
