@@ -108,7 +108,7 @@ export class EndpointsController {
   @ReadsOnly()
   @ApiOperation({ summary: "V2 infer on the endpoint's model, proxied to a ready replica (JSON or binary extension)" })
   async infer(@CurrentProject() project: ProjectRef, @Param('name') name: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.endpoints.load(project, name);
+    // No endpoint lookup here: the router's cached route answers 404 for a missing one.
     await this.proxy.forward(project, name, undefined, req, res);
   }
 
