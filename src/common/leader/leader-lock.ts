@@ -32,8 +32,11 @@ export class LeaderLock implements OnApplicationShutdown {
 
   /** Tries now and then every `retryMs` until it leads; `onChange` hears every gain and loss. */
   run(onChange: (leading: boolean) => void, retryMs = 2000): void {
+    let trying = false;
     const attempt = async () => {
-      if (this.stopped || this.leading) return;
+      // One attempt at a time: under load a query can outlast retryMs, and pg's client must not run two at once.
+      if (this.stopped || this.leading || trying) return;
+      trying = true;
       try {
         if (await this.tryAcquire()) {
           this.leading = true;
@@ -42,6 +45,8 @@ export class LeaderLock implements OnApplicationShutdown {
         }
       } catch (error) {
         this.logger.warn({ err: (error as Error).message }, 'leader election attempt failed');
+      } finally {
+        trying = false;
       }
     };
     this.timer = setInterval(() => void attempt(), retryMs);
