@@ -97,10 +97,15 @@ export async function startRuntime(config: RuntimeConfig, log: Logger = pino({ l
       // 2. Keep serving while the load balancer catches up (responses say Connection: close).
       await sleep(Math.min(config.drainSeconds * 1000, config.graceSeconds * 1000));
       // 3. Stop accepting, let in-flight requests finish, then close what is left.
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      let done = false;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve())).then(() => void (done = true));
       while (state.inflight > 0 && Date.now() < deadline) await sleep(5);
-      server.closeIdleConnections();
-      await Promise.race([closed, sleep(Math.max(0, deadline - Date.now()))]);
+      // A keep-alive socket that was mid-response a moment ago (a probe, a proxy's last call)
+      // turns idle later and would hold close() open for the whole grace: close idle ones until done.
+      while (!done && Date.now() < deadline) {
+        server.closeIdleConnections();
+        await Promise.race([closed, sleep(50)]);
+      }
       server.closeAllConnections();
       await model?.release().catch(() => {});
       log.info({ inflight: state.inflight }, 'stopped');
