@@ -148,12 +148,16 @@ describe('endpoints on the local driver', () => {
     expect(reasons).toEqual(expect.arrayContaining(['RolloutFailed', 'RolledBack']));
   }, 120_000);
 
-  it('deletes: replicas stop and the endpoint is gone', async () => {
+  it('deletes right after a scale: the deletion is final, replicas stop, the endpoint is gone', async () => {
     const { id } = await endpoint();
     const pids = await replicaPids(id);
+    // A controller pass still handling the scale must not write its phase over the deletion.
+    expect((await send('POST', `${base}/gain/scale`, { replicas: 3 })).status).toBe(200);
     expect((await send('DELETE', `${base}/gain`)).status).toBe(202);
+    expect((await send('POST', `${base}/gain/scale`, { replicas: 1 })).status).toBe(409);
     await eventually(async () => ((await send('GET', `${base}/gain`)).status === 404 ? true : undefined), 30_000, 'endpoint removed');
     await eventually(async () => (pids.every((p) => !isAlive(p)) ? true : undefined), 30_000, 'replicas stopped');
+    expect(await readdir(join(home, 'endpoints', id)).catch(() => 'gone')).toBe('gone');
     expect((await send('POST', `${base}/gain/infer`, { inputs: [] })).status).toBe(404);
   }, 60_000);
 });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Endpoint, EndpointEvent, EndpointPhase, EndpointRevision } from '../../generated/prisma/client.js';
 import { PrismaService } from '../../common/database/prisma.service.js';
+import { AppError, ErrorCode } from '../../common/errors/app-error.js';
 import type { RevisionTemplate } from './endpoints.dto.js';
 
 export type EndpointRow = Endpoint & { model: { name: string } };
@@ -75,6 +76,8 @@ export class EndpointsRepository {
   async addRevision(endpointId: string, input: NewRevision): Promise<{ endpoint: EndpointRow; revision: number }> {
     return this.prisma.$transaction(async (tx) => {
       const locked = await tx.endpoint.update({ where: { id: endpointId }, data: { latestRevision: { increment: 1 } } });
+      // Checked under the row lock: a deletion that won the race is final.
+      if (locked.phase === 'Deleting') throw new AppError(ErrorCode.Conflict, 'The endpoint is being deleted');
       const revision = locked.latestRevision;
       await tx.endpointRevision.updateMany({
         where: { endpointId, revision: locked.desiredRevision, status: { in: ['Pending', 'Progressing'] } },
@@ -149,9 +152,16 @@ export class EndpointsRepository {
     return count > 0;
   }
 
+  /**
+   * Never over a deletion: a controller pass that read the endpoint before DELETE must not
+   * write its phase back (a lost update that left a deleted endpoint Complete forever).
+   */
   async update(endpointId: string, data: { phase?: EndpointPhase; reason?: string; message?: string; goodRevision?: number; observed?: unknown }): Promise<void> {
     const { observed, ...rest } = data;
-    await this.prisma.endpoint.update({ where: { id: endpointId }, data: { ...rest, ...(observed !== undefined ? { observed: json(observed) } : {}) } });
+    await this.prisma.endpoint.updateMany({
+      where: { id: endpointId, phase: { not: 'Deleting' } },
+      data: { ...rest, ...(observed !== undefined ? { observed: json(observed) } : {}) },
+    });
   }
 
   /** Marks for deletion; the controller removes the objects, then the row. */
