@@ -5,6 +5,7 @@ import type { AppConfig, Role } from './common/config/config.schema.js';
 import { MetricsService } from './common/metrics/metrics.service.js';
 import { ModelsModule } from './models/models.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
+import { AccessModule } from './access/access.module.js';
 import { ServingModule } from './serving/serving.module.js';
 import { TrainingModule } from './training/training.module.js';
 
@@ -23,6 +24,7 @@ export class AppModule {
         CommonModule.forConfig(config, metrics),
         ClusterModule.forDriver(config.BEAMLINE_CLUSTER_DRIVER),
         ProjectsModule,
+        AccessModule,
         TrainingModule.forRoles(roles, config.BEAMLINE_CLUSTER_DRIVER),
         ModelsModule,
         ServingModule.forRoles(roles, config.BEAMLINE_CLUSTER_DRIVER),

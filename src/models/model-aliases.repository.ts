@@ -51,7 +51,7 @@ export class ModelAliasesRepository {
   }
 
   async set(
-    input: { modelId: string; alias: string; versionId: string; version: number; protected?: boolean; byToken: string },
+    input: { modelId: string; alias: string; versionId: string; version: number; protected?: boolean; byToken: string | null },
     guard: AliasGuard,
   ): Promise<AliasState> {
     return this.prisma.$transaction(async (tx) => {
@@ -81,7 +81,7 @@ export class ModelAliasesRepository {
   }
 
   /** Returns false when there was no such alias. */
-  async delete(input: { modelId: string; alias: string; byToken: string }, guard: AliasGuard): Promise<boolean> {
+  async delete(input: { modelId: string; alias: string; byToken: string | null }, guard: AliasGuard): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM models WHERE id = ${input.modelId}::uuid FOR UPDATE`;
       const before = await tx.modelAlias.findUnique({ where: { modelId_alias: { modelId: input.modelId, alias: input.alias } }, select: ALIAS_SELECT });

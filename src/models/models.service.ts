@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Model, Prisma } from '../generated/prisma/client.js';
-import type { Principal, ProjectRef } from '../common/auth/principal.js';
+import { roleIn, type Principal, type ProjectRef } from '../common/auth/principal.js';
 import { AppError, ErrorCode } from '../common/errors/app-error.js';
 import { parseOrThrow } from '../common/validation/zod.js';
 import { ModelAliasesRepository, type AliasGuard } from './model-aliases.repository.js';
@@ -96,12 +96,12 @@ export class ModelsService {
         ]);
       }
       const guard: AliasGuard = (current) => {
-        if (current?.protected) requireAdmin(principal, `Alias '${alias}' is protected; only an ADMIN token may move it`);
+        if (current?.protected) requireAdmin(principal, project.id, `Alias '${alias}' is protected; only an ADMIN token may move it`);
         const changesProtection = body.protected !== undefined && body.protected !== (current?.protected ?? false);
-        if (changesProtection) requireAdmin(principal, 'Only an ADMIN token may protect or unprotect an alias', 'protected');
+        if (changesProtection) requireAdmin(principal, project.id, 'Only an ADMIN token may protect or unprotect an alias', 'protected');
       };
       const state = await this.aliases.set(
-        { modelId: model.id, alias, versionId: version.id, version: version.version, protected: body.protected, byToken: principal.tokenId },
+        { modelId: model.id, alias, versionId: version.id, version: version.version, protected: body.protected, byToken: principal.tokenId ?? null },
         guard,
       );
       return toAliasView(state, model.name);
@@ -112,8 +112,8 @@ export class ModelsService {
     return this.metrics.track('delete_alias', async () => {
       const alias = parseAlias(rawAlias);
       const model = await this.load(project, name);
-      const deleted = await this.aliases.delete({ modelId: model.id, alias, byToken: principal.tokenId }, (current) => {
-        if (current?.protected) requireAdmin(principal, `Alias '${alias}' is protected; only an ADMIN token may delete it`);
+      const deleted = await this.aliases.delete({ modelId: model.id, alias, byToken: principal.tokenId ?? null }, (current) => {
+        if (current?.protected) requireAdmin(principal, project.id, `Alias '${alias}' is protected; only an ADMIN token may delete it`);
       });
       if (!deleted) throw AppError.notFound(`Alias '${alias}' of model '${name}'`);
     });
@@ -142,7 +142,7 @@ function parseAlias(raw: string): string {
   return parseOrThrow(aliasNameSchema, raw, 'alias');
 }
 
-function requireAdmin(principal: Principal, message: string, field?: string): void {
-  if (principal.role === 'ADMIN') return;
+function requireAdmin(principal: Principal, projectId: string, message: string, field?: string): void {
+  if (roleIn(principal, projectId) === 'ADMIN') return;
   throw new AppError(ErrorCode.Forbidden, message, field ? [{ field, message: 'needs an ADMIN token' }] : []);
 }

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, CurrentProject } from '../common/auth/current.decorator.js';
-import type { Principal, ProjectRef } from '../common/auth/principal.js';
+import { CurrentPrincipal } from '../common/auth/current.decorator.js';
+import type { Principal } from '../common/auth/principal.js';
+import { PlatformAdmin } from '../common/auth/public.decorator.js';
 import { jsonSchema } from '../common/openapi/json-schema.js';
 import { ZodPipe } from '../common/validation/zod-body.pipe.js';
-import { createProjectSchema, createTokenSchema, type CreateProject, type CreateToken } from './projects.dto.js';
-import { createdTokenSchema, projectListSchema, projectSchema } from './projects.responses.js';
+import { createProjectSchema, type CreateProject } from './projects.dto.js';
+import { projectListSchema, projectSchema } from './projects.responses.js';
 import { ProjectsService } from './projects.service.js';
 
 @ApiTags('projects')
@@ -21,20 +22,10 @@ export class ProjectsController {
   }
 
   @Post()
+  @PlatformAdmin()
   @ApiBody({ schema: jsonSchema(createProjectSchema) })
   @ApiCreatedResponse({ schema: jsonSchema(projectSchema) })
-  create(@CurrentPrincipal() principal: Principal, @Body(new ZodPipe(createProjectSchema)) body: CreateProject) {
-    return this.projects.create(principal, body);
-  }
-
-  @Post(':project/tokens')
-  @ApiBody({ schema: jsonSchema(createTokenSchema) })
-  @ApiCreatedResponse({ schema: jsonSchema(createdTokenSchema) })
-  createToken(
-    @CurrentPrincipal() principal: Principal,
-    @CurrentProject() project: ProjectRef,
-    @Body(new ZodPipe(createTokenSchema)) body: CreateToken,
-  ) {
-    return this.projects.createToken(principal, project, body);
+  create(@Body(new ZodPipe(createProjectSchema)) body: CreateProject) {
+    return this.projects.create(body);
   }
 }

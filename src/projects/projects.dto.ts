@@ -11,9 +11,3 @@ export const createProjectSchema = z.strictObject({
   description: z.string().max(2000).default(''),
 });
 export type CreateProject = z.output<typeof createProjectSchema>;
-
-export const createTokenSchema = z.strictObject({
-  name: z.string().min(1).max(128),
-  role: z.enum(['ADMIN', 'MEMBER', 'VIEWER']).default('MEMBER'),
-});
-export type CreateToken = z.output<typeof createTokenSchema>;

@@ -86,11 +86,16 @@ export async function closeApp(t: TestApp | undefined): Promise<void> {
   await t.close();
 }
 
-/** Creates a project (if missing) and a token for it, straight in the database. */
+/**
+ * Creates a project (if missing) and a token for it, straight in the database. An ADMIN
+ * token with no project is a platform admin (as the bootstrap token is); with projects it
+ * is an admin of those projects only.
+ */
 export async function seedToken(
   app: NestExpressApplication,
   role: 'ADMIN' | 'MEMBER' | 'VIEWER',
   projects: string[] = [],
+  options: { scopes?: string[]; expiresAt?: Date } = {},
 ): Promise<string> {
   const prisma = app.get(PrismaService);
   const ids: string[] = [];
@@ -100,7 +105,16 @@ export async function seedToken(
   }
   const { token, hash, prefix } = newToken();
   await prisma.apiToken.create({
-    data: { name: `test-${role}`, tokenHash: hash, prefix, role, projects: { create: ids.map((projectId) => ({ projectId })) } },
+    data: {
+      name: `test-${role}`,
+      tokenHash: hash,
+      prefix,
+      role,
+      platformAdmin: role === 'ADMIN' && ids.length === 0,
+      ...(options.scopes ? { scopes: options.scopes } : {}),
+      ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
+      projects: { create: ids.map((projectId) => ({ projectId })) },
+    },
   });
   return token;
 }

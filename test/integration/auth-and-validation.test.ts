@@ -20,12 +20,15 @@ describe('auth', () => {
     }
   });
 
-  it('403 for a project the token may not touch, 404 for one that does not exist', async () => {
+  it('403 for a project the token may not touch, existing or not; 404 for a platform admin', async () => {
     const other = await seedToken(t.app, 'MEMBER', ['chemistry']);
     const res = await client(t.url, other).post(base, jobBody());
     expect(res.status).toBe(403);
+    // A project's existence is not told to those who may not see it.
     const missing = await member.get('/v1/projects/nope/training-jobs');
-    expect(missing.status).toBe(404);
+    expect(missing.status).toBe(403);
+    const admin = client(t.url, await seedToken(t.app, 'ADMIN'));
+    expect((await admin.get('/v1/projects/nope/training-jobs')).status).toBe(404);
   });
 
   it('VIEWER tokens read but never write', async () => {
@@ -35,7 +38,7 @@ describe('auth', () => {
     expect(res.status).toBe(403);
   });
 
-  it('ADMIN reaches every project; only ADMIN creates projects and tokens', async () => {
+  it('a platform admin reaches every project; only it creates projects; project tokens reach their project only', async () => {
     const admin = client(t.url, await seedToken(t.app, 'ADMIN'));
     expect((await admin.post('/v1/projects', { name: 'optics' })).status).toBe(201);
     expect((await admin.post('/v1/projects', { name: 'optics' })).status).toBe(409);

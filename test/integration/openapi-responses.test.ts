@@ -7,6 +7,7 @@ import { linearModel } from '../helpers/onnx.js';
 import { registry } from '../helpers/onnx-registry.js';
 import { client, closeApp, jobBody, seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
 import * as models from '../../src/models/models.responses.js';
+import * as tokens from '../../src/access/tokens.responses.js';
 import * as projects from '../../src/projects/projects.responses.js';
 import * as endpoints from '../../src/serving/endpoints/endpoints.responses.js';
 import * as training from '../../src/training/training.responses.js';
@@ -48,7 +49,11 @@ describe('response schemas parse real answers', () => {
   it('projects', async () => {
     expectAnswer(projects.projectSchema, await admin.post('/v1/projects', { name: 'answers-extra', description: 'for the schemas' }), 201);
     expectAnswer(projects.projectListSchema, await admin.get('/v1/projects'), 200);
-    expectAnswer(projects.createdTokenSchema, await admin.post(`${base}/tokens`, { name: 'ci', role: 'VIEWER' }), 201);
+    const made = expectAnswer(tokens.createdTokenSchema, await admin.post(`${base}/tokens`, { name: 'ci', role: 'VIEWER', expiresInSeconds: 3600 }), 201);
+    expectAnswer(tokens.tokenListSchema, await admin.get(`${base}/tokens`), 200);
+    expectAnswer(tokens.rotatedTokenSchema, await admin.post(`${base}/tokens/${made.id}/rotate`, { graceSeconds: 60 }), 201);
+    expectAnswer(tokens.tokenSchema, await admin.delete(`${base}/tokens/${made.id}`), 200);
+    expectAnswer(tokens.createdTokenSchema, await admin.post('/v1/tokens', { name: 'prometheus', scopes: ['read'] }), 201);
   });
 
   it('training jobs', async () => {

@@ -1,51 +1,143 @@
 import { Injectable } from '@nestjs/common';
 import type { TokenRole } from '../../generated/prisma/enums.js';
 import { PrismaService } from '../database/prisma.service.js';
-import type { Principal, ProjectRef } from './principal.js';
+import { SCOPES, type Principal, type ProjectRef, type Scope } from './principal.js';
+
+/** A token as the guard needs it: the principal plus what makes it stop working. */
+export interface TokenPrincipal extends Principal {
+  expiresAt: Date | null;
+}
+
+/** What the guard learns from an OIDC access token, already verified. */
+export interface UserIdentity {
+  issuer: string;
+  subject: string;
+  email?: string;
+  name?: string;
+  groups: string[];
+  /** When the access token stops being valid (its `exp`). */
+  expiresAt?: Date;
+}
+
+export interface NewToken {
+  name: string;
+  hash: string;
+  prefix: string;
+  role: TokenRole;
+  projectIds: string[];
+  platformAdmin?: boolean;
+  scopes?: Scope[];
+  expiresAt?: Date | null;
+  kind?: 'USER' | 'JOB';
+  job?: { id: string; attempt: number };
+  createdBy?: string;
+}
 
 @Injectable()
 export class AuthRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async findPrincipal(tokenHash: string): Promise<Principal | undefined> {
+  /** The token's principal, or undefined when it is unknown or revoked (expiry is the guard's to tell). */
+  async findPrincipal(tokenHash: string): Promise<TokenPrincipal | undefined> {
     const token = await this.prisma.apiToken.findUnique({
       where: { tokenHash },
       include: { projects: { select: { projectId: true } } },
     });
     if (!token || token.revokedAt) return undefined;
-    return { tokenId: token.id, role: token.role, projectIds: new Set(token.projects.map((p) => p.projectId)) };
+    return {
+      kind: 'token',
+      id: token.id,
+      tokenId: token.id,
+      name: token.name,
+      platformAdmin: token.platformAdmin,
+      projectRoles: new Map(token.projects.map((p) => [p.projectId, token.role])),
+      scopes: new Set(token.scopes.filter((s): s is Scope => (SCOPES as readonly string[]).includes(s))),
+      expiresAt: token.expiresAt,
+      ...(token.jobId ? { jobId: token.jobId } : {}),
+    };
+  }
+
+  /**
+   * A signed-in person: the users row is created on first sight; their project roles come
+   * from the group bindings of the groups in their token (the highest role wins).
+   */
+  async userPrincipal(identity: UserIdentity, platformAdmin: boolean, now: Date): Promise<Principal> {
+    const user = await this.prisma.user.upsert({
+      where: { issuer_subject: { issuer: identity.issuer, subject: identity.subject } },
+      create: { issuer: identity.issuer, subject: identity.subject, email: identity.email, name: identity.name, groups: identity.groups, lastSeenAt: now },
+      update: { email: identity.email, name: identity.name, groups: identity.groups, lastSeenAt: now },
+      select: { id: true },
+    });
+    const bindings = identity.groups.length
+      ? await this.prisma.projectGroupBinding.findMany({ where: { group: { in: identity.groups } }, select: { projectId: true, role: true } })
+      : [];
+    const rank = { VIEWER: 1, MEMBER: 2, ADMIN: 3 } as const;
+    const roles = new Map<string, TokenRole>();
+    for (const b of bindings) {
+      const had = roles.get(b.projectId);
+      if (!had || rank[b.role] > rank[had]) roles.set(b.projectId, b.role);
+    }
+    return {
+      kind: 'user',
+      id: user.id,
+      name: identity.email ?? identity.subject,
+      platformAdmin,
+      projectRoles: roles,
+      scopes: new Set(SCOPES),
+    };
+  }
+
+  async recordLogin(userId: string, now: Date): Promise<void> {
+    await this.prisma.user.update({ where: { id: userId }, data: { lastLoginAt: now } });
+  }
+
+  async projectNames(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.prisma.project.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
+  async touchToken(id: string, now: Date): Promise<void> {
+    await this.prisma.apiToken.updateMany({ where: { id }, data: { lastUsedAt: now } });
   }
 
   findProject(name: string): Promise<ProjectRef | null> {
     return this.prisma.project.findUnique({ where: { name }, select: { id: true, name: true } });
   }
 
-  listProjects(principal: Principal): Promise<ProjectRef[]> {
-    const where = principal.role === 'ADMIN' ? {} : { id: { in: [...principal.projectIds] } };
+  listProjects(principal: Principal) {
+    const where = principal.platformAdmin ? {} : { id: { in: [...principal.projectRoles.keys()] } };
     return this.prisma.project.findMany({ where, orderBy: { name: 'asc' }, select: { id: true, name: true, description: true, createdAt: true } });
   }
 
-  async createProject(name: string, description: string): Promise<ProjectRef | undefined> {
+  async createProject(name: string, description: string) {
     const existing = await this.prisma.project.findUnique({ where: { name } });
     if (existing) return undefined;
     return this.prisma.project.create({ data: { name, description }, select: { id: true, name: true, description: true, createdAt: true } });
   }
 
-  async createToken(input: { name: string; hash: string; prefix: string; role: TokenRole; projectIds: string[] }): Promise<{ id: string }> {
+  async createToken(input: NewToken): Promise<{ id: string; createdAt: Date }> {
     return this.prisma.apiToken.create({
       data: {
         name: input.name,
         tokenHash: input.hash,
         prefix: input.prefix,
         role: input.role,
+        kind: input.kind ?? 'USER',
+        platformAdmin: input.platformAdmin ?? false,
+        scopes: input.scopes ?? [...SCOPES],
+        expiresAt: input.expiresAt ?? null,
+        jobId: input.job?.id,
+        jobAttempt: input.job?.attempt,
+        createdBy: input.createdBy,
         projects: { create: input.projectIds.map((projectId) => ({ projectId })) },
       },
-      select: { id: true },
+      select: { id: true, createdAt: true },
     });
   }
 
-  async hasAdminToken(): Promise<boolean> {
-    return (await this.prisma.apiToken.count({ where: { role: 'ADMIN', revokedAt: null } })) > 0;
+  async hasPlatformAdminToken(): Promise<boolean> {
+    return (await this.prisma.apiToken.count({ where: { platformAdmin: true, revokedAt: null } })) > 0;
   }
 
   async ensureProject(name: string): Promise<ProjectRef> {

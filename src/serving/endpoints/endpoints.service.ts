@@ -34,8 +34,8 @@ export class EndpointsService {
     };
     const message = `serving ${body.model} version ${version}${alias ? ` (@${alias})` : ''} with ${body.replicas} replica(s)`;
     const row = await this.repo.create(
-      { projectId: project.id, name: body.name, modelId: model.modelId, alias, byToken: principal.tokenId },
-      { template: { ...template, ...(idempotencyKey ? { idempotencyKey } : {}) }, cause: 'Created', message, phase: 'Progressing', reason: 'RevisionCreated', byToken: principal.tokenId },
+      { projectId: project.id, name: body.name, modelId: model.modelId, alias, byToken: principal.tokenId ?? null },
+      { template: { ...template, ...(idempotencyKey ? { idempotencyKey } : {}) }, cause: 'Created', message, phase: 'Progressing', reason: 'RevisionCreated', byToken: principal.tokenId ?? null },
     );
     if (!row) {
       // A retried create (same Idempotency-Key) answers the endpoint it made the first time.
@@ -109,7 +109,7 @@ export class EndpointsService {
     const template = { ...(source.template as unknown as RevisionTemplate), replicas: row.replicas };
     delete (template as { idempotencyKey?: string }).idempotencyKey;
     const message = `rollback to revision ${source.revision} (version ${source.modelVersion})${row.alias ? `; no longer follows @${row.alias}` : ''}`;
-    const { endpoint } = await this.repo.addRevision(row.id, { template, cause: 'Rollback', message, sourceRevision: source.revision, alias: null, phase: 'Progressing', reason: 'Rollback', byToken: principal.tokenId });
+    const { endpoint } = await this.repo.addRevision(row.id, { template, cause: 'Rollback', message, sourceRevision: source.revision, alias: null, phase: 'Progressing', reason: 'Rollback', byToken: principal.tokenId ?? null });
     this.kick();
     return this.view(endpoint, project);
   }
@@ -145,7 +145,7 @@ export class EndpointsService {
   }
 
   private async revise(row: EndpointRow, project: ProjectRef, principal: Principal, template: RevisionTemplate, cause: RevisionCause, message: string, alias?: string | null) {
-    const { endpoint } = await this.repo.addRevision(row.id, { template, cause, message, alias, phase: 'Progressing', reason: cause === 'Scaled' ? 'Scaling' : 'RevisionCreated', byToken: principal.tokenId });
+    const { endpoint } = await this.repo.addRevision(row.id, { template, cause, message, alias, phase: 'Progressing', reason: cause === 'Scaled' ? 'Scaling' : 'RevisionCreated', byToken: principal.tokenId ?? null });
     this.kick();
     return this.view(endpoint, project);
   }

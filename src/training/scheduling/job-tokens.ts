@@ -9,7 +9,8 @@ import { workloadSpecOf } from './workload-spec.js';
 
 /**
  * Every attempt's workers get BEAMLINE_URL and a BEAMLINE_TOKEN of their own: a MEMBER
- * token of the job's project only, named `job:<id>/a<attempt>`, so the SDK's
+ * token (kind JOB, which users can neither make nor revoke) of the job's project only,
+ * named `job:<id>/a<attempt>`, so the SDK's
  * `log_model` can register with lineage from inside the job. It is revoked as soon as
  * the attempt is no longer Scheduled or Running (finished, cancelled, retried).
  */
@@ -31,7 +32,16 @@ export class JobTokens {
 
   private async envFor(job: TrainingJob): Promise<Record<string, string>> {
     const { token, hash, prefix } = newToken();
-    await this.auth.createToken({ name: `job:${job.id}/a${job.attempt}`, hash, prefix, role: 'MEMBER', projectIds: [job.projectId] });
+    await this.auth.createToken({
+      name: `job:${job.id}/a${job.attempt}`,
+      hash,
+      prefix,
+      role: 'MEMBER',
+      projectIds: [job.projectId],
+      kind: 'JOB',
+      job: { id: job.id, attempt: job.attempt },
+      createdBy: 'system:controller',
+    });
     return { BEAMLINE_URL: this.publicUrl.get(), BEAMLINE_TOKEN: token };
   }
 
@@ -39,9 +49,9 @@ export class JobTokens {
   async revokeFinished(): Promise<number> {
     return this.prisma.$executeRaw`
       UPDATE api_tokens t SET revoked_at = now()
-      WHERE t.revoked_at IS NULL AND t.name LIKE 'job:%'
+      WHERE t.revoked_at IS NULL AND t.kind = 'JOB'
         AND NOT EXISTS (
           SELECT 1 FROM training_jobs j
-          WHERE t.name = 'job:' || j.id::text || '/a' || j.attempt::text AND j.status IN ('Scheduled', 'Running'))`;
+          WHERE j.id = t.job_id AND j.attempt = t.job_attempt AND j.status IN ('Scheduled', 'Running'))`;
   }
 }
