@@ -9,6 +9,9 @@ import { ProblemFilter } from './errors/problem.filter.js';
 import { HealthController } from './health/health.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { RedisHealth } from './queue/redis-health.js';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
+import { RateLimitMetrics } from './rate-limit/rate-limit.metrics.js';
+import { RateLimiter } from './rate-limit/rate-limiter.js';
 
 /** Config, database, auth, errors, health and metrics: what every role shares. */
 @Global()
@@ -24,7 +27,11 @@ export class CommonModule {
         PrismaService,
         RedisHealth,
         AuthRepository,
+        RateLimiter,
+        RateLimitMetrics,
+        // Guards run in this order: the rate limit needs the principal and project AuthGuard resolved.
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
       exports: [APP_CONFIG, MetricsService, PrismaService, RedisHealth, AuthRepository],

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { CurrentPrincipal, CurrentProject } from '../common/auth/current.decorator.js';
 import type { Principal, ProjectRef } from '../common/auth/principal.js';
 import { jsonSchema } from '../common/openapi/json-schema.js';
+import { RateLimited } from '../common/rate-limit/rate-limited.decorator.js';
 import { ZodPipe } from '../common/validation/zod-body.pipe.js';
 import { listTrainingJobsSchema, submitTrainingJobSchema, type ListTrainingJobs, type SubmitTrainingJob } from './training.dto.js';
 import { logsQuerySchema, TrainingLogs, type LogsQuery } from './training.logs.js';
@@ -20,6 +21,7 @@ export class TrainingController {
   ) {}
 
   @Post()
+  @RateLimited('submit')
   @ApiOperation({ summary: 'Submit a training job (201; 200 when an Idempotency-Key replays an earlier submission)' })
   @ApiBody({ schema: jsonSchema(submitTrainingJobSchema) })
   @ApiHeader({ name: 'Idempotency-Key', required: false })

@@ -78,6 +78,27 @@ def test_get_retries_503_then_succeeds_with_backoff_and_retry_after():
     assert c.sleeps[0] == 2.0 and 0 < c.sleeps[1] <= c.http.backoff * 2
 
 
+def test_submission_waits_out_a_429_retry_after_with_the_same_idempotency_key():
+    keys = []
+
+    def handler(req):
+        keys.append(req.headers.get("idempotency-key"))
+        if len(keys) == 1:
+            return httpx.Response(429, json={"status": 429, "code": "too_many_requests"}, headers={"retry-after": "20"})
+        return httpx.Response(201, json={"id": "j1", "name": "n", "status": "Pending"})
+
+    c = mock_client(handler)
+    assert c.training.submit("n", "img", ["true"], {"cpu": "1", "memory": "1Gi"}).id == "j1"
+    # The whole Retry-After (20 s), not the 8 s cap of other retries: a shorter wait only earns another 429.
+    assert c.sleeps == [20.0] and len(keys) == 2 and keys[0] == keys[1]
+
+
+def test_429_on_a_plain_post_is_a_typed_error():
+    c = mock_client(lambda req: problem(429, "too_many_requests", "slow down"))
+    with pytest.raises(beamline.TooManyRequests):
+        c.models.create("m")
+
+
 def test_connection_errors_are_retried_for_gets_then_raised():
     calls = []
 

@@ -41,6 +41,8 @@ export class Unauthorized extends BeamlineError {}
 export class Forbidden extends BeamlineError {}
 export class NotFound extends BeamlineError {}
 export class Conflict extends BeamlineError {}
+/** 429: a rate limit is spent; calls that are safe to repeat were already retried after Retry-After. */
+export class TooManyRequests extends BeamlineError {}
 /** 502/503/504, or the server could not be reached at all (status 0). */
 export class Unavailable extends BeamlineError {}
 
@@ -76,6 +78,7 @@ const CLASSES: Record<number, typeof BeamlineError> = {
   415: ValidationError,
   416: ValidationError,
   422: ValidationError,
+  429: TooManyRequests,
   502: Unavailable,
   503: Unavailable,
   504: Unavailable,

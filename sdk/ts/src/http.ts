@@ -20,7 +20,8 @@ export interface HttpOptions {
   retryBaseMs: number;
 }
 
-const RETRY_STATUSES = new Set([502, 503, 504]);
+// 429: the platform refused before doing anything (rate limit); Retry-After says when to come back.
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const MAX_RETRY_AFTER_MS = 30_000;
 
 export const sleep = (ms: number, signal?: AbortSignal) =>

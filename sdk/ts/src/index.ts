@@ -5,6 +5,7 @@ export {
   Forbidden,
   NotFound,
   RolloutFailed,
+  TooManyRequests,
   Unauthorized,
   Unavailable,
   ValidationError,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_POLICY, POLICY_NAMES } from '../../gpu-scheduler/engine/policies/index.js';
+import { rateSetting } from '../rate-limit/rate.js';
 
 /** Roles a process can take; `all` runs api + controller in one process. */
 export const ROLES = ['api', 'controller', 'all'] as const;
@@ -45,12 +46,36 @@ export const configSchema = z
       .string()
       .regex(/^[\w.-]+:\d+x\d+(,[\w.-]+:\d+x\d+)*$/, "expected '<product>:<memoryMiB>x<count>[,...]'")
       .optional(),
+    /** The account the local driver runs training jobs as when the platform is root (created if it is this default and missing). */
+    BEAMLINE_LOCAL_JOB_USER: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]*\$?$/, 'expected a user name')
+      .max(32)
+      .default('beamline-job'),
     BEAMLINE_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
     BEAMLINE_K8S_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default('beamline-jobs'),
     /** How pods (and the SDK's in-pod helpers) reach this API; defaults to http://127.0.0.1:<PORT>. */
     BEAMLINE_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** Key of the per-endpoint replica tokens (src/serving/endpoints/replica-tokens.ts); default: <HOME>/replica-secret. */
+    BEAMLINE_REPLICA_SECRET: z.string().min(32, 'at least 32 characters').optional(),
     /** The image of endpoint replicas on Kubernetes: it must have `beamline` on its PATH. */
     BEAMLINE_RUNTIME_IMAGE: z.string().min(1).regex(/^\S+$/).default('ghcr.io/beamline/beamline:latest'),
+    // Single sign-on (src/auth, docs/configuration.md): no issuer = SSO off, API tokens only.
+    BEAMLINE_OIDC_ISSUER: z
+      .url({ protocol: /^https?$/ })
+      .refine((v) => v.startsWith('https:') || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(`${v}/`), 'must be https (http only on loopback)')
+      .optional(),
+    BEAMLINE_OIDC_AUDIENCE: z.string().min(1).optional(),
+    BEAMLINE_OIDC_CLIENT_ID: z.string().min(1).optional(),
+    BEAMLINE_OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+    BEAMLINE_OIDC_ADMIN_GROUPS: z.string().default('').transform((v) => v.split(',').map((g) => g.trim()).filter(Boolean)),
+    BEAMLINE_OIDC_SCOPES: z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/, 'space-separated scopes').default('openid profile email offline_access'),
+    // Rate limits (src/common/rate-limit, docs/configuration.md "Rate limits"): '<count>/<period>' or 'off'.
+    // High enough for a lab's normal use (sweeps, batch scoring); low enough to stop a runaway loop.
+    BEAMLINE_RATE_SUBMIT_PER_TOKEN: rateSetting('60/min'),
+    BEAMLINE_RATE_SUBMIT_PER_PROJECT: rateSetting('600/min'),
+    BEAMLINE_RATE_INFER_PER_TOKEN: rateSetting('1000/s'),
+    BEAMLINE_RATE_INFER_PER_PROJECT: rateSetting('5000/s'),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   })

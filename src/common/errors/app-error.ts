@@ -14,6 +14,8 @@ export enum ErrorCode {
   /** Well-formed but unusable content, e.g. a file that is not a loadable ONNX model. */
   UnprocessableContent = 'unprocessable_content',
   RangeNotSatisfiable = 'range_not_satisfiable',
+  /** A rate limit is spent; the response carries Retry-After (src/common/rate-limit). */
+  TooManyRequests = 'too_many_requests',
   Unavailable = 'unavailable',
 }
 

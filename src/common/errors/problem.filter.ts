@@ -13,6 +13,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.UnsupportedMediaType]: 415,
   [ErrorCode.UnprocessableContent]: 422,
   [ErrorCode.RangeNotSatisfiable]: 416,
+  [ErrorCode.TooManyRequests]: 429,
   [ErrorCode.Unavailable]: 503,
 };
 
@@ -27,6 +28,7 @@ const TITLES: Record<number, string> = {
   415: 'Unsupported Media Type',
   416: 'Range Not Satisfiable',
   422: 'Unprocessable Content',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };

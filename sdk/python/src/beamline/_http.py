@@ -13,7 +13,10 @@ import httpx
 
 from .errors import BeamlineError, ConnectionFailed, error_for
 
-RETRY_STATUSES = frozenset({502, 503, 504})
+# 429: the platform refused before doing anything (rate limit); Retry-After says when to come back.
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# A rate limit's Retry-After is exact: waiting less only earns another 429, so it gets a longer cap.
+MAX_RETRY_AFTER_429 = 60.0
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 
@@ -68,7 +71,8 @@ class Http:
         if response is not None:
             after = response.headers.get("retry-after")
             if after and after.strip().isdigit():
-                return min(float(after), self.max_backoff)
+                cap = max(self.max_backoff, MAX_RETRY_AFTER_429) if response.status_code == 429 else self.max_backoff
+                return min(float(after), cap)
         base = min(self.max_backoff, self.backoff * (2**attempt))
         return base * (0.5 + random.random() / 2)
 

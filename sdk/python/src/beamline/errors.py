@@ -96,6 +96,10 @@ class PayloadTooLarge(BeamlineError):
     """413."""
 
 
+class TooManyRequests(BeamlineError):
+    """429: a rate limit is spent; calls that are safe to repeat were already retried after Retry-After."""
+
+
 class ServerError(BeamlineError):
     """5xx."""
 
@@ -143,6 +147,7 @@ _BY_STATUS: dict[int, type[BeamlineError]] = {
     409: Conflict,
     413: PayloadTooLarge,
     422: ValidationError,
+    429: TooManyRequests,
     502: Unavailable,
     503: Unavailable,
     504: Unavailable,
