@@ -84,6 +84,12 @@ export interface EndpointDeployment extends EndpointRef {
   /** How long a stopping replica keeps serving after it turns not-ready (runtime --drain-seconds). */
   drainSeconds: number;
   /**
+   * The endpoint's replica token: replicas require it as `Authorization: Bearer` on their
+   * V2 routes (BEAMLINE_RUNTIME_REPLICA_TOKEN), the API's proxy sends it. Local: passed in
+   * the replica's env; kubernetes: kept in a Secret the pod reads it from.
+   */
+  replicaToken: string;
+  /**
    * Kubernetes only: a registry token for the runtime to download the model. Called when
    * the driver needs one (for example when its Secret is missing); local never calls it.
    */

@@ -13,12 +13,13 @@ import { EndpointsMetrics } from './endpoints/endpoints.metrics.js';
 import { EndpointsRepository } from './endpoints/endpoints.repository.js';
 import { EndpointsService } from './endpoints/endpoints.service.js';
 import { PrometheusTargetsController } from './endpoints/prometheus-targets.controller.js';
+import { ReplicaTokens } from './endpoints/replica-tokens.js';
 
 /** `api` gets the REST API and the infer proxy; `controller` gets the endpoint reconciler loop. */
 @Module({})
 export class ServingModule {
   static forRoles(roles: { api: boolean; controller: boolean }, driver: 'local' | 'kubernetes' | 'none'): DynamicModule {
-    const providers: Provider[] = [EndpointsRepository, EndpointsService, EndpointsMetrics, EndpointRouter, EndpointProxy];
+    const providers: Provider[] = [EndpointsRepository, EndpointsService, EndpointsMetrics, EndpointRouter, EndpointProxy, ReplicaTokens];
     if (roles.controller && driver !== 'none') {
       providers.push(PublicUrl, EndpointLeaderLock, EndpointModelFiles, EndpointReconciler, EndpointControllerLoop, { provide: ENDPOINT_TRIGGER, useExisting: EndpointControllerLoop });
     }

@@ -1,4 +1,4 @@
-// npm run bench:proxy -- [--seconds 8] [--warmup 2] [--rounds 3] [--concurrency 1,16] [--json out.json]
+// npm run bench:proxy -- [--seconds 8] [--warmup 2] [--rounds 3] [--concurrency 1,16] [--json out.json] [--rate-limits]
 //
 // What the API's infer proxy (src/serving/endpoints/endpoint-proxy.ts) costs over calling
 // the replica directly: the real platform in this process on embedded PostgreSQL and Redis,
@@ -22,6 +22,7 @@ import { runLoad, type LoadResult } from './proxy-load.js';
 register('./decorator-metadata.mjs', import.meta.url);
 const { createApp } = await import('../../src/app.factory.js');
 const { SERVING_DRIVER } = await import('../../src/cluster/serving-driver.js');
+const { ReplicaTokens } = await import('../../src/serving/endpoints/replica-tokens.js');
 const { newToken } = await import('../../src/common/auth/token.js');
 const { loadConfig } = await import('../../src/common/config/config.js');
 const { migrate } = await import('../../src/common/database/migrator.js');
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '1,16' },
     json: { type: 'string' },
+    'rate-limits': { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -110,6 +112,10 @@ async function main(): Promise<void> {
       BEAMLINE_CLUSTER_DRIVER: 'local',
       BEAMLINE_BOOTSTRAP: 'off',
       BEAMLINE_LOG_LEVEL: 'silent',
+      // Infer rate limits off: the closed loop sends as fast as the proxy answers, which on a
+      // larger machine passes the default 1000/s per token, and the bench measures the proxy,
+      // not 429s. --rate-limits keeps the defaults, to measure what the check (one Redis round trip) adds.
+      ...(values['rate-limits'] ? {} : { BEAMLINE_RATE_INFER_PER_TOKEN: 'off', BEAMLINE_RATE_INFER_PER_PROJECT: 'off' }),
     });
     app = await createApp(config, new JsonLogger('silent'));
     await app.listen(0, '127.0.0.1');
@@ -127,9 +133,11 @@ async function main(): Promise<void> {
     const upstream = driver!.observe().find((o) => o.endpointId === created.body.id)?.upstreams?.[0];
     if (!upstream) throw new Error('the ready endpoint has no upstream');
     log(`endpoint Complete; replica at ${upstream}`);
+    // The replica answers its V2 routes only with the endpoint's replica token, as the proxy sends it.
+    const replicaToken = await app.get(ReplicaTokens, { strict: false }).forEndpoint(created.body.id);
 
     const targets = {
-      direct: { url: `${upstream}/v2/models/${MODEL}/infer`, headers: {} },
+      direct: { url: `${upstream}/v2/models/${MODEL}/infer`, headers: { authorization: `Bearer ${replicaToken}` } },
       proxy: { url: `${base}${endpoints}/${MODEL}/infer`, headers: { authorization: `Bearer ${token}` } },
     };
     // Both paths must give the same answer before they are timed against each other.

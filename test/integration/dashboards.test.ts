@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -89,7 +89,10 @@ beforeAll(async () => {
   await eventually(async () => (await api.get(`/v1/projects/${PROJECT}/endpoints/${ENDPOINT}`)).body.phase === 'Complete', 60_000, 'endpoint rolled out');
 
   // Prometheus finds the replica through the platform's http_sd list, labelled project/endpoint/revision.
-  prom = await startPrometheus(await prometheusConfig(t.url));
+  // The target list is for platform admins; Prometheus gets one with only the read scope, as docs/monitoring.md says.
+  const promToken = join(home, 'prometheus-token');
+  await writeFile(promToken, await seedToken(t.app, 'ADMIN', [], { scopes: ['read'] }), { mode: 0o600 });
+  prom = await startPrometheus(await prometheusConfig(t.url, promToken));
   const replica = `up{job="beamline-runtime", project="${PROJECT}", endpoint="${ENDPOINT}", revision="1"} == 1`;
   await eventually(async () => ((await prom!.query(replica)).data?.result.length ?? 0) > 0, 30_000, 'the replica scraped');
   await eventually(async () => ((await prom!.query('up{job="beamline-platform"} == 1')).data?.result.length ?? 0) > 0, 30_000, 'the platform scraped');
@@ -145,12 +148,14 @@ afterAll(async () => {
 });
 
 /** deploy/prometheus/prometheus.yml pointed at this test's platform, scraping every second. */
-async function prometheusConfig(platformUrl: string): Promise<Json> {
+async function prometheusConfig(platformUrl: string, tokenFile: string): Promise<Json> {
   const config = parse(await readFile('deploy/prometheus/prometheus.yml', 'utf8'));
   config.global = { ...config.global, scrape_interval: '1s', evaluation_interval: '1s' };
   const job = (name: string) => config.scrape_configs.find((c: Json) => c.job_name === name);
   job('beamline-platform').static_configs = [{ targets: [new URL(platformUrl).host] }];
-  job('beamline-runtime').http_sd_configs = [{ url: `${platformUrl}/v1/prometheus/targets`, refresh_interval: '1s' }];
+  const [sd] = job('beamline-runtime').http_sd_configs;
+  expect(sd.authorization?.credentials_file, 'the shipped http_sd config sends a token').toBeTruthy();
+  job('beamline-runtime').http_sd_configs = [{ ...sd, url: `${platformUrl}/v1/prometheus/targets`, refresh_interval: '1s', authorization: { ...sd.authorization, credentials_file: tokenFile } }];
   return config;
 }
 

@@ -1,8 +1,11 @@
-import { readdir, readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { readdir, readFile, writeFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVING_DRIVER, type ServingDriver } from '../../src/cluster/serving-driver.js';
 import { isAlive } from '../../src/common/process-alive.js';
+import { ReplicaTokens } from '../../src/serving/endpoints/replica-tokens.js';
 import { linearModel } from '../helpers/onnx.js';
 import { registry, sha256 } from '../helpers/onnx-registry.js';
 import { client, closeApp, eventually, seedToken, sleep, startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -42,6 +45,20 @@ function load(concurrency: number) {
     while (!stop) await infer().then((v) => void answers.push(v), (e: Error) => void failures.push(e.message));
   });
   return { answers, failures, stop: async () => ((stop = true), await Promise.all(workers)) };
+}
+
+/** A request whose path goes out exactly as written (fetch and URL would resolve `..` first). */
+function rawCall(baseUrl: string, method: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; type: string; text: string }> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, method, path, headers }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), text }));
+    });
+    req.on('error', reject);
+    req.end(method === 'POST' ? '{}' : undefined);
+  });
 }
 
 async function replicaPids(endpointId: string): Promise<number[]> {
@@ -88,6 +105,65 @@ describe('endpoints on the local driver', () => {
     const ready = await fetch(`${t.url}${base}/gain/v2/health/ready`, { headers: { authorization: `Bearer ${token}` } });
     expect(ready.status).toBe(200);
   }, 90_000);
+
+  it('proxies only the V2 routes: no path reaches /metrics or anything else of a replica', async () => {
+    const auth = { authorization: `Bearer ${token}` };
+    const escapes = [
+      '/v2/../metrics',
+      '/v2/health/../../metrics',
+      '/v2/models/gain/../../../metrics',
+      '/v2/%2e%2e/metrics',
+      '/v2/%2E%2E/%2E%2E/metrics',
+      '/v2/models/..%2f..%2fmetrics',
+      '/v2/models/gain%2f..%2f..%2f..%2fmetrics',
+      '/v2\\..\\metrics',
+      '/v2/models/gain\\..\\..\\..\\metrics',
+      '/v2//metrics',
+      '/v2/metrics',
+      '/v2/repository/index',
+    ];
+    for (const method of ['GET', 'POST']) {
+      for (const path of escapes) {
+        const res = await rawCall(t.url, method, `${base}/gain${path}`, { ...auth, 'content-type': 'application/json' });
+        expect(res.status, `${method} ${path}: ${res.text.slice(0, 200)}`).toBe(404);
+        expect(res.type).toContain('application/problem+json');
+        expect(res.text).not.toContain('# HELP');
+      }
+    }
+    // What it exposes still answers.
+    for (const path of ['/v2/health/live', '/v2/models/gain', '/v2/models/gain/versions/1/ready']) {
+      expect((await rawCall(t.url, 'GET', `${base}/gain${path}`, auth)).status, path).toBe(200);
+    }
+    const v1 = await send('POST', `${base}/gain/v2/models/gain/versions/1/infer`, { inputs: [{ name: 'x', shape: [1, 1], datatype: 'FP32', data: [5] }] });
+    expect(v1.body.outputs[0].data).toEqual([5]);
+  }, 30_000);
+
+  it('replicas need their replica token, which only the platform holds', async () => {
+    const { id } = await endpoint();
+    const upstreams = t.app.get<ServingDriver>(SERVING_DRIVER).observe().find((o) => o.endpointId === id)!.upstreams;
+    expect(upstreams).toHaveLength(2);
+    const replicaToken = await t.app.get(ReplicaTokens).forEndpoint(id);
+    const body = JSON.stringify({ inputs: [{ name: 'x', shape: [1, 1], datatype: 'FP32', data: [1] }] });
+    const post = (url: string, headers: Record<string, string>) => fetch(`${url}/v2/models/gain/infer`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    for (const url of upstreams) {
+      expect((await post(url, {})).status).toBe(401);
+      expect((await post(url, { authorization: `Bearer ${token}` })).status).toBe(401); // a user's token is not the replica's
+      expect((await post(url, { authorization: `Bearer ${replicaToken}` })).status).toBe(200);
+      expect((await fetch(`${url}/v2/health/ready`)).status).toBe(200); // probes stay open
+    }
+    const secret = await stat(join(home, 'replica-secret'));
+    expect(secret.mode & 0o077).toBe(0);
+  });
+
+  it('lists replica targets for Prometheus to platform admins only', async () => {
+    const path = '/v1/prometheus/targets';
+    expect((await client(t.url).get(path)).status).toBe(401);
+    expect((await client(t.url, token).get(path)).status).toBe(403);
+    const admin = await seedToken(t.app, 'ADMIN', []);
+    const res = await client(t.url, admin).get(path);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual([{ targets: expect.arrayContaining([expect.stringMatching(/^127\.0\.0\.1:\d+$/)]), labels: { project: 'beam', endpoint: 'gain', revision: '1' } }]);
+  });
 
   it('updates to version 2 under steady load with no failed request', async () => {
     const traffic = load(6);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ import { v2Call, writeModel } from '../helpers/runtime.js';
  */
 const ref = { endpointId: 'ep-local-1', project: 'p', name: 'surrogate' };
 const options = { restartBackoffMs: 200, readyPollMs: 100 };
+const REPLICA_TOKEN = 'replica-token-of-ep-local-1';
+const AUTH = { authorization: `Bearer ${REPLICA_TOKEN}` };
 let home: string;
 let driver: LocalServingDriver;
 let hangServer: Server | undefined;
@@ -33,7 +35,7 @@ function template(path: string | undefined, version: number, url = 'http://127.0
 }
 
 function deployment(revision: number, t: EndpointTemplate, extra: Partial<EndpointDeployment> = {}): EndpointDeployment {
-  return { ...ref, revision, template: t, replicas: 2, maxSurge: 1, progressDeadlineSeconds: 60, drainSeconds: 0.5, ...extra };
+  return { ...ref, revision, template: t, replicas: 2, maxSurge: 1, progressDeadlineSeconds: 60, drainSeconds: 0.5, replicaToken: REPLICA_TOKEN, ...extra };
 }
 
 async function startDriver(): Promise<LocalServingDriver> {
@@ -78,7 +80,7 @@ async function infer(x: number): Promise<'A' | 'B'> {
     if (upstreams.length === 0) throw new Error('no upstream');
     const url = upstreams[turn++ % upstreams.length];
     const body = JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 1], data: [x] }] });
-    const res = await v2Call(url, 'POST', '/v2/models/surrogate/infer', body).catch((e: Error) => e);
+    const res = await v2Call(url, 'POST', '/v2/models/surrogate/infer', body, AUTH).catch((e: Error) => e);
     if (res instanceof Error) {
       if (!RETRY.test(`${res.message} ${(res as NodeJS.ErrnoException).code}`)) throw res;
       lastError = res;
@@ -132,10 +134,19 @@ describe('LocalServingDriver (real runtime processes)', { timeout: 120_000 }, ()
     const o = await until('revision 1 complete', () => observe().rollout === 'Complete');
     expect(o).toMatchObject({ revision: 1, replicas: 2, readyReplicas: 2, updatedReplicas: 2, availableReplicas: 2, restarts: 0, readyByRevision: { 1: 2 } });
     expect(o.upstreams).toHaveLength(2);
+    const body = JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 1], data: [3] }] });
     for (const url of o.upstreams) {
-      const res = await v2Call(url, 'POST', '/v2/models/surrogate/infer', JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 1], data: [3] }] }));
+      const res = await v2Call(url, 'POST', '/v2/models/surrogate/infer', body, AUTH);
       expect(res.body.outputs[0].data).toEqual([3]);
+      // The replica token: required on the V2 routes, not on probes and metrics.
+      expect((await v2Call(url, 'POST', '/v2/models/surrogate/infer', body)).status).toBe(401);
+      expect((await v2Call(url, 'GET', '/v2/models/surrogate', undefined, { authorization: 'Bearer wrong-token-of-16-chars' })).status).toBe(401);
+      expect((await v2Call(url, 'GET', '/v2/health/ready')).status).toBe(200);
+      expect((await v2Call(url, 'GET', '/metrics')).status).toBe(200);
     }
+    // By env, not argv (world-readable); and state.json, which holds it, is the owner's only.
+    for (const pid of Object.values(await replicaPids())) expect(await readFile(`/proc/${pid}/cmdline`, 'utf8')).not.toContain(REPLICA_TOKEN);
+    expect((await stat(join(home, 'endpoints', ref.endpointId, 'state.json'))).mode & 0o077).toBe(0);
     expect(Object.keys(await replicaPids())).toHaveLength(2);
     const files = await readdir(join(home, 'endpoints', ref.endpointId));
     expect(files.filter((f) => /^r1-.+\.log$/.test(f))).toHaveLength(2);

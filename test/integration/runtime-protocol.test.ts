@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBinary, fromJson, toBinary, type V2Datatype } from '../../src/serving/runtime/datatypes.js';
 import type { RunningRuntime } from '../../src/serving/runtime/runtime.js';
 import { datatypesModel, mlpModel } from '../helpers/onnx-conv.js';
-import { binaryBody, startTestRuntime, v2, writeModel } from '../helpers/runtime.js';
+import { binaryBody, startTestRuntime, v2, v2Call, writeModel } from '../helpers/runtime.js';
 
 /** Two rows of two values per datatype; halves exactly representable in FP16. */
 const SAMPLES: Record<V2Datatype, unknown[][]> = {
@@ -66,6 +66,26 @@ describe('health and metadata', () => {
     expect((await c.get('/v2/models/mlp/infer')).status).toBe(405);
     expect((await c.post('/v2/models/mlp', {})).status).toBe(405);
     expect((await c.get('/nowhere')).status).toBe(404);
+  });
+
+  it('with a replica token (BEAMLINE_RUNTIME_REPLICA_TOKEN), needs it everywhere but health and /metrics', async () => {
+    const token = 'the-replica-token-0123456789';
+    const rt = await startTestRuntime(['--model', mlpPath], { BEAMLINE_RUNTIME_REPLICA_TOKEN: token });
+    try {
+      const infer = JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 32], data: new Array(32).fill(0) }] });
+      for (const [method, path, body] of [['GET', '/v2'], ['GET', '/v2/models/mlp'], ['GET', '/v2/models/mlp/ready'], ['POST', '/v2/models/mlp/infer', infer], ['GET', '/nowhere']]) {
+        for (const authorization of [undefined, 'Bearer wrong', `Basic ${token}`, `Bearer ${token}x`]) {
+          const res = await v2Call(rt.url, method!, path!, body, authorization ? { authorization } : {});
+          expect(res.status, `${method} ${path} with ${authorization}`).toBe(401);
+          expect(res.headers['www-authenticate']).toBe('Bearer');
+        }
+      }
+      const ok = await v2Call(rt.url, 'POST', '/v2/models/mlp/infer', infer, { authorization: `Bearer ${token}` });
+      expect(ok.status).toBe(200);
+      for (const open of ['/v2/health/live', '/v2/health/ready', '/metrics']) expect((await v2Call(rt.url, 'GET', open)).status, open).toBe(200);
+    } finally {
+      await rt.shutdown('test');
+    }
   });
 
   it('reports not ready (503) as soon as shutdown starts, while still live', async () => {

@@ -119,6 +119,7 @@ describe('deploy/rbac for the kubernetes driver', () => {
         maxSurge: 1,
         progressDeadlineSeconds: 600,
         drainSeconds: 2,
+        replicaToken: 'replica-token-of-rbac-ep',
         runtimeToken: async () => 'token',
         template: {
           model: { name: 'm', version: 1, sha256: 'ab'.repeat(32), url: 'http://beamline.test/v1/projects/rbac/models/m/versions/1' },

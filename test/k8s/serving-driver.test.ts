@@ -1,7 +1,7 @@
 import { AppsV1Api, CoreV1Api, type KubeConfig, type V1ReplicaSet } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubernetesServingDriver } from '../../src/cluster/kubernetes/serving/kubernetes-serving-driver.js';
-import { endpointObjectName, tokenSecretName } from '../../src/cluster/kubernetes/serving/serving-names.js';
+import { endpointObjectName, replicaSecretName, tokenSecretName } from '../../src/cluster/kubernetes/serving/serving-names.js';
 import type { EndpointDeployment, EndpointObservation, EndpointRef, RolloutEvent } from '../../src/cluster/serving-driver.js';
 import { adminKubeConfig, createTestNamespace, deleteTestNamespace, uniqueSuffix, untilDriver } from '../helpers/k8s-namespace.js';
 import { createGpuNodes, deleteNodes } from '../helpers/k8s-nodes.js';
@@ -20,6 +20,7 @@ let driver: KubernetesServingDriver;
 let tokensMinted = 0;
 const events: { ref: EndpointRef; event: RolloutEvent }[] = [];
 
+const REPLICA_TOKEN = 'replica-token-of-the-injector';
 const ref: EndpointRef = { endpointId: `ep-${s}`, project: 'physics', name: 'injector' };
 const deployment = (revision: number, version: number, over: Partial<EndpointDeployment> = {}, env: Record<string, string> = {}): EndpointDeployment => ({
   ...ref,
@@ -28,6 +29,7 @@ const deployment = (revision: number, version: number, over: Partial<EndpointDep
   maxSurge: 1,
   progressDeadlineSeconds: 600,
   drainSeconds: 3,
+  replicaToken: REPLICA_TOKEN,
   runtimeToken: async () => `token-${++tokensMinted}`,
   template: {
     model: { name: 'injector-surrogate', version, sha256: 'ab'.repeat(32), url: `http://beamline.test/v1/projects/physics/models/injector-surrogate/versions/${version}` },
@@ -78,6 +80,8 @@ describe('kubernetes serving driver', () => {
     expect(svc.spec!.ports).toEqual([{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }]);
     expect(svc.spec!.selector).toMatchObject({ 'app.kubernetes.io/managed-by': 'beamline', 'beamline.dev/endpoint': 'injector' });
     expect(tokensMinted).toBe(1);
+    const replicaSecret = await core.readNamespacedSecret({ namespace: ns, name: replicaSecretName(ref) });
+    expect(Buffer.from(replicaSecret.data!.token, 'base64').toString()).toBe(REPLICA_TOKEN);
   });
 
   it('asks for GPUs, the product and the toleration, and leaves placement to kube-scheduler', async () => {
@@ -106,7 +110,11 @@ describe('kubernetes serving driver', () => {
         BEAMLINE_RUNTIME_MAX_BATCH_SIZE: '32',
         OMP_NUM_THREADS: '2',
         BEAMLINE_RUNTIME_TOKEN: { secretKeyRef: { name: tokenSecretName(ref), key: 'token' } },
+        BEAMLINE_RUNTIME_REPLICA_TOKEN: { secretKeyRef: { name: replicaSecretName(ref), key: 'token' } },
       });
+      expect(JSON.stringify(pod.spec)).not.toContain(REPLICA_TOKEN);
+      expect(pod.spec!.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     }
   });
 
@@ -168,7 +176,7 @@ describe('kubernetes serving driver', () => {
     await driver.delete(other);
   });
 
-  it('deletes the Deployment, Service and Secret; a second delete succeeds', async () => {
+  it('deletes the Deployment, Service and Secrets; a second delete succeeds', async () => {
     await driver.delete(ref);
     await driver.delete(ref);
     await untilDriver(driver, () => !observed());
@@ -176,5 +184,6 @@ describe('kubernetes serving driver', () => {
     await expect(apps.readNamespacedDeployment({ namespace: ns, name })).rejects.toMatchObject({ code: 404 });
     await expect(core.readNamespacedService({ namespace: ns, name })).rejects.toMatchObject({ code: 404 });
     await expect(core.readNamespacedSecret({ namespace: ns, name: tokenSecretName(ref) })).rejects.toMatchObject({ code: 404 });
+    await expect(core.readNamespacedSecret({ namespace: ns, name: replicaSecretName(ref) })).rejects.toMatchObject({ code: 404 });
   });
 });

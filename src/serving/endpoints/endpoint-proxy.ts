@@ -7,8 +7,10 @@ import type { AppConfig } from '../../common/config/config.schema.js';
 import { AppError, ErrorCode } from '../../common/errors/app-error.js';
 import { EndpointRouter } from './endpoint-router.js';
 import { EndpointsMetrics } from './endpoints.metrics.js';
+import { replicaPath } from './replica-routes.js';
+import { ReplicaTokens } from './replica-tokens.js';
 
-/** Request headers worth passing on (never the caller's Authorization: replicas do not need it). */
+/** Request headers worth passing on (never the caller's Authorization: the proxy sends the replica token instead). */
 const FORWARD = ['content-type', 'accept', 'inference-header-content-length', 'x-request-id'];
 const BACK = ['content-type', 'inference-header-content-length', 'retry-after'];
 /** Failures that happen before a replica saw the request: safe to send it to another replica. */
@@ -35,9 +37,25 @@ export class EndpointProxy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly router: EndpointRouter,
     private readonly metrics: EndpointsMetrics,
+    private readonly tokens: ReplicaTokens,
   ) {}
 
-  /** `upstreamPath` is the replica path, or undefined for `/infer` (the model's V2 infer). */
+  /**
+   * `/v1/projects/{p}/endpoints/{name}/v2/...`: only the V2 routes in replica-routes.ts go
+   * on; any other path (`/metrics`, `..` in any spelling) is 404 before a replica is asked.
+   */
+  async forwardV2(project: ProjectRef, name: string, req: Request, res: Response): Promise<void> {
+    const raw = req.originalUrl.split('?')[0];
+    const at = ENDPOINT_PREFIX.exec(raw);
+    const path = at ? replicaPath(raw.slice(at[0].length)) : undefined;
+    if (!path) {
+      req.resume();
+      throw new AppError(ErrorCode.NotFound, `${raw.slice(at?.[0].length ?? 0)} is not a V2 route an endpoint exposes (see docs/endpoints.md)`);
+    }
+    await this.forward(project, name, path, req, res);
+  }
+
+  /** `upstreamPath` is an allowed replica path (replicaPath), or undefined for `/infer` (the model's V2 infer). */
   async forward(project: ProjectRef, name: string, upstreamPath: string | undefined, req: Request, res: Response): Promise<void> {
     const started = performance.now();
     const body = await readBody(req, Math.max(this.config.BEAMLINE_BODY_LIMIT, INFER_BODY_LIMIT));
@@ -51,7 +69,13 @@ export class EndpointProxy {
       const upstream = this.router.pick(route, failed);
       if (upstream) {
         try {
-          const answer = await this.send(upstream, req.method, path + queryOf(req), req, body);
+          const answer = await this.send(upstream, req.method, path + queryOf(req), req, body, await this.tokens.forEndpoint(route.endpointId));
+          if (answer.statusCode === 401) {
+            // Never the caller's fault (their token is not forwarded): the replica does not know ours.
+            answer.resume();
+            this.observe(project, name, 503, started);
+            throw new AppError(ErrorCode.Unavailable, `Endpoint '${name}': the replica refused the platform's replica token; API and controller must share BEAMLINE_REPLICA_SECRET (or BEAMLINE_HOME)`);
+          }
           this.reply(answer, res);
           this.observe(project, name, answer.statusCode ?? 502, started);
           return;
@@ -73,8 +97,8 @@ export class EndpointProxy {
     throw new AppError(ErrorCode.Unavailable, `Endpoint '${name}' has no ready replica (${lastError})`);
   }
 
-  private send(upstream: string, method: string, path: string, req: Request, body: Buffer): Promise<IncomingMessage> {
-    const headers: Record<string, string | number> = { 'content-length': body.length };
+  private send(upstream: string, method: string, path: string, req: Request, body: Buffer, replicaToken: string): Promise<IncomingMessage> {
+    const headers: Record<string, string | number> = { 'content-length': body.length, authorization: `Bearer ${replicaToken}` };
     for (const h of FORWARD) {
       const v = req.headers[h];
       if (typeof v === 'string') headers[h] = v;
@@ -125,6 +149,9 @@ function readBody(req: Request, limit: number): Promise<Buffer> {
     req.on('error', reject);
   });
 }
+
+/** The raw (undecoded) part of a proxied path before the replica path. */
+const ENDPOINT_PREFIX = /^\/v1\/projects\/[^/]+\/endpoints\/[^/]+/;
 
 /** The proxied paths, which the JSON body parser must leave unread. */
 export const PROXY_PATH = /^\/v1\/projects\/[^/]+\/endpoints\/[^/]+\/(infer|v2\/)/;

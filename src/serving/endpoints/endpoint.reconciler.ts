@@ -3,10 +3,12 @@ import { isDeepStrictEqual } from 'node:util';
 import { AuthRepository } from '../../common/auth/auth.repository.js';
 import { newToken } from '../../common/auth/token.js';
 import { PublicUrl } from '../../common/public-url.js';
+import { AuditService } from '../../audit/audit.service.js';
 import { SERVING_DRIVER, type EndpointDeployment, type EndpointObservation, type EndpointRef, type RolloutEvent, type ServingDriver } from '../../cluster/serving-driver.js';
 import type { RevisionTemplate } from './endpoints.dto.js';
 import { EndpointModelFiles } from './endpoint-model-files.js';
 import { EndpointsRepository, type EndpointRow } from './endpoints.repository.js';
+import { ReplicaTokens } from './replica-tokens.js';
 import type { ObservedState } from './endpoints.view.js';
 
 type Row = EndpointRow & { project: { name: string } };
@@ -29,6 +31,8 @@ export class EndpointReconciler {
     private readonly files: EndpointModelFiles,
     private readonly auth: AuthRepository,
     private readonly publicUrl: PublicUrl,
+    private readonly replicaTokens: ReplicaTokens,
+    private readonly audit: AuditService,
   ) {}
 
   async runOnce(): Promise<void> {
@@ -118,6 +122,8 @@ export class EndpointReconciler {
     const message = `revision ${failed} (version ${template.model.version}) failed (${reason}: ${obs.message ?? ''}); rolled back to revision ${good.revision} (version ${good.modelVersion})`;
     const { revision } = await this.repo.addRevision(row.id, { template: goodTemplate, cause: 'AutomaticRollback', message, sourceRevision: good.revision, phase: 'RolledBack', reason, byToken: null });
     await this.event(ref, { type: 'Warning', reason: 'RolledBack', message, revision });
+    // No HTTP request behind this change: the audit log's only record that the system rolled back.
+    await this.audit.record({ actorType: 'system', actorName: 'endpoint-reconciler', projectId: row.projectId, project: row.project.name, action: 'endpoint.rollback', resourceType: 'endpoint', resourceId: row.name, outcome: 'success', details: { automatic: true, failedRevision: failed, toRevision: good.revision, revision, modelVersion: good.modelVersion, reason } });
   }
 
   /** Returns true when the alias moved and a new revision was made. */
@@ -162,6 +168,7 @@ export class EndpointReconciler {
         resources: t.normalised,
         runtime: { batching: t.batching.enabled, maxBatchSize: t.batching.maxBatchSize, maxQueueDelayMicros: t.batching.maxQueueDelayMicros, env: t.env },
       },
+      replicaToken: await this.replicaTokens.forEndpoint(row.id),
       runtimeToken: () => this.mintToken(row),
     };
   }

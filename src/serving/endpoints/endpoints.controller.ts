@@ -5,6 +5,7 @@ import { CurrentPrincipal, CurrentProject } from '../../common/auth/current.deco
 import { ReadsOnly } from '../../common/auth/public.decorator.js';
 import type { Principal, ProjectRef } from '../../common/auth/principal.js';
 import { jsonSchema } from '../../common/openapi/json-schema.js';
+import { RateLimited } from '../../common/rate-limit/rate-limited.decorator.js';
 import { ZodPipe } from '../../common/validation/zod-body.pipe.js';
 import { EndpointProxy } from './endpoint-proxy.js';
 import {
@@ -106,6 +107,7 @@ export class EndpointsController {
 
   @Post(':name/infer')
   @ReadsOnly()
+  @RateLimited('infer')
   @ApiOperation({ summary: "V2 infer on the endpoint's model, proxied to a ready replica (JSON or binary extension)" })
   async infer(@CurrentProject() project: ProjectRef, @Param('name') name: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     // No endpoint lookup here: the router's cached route answers 404 for a missing one.
@@ -114,10 +116,9 @@ export class EndpointsController {
 
   @All(':name/v2/*path')
   @ReadsOnly()
-  @ApiOperation({ summary: "Any V2 path of the endpoint's replicas (health, metadata, infer), proxied" })
+  @RateLimited('infer')
+  @ApiOperation({ summary: "The V2 routes of the endpoint's replicas (server and model metadata, health, ready, infer), proxied; any other path is 404" })
   async v2(@CurrentProject() project: ProjectRef, @Param('name') name: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const prefix = `/endpoints/${name}`;
-    const path = req.originalUrl.split('?')[0];
-    await this.proxy.forward(project, name, path.slice(path.indexOf(prefix) + prefix.length), req, res);
+    await this.proxy.forwardV2(project, name, req, res);
   }
 }

@@ -14,6 +14,12 @@ const fields = {
   name: z.string().regex(/^[A-Za-z0-9][-_.A-Za-z0-9]*$/, 'letters, digits, - _ .').optional(),
   version: z.string().regex(/^[A-Za-z0-9][-_.A-Za-z0-9]*$/, 'letters, digits, - _ .').optional(),
   token: z.string().min(1).optional(),
+  /**
+   * When set, the V2 model and server-metadata routes need `Authorization: Bearer <it>`:
+   * the platform gives each endpoint's replicas one and its proxy sends it. Health and
+   * /metrics stay open (probes, scraping). Give it by env, not flag: argv is world-readable.
+   */
+  replicaToken: z.string().min(16, 'at least 16 characters').optional(),
   host: z.string().min(1).default('0.0.0.0'),
   port: int(0, 65535).default(8080),
   cacheDir: z.string().min(1).default('.beamline/model-cache'),

@@ -35,6 +35,7 @@ export async function startRuntime(config: RuntimeConfig, log: Logger = pino({ l
     draining: false,
     inflight: 0,
     maxBodyBytes: config.maxBodyBytes,
+    replicaToken: config.replicaToken,
     metrics,
     warn: (message) => log.warn(message),
     error: (message) => log.error(message),

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Batcher } from './batcher.js';
 import { handleInfer } from './infer.handler.js';
 import type { ModelMetrics, RuntimeMetrics } from './metrics.js';
+import { authorized } from './replica-auth.js';
 import { v2Shape, type ModelSpec } from './validation.js';
 
 export const SERVER_NAME = 'beamline';
@@ -17,6 +18,8 @@ export interface RuntimeState {
   draining: boolean;
   inflight: number;
   maxBodyBytes: number;
+  /** The replica token the non-open routes require (replica-auth.ts); unset: no auth. */
+  replicaToken?: string;
   metrics: RuntimeMetrics;
   warn: (message: string) => void;
   error: (message: string) => void;
@@ -47,6 +50,11 @@ async function route(state: RuntimeState, req: IncomingMessage, res: ServerRespo
   const url = req.url ?? '/';
   const path = url.includes('?') ? url.slice(0, url.indexOf('?')) : url;
   const method = req.method ?? 'GET';
+  if (!authorized(req, path, state.replicaToken)) {
+    req.resume();
+    res.setHeader('www-authenticate', 'Bearer');
+    return send(state, res, 401, { error: 'this replica needs its replica token (Authorization: Bearer ...); call it through the Beamline API' });
+  }
   const match = MODEL_ROUTE.exec(path);
   if (match) return modelRoute(state, req, res, match);
   if (method !== 'GET' && method !== 'HEAD') {

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type V1Deployment, type V1Pod, type V1ReplicaSet } from '@kubernetes/client-node';
 import type { EndpointDeployment, EndpointObservation, EndpointRef, RolloutEvent, ServingDriver } from '../../serving-driver.js';
-import { ENDPOINT_SELECTOR, FIELD_MANAGER, contentHash, endpointLabels, endpointObjectName, tokenSecretName } from './serving-names.js';
+import { ENDPOINT_SELECTOR, FIELD_MANAGER, contentHash, endpointLabels, endpointObjectName, replicaSecretName, tokenSecretName } from './serving-names.js';
 import { endpointDeployment, endpointService, podTemplate, tokenSecret } from './serving-objects.js';
 import { type Cached, type InformerVerb, ignoring, selectedInformer, startOrThrow, statusOf } from './serving-informer.js';
 import { PodEventTracker } from './serving-pod-events.js';
@@ -24,7 +24,8 @@ const REVISIONS_KEPT = 11;
 const ssa = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
 
 /**
- * The `kubernetes` ServingDriver: one apps/v1 Deployment + Service (+ a token Secret) per
+ * The `kubernetes` ServingDriver: one apps/v1 Deployment + Service + two Secrets (the
+ * registry token, the replica token) per
  * endpoint, written by server-side apply (idempotent: the same apply twice is a no-op).
  * Three namespace-scoped informers (Deployments, ReplicaSets, Pods of Beamline endpoints)
  * keep the cache that observe() reads. See README.md in this folder for the design.
@@ -97,11 +98,12 @@ export class KubernetesServingDriver implements ServingDriver {
     return observeEndpoints({ deployments, replicaSets, pods }, this.namespace, this.crashLoopAfter);
   }
 
-  /** Secret first (a pod whose Secret is missing cannot start), then Deployment and Service by server-side apply. */
+  /** Secrets first (a pod whose Secret is missing cannot start), then Deployment and Service by server-side apply. */
   async apply(d: EndpointDeployment): Promise<void> {
     const namespace = this.namespace;
     const name = endpointObjectName(d);
-    if (d.runtimeToken) await this.ensureSecret(d, d.runtimeToken);
+    if (d.runtimeToken) await this.ensureSecret(d, tokenSecretName(d), d.runtimeToken);
+    await this.ensureSecret(d, replicaSecretName(d), async () => d.replicaToken);
     const { hash } = podTemplate(d, this.options.image);
     const cached = this.deployments?.get(name, namespace);
     const revisions = { ...revisionsOf(cached), ...this.applied.get(name) };
@@ -117,17 +119,17 @@ export class KubernetesServingDriver implements ServingDriver {
   }
 
   /**
-   * Creates the token Secret when it is missing, minting the token only then. Whether it
+   * Creates a token Secret when it is missing, minting the token only then. Whether it
    * exists is asked with a dry-run create rather than a get, so the controller's role can
-   * create secrets without being able to read any secret of the namespace.
+   * create secrets without being able to read any secret of the namespace. (So an existing
+   * Secret is never rewritten: the replica token is derived and stable, see replica-tokens.ts.)
    */
-  private async ensureSecret(ref: EndpointRef, mint: () => Promise<string>): Promise<void> {
-    const name = tokenSecretName(ref);
+  private async ensureSecret(ref: EndpointRef, name: string, mint: () => Promise<string>): Promise<void> {
     if (this.secrets.has(name)) return;
     const namespace = this.namespace;
     try {
-      await this.core.createNamespacedSecret({ namespace, body: tokenSecret(ref, namespace, 'dry-run'), dryRun: 'All' });
-      await ignoring([409], this.core.createNamespacedSecret({ namespace, body: tokenSecret(ref, namespace, await mint()) }));
+      await this.core.createNamespacedSecret({ namespace, body: tokenSecret(ref, namespace, 'dry-run', name), dryRun: 'All' });
+      await ignoring([409], this.core.createNamespacedSecret({ namespace, body: tokenSecret(ref, namespace, await mint(), name) }));
     } catch (e) {
       if (statusOf(e) !== 409) throw e;
     }
@@ -139,11 +141,13 @@ export class KubernetesServingDriver implements ServingDriver {
     const namespace = this.namespace;
     const name = endpointObjectName(ref);
     this.secrets.delete(tokenSecretName(ref));
+    this.secrets.delete(replicaSecretName(ref));
     this.applied.delete(name);
     await Promise.all([
       ignoring([404], this.apps.deleteNamespacedDeployment({ name, namespace, propagationPolicy: 'Foreground' })),
       ignoring([404], this.core.deleteNamespacedService({ name, namespace })),
       ignoring([404], this.core.deleteNamespacedSecret({ name: tokenSecretName(ref), namespace })),
+      ignoring([404], this.core.deleteNamespacedSecret({ name: replicaSecretName(ref), namespace })),
     ]);
   }
 

@@ -27,7 +27,10 @@ export const FIELD_MANAGER = 'beamline-controller';
 
 /** Deployment, Service and Secret share one deterministic name, so every write is idempotent. */
 export const endpointObjectName = (ref: Pick<EndpointRef, 'project' | 'name'>) => dnsLabel(`ep-${ref.project}-${ref.name}`, 50);
+/** The registry token the runtime downloads the model with. */
 export const tokenSecretName = (ref: Pick<EndpointRef, 'project' | 'name'>) => `${endpointObjectName(ref)}-token`;
+/** The replica token the runtime requires of callers (the API's proxy). */
+export const replicaSecretName = (ref: Pick<EndpointRef, 'project' | 'name'>) => `${endpointObjectName(ref)}-replica`;
 
 /** The labels every object of the endpoint carries; also the Deployment's and Service's selector. */
 export function endpointLabels(ref: Pick<EndpointRef, 'project' | 'name'>): Record<string, string> {

@@ -1,4 +1,4 @@
-import type { V1Deployment, V1EnvVar, V1PodTemplateSpec, V1Probe, V1Secret, V1Service } from '@kubernetes/client-node';
+import type { V1Deployment, V1EnvVar, V1PodSecurityContext, V1PodTemplateSpec, V1Probe, V1Secret, V1SecurityContext, V1Service } from '@kubernetes/client-node';
 import { RUNTIME_PORT, type EndpointDeployment, type EndpointRef } from '../../serving-driver.js';
 import { GFD, GPU_RESOURCE } from '../k8s-names.js';
 import {
@@ -9,6 +9,7 @@ import {
   contentHash,
   endpointLabels,
   endpointObjectName,
+  replicaSecretName,
   tokenSecretName,
 } from './serving-names.js';
 
@@ -22,6 +23,28 @@ const STARTUP_PROBE: V1Probe = { httpGet: { path: '/v2/health/ready', port: RUNT
 const READINESS_PROBE: V1Probe = { httpGet: { path: '/v2/health/ready', port: RUNTIME_PORT }, periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 3 };
 /** onnxruntime's run blocks the event loop, so a big batch delays /live: be patient before a restart. */
 const LIVENESS_PROBE: V1Probe = { httpGet: { path: '/v2/health/live', port: RUNTIME_PORT }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5 };
+
+/**
+ * Kubernetes' "restricted" Pod Security Standard. The runtime is a Node process that reads
+ * its image and writes only the model cache and /tmp (both emptyDirs), so it needs no root,
+ * no capability and no writable root filesystem. runAsUser is set because runAsNonRoot
+ * alone refuses an image whose USER is root or a name; 65532 is the usual "nonroot".
+ */
+const NON_ROOT = 65532;
+const POD_SECURITY: V1PodSecurityContext = {
+  runAsNonRoot: true,
+  runAsUser: NON_ROOT,
+  runAsGroup: NON_ROOT,
+  fsGroup: NON_ROOT,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+const CONTAINER_SECURITY: V1SecurityContext = {
+  runAsNonRoot: true,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
 
 /** The runtime's settings as its BEAMLINE_RUNTIME_* variables (docs/runtime.md); ours win over user env of the same name. */
 function runtimeEnv(d: EndpointDeployment): V1EnvVar[] {
@@ -48,6 +71,9 @@ function runtimeEnv(d: EndpointDeployment): V1EnvVar[] {
     const valueFrom = { secretKeyRef: { name: tokenSecretName(d), key: TOKEN_KEY } };
     env.push({ name: 'BEAMLINE_RUNTIME_TOKEN', valueFrom });
   }
+  // From a Secret, never a plain value: a Deployment's spec is readable by far more people
+  // (and tools) than a Secret, and the token is what keeps other pods off the replicas.
+  env.push({ name: 'BEAMLINE_RUNTIME_REPLICA_TOKEN', valueFrom: { secretKeyRef: { name: replicaSecretName(d), key: TOKEN_KEY } } });
   return env;
 }
 
@@ -75,6 +101,7 @@ export function podTemplate(d: EndpointDeployment, image: string): { template: V
     enableServiceLinks: false,
     automountServiceAccountToken: false,
     terminationGracePeriodSeconds: d.drainSeconds + REQUEST_MARGIN_SECONDS + KILL_MARGIN_SECONDS,
+    securityContext: POD_SECURITY,
     containers: [
       {
         name: RUNTIME_CONTAINER,
@@ -86,10 +113,18 @@ export function podTemplate(d: EndpointDeployment, image: string): { template: V
         startupProbe: STARTUP_PROBE,
         readinessProbe: READINESS_PROBE,
         livenessProbe: LIVENESS_PROBE,
-        volumeMounts: [{ name: 'model-cache', mountPath: CACHE_DIR }],
+        securityContext: CONTAINER_SECURITY,
+        // The root filesystem is read-only: the cache and /tmp (Node's and onnxruntime's scratch) are the writable places.
+        volumeMounts: [
+          { name: 'model-cache', mountPath: CACHE_DIR },
+          { name: 'tmp', mountPath: '/tmp' },
+        ],
       },
     ],
-    volumes: [{ name: 'model-cache', emptyDir: {} }],
+    volumes: [
+      { name: 'model-cache', emptyDir: {} },
+      { name: 'tmp', emptyDir: {} },
+    ],
   };
   if (resources.gpuCount > 0) spec.tolerations = [{ key: GPU_RESOURCE, operator: 'Exists', effect: 'NoSchedule' }];
   if (resources.gpuProduct) {
@@ -152,11 +187,12 @@ export function endpointService(ref: EndpointRef, namespace: string): V1Service 
   };
 }
 
-export function tokenSecret(ref: EndpointRef, namespace: string, token: string): V1Secret {
+/** One of the endpoint's Secrets (`name`: tokenSecretName or replicaSecretName), the token under key `token`. */
+export function tokenSecret(ref: EndpointRef, namespace: string, token: string, name = tokenSecretName(ref)): V1Secret {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name: tokenSecretName(ref), namespace, labels: endpointLabels(ref), annotations: refAnnotations(ref) },
+    metadata: { name, namespace, labels: endpointLabels(ref), annotations: refAnnotations(ref) },
     type: 'Opaque',
     stringData: { [TOKEN_KEY]: token },
   };

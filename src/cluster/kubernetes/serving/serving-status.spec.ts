@@ -13,6 +13,7 @@ const dep = (revision: number, version: number): EndpointDeployment => ({
   maxSurge: 0,
   progressDeadlineSeconds: 60,
   drainSeconds: 2,
+  replicaToken: 'replica-token-e1',
   template: {
     model: { name: 'm', version, sha256: 'x', url: `http://r/v1/projects/p/models/m/versions/${version}` },
     resources: { cpuMilli: 100, memoryMiB: 128, gpuCount: 0 },

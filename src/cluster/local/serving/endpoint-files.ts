@@ -5,7 +5,7 @@ import type { EndpointDeployment, EndpointTemplate } from '../../serving-driver.
 
 /**
  * What survives a controller restart, under <home>/endpoints/<endpointId>/:
- *   state.json              the last apply and where its rollout stands
+ *   state.json              the last apply (with the replica token: 0600) and where its rollout stands
  *   replica-<id>.json       one per replica: pid (of its supervisor), port, revision, template, restarts
  *   replica-<id>.exit       written by the supervisor when the runtime exits
  *   r<revision>-<id>.log    the runtime's stdout and stderr
@@ -46,6 +46,17 @@ export function templateHash(template: EndpointTemplate): string {
   return createHash('sha256').update(canonical(template)).digest('hex').slice(0, 16);
 }
 
+/**
+ * What makes replicas interchangeable: the template and the replica token they were started
+ * with. A new token (the platform secret changed, or an endpoint from before replica tokens)
+ * rolls the replicas like a new template; without a token the hash is the template's.
+ */
+export function replicaHash(d: Pick<StoredDeployment, 'template' | 'replicaToken'>): string {
+  const template = templateHash(d.template);
+  if (!d.replicaToken) return template;
+  return createHash('sha256').update(`${template}\n${d.replicaToken}`).digest('hex').slice(0, 16);
+}
+
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
@@ -61,7 +72,8 @@ export const logFile = (dir: string, revision: number, id: string) => join(dir, 
 
 /** Writes through a temporary file and a rename, so a crash never leaves half a JSON. */
 async function writeJson(file: string, value: unknown): Promise<void> {
-  await writeFile(`${file}.tmp`, JSON.stringify(value));
+  // Owner-only: state.json holds the endpoint's replica token.
+  await writeFile(`${file}.tmp`, JSON.stringify(value), { mode: 0o600 });
   await rename(`${file}.tmp`, file);
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { freePort } from '../../../common/embedded/free-port.js';
 import type { EndpointObservation, EndpointRef, RolloutEvent } from '../../serving-driver.js';
-import { exitFile, logFile, recordOf, removeReplicaFiles, saveReplica, saveState, templateHash, type EndpointState, type ReplicaRecord, type StoredDeployment } from './endpoint-files.js';
+import { exitFile, logFile, recordOf, removeReplicaFiles, saveReplica, saveState, replicaHash, type EndpointState, type ReplicaRecord, type StoredDeployment } from './endpoint-files.js';
 import { askToStop, exitReason, isAlive, killReplica, lastLogLine, ownsPid, probe, runtimeArgs, runtimeEnv, spawnReplica, waitGone, type RuntimeCommand } from './replica-process.js';
 import { crashLooping, observationOf, planRollout, restartDelay, rolloutDone, type Replica } from './rollout.js';
 
@@ -31,7 +31,7 @@ export class LocalEndpoint {
   private closed = false;
 
   constructor(readonly dir: string, private state: EndpointState, private replicas: Replica[], private readonly ctx: EndpointContext) {
-    this.target = templateHash(state.deployment.template);
+    this.target = replicaHash(state.deployment);
   }
 
   /** After a controller restart: replicas whose supervisor still runs are kept, ready or not. */
@@ -56,7 +56,7 @@ export class LocalEndpoint {
   apply(d: StoredDeployment): Promise<void> {
     const applied = this.exclusive(async () => {
       const s = this.state;
-      const hash = templateHash(d.template);
+      const hash = replicaHash(d);
       if (d.revision === s.deployment.revision && hash === this.target) {
         if (d.replicas === s.deployment.replicas) return;
         s.deployment = { ...s.deployment, replicas: d.replicas };
@@ -186,7 +186,8 @@ export class LocalEndpoint {
     await rm(exitFile(this.dir, r.id), { force: true });
     try {
       const flags = runtimeArgs(r.template, r.port, this.state.deployment.drainSeconds, this.ctx.cacheDir);
-      const child = spawnReplica({ runtime: this.ctx.runtime, flags, env: runtimeEnv(r.template.runtime.env), cwd: this.dir, logFile: r.logFile, exitFile: exitFile(this.dir, r.id) });
+      const env = runtimeEnv(r.template.runtime.env, this.state.deployment.replicaToken);
+      const child = spawnReplica({ runtime: this.ctx.runtime, flags, env, cwd: this.dir, logFile: r.logFile, exitFile: exitFile(this.dir, r.id) });
       r.pid = child.pid;
       child.onExit(() => void this.reconcile().catch(() => undefined));
     } catch (error) {

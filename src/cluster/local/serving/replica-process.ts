@@ -48,14 +48,15 @@ export function runtimeArgs(template: EndpointTemplate, port: number, drainSecon
 /**
  * The replica's environment: the controller's own, minus its BEAMLINE_RUNTIME_* variables
  * (the runtime treats them as settings, so a stray one would change or break every
- * replica), plus the endpoint's env.
+ * replica), plus the endpoint's env, plus the replica token. The token goes by env, not
+ * flag: a process's argv is readable by every local user, its environ only by its owner.
  */
-export function runtimeEnv(extra: Record<string, string>): Record<string, string> {
+export function runtimeEnv(extra: Record<string, string>, replicaToken?: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (value !== undefined && !name.startsWith('BEAMLINE_RUNTIME_')) env[name] = value;
   }
-  return { ...env, ...extra };
+  return { ...env, ...extra, ...(replicaToken ? { BEAMLINE_RUNTIME_REPLICA_TOKEN: replicaToken } : {}) };
 }
 
 export function spawnReplica(opts: { runtime: RuntimeCommand; flags: string[]; env: Record<string, string>; cwd: string; logFile: string; exitFile: string }): SpawnedWorker {
