@@ -8,7 +8,8 @@ const USAGE = `usage: beamline <command> [options]
 commands:
   server [--role api|controller|all]   the platform (what npm start runs)
   runtime --model <url|path> [...]      the inference server of one endpoint replica
-  login --url <url> --token <token>     save the platform and token for the commands below
+  login --url <url> [--token <token>]   log in (single sign-on, or an API token) for the commands below
+  logout                                forget the saved tokens
   train submit|list|get|events|logs|cancel
   models list|show|alias
   endpoints deploy|list|status|revisions|events|scale|rollback|delete|infer
@@ -29,6 +30,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'login':
+    case 'logout':
     case 'train':
     case 'models':
     case 'endpoints': {

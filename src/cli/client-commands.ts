@@ -1,11 +1,12 @@
 import { endpoints, ENDPOINTS_USAGE } from './endpoints.js';
-import { login, LOGIN_USAGE } from './login.js';
+import { login, LOGIN_USAGE, logout, LOGOUT_USAGE } from './login.js';
 import { models, MODELS_USAGE } from './models.js';
 import { exitCodeFor, Output, UsageError } from './output.js';
 import { train, TRAIN_USAGE } from './train.js';
 
 const GROUPS: Record<string, { run: (argv: string[], out: Output) => Promise<void>; usage: string }> = {
   login: { run: login, usage: LOGIN_USAGE },
+  logout: { run: logout, usage: LOGOUT_USAGE },
   train: { run: train, usage: TRAIN_USAGE },
   models: { run: models, usage: MODELS_USAGE },
   endpoints: { run: endpoints, usage: ENDPOINTS_USAGE },

@@ -2,6 +2,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Beamline } from '../../sdk/ts/src/index.js';
+import { ssoAccessToken } from './credentials.js';
 import { UsageError } from './output.js';
 
 export interface CliConfig {
@@ -30,14 +31,17 @@ export async function writeConfig(config: CliConfig): Promise<string> {
   return path;
 }
 
-/** Flags win over BEAMLINE_URL/TOKEN/PROJECT, which win over the file `beamline login` wrote. */
+/**
+ * Flags win over BEAMLINE_URL/TOKEN/PROJECT, which win over the files `beamline login`
+ * wrote: the single sign-on access token (renewed when expired), then an API token.
+ */
 export async function connect(flags: CliConfig): Promise<Beamline> {
   const file = await readConfig();
   const url = flags.url ?? process.env.BEAMLINE_URL ?? file.url;
   if (!url) throw new UsageError('no platform URL: run `beamline login --url <url> --token <token>` or pass --url');
   return new Beamline({
     url,
-    token: flags.token ?? process.env.BEAMLINE_TOKEN ?? file.token,
+    token: flags.token ?? process.env.BEAMLINE_TOKEN ?? (await ssoAccessToken(url)) ?? file.token,
     project: flags.project ?? process.env.BEAMLINE_PROJECT ?? file.project ?? 'default',
   });
 }
