@@ -64,7 +64,10 @@ export interface WorkloadSpec {
    * kubernetes driver puts them in a Secret owned by the attempt's first pod; local sets them like env.
    */
   secretEnv?: Record<string, string>;
+  /** Relative to the worker's own directory, which it may not leave (local: under <home>/jobs, kubernetes: /workspace). */
   workingDir?: string;
+  /** Kubernetes: the pod's uid/gid; unset, JOB_UID (1000). Not settable through the API yet. */
+  runAsUser?: number;
   cpuMilli: number;
   memoryMiB: number;
   /** Whole GPUs per worker, for the `nvidia.com/gpu` limit (0 for shares, MIG and CPU-only). */

@@ -1,4 +1,4 @@
-import type { Provider } from '@nestjs/common';
+import { Logger, type Provider } from '@nestjs/common';
 import { APP_CONFIG } from '../common/config/config.js';
 import type { AppConfig } from '../common/config/config.schema.js';
 import { CLUSTER_DRIVER, type ClusterDriver } from './cluster-driver.js';
@@ -20,7 +20,12 @@ export const clusterDriverProvider: Provider = {
       return new KubernetesDriver({ namespace: config.BEAMLINE_K8S_NAMESPACE });
     }
     const declared = config.BEAMLINE_LOCAL_GPUS;
-    return new LocalDriver(config.BEAMLINE_HOME, declared ? { gpus: () => parseDeclaredGpus(declared) } : {});
+    const logger = new Logger('LocalDriver');
+    return new LocalDriver(config.BEAMLINE_HOME, {
+      ...(declared ? { gpus: () => parseDeclaredGpus(declared) } : {}),
+      jobUser: config.BEAMLINE_LOCAL_JOB_USER,
+      log: (level, line) => logger[level](line),
+    });
   },
 };
 

@@ -34,7 +34,10 @@ describe('submitTrainingJobSchema', () => {
     [{ ...valid, workers: 0 }, 'workers'],
     [{ ...valid, workers: 1.5 }, 'workers'],
     [{ ...valid, priority: 5000 }, 'priority'],
-    [{ ...valid, workingDir: 'relative/dir' }, 'workingDir'],
+    [{ ...valid, workingDir: '/' }, 'workingDir'],
+    [{ ...valid, workingDir: '/work' }, 'workingDir'],
+    [{ ...valid, workingDir: '../../x' }, 'workingDir'],
+    [{ ...valid, workingDir: 'a/../../x' }, 'workingDir'],
     [{ ...valid, resources: { ...valid.resources, cpu: 'lots' } }, 'resources.cpu'],
     [{ ...valid, resources: { ...valid.resources, memory: 16 } }, 'resources.memory'],
     [{ ...valid, resources: { ...valid.resources, gpu: { count: 1, fraction: 0.5 } } }, 'resources.gpu'],
@@ -45,6 +48,10 @@ describe('submitTrainingJobSchema', () => {
     [{ ...valid, timeoutSeconds: -1 }, 'timeoutSeconds'],
   ])('names the offending field (%#)', (body, field) => {
     expect(fieldsOf(body)).toContain(field);
+  });
+
+  it('accepts a workingDir relative to the job directory', () => {
+    for (const workingDir of ['src', 'runs/1', './x', 'a/./b']) expect(fieldsOf({ ...valid, workingDir })).toEqual([]);
   });
 
   it('reports every missing required field', () => {

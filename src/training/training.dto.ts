@@ -54,7 +54,16 @@ export const submitTrainingJobSchema = z.strictObject({
     .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env names must be valid shell identifiers').max(256), z.string().max(32_768))
     .default({})
     .refine((env) => Object.keys(env).length <= 256, 'at most 256 variables'),
-  workingDir: z.string().regex(/^\//, 'must be an absolute path').max(1024).optional(),
+  // Relative to the worker's own directory, which it must not leave: an absolute path
+  // would let a job start (and write) anywhere the driver's user can (issue 22).
+  workingDir: z
+    .string()
+    .min(1)
+    .max(1024)
+    .refine((dir) => !dir.startsWith('/') && !dir.split('/').includes('..') && !dir.includes('\0'), {
+      message: "must be a relative path inside the job's own directory (no leading / and no ..)",
+    })
+    .optional(),
   resources: resourcesSchema,
   workers: z.number().int().min(1).max(1024).default(1),
   priority: z.number().int().min(-1000).max(1000).default(0),

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -24,6 +24,16 @@ function countingJob(name: string, counter: string) {
 }
 
 /**
+ * Where the jobs append: not in the platform's home, which a job (run as the unprivileged
+ * job user) may not write, but in a directory any user may write, like /tmp.
+ */
+async function counterFile(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'crash-counter-'));
+  await chmod(dir, 0o1777);
+  return join(dir, 'runs.txt');
+}
+
+/**
  * The controller's two steps are "record the decision" and "create the workload". These
  * tests stop the world between them (no controller runs while a test plays the first
  * step by hand) and check that a fresh controller finishes the job exactly once.
@@ -35,7 +45,7 @@ describe('a controller restart loses nothing and binds nothing twice', () => {
     const apiApp = await startTestApp({ role: 'api', databaseUrl, home, env });
     apps.push(apiApp);
     const api = client(apiApp.url, await seedToken(apiApp.app, 'MEMBER', ['crash']));
-    const counter = join(home, 'runs.txt');
+    const counter = await counterFile();
     return { home, databaseUrl, apiApp, api, counter };
   }
 
@@ -94,7 +104,7 @@ describe('two controller replicas', () => {
     const leaders = () => [one, two].filter((c) => c.app.get(LeaderLock).isLeader);
     await eventually(async () => leaders().length === 1, 10_000, 'one leader');
 
-    const counter = join(home, 'runs.txt');
+    const counter = await counterFile();
     const first = (await api.post(base, countingJob('under-one', counter))).body;
     await eventually(async () => (await api.get(`${base}/${first.id}`)).body.status === 'Succeeded', 15_000, 'first Succeeded');
     expect(leaders()).toHaveLength(1);

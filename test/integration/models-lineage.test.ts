@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLUSTER_DRIVER, type ClusterDriver } from '../../src/cluster/cluster-driver.js';
 import { PrismaService } from '../../src/common/database/prisma.service.js';
 import { ModelLineage } from '../../src/models/models.lineage.js';
 import { ModelRegistration } from '../../src/models/models.registration.js';
@@ -52,12 +53,11 @@ fetch(process.env.API_URL + '/v1/projects/' + process.env.BEAMLINE_PROJECT + '/m
 
 describe('lineage from a training job run through the local driver', () => {
   it('links the version the job registered to the job, and the job lists it', async () => {
-    const workingDir = join(dir, 'job');
     const submitted = await api.post('/v1/projects/lab/training-jobs', {
       name: 'fit-surrogate',
       image: 'unused-by-local-driver',
       command: [process.execPath, '-e', trainScript],
-      workingDir,
+      workingDir: 'job', // relative to the job's own directory
       env: { MODEL_B64: model.toString('base64'), API_URL: t.url, API_TOKEN: token },
       resources: { cpu: '100m', memory: '64Mi' },
       outputModel: 'surrogate',
@@ -81,6 +81,8 @@ describe('lineage from a training job run through the local driver', () => {
     });
 
     // The controller-side path finds the job's registration and does not register it twice.
+    const output = t.app.get<ClusterDriver>(CLUSTER_DRIVER).outputPath!(job.id, job.attempt)!;
+    const workingDir = join(dirname(output), 'work', 'job');
     const project = await t.app.get(PrismaService).project.findUniqueOrThrow({ where: { name: 'lab' } });
     const again = await t.app.get(ModelRegistration).registerJobOutput({
       projectId: project.id,

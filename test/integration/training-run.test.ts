@@ -160,14 +160,10 @@ describe('the example training script', () => {
 
 describe('a job with outputModel', () => {
   it('registers the model.onnx its worker leaves in BEAMLINE_OUTPUT_DIR, with lineage', async () => {
-    const { mkdtemp, writeFile } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
     const { addModel } = await import('../helpers/onnx.js');
-    const source = join(await mkdtemp(join(tmpdir(), 'onnx-')), 'add.onnx');
-    await writeFile(source, addModel());
-    const script = `require('node:fs').copyFileSync(${JSON.stringify(source)}, require('node:path').join(process.env.BEAMLINE_OUTPUT_DIR, 'model.onnx'))`;
-    const { body: job } = await api.post(base, nodeJob('exports-onnx', script, { outputModel: 'adder' }));
+    // The model travels in the env: the job user cannot read the test's private temp files.
+    const script = `require('node:fs').writeFileSync(require('node:path').join(process.env.BEAMLINE_OUTPUT_DIR, 'model.onnx'), Buffer.from(process.env.MODEL_B64, 'base64'))`;
+    const { body: job } = await api.post(base, nodeJob('exports-onnx', script, { outputModel: 'adder', env: { MODEL_B64: Buffer.from(addModel()).toString('base64') } }));
     await until(job.id, ['Succeeded']);
     const last = (await api.get(`${base}/${job.id}/events`)).body.items.at(-1);
     expect(last.message).toContain('registered adder version 1');

@@ -29,7 +29,7 @@ const job = (id: string, over: Partial<WorkloadSpec> = {}): WorkloadSpec => ({
   command: ['python', 'train.py'],
   args: ['--epochs', '1'],
   env: { LR: '0.1' },
-  workingDir: '/work',
+  workingDir: 'work', // relative: inside the pod's /workspace
   cpuMilli: 4000,
   memoryMiB: 16384,
   gpuCount: 1,
@@ -93,6 +93,14 @@ describe('kubernetes driver workloads', () => {
       limits: { memory: '16Gi', 'nvidia.com/gpu': '1' },
     });
     expect(pod.spec!.tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
+    // Issue 22: the restricted security context as the real API server stored it.
+    expect(pod.spec!.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.spec!.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: false });
+    expect(pod.spec!.containers[0].workingDir).toBe('/workspace/work');
+    expect(pod.spec!.containers[0].volumeMounts).toEqual([
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'workspace', mountPath: '/workspace/work' },
+    ]);
     expect(envOf(pod)).toMatchObject({
       LR: '0.1',
       WORLD_SIZE: '1',
@@ -162,6 +170,9 @@ describe('kubernetes driver workloads', () => {
       const pod = await readPod(spec, worker);
       expect(JSON.stringify(pod.spec)).not.toContain('bl_not-for-pod-specs');
       expect(pod.spec!.containers[0].env).toContainEqual({ name: 'BEAMLINE_TOKEN', valueFrom: { secretKeyRef: { name, key: 'BEAMLINE_TOKEN' } } });
+      // Also a read-only file for code that keeps secrets out of its environment.
+      expect(pod.spec!.volumes).toContainEqual({ name: 'beamline-secrets', secret: { secretName: name, defaultMode: 0o440 } });
+      expect(pod.spec!.containers[0].volumeMounts).toContainEqual({ name: 'beamline-secrets', mountPath: '/var/run/secrets/beamline', readOnly: true });
     }
     await driver.deleteWorkload(spec.jobId);
     await untilDriver(driver, () => !workersOf(spec));

@@ -1,5 +1,6 @@
 import type { V1EnvVar, V1Pod, V1Secret, V1Service } from '@kubernetes/client-node';
 import { workerEnv, type WorkloadSpec } from '../cluster-driver.js';
+import { SECRET_DIR, containerSecurityContext, jobVolumes, podSecurityContext, workingDirOf, workspaceOf } from './k8s-pod-security.js';
 import { ANNOTATION, GPU_RESOURCE, LABEL, MANAGED_BY, MASTER_PORT, MIG_RESOURCE_PREFIX, SCHEDULER_NAME, WORKER_CONTAINER, labelValue, podName, serviceName } from './k8s-names.js';
 
 /** The Secret of one attempt's secretEnv: named after its first pod, which owns it (deleted with it). */
@@ -62,11 +63,21 @@ export const masterAddr = (spec: WorkloadSpec, namespace: string) =>
  * - Memory limit = request: a training process that outgrows it should fail loudly, not
  *   push other workers off the node. No CPU limit (throttling slows data loaders).
  * - No service links and no service-account token: a trainer needs neither. Its Beamline
- *   API token (secretEnv) comes from a Secret, never as a plain value in the pod spec.
+ *   API token (secretEnv) comes from a Secret, never as a plain value in the pod spec: as
+ *   env (secretKeyRef: the SDKs read BEAMLINE_TOKEN) and as read-only files under
+ *   SECRET_DIR (BEAMLINE_TOKEN_FILE), for code that must not keep it in its environment.
+ * - Restricted security context, writable /tmp and workspace: see k8s-pod-security.ts.
  */
 export function workerPod(spec: WorkloadSpec, index: number, namespace: string): V1Pod {
   const placement = spec.workers[index];
-  const env = workerEnv(spec, index, masterAddr(spec, namespace), MASTER_PORT, false);
+  const secret = hasSecretEnv(spec) ? secretName(spec) : undefined;
+  const env: Record<string, string> = {
+    HOME: workspaceOf(spec),
+    ...workerEnv(spec, index, masterAddr(spec, namespace), MASTER_PORT, false),
+    ...(secret && spec.secretEnv?.BEAMLINE_TOKEN ? { BEAMLINE_TOKEN_FILE: `${SECRET_DIR}/BEAMLINE_TOKEN` } : {}),
+  };
+  const { volumes, mounts } = jobVolumes(spec, secret);
+  const workingDir = workingDirOf(spec);
   const fromSecret: V1EnvVar[] = Object.keys(spec.secretEnv ?? {})
     .sort()
     .map((name) => ({ name, valueFrom: { secretKeyRef: { name: secretName(spec), key: name } } }));
@@ -94,6 +105,8 @@ export function workerPod(spec: WorkloadSpec, index: number, namespace: string):
       restartPolicy: 'Never',
       enableServiceLinks: false,
       automountServiceAccountToken: false,
+      securityContext: podSecurityContext(spec),
+      volumes,
       tolerations: [{ key: GPU_RESOURCE, operator: 'Exists', effect: 'NoSchedule' }],
       containers: [
         {
@@ -101,7 +114,9 @@ export function workerPod(spec: WorkloadSpec, index: number, namespace: string):
           image: spec.image,
           ...(spec.command.length ? { command: spec.command } : {}),
           ...(spec.args.length ? { args: spec.args } : {}),
-          ...(spec.workingDir ? { workingDir: spec.workingDir } : {}),
+          ...(workingDir ? { workingDir } : {}),
+          securityContext: containerSecurityContext(),
+          volumeMounts: mounts,
           env: [
             ...Object.entries(env)
               .sort(([a], [b]) => a.localeCompare(b))

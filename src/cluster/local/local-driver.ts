@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, hostname, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { NodeSpec } from '../../gpu-scheduler/engine/model.js';
 import { workerEnv, type ClusterDriver, type ClusterInventory, type WorkerStatus, type WorkloadSpec, type WorkloadStatus } from '../cluster-driver.js';
 import { localGpus } from './gpu-inventory.js';
 import { followFile } from './log-follow.js';
+import { jobEnv, ownedDir, privatizeHome, resolveCommand, resolveWorkingDir, unreachableBy } from './job-sandbox.js';
+import { DEFAULT_JOB_USER, resolveJobIdentity, type JobIdentity } from './job-user.js';
 import { isAlive, killGroup, spawnWorker } from './worker-process.js';
 import { Listeners } from '../listeners.js';
 
@@ -26,7 +28,9 @@ interface LocalWorkload {
  * The embedded driver: this machine is the one node, each worker a real process.
  * Everything a workload needs to survive a controller restart lives on disk under
  * <home>/jobs/<jobId>/a<attempt>/: spec.json, worker-N.log, worker-N.pid, worker-N.exit.
- * The container image is not used: commands run on the host, in the job's directory.
+ * The container image is not used: commands run on the host, in the job's own directory,
+ * as the unprivileged job user when the platform is root (job-sandbox.ts has the layout
+ * and permissions, job-user.ts the account).
  */
 export class LocalDriver implements ClusterDriver {
   readonly kind = 'local' as const;
@@ -35,13 +39,19 @@ export class LocalDriver implements ClusterDriver {
   private readonly listeners = new Listeners();
   private node!: NodeSpec;
   private timer?: NodeJS.Timeout;
+  private identity?: JobIdentity;
 
-  constructor(home: string, private readonly options: { graceMs?: number; gpus?: () => NodeSpec['gpus'] } = {}) {
+  constructor(
+    private readonly home: string,
+    private readonly options: { graceMs?: number; gpus?: () => NodeSpec['gpus']; jobUser?: string; log?: (level: 'log' | 'warn' | 'error', line: string) => void } = {},
+  ) {
     this.root = resolve(home, 'jobs');
   }
 
   async start(): Promise<void> {
-    await mkdir(this.root, { recursive: true });
+    this.identity = resolveJobIdentity(this.options.jobUser ?? DEFAULT_JOB_USER, this.options.log ?? (() => undefined));
+    await ownedDir(this.root, 0o711);
+    await this.protectHome();
     this.node = {
       name: LOCAL_NODE,
       labels: { 'kubernetes.io/hostname': hostname(), 'beamline.dev/driver': 'local' },
@@ -81,29 +91,55 @@ export class LocalDriver implements ClusterDriver {
     if (this.loads.has(key)) return; // idempotent
     const dir = join(this.root, spec.jobId, `a${spec.attempt}`);
     if (existsSync(join(dir, 'spec.json'))) return; // started before, already finished or deleted
-    await mkdir(join(dir, 'output'), { recursive: true });
-    await writeFile(join(dir, 'spec.json'), JSON.stringify(spec));
+    const identity = this.identity ?? { mode: 'refused', reason: 'the local driver was not started' };
+    const owner = identity.mode === 'isolated' ? identity : undefined;
+    await this.protectHome();
+    await ownedDir(dirname(dir), 0o711);
+    await ownedDir(dir, 0o711);
+    const workDir = join(dir, 'work');
+    await ownedDir(workDir, 0o700, owner);
+    await ownedDir(join(dir, 'output'), 0o700, owner);
+    // The job token reaches the worker through its env only: spec.json (kept for adoption) leaves it out.
+    const { secretEnv: _secret, ...stored } = spec;
+    await writeFile(join(dir, 'spec.json'), JSON.stringify(stored), { mode: 0o600 });
     const load: LocalWorkload = { spec, dir, workers: [] };
     this.loads.set(key, load);
+    // Every directory is made before any worker runs: a running worker could otherwise
+    // plant a symlink where the next worker's directory is created (and chowned, as root).
+    const plans = [];
+    const levels = new Set<string>();
     for (let index = 0; index < spec.workers.length; index++) {
-      const cwd = spec.workingDir ?? join(dir, `worker-${index}`);
-      await mkdir(cwd, { recursive: true });
       const worker: LocalWorker = { index, node: LOCAL_NODE, phase: 'Pending', restarts: 0, exitFile: join(dir, `worker-${index}.exit`) };
       load.workers.push(worker);
+      const cwd = resolveWorkingDir(workDir, spec.workingDir, index);
+      const problem = 'error' in cwd ? cwd.error : this.refusal(identity, spec.command);
+      if (problem !== undefined || 'error' in cwd) {
+        Object.assign(worker, { phase: 'Failed', exitCode: 126, message: problem });
+        await writeFile(worker.exitFile, JSON.stringify({ code: 126, error: problem }), { mode: 0o600 }); // the same answer after a restart
+        continue;
+      }
       if (spec.command.length === 0) {
         Object.assign(worker, { phase: 'Failed', exitCode: 127, message: 'the local driver needs a command (it does not run images)' });
         continue;
       }
-      const env = {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: process.env.HOME ?? cwd,
-        ...workerEnv(spec, index, '127.0.0.1'),
-        BEAMLINE_OUTPUT_DIR: join(dir, 'output'),
-      };
-      const child = spawnWorker({ command: [...spec.command, ...spec.args], cwd, env, logFile: logPath(dir, index), exitFile: worker.exitFile });
+      // Each level of a nested workingDir (a/b) belongs to the job, not only the last.
+      for (let level = cwd.dir; level !== workDir; level = dirname(level)) levels.add(level);
+      plans.push({ worker, cwd: cwd.dir });
+    }
+    for (const level of [...levels].sort((a, b) => a.length - b.length)) await ownedDir(level, 0o700, owner);
+    for (const { worker, cwd } of plans) {
+      const [command, ...rest] = spec.command;
+      const child = spawnWorker({
+        command: [resolveCommand(command, process.env.PATH), ...rest, ...spec.args],
+        cwd,
+        env: jobEnv(cwd, workerEnv(spec, worker.index, '127.0.0.1'), join(dir, 'output')),
+        logFile: logPath(dir, worker.index),
+        exitFile: worker.exitFile,
+        ids: owner,
+      });
       worker.pid = child.pid;
       worker.phase = 'Running';
-      await writeFile(join(dir, `worker-${index}.pid`), String(child.pid));
+      await writeFile(join(dir, `worker-${worker.index}.pid`), String(child.pid), { mode: 0o600 });
       child.onExit(() => void this.collectExit(worker));
     }
     this.emit();
@@ -133,6 +169,24 @@ export class LocalDriver implements ClusterDriver {
   /** Removes the files of finished attempts (logs included). */
   async purge(jobId: string): Promise<void> {
     await rm(join(this.root, jobId), { recursive: true, force: true });
+  }
+
+  /** Why no worker of this job may start, in words for the job's status; undefined when it may. */
+  private refusal(identity: JobIdentity, command: string[]): string | undefined {
+    if (identity.mode === 'refused') return identity.reason;
+    if (identity.mode !== 'isolated' || command.length === 0) return undefined;
+    const user = `the job user ${identity.user}`;
+    const blockedHome = unreachableBy(join(this.root, 'x'), identity);
+    if (blockedHome) return `${user} cannot enter ${blockedHome} on the way to its directory: allow it (chmod o+x ${blockedHome}) or move BEAMLINE_HOME`;
+    const resolved = resolveCommand(command[0], process.env.PATH);
+    const blocked = unreachableBy(resolved, identity);
+    if (blocked) return `${user} cannot reach ${resolved}: ${blocked} is not searchable by others (chmod o+x ${blocked}, or install it elsewhere)`;
+    return undefined;
+  }
+
+  /** Only as root with a separate job user: otherwise the job is the platform's user anyway. */
+  private async protectHome(): Promise<void> {
+    if (this.identity?.mode === 'isolated' && this.identity.uid !== 0) await privatizeHome(resolve(this.home), this.root);
   }
 
   private async collectExit(worker: LocalWorker): Promise<void> {
