@@ -1,4 +1,5 @@
-import { createReadStream } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
@@ -146,9 +147,15 @@ export class ModelArtifactsService {
     });
   }
 
-  /** The upload path (steps 2-5) for a file already on this machine, e.g. a training job's output. */
+  /**
+   * The upload path (steps 2-5) for a file already on this machine, e.g. a training job's
+   * output. The job owns that directory and the platform may read as root, so the file is
+   * opened without following a final symbolic link (O_NOFOLLOW) and must be a regular file
+   * with one link: otherwise a job could register another project's model, or any file
+   * only root may read, as its own output.
+   */
   async ingestLocalFile(path: string) {
-    const source = createReadStream(path);
+    const source = createReadStream('', { fd: await openPlainFile(path) });
     try {
       return await this.ingest(() => stageUpload(source, this.store.stagingDir, this.limit), undefined, undefined);
     } finally {
@@ -223,4 +230,23 @@ function parseJsonField(raw: string | undefined): unknown {
   } catch {
     throw AppError.validation([{ field: 'spec', message: 'not valid JSON' }]);
   }
+}
+
+async function openPlainFile(path: string): Promise<FileHandle> {
+  let handle: FileHandle;
+  try {
+    // O_NONBLOCK: a FIFO left by the job must not hang the controller at open.
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ELOOP' ? 'it is a symbolic link' : `it cannot be opened (${code})`;
+    throw AppError.validation([{ field: 'file', message: why }], `${path} was not registered: ${why}`);
+  }
+  const info = await handle.stat();
+  if (!info.isFile() || info.nlink !== 1) {
+    await handle.close();
+    const why = info.isFile() ? 'it has other hard links' : 'it is not a regular file';
+    throw AppError.validation([{ field: 'file', message: why }], `${path} was not registered: ${why}`);
+  }
+  return handle;
 }

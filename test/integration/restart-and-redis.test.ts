@@ -70,7 +70,7 @@ describe('nothing submitted is lost, nothing is done twice', () => {
     expect(submitted.body.status).toBe('Pending');
     expect((await api.get(`${base}/${submitted.body.id}`)).body.status).toBe('Pending');
 
-    redis = await startEmbeddedRedis(inject('redisBinary'), port);
+    redis = await startEmbeddedRedis(inject('redisBinary'), port, redis.password);
     open.push(redis);
     await eventually(async () => (await api.get(`${base}/${submitted.body.id}`)).body.status === 'Queued', 20_000, 'admission after Redis returns');
     expect((await api.get('/readyz')).status).toBe(200);

