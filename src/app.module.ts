@@ -6,6 +6,7 @@ import { MetricsService } from './common/metrics/metrics.service.js';
 import { ModelsModule } from './models/models.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
 import { AccessModule } from './access/access.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ServingModule } from './serving/serving.module.js';
 import { TrainingModule } from './training/training.module.js';
@@ -24,6 +25,7 @@ export class AppModule {
       imports: [
         CommonModule.forConfig(config, metrics),
         AuthModule,
+        AuditModule.forRoles(roles),
         ClusterModule.forDriver(config.BEAMLINE_CLUSTER_DRIVER),
         ProjectsModule,
         AccessModule,

@@ -222,6 +222,11 @@ describe('endpoints on the local driver', () => {
     expect(revisions[1]).toMatchObject({ revision: 3, status: 'Failed' });
     const reasons = (await send('GET', `${base}/gain/events`)).body.items.map((x: { reason: string }) => x.reason);
     expect(reasons).toEqual(expect.arrayContaining(['RolloutFailed', 'RolledBack']));
+    // No request asked for this rollback: the audit log names the system as its actor.
+    const audit = await client(t.url, await seedToken(t.app, 'ADMIN', [])).get('/v1/audit?action=endpoint.rollback&project=beam');
+    expect(audit.body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ outcome: 'success', resourceId: 'gain', details: expect.objectContaining({ automatic: true, toRevision: 2 }) })]),
+    );
   }, 120_000);
 
   it('deletes right after a scale: the deletion is final, replicas stop, the endpoint is gone', async () => {
