@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AuthRepository } from '../common/auth/auth.repository.js';
 import { CurrentPrincipal } from '../common/auth/current.decorator.js';
 import type { Principal } from '../common/auth/principal.js';
+import { AnyScope } from '../common/auth/public.decorator.js';
 import { jsonSchema } from '../common/openapi/json-schema.js';
 
 const whoamiSchema = z.strictObject({
@@ -18,6 +19,7 @@ const whoamiSchema = z.strictObject({
 /** Who the caller is, as the guard resolved it: what the CLI's `whoami` and `login` show. */
 @ApiTags('access')
 @ApiBearerAuth()
+@AnyScope()
 @Controller('v1/auth')
 export class WhoamiController {
   constructor(private readonly auth: AuthRepository) {}

@@ -63,6 +63,8 @@ describe('tokens', () => {
 
     const infer = client(t.url, (await alphaAdmin.post('/v1/projects/alpha/tokens', { name: 'app', role: 'VIEWER', scopes: ['infer'] })).body.token);
     expect((await infer.get('/v1/projects/alpha/training-jobs')).status).toBe(403);
+    // Any credential may ask who it is, whatever its scopes.
+    expect((await infer.get('/v1/auth/whoami')).body).toMatchObject({ scopes: ['infer'], projects: [{ name: 'alpha', role: 'VIEWER' }] });
     // The guard lets it through to the proxy, which answers 404 for a missing endpoint.
     expect((await infer.post('/v1/projects/alpha/endpoints/none/infer', { inputs: [] })).status).toBe(404);
   });

@@ -6,7 +6,7 @@ import { AppError, ErrorCode } from '../errors/app-error.js';
 import { AuthRepository } from './auth.repository.js';
 import { OIDC_VERIFIER, type OidcPort } from './identity.port.js';
 import { atLeast, roleIn, type AuthedRequest, type Principal, type ProjectRef, type Scope } from './principal.js';
-import { IS_PUBLIC, PLATFORM_ADMIN, PROJECT_ROLE, READS_ONLY } from './public.decorator.js';
+import { ANY_SCOPE, IS_PUBLIC, PLATFORM_ADMIN, PROJECT_ROLE, READS_ONLY } from './public.decorator.js';
 import { hashToken } from './token.js';
 import { TtlCache } from './ttl-cache.js';
 
@@ -32,7 +32,7 @@ interface Cached {
  * 2. the bearer credential is an API token (`bl_...`, not revoked, not expired) or, with
  *    SSO on, an OIDC access token valid for this platform (401 otherwise);
  * 3. the scope the request needs: `read` for GET, `infer` for @ReadsOnly routes, `write`
- *    for every other change (403);
+ *    for every other change (403); none for @AnyScope routes (whoami, login);
  * 4. @PlatformAdmin routes need a platform admin (403);
  * 5. on a `:project` route, the caller's role in that project must reach the route's
  *    (VIEWER for reads, MEMBER for changes, @RequireRole otherwise). A caller without
@@ -62,7 +62,7 @@ export class AuthGuard implements CanActivate {
     const infers = meta<boolean>(READS_ONLY) === true;
     const reads = READ_METHODS.has(request.method) || infers;
     const scope: Scope = infers ? 'infer' : reads ? 'read' : 'write';
-    if (!principal.scopes.has(scope)) {
+    if (!meta<boolean>(ANY_SCOPE) && !principal.scopes.has(scope)) {
       throw new AppError(ErrorCode.Forbidden, `This credential lacks the '${scope}' scope (it has: ${[...principal.scopes].join(', ') || 'none'})`);
     }
     if (meta<boolean>(PLATFORM_ADMIN) && !principal.platformAdmin) {

@@ -22,3 +22,10 @@ export const PROJECT_ROLE = 'beamline:project-role';
  * MEMBER for changes. Token management and group bindings need ADMIN.
  */
 export const RequireRole = (role: TokenRole) => SetMetadata(PROJECT_ROLE, role);
+
+export const ANY_SCOPE = 'beamline:any-scope';
+/**
+ * Any valid credential may call the route, whatever its scopes: who-am-I and the login
+ * record, which an infer-only token must be able to ask too.
+ */
+export const AnyScope = () => SetMetadata(ANY_SCOPE, true);
