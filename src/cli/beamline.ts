@@ -13,6 +13,10 @@ commands:
   train submit|list|get|events|logs|cancel
   models list|show|alias
   endpoints deploy|list|status|revisions|events|scale|rollback|delete|infer
+  whoami                                who the platform takes you for, and your roles
+  tokens list|create|revoke|rotate      API tokens of the project (--platform: platform tokens)
+  groups list|set|remove                the OIDC groups that hold a role in the project
+  audit [--actor --action --since ...]  the audit log (platform admins)
 
 'beamline <command> --help' for the options; exit codes are in docs/cli.md.
 `;
@@ -33,7 +37,11 @@ async function main(argv: string[]): Promise<void> {
     case 'logout':
     case 'train':
     case 'models':
-    case 'endpoints': {
+    case 'endpoints':
+    case 'whoami':
+    case 'tokens':
+    case 'groups':
+    case 'audit': {
       const { runClientCommand } = await import('./client-commands.js');
       // Exit at once: the stdout pipe is written synchronously, and fetch's idle keep-alive sockets must not hold the process.
       return process.exit(await runClientCommand(command, rest));

@@ -1,7 +1,10 @@
+import { groups, GROUPS_USAGE, whoami, WHOAMI_USAGE } from './access.js';
+import { audit, AUDIT_USAGE } from './audit.js';
 import { endpoints, ENDPOINTS_USAGE } from './endpoints.js';
 import { login, LOGIN_USAGE, logout, LOGOUT_USAGE } from './login.js';
 import { models, MODELS_USAGE } from './models.js';
 import { exitCodeFor, Output, UsageError } from './output.js';
+import { tokens, TOKENS_USAGE } from './tokens.js';
 import { train, TRAIN_USAGE } from './train.js';
 
 const GROUPS: Record<string, { run: (argv: string[], out: Output) => Promise<void>; usage: string }> = {
@@ -10,6 +13,10 @@ const GROUPS: Record<string, { run: (argv: string[], out: Output) => Promise<voi
   train: { run: train, usage: TRAIN_USAGE },
   models: { run: models, usage: MODELS_USAGE },
   endpoints: { run: endpoints, usage: ENDPOINTS_USAGE },
+  whoami: { run: whoami, usage: WHOAMI_USAGE },
+  tokens: { run: tokens, usage: TOKENS_USAGE },
+  groups: { run: groups, usage: GROUPS_USAGE },
+  audit: { run: audit, usage: AUDIT_USAGE },
 };
 
 export const CLIENT_COMMANDS = Object.keys(GROUPS);

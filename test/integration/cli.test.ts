@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Beamline } from '../../sdk/ts/src/index.js';
 import { linearModel } from '../helpers/onnx.js';
-import { closeApp, seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { closeApp, eventually, seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 /** The real `beamline` CLI as a child process against a started platform (local driver). */
 let t: TestApp;
@@ -156,4 +156,172 @@ describe('beamline CLI', () => {
     expect((await beamline('endpoints', 'delete', 'double')).stdout).toBe('double Deleting\n');
     expect((await beamline('endpoints', 'status', 'ghost')).code).toBe(3);
   }, 240_000);
+});
+
+describe('beamline CLI: whoami, tokens, groups, audit', () => {
+  let admin: string; // ADMIN of the project
+  let root: string; // platform admin
+  beforeAll(async () => {
+    admin = await seedToken(t.app, 'ADMIN', [project]);
+    root = await seedToken(t.app, 'ADMIN');
+  });
+  /** Independent of what `login` saved. */
+  const as = (bearer: string, ...args: string[]) => beamline(...args, '--url', t.url, '--token', bearer, '--project', project);
+  const status = async (bearer: string) => (await fetch(`${t.url}/v1/auth/whoami`, { headers: { authorization: `Bearer ${bearer}` } })).status;
+
+  it('whoami shows the caller, its scopes and its role in each project; a bad token exits 4 with 401', async () => {
+    const me = await as(token, 'whoami', '--json');
+    expect(me.code, me.stderr).toBe(0);
+    expect(me.json()).toMatchObject({ kind: 'token', name: 'test-MEMBER', platformAdmin: false, scopes: ['read', 'write', 'infer'], projects: [{ name: project, role: 'MEMBER' }] });
+    const human = await as(token, 'whoami');
+    expect(human.stdout).toMatch(/^platform admin\s+no$/m);
+    expect(human.stdout).toMatch(/^cli\s+MEMBER$/m);
+    expect(human.stdout).toContain(t.url);
+    expect((await as(root, 'whoami', '--json')).json()).toMatchObject({ platformAdmin: true, projects: [] });
+    const bad = await as('bl_wrong', 'whoami', '--json');
+    expect(bad.code).toBe(4);
+    expect(bad.json().error.status).toBe(401);
+  });
+
+  it('creates a token that works at once, lists it without its secret, rotates it, revokes both: then 401', async () => {
+    const before = Date.now();
+    const create = await as(admin, 'tokens', 'create', 'ci-reader', '--role', 'viewer', '--scopes', 'read,infer', '--expires-in', '30d', '--json');
+    expect(create.code, create.stderr).toBe(0);
+    expect(create.stderr).toContain('shown only once');
+    const a = create.json();
+    expect(a).toMatchObject({ name: 'ci-reader', role: 'VIEWER', project, scopes: ['read', 'infer'] });
+    expect(a.token).toMatch(/^bl_[\w-]{40,}$/);
+    expect(Date.parse(a.expiresAt) - before).toBeGreaterThanOrEqual(30 * 86_400_000 - 5_000);
+    expect(Date.parse(a.expiresAt) - before).toBeLessThanOrEqual(30 * 86_400_000 + 60_000);
+
+    // It works, with exactly what it was given: reads yes, token management no.
+    expect((await as(a.token, 'whoami', '--json')).json()).toMatchObject({ name: 'ci-reader', scopes: ['read', 'infer'], projects: [{ name: project, role: 'VIEWER' }] });
+    expect((await as(a.token, 'models', 'list')).code).toBe(0);
+    expect((await as(a.token, 'tokens', 'list')).code).toBe(4);
+
+    const list = await as(admin, 'tokens', 'list', '--json');
+    const listed = list.json().find((x: { id: string }) => x.id === a.id);
+    expect(listed).toMatchObject({ name: 'ci-reader', prefix: a.token.slice(0, 10), revokedAt: null });
+    expect(list.stdout).not.toContain(a.token);
+    const table = await as(admin, 'tokens', 'list');
+    expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+NAME\s+PREFIX\s+ROLE\s+SCOPES/);
+    expect(table.stdout).toMatch(new RegExp(`^${a.id}\\s+ci-reader\\s+${a.token.slice(0, 10)}\\s+VIEWER\\s+read,infer\\s`, 'm'));
+    expect(table.stdout).not.toContain(a.token);
+
+    // Rotation: a new secret now; the old one keeps working through the grace.
+    const rotate = await as(admin, 'tokens', 'rotate', a.id, '--grace', '1h', '--json');
+    expect(rotate.code, rotate.stderr).toBe(0);
+    expect(rotate.stderr).toContain('shown only once');
+    const b = rotate.json();
+    expect(b).toMatchObject({ name: 'ci-reader', role: 'VIEWER', scopes: ['read', 'infer'], replaces: { id: a.id } });
+    expect(b.token).not.toBe(a.token);
+    expect(Date.parse(b.replaces.expiresAt) - Date.now()).toBeGreaterThan(3_000_000);
+    expect(await status(b.token)).toBe(200);
+    expect(await status(a.token)).toBe(200);
+
+    // Two live tokens share the name now: a name is refused, the id is not.
+    const ambiguous = await as(admin, 'tokens', 'revoke', 'ci-reader');
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain(a.id);
+    expect(await status(a.token)).toBe(200);
+    const revokeA = await as(admin, 'tokens', 'revoke', a.id);
+    expect(revokeA.stdout).toMatch(new RegExp(`^revoked token ci-reader \\(${a.id}\\) at \\d{4}-`));
+    await eventually(async () => (await status(a.token)) === 401, 10_000, 'the revoked token to get 401');
+    const refused = await as(a.token, 'whoami', '--json');
+    expect(refused.code).toBe(4);
+    expect(refused.json().error.status).toBe(401);
+    expect(await status(b.token)).toBe(200);
+
+    // Now the name is unique again.
+    expect((await as(admin, 'tokens', 'revoke', 'ci-reader')).code).toBe(0);
+    await eventually(async () => (await status(b.token)) === 401, 10_000, 'the rotated token to get 401');
+    expect((await as(b.token, 'models', 'list')).code).toBe(4);
+    expect((await as(admin, 'tokens', 'revoke', 'ci-reader')).code).toBe(3);
+
+    const ids = (r: Run) => r.json().map((x: { id: string }) => x.id);
+    expect(ids(await as(admin, 'tokens', 'list', '--json'))).not.toContain(b.id);
+    const all = (await as(admin, 'tokens', 'list', '--include-revoked', '--json')).json();
+    expect(all.filter((x: { name: string; revokedAt: string | null }) => x.name === 'ci-reader' && x.revokedAt !== null).map((x: { id: string }) => x.id).sort()).toEqual([a.id, b.id].sort());
+  });
+
+  it('create --quiet prints only the secret; bad flags exit 2, a lifetime the API refuses exits 4', async () => {
+    const quiet = await as(admin, 'tokens', 'create', 'ci-quiet', '--quiet');
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stdout).toMatch(/^bl_[\w-]+\n$/);
+    expect(await status(quiet.stdout.trim())).toBe(200);
+    expect(quiet.stderr).toContain('shown only once');
+
+    expect((await as(admin, 'tokens', 'create', 'x', '--scopes', 'read,admin')).code).toBe(2);
+    expect((await as(admin, 'tokens', 'create', 'x', '--expires-in', 'soon')).code).toBe(2);
+    expect((await as(admin, 'tokens', 'create', 'x', '--role', 'OWNER')).code).toBe(2);
+    expect((await as(root, 'tokens', 'create', 'x', '--platform', '--role', 'VIEWER')).code).toBe(2);
+    expect((await as(admin, 'tokens', 'create')).code).toBe(2);
+    const short = await as(admin, 'tokens', 'create', 'x', '--expires-in', '10s', '--json');
+    expect(short.code).toBe(4);
+    expect(short.json().error.errors.map((e: { field: string }) => e.field)).toEqual(['expiresInSeconds']);
+    expect((await as(admin, 'tokens', 'revoke', '00000000-0000-4000-8000-000000000000')).code).toBe(3);
+  });
+
+  it("a MEMBER's token commands exit 4 with 403", async () => {
+    const create = await as(token, 'tokens', 'create', 'mine', '--json');
+    expect(create.code).toBe(4);
+    expect(create.json().error.status).toBe(403);
+    expect((await as(token, 'tokens', 'list', '--json')).json().error.status).toBe(403);
+    expect((await as(token, 'groups', 'list', '--json')).json().error.status).toBe(403);
+  });
+
+  it('platform tokens: only platform admins make them, and they carry no project', async () => {
+    const create = await as(root, 'tokens', 'create', 'prometheus', '--platform', '--scopes', 'read', '--json');
+    expect(create.code, create.stderr).toBe(0);
+    const p = create.json();
+    expect(p).toMatchObject({ role: 'PLATFORM_ADMIN', project: null, scopes: ['read'], expiresAt: null });
+    expect((await as(p.token, 'whoami', '--json')).json()).toMatchObject({ name: 'prometheus', platformAdmin: true, scopes: ['read'] });
+    expect((await as(root, 'tokens', 'list', '--platform', '--json')).json().map((x: { name: string }) => x.name)).toContain('prometheus');
+    expect((await as(root, 'tokens', 'list', '--json')).json().map((x: { name: string }) => x.name)).not.toContain('prometheus');
+    const denied = await as(admin, 'tokens', 'list', '--platform', '--json');
+    expect(denied.code).toBe(4);
+    expect(denied.json().error.status).toBe(403);
+    expect((await as(root, 'tokens', 'revoke', 'prometheus', '--platform')).code).toBe(0);
+    await eventually(async () => (await status(p.token)) === 401, 10_000, 'the platform token to get 401');
+  });
+
+  it('groups: set, list, remove', async () => {
+    const set = await as(admin, 'groups', 'set', 'lab:vision', 'member');
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toBe(`group lab:vision is MEMBER in project ${project}\n`);
+    expect((await as(admin, 'groups', 'set', 'lab:vision', 'VIEWER', '--json')).json()).toMatchObject({ group: 'lab:vision', role: 'VIEWER' });
+    expect((await as(admin, 'groups', 'list', '--json')).json().map((b: { group: string; role: string }) => [b.group, b.role])).toEqual([['lab:vision', 'VIEWER']]);
+    expect((await as(admin, 'groups', 'list')).stdout).toMatch(/^lab:vision\s+VIEWER\s+\d{4}-/m);
+    expect((await as(admin, 'groups', 'set', 'lab:vision', 'owner')).code).toBe(2);
+    expect((await as(admin, 'groups', 'set', 'bad group!', 'VIEWER')).code).toBe(4);
+    expect((await as(admin, 'groups', 'remove', 'lab:vision')).code).toBe(0);
+    expect((await as(admin, 'groups', 'list', '--json')).json()).toEqual([]);
+    expect((await as(admin, 'groups', 'remove', 'lab:vision')).code).toBe(3);
+  });
+
+  it('audit: filters by action, project, actor and time, without secrets; platform admins only', async () => {
+    const made = (await as(admin, 'tokens', 'create', 'audited', '--json')).json();
+    expect((await as(admin, 'tokens', 'revoke', made.id)).code).toBe(0);
+    const events = await eventually(async () => {
+      const r = await as(root, 'audit', '--action', 'token.', '--project', project, '--actor', 'test-ADMIN', '--since', '1h', '--json');
+      const list = r.json() as { action: string; resourceId: string }[];
+      return list.some((e) => e.action === 'token.create' && e.resourceId === made.id) ? { list, stdout: r.stdout } : undefined;
+    }, 20_000, 'the token.create event');
+    expect(events.list.every((e) => e.action.startsWith('token.'))).toBe(true);
+    expect(events.list.map((e) => e.action)).toContain('token.revoke');
+    expect(events.stdout).not.toContain(made.token);
+
+    expect((await as(root, 'audit', '--action', 'token.', '--limit', '1', '--json')).json()).toHaveLength(1);
+    expect((await as(root, 'audit', '--until', '2000-01-01', '--json')).json()).toEqual([]);
+    expect((await as(root, 'audit', '--actor', 'nobody-at-all', '--json')).json()).toEqual([]);
+    const table = await as(root, 'audit', '--action', 'token.create', '--project', project);
+    expect(table.stdout.split('\n')[0]).toMatch(/^AT\s+ACTOR\s+PROJECT\s+ACTION\s+RESOURCE\s+OUTCOME\s+STATUS/);
+    expect(table.stdout).toMatch(new RegExp(`test-ADMIN\\s+${project}\\s+token\\.create\\s+token/${made.id}\\s+success\\s+201`));
+
+    expect((await as(root, 'audit', '--since', 'yesterday')).code).toBe(2);
+    expect((await as(root, 'audit', '--outcome', 'maybe')).code).toBe(2);
+    const denied = await as(admin, 'audit', '--json');
+    expect(denied.code).toBe(4);
+    expect(denied.json().error.status).toBe(403);
+  });
 });

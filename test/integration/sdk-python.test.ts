@@ -15,6 +15,8 @@ let t: TestApp;
 let dir: string;
 let token: string;
 let viewer: string;
+let admin: string;
+let platformAdmin: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'beamline-sdk-python-'));
@@ -28,6 +30,8 @@ beforeAll(async () => {
   });
   token = await seedToken(t.app, 'MEMBER', ['sdk']);
   viewer = await seedToken(t.app, 'VIEWER', ['sdk']);
+  admin = await seedToken(t.app, 'ADMIN', ['sdk']);
+  platformAdmin = await seedToken(t.app, 'ADMIN');
 });
 afterAll(async () => {
   await closeApp(t);
@@ -42,6 +46,8 @@ describe('Python SDK', () => {
       BEAMLINE_TOKEN: token,
       BEAMLINE_PROJECT: 'sdk',
       BEAMLINE_TEST_VIEWER_TOKEN: viewer,
+      BEAMLINE_TEST_ADMIN_TOKEN: admin,
+      BEAMLINE_TEST_PLATFORM_TOKEN: platformAdmin,
       PYTHONPATH: resolve('sdk/python/src'),
     }, 540_000);
     if (code !== 0) console.error(output);

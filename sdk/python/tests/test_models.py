@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 
 import pytest
@@ -94,12 +95,15 @@ def test_register_refuses_files_that_are_not_models(client: beamline.Client, tmp
 
 def test_log_model_inside_a_training_job_records_lineage_and_metrics(client: beamline.Client, onnx_file):
     name = unique("sdk-lineage")
+    # The model travels inside the script: the job runs as an unprivileged user that may not
+    # read pytest's private tmp dir (docs/security.md).
+    model_b64 = base64.b64encode(onnx_file.read_bytes()).decode()
     script = f"""
-import beamline, shutil, os
+import beamline, base64, os
 beamline.log_metric("loss", 0.9, step=1)
 beamline.log_metric("loss", 0.2, step=2)
 path = os.path.join(os.environ["BEAMLINE_OUTPUT_DIR"], "model.onnx")
-shutil.copy({str(onnx_file)!r}, path)
+open(path, "wb").write(base64.b64decode({model_b64!r}))
 v = beamline.log_model(path, metrics={{"accuracy": 0.75}}, description="from the job")
 print("registered", v.model, v.version, flush=True)
 print(open(os.path.join(os.environ["BEAMLINE_OUTPUT_DIR"], "metrics.jsonl")).read(), flush=True)

@@ -1,7 +1,10 @@
+import { Groups, Tokens } from './access.js';
+import { Audit } from './audit.js';
 import { Endpoints } from './endpoints.js';
 import { Http } from './http.js';
 import { Models } from './models.js';
 import { Training } from './training.js';
+import type { PlatformTokenSpec, TokenSpec, WhoAmI } from './types.js';
 
 export interface BeamlineOptions {
   /** The platform, e.g. http://127.0.0.1:8080 (Node: BEAMLINE_URL). */
@@ -23,13 +26,21 @@ function environment(): Record<string, string | undefined> {
   return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
 }
 
-/** The Beamline API: `training`, `models` and `endpoints` of one project. */
+/**
+ * The Beamline API: `training`, `models`, `endpoints`, `tokens` and `groups` of one project;
+ * `platformTokens` and `audit` for platform admins; `whoami()` for anyone.
+ */
 export class Beamline {
   readonly url: string;
   readonly project: string;
   readonly training: Training;
   readonly models: Models;
   readonly endpoints: Endpoints;
+  readonly tokens: Tokens<TokenSpec>;
+  readonly platformTokens: Tokens<PlatformTokenSpec>;
+  readonly groups: Groups;
+  readonly audit: Audit;
+  private readonly http: Http;
 
   constructor(options: BeamlineOptions = {}) {
     const env = environment();
@@ -37,16 +48,25 @@ export class Beamline {
     if (!url) throw new TypeError('Beamline needs a url (option `url` or BEAMLINE_URL)');
     this.url = url.replace(/\/+$/, '');
     this.project = options.project ?? env.BEAMLINE_PROJECT ?? 'default';
-    const http = new Http({
+    const http = (this.http = new Http({
       url: this.url,
       token: options.token ?? env.BEAMLINE_TOKEN,
       fetch: options.fetch ?? ((input, init) => fetch(input, init)),
       retries: options.retries ?? 3,
       retryBaseMs: options.retryBaseMs ?? 250,
-    });
+    }));
     const project = `/v1/projects/${encodeURIComponent(this.project)}`;
     this.training = new Training(http, () => `${project}/training-jobs`);
     this.models = new Models(http, () => `${project}/models`);
     this.endpoints = new Endpoints(http, () => `${project}/endpoints`);
+    this.tokens = new Tokens(http, () => `${project}/tokens`);
+    this.platformTokens = new Tokens(http, () => '/v1/tokens');
+    this.groups = new Groups(http, () => `${project}/groups`);
+    this.audit = new Audit(http);
+  }
+
+  /** Who the token (or single sign-on session) is: its kind, name, scopes and role in each project. */
+  whoami(): Promise<WhoAmI> {
+    return this.http.json('GET', '/v1/auth/whoami');
   }
 }

@@ -1,3 +1,5 @@
+export type { Groups, Tokens } from './access.js';
+export type { Audit, AuditFilters } from './audit.js';
 export { Beamline, type BeamlineOptions } from './client.js';
 export {
   BeamlineError,

@@ -35,6 +35,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log, newest first, with cursor pagination (platform admins only) */
+        get: operations["AuditController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AuthController_config"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a completed SSO login and answer whoami */
+        post: operations["WhoamiController_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/whoami": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["WhoamiController_whoami"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/projects": {
         parameters: {
             query?: never;
@@ -174,20 +240,53 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Any V2 path of the endpoint's replicas (health, metadata, infer), proxied */
+        /** The V2 routes of the endpoint's replicas (server and model metadata, health, ready, infer), proxied; any other path is 404 */
         get: operations["EndpointsController_v2_get"];
-        /** Any V2 path of the endpoint's replicas (health, metadata, infer), proxied */
+        /** The V2 routes of the endpoint's replicas (server and model metadata, health, ready, infer), proxied; any other path is 404 */
         put: operations["EndpointsController_v2_put"];
-        /** Any V2 path of the endpoint's replicas (health, metadata, infer), proxied */
+        /** The V2 routes of the endpoint's replicas (server and model metadata, health, ready, infer), proxied; any other path is 404 */
         post: operations["EndpointsController_v2_post"];
-        /** Any V2 path of the endpoint's replicas (health, metadata, infer), proxied */
+        /** The V2 routes of the endpoint's replicas (server and model metadata, health, ready, infer), proxied; any other path is 404 */
         delete: operations["EndpointsController_v2_delete"];
-        /** Any V2 path of the endpoint's replicas (health, metadata, infer), proxied */
+        /** The V2 routes of the endpoint's replicas (server and model metadata, health, ready, infer), proxied; any other path is 404 */
         options: operations["EndpointsController_v2_options"];
-        /** Any V2 path of the endpoint's replicas (health, metadata, infer), proxied */
+        /** The V2 routes of the endpoint's replicas (server and model metadata, health, ready, infer), proxied; any other path is 404 */
         head: operations["EndpointsController_v2_head"];
-        /** Any V2 path of the endpoint's replicas (health, metadata, infer), proxied */
+        /** The V2 routes of the endpoint's replicas (server and model metadata, health, ready, infer), proxied; any other path is 404 */
         patch: operations["EndpointsController_v2_patch"];
+        trace?: never;
+    };
+    "/v1/projects/{project}/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GroupsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/groups/{group}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Give an OIDC group a role in this project (replaces the group's role) */
+        put: operations["GroupsController_put"];
+        post?: never;
+        delete: operations["GroupsController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/projects/{project}/models": {
@@ -337,9 +436,44 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        get: operations["ProjectTokensController_list"];
+        put?: never;
+        /** Make a token for this project (the secret is shown once) */
+        post: operations["ProjectTokensController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
         get?: never;
         put?: never;
-        post: operations["ProjectsController_createToken"];
+        post?: never;
+        /** Revoke a token (it stops working within a second) */
+        delete: operations["ProjectTokensController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/tokens/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new secret now; the old one keeps working for graceSeconds */
+        post: operations["ProjectTokensController_rotate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -446,6 +580,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PlatformTokensController_list"];
+        put?: never;
+        /** Make a platform admin token (the secret is shown once) */
+        post: operations["PlatformTokensController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["PlatformTokensController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tokens/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PlatformTokensController_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -489,6 +672,151 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    AuditController_list: {
+        parameters: {
+            query?: {
+                /** @description exact ('endpoint.rollback') or a prefix ending in a dot ('endpoint.') */
+                action?: unknown;
+                /** @description token or user id, or its recorded name */
+                actor?: unknown;
+                cursor?: unknown;
+                /** @description 1-200, default 50 */
+                limit?: unknown;
+                outcome?: "success" | "denied" | "failed";
+                /** @description project name */
+                project?: unknown;
+                /** @description ISO time, inclusive */
+                since?: unknown;
+                /** @description ISO time, exclusive */
+                until?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            action: string;
+                            actorId: string | null;
+                            actorName: string | null;
+                            /** @enum {string} */
+                            actorType: "token" | "user" | "job" | "system" | "anonymous";
+                            /** Format: date-time */
+                            at: string;
+                            details: {
+                                [key: string]: unknown;
+                            };
+                            id: string;
+                            ip: string | null;
+                            /** @enum {string} */
+                            outcome: "success" | "denied" | "failed";
+                            project: string | null;
+                            projectId: string | null;
+                            requestId: string | null;
+                            resourceId: string | null;
+                            resourceType: string;
+                            status: number | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+        };
+    };
+    AuthController_config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        oidc: {
+                            clientId: string | null;
+                            issuer: string;
+                            scopes: string;
+                        } | null;
+                    };
+                };
+            };
+        };
+    };
+    WhoamiController_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        kind: "token" | "user";
+                        name: string;
+                        platformAdmin: boolean;
+                        projects: {
+                            name: string;
+                            /** @enum {string} */
+                            role: "ADMIN" | "MEMBER" | "VIEWER";
+                        }[];
+                        scopes: ("read" | "write" | "infer")[];
+                    };
+                };
+            };
+        };
+    };
+    WhoamiController_whoami: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        kind: "token" | "user";
+                        name: string;
+                        platformAdmin: boolean;
+                        projects: {
+                            name: string;
+                            /** @enum {string} */
+                            role: "ADMIN" | "MEMBER" | "VIEWER";
+                        }[];
+                        scopes: ("read" | "write" | "infer")[];
+                    };
+                };
             };
         };
     };
@@ -1440,6 +1768,86 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    GroupsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            group: string;
+                            /** @enum {string} */
+                            role: "ADMIN" | "MEMBER" | "VIEWER";
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    GroupsController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    role: "ADMIN" | "MEMBER" | "VIEWER";
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        group: string;
+                        /** @enum {string} */
+                        role: "ADMIN" | "MEMBER" | "VIEWER";
+                    };
+                };
+            };
+        };
+    };
+    GroupsController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2448,7 +2856,45 @@ export interface operations {
             };
         };
     };
-    ProjectsController_createToken: {
+    ProjectTokensController_list: {
+        parameters: {
+            query?: {
+                includeRevoked?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string | null;
+                            expiresAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            lastUsedAt: string | null;
+                            name: string;
+                            prefix: string;
+                            project: string | null;
+                            revokedAt: string | null;
+                            /** @enum {string} */
+                            role: "ADMIN" | "MEMBER" | "VIEWER" | "PLATFORM_ADMIN";
+                            scopes: string[];
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ProjectTokensController_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -2458,12 +2904,14 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    expiresInSeconds?: number;
                     name: string;
                     /**
                      * @default MEMBER
                      * @enum {string}
                      */
                     role?: "ADMIN" | "MEMBER" | "VIEWER";
+                    scopes?: ("read" | "write" | "infer")[];
                 };
             };
         };
@@ -2474,12 +2922,94 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        expiresAt: string | null;
                         /** Format: uuid */
                         id: string;
                         name: string;
-                        project: string;
+                        project: string | null;
                         /** @enum {string} */
-                        role: "ADMIN" | "MEMBER" | "VIEWER";
+                        role: "ADMIN" | "MEMBER" | "VIEWER" | "PLATFORM_ADMIN";
+                        scopes: ("read" | "write" | "infer")[];
+                        token: string;
+                    };
+                };
+            };
+        };
+    };
+    ProjectTokensController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string | null;
+                        expiresAt: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        lastUsedAt: string | null;
+                        name: string;
+                        prefix: string;
+                        project: string | null;
+                        revokedAt: string | null;
+                        /** @enum {string} */
+                        role: "ADMIN" | "MEMBER" | "VIEWER" | "PLATFORM_ADMIN";
+                        scopes: string[];
+                    };
+                };
+            };
+        };
+    };
+    ProjectTokensController_rotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default 3600 */
+                    graceSeconds?: number;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        expiresAt: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        project: string | null;
+                        replaces: {
+                            /** Format: date-time */
+                            expiresAt: string;
+                            /** Format: uuid */
+                            id: string;
+                        };
+                        /** @enum {string} */
+                        role: "ADMIN" | "MEMBER" | "VIEWER" | "PLATFORM_ADMIN";
+                        scopes: ("read" | "write" | "infer")[];
                         token: string;
                     };
                 };
@@ -2945,6 +3475,161 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    PlatformTokensController_list: {
+        parameters: {
+            query?: {
+                includeRevoked?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string | null;
+                            expiresAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            lastUsedAt: string | null;
+                            name: string;
+                            prefix: string;
+                            project: string | null;
+                            revokedAt: string | null;
+                            /** @enum {string} */
+                            role: "ADMIN" | "MEMBER" | "VIEWER" | "PLATFORM_ADMIN";
+                            scopes: string[];
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    PlatformTokensController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    expiresInSeconds?: number;
+                    name: string;
+                    scopes?: ("read" | "write" | "infer")[];
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        expiresAt: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        project: string | null;
+                        /** @enum {string} */
+                        role: "ADMIN" | "MEMBER" | "VIEWER" | "PLATFORM_ADMIN";
+                        scopes: ("read" | "write" | "infer")[];
+                        token: string;
+                    };
+                };
+            };
+        };
+    };
+    PlatformTokensController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string | null;
+                        expiresAt: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        lastUsedAt: string | null;
+                        name: string;
+                        prefix: string;
+                        project: string | null;
+                        revokedAt: string | null;
+                        /** @enum {string} */
+                        role: "ADMIN" | "MEMBER" | "VIEWER" | "PLATFORM_ADMIN";
+                        scopes: string[];
+                    };
+                };
+            };
+        };
+    };
+    PlatformTokensController_rotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default 3600 */
+                    graceSeconds?: number;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        expiresAt: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        project: string | null;
+                        replaces: {
+                            /** Format: date-time */
+                            expiresAt: string;
+                            /** Format: uuid */
+                            id: string;
+                        };
+                        /** @enum {string} */
+                        role: "ADMIN" | "MEMBER" | "VIEWER" | "PLATFORM_ADMIN";
+                        scopes: ("read" | "write" | "infer")[];
+                        token: string;
+                    };
+                };
             };
         };
     };

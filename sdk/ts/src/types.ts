@@ -58,3 +58,21 @@ export type EndpointResources = Endpoint['resources'];
 export type EndpointBatching = Endpoint['batching'];
 export type EndpointRevision = Answer<'EndpointsController_revisions'>['items'][number];
 export type EndpointEvent = Answer<'EndpointsController_events'>['items'][number];
+
+/** `tokens.create`: `role` defaults to MEMBER, `scopes` to all three, no `expiresInSeconds` means it never expires. */
+export type TokenSpec = JsonBody<'ProjectTokensController_create'>;
+/** `platformTokens.create`: a platform admin token has no role, only scopes. */
+export type PlatformTokenSpec = JsonBody<'PlatformTokensController_create'>;
+/** A token as listed or revoked: `prefix` recognises it; the secret itself is never shown again. */
+export type ApiToken = Answer<'ProjectTokensController_list'>['items'][number];
+/** A new token: `token` is the secret, in this answer only. */
+export type CreatedToken = Answer<'ProjectTokensController_create', 201>;
+/** A rotated token: the new secret, and until when the old one (`replaces`) keeps working. */
+export type RotatedToken = Answer<'ProjectTokensController_rotate', 201>;
+export type TokenRole = ApiToken['role'];
+export type TokenScope = CreatedToken['scopes'][number];
+
+/** Who the caller is, as the platform resolved its token or single sign-on session. */
+export type WhoAmI = Answer<'WhoamiController_whoami'>;
+export type GroupBinding = Answer<'GroupsController_list'>['items'][number];
+export type AuditEvent = Answer<'AuditController_list'>['items'][number];

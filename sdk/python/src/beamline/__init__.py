@@ -8,6 +8,8 @@
 Inside a training job: ``beamline.log_metric(...)`` and ``beamline.log_model(...)``.
 """
 
+from .access import CreatedToken, GroupBinding, Token, WhoAmI
+from .audit import AuditEvent
 from .client import Client
 from .errors import (
     BeamlineError,
@@ -61,4 +63,9 @@ __all__ = [
     "Endpoint",
     "EndpointEvent",
     "Revision",
+    "Token",
+    "CreatedToken",
+    "WhoAmI",
+    "GroupBinding",
+    "AuditEvent",
 ]

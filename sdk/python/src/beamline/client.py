@@ -8,6 +8,8 @@ from typing import Any, Callable, Iterator, Mapping
 import httpx
 
 from ._http import Http, seg
+from .access import Groups, Tokens, WhoAmI
+from .audit import Audit
 from .endpoints import Endpoints
 from .models import Models
 from .training import Training
@@ -19,7 +21,9 @@ class Client:
     ``url``, ``token`` and ``project`` default to ``BEAMLINE_URL``, ``BEAMLINE_TOKEN`` and
     ``BEAMLINE_PROJECT`` (all three are set inside a training job). Calls are grouped:
     ``client.training``, ``client.models``, ``client.endpoints``; ``client.infer`` is
-    ``client.endpoints.infer``.
+    ``client.endpoints.infer``. Access: ``client.whoami()``, ``client.tokens`` and
+    ``client.groups`` (the project's ADMINs), ``client.platform_tokens`` and
+    ``client.audit`` (platform admins).
 
     Idempotent calls (GET, PUT, DELETE and POSTs that carry an ``Idempotency-Key``) are
     retried with exponential backoff on 502/503/504 and on connection errors, up to
@@ -49,6 +53,10 @@ class Client:
         self.training = Training(self)
         self.models = Models(self)
         self.endpoints = Endpoints(self)
+        self.tokens = Tokens(self)
+        self.platform_tokens = Tokens(self, platform=True)
+        self.groups = Groups(self)
+        self.audit = Audit(self)
 
     def project_path(self, *parts: object) -> str:
         return "/v1/projects/" + "/".join(seg(p) for p in (self.project, *parts))
@@ -68,6 +76,10 @@ class Client:
             if not cursor:
                 return
             query["cursor"] = cursor
+
+    def whoami(self) -> WhoAmI:
+        """Who the token is: its kind, name, scopes, platform admin or not, role in each project."""
+        return WhoAmI.from_api(self.http.json("GET", "/v1/auth/whoami"))
 
     def infer(self, endpoint: Any, inputs: Mapping[str, Any], **kw: Any) -> dict[str, Any]:
         return self.endpoints.infer(endpoint, inputs, **kw)
