@@ -5,8 +5,11 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './common/config/config.schema.js';
 import { toProblem } from './common/errors/problem.filter.js';
+import { completeDocument } from './common/openapi/complete-document.js';
+import { collectRouteFacts } from './common/openapi/route-facts.js';
 import { JsonLogger } from './common/logging/json-logger.js';
 import { requestContext } from './common/logging/request-context.js';
+import { isJsonMediaType } from './common/validation/json-body.interceptor.js';
 import { MetricsService } from './common/metrics/metrics.service.js';
 import { PROXY_PATH } from './serving/endpoints/endpoint-proxy.js';
 
@@ -25,8 +28,7 @@ export async function createApp(config: AppConfig, logger = new JsonLogger(confi
   app.set('x-powered-by', false);
   app.use(requestContext(logger, metrics));
   // The infer proxy forwards bodies as they came (JSON or V2 binary): the JSON parser leaves them alone.
-  const isJson = (type: string | undefined) => !!type && /^application\/([\w.+-]*\+)?json\b/i.test(type);
-  app.use(express.json({ limit: config.BEAMLINE_BODY_LIMIT, type: (req) => isJson(req.headers['content-type']) && !PROXY_PATH.test((req as Request).originalUrl ?? req.url ?? '') }));
+  app.use(express.json({ limit: config.BEAMLINE_BODY_LIMIT, type: (req) => isJsonMediaType(req.headers['content-type']) && !PROXY_PATH.test((req as Request).originalUrl ?? req.url ?? '') }));
   // body-parser failures (413, malformed JSON) happen before Nest's filters: answer them as problem+json too.
   app.use((error: unknown, req: Request & { id?: string }, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
@@ -34,15 +36,18 @@ export async function createApp(config: AppConfig, logger = new JsonLogger(confi
     res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
   });
 
-  const document = SwaggerModule.createDocument(
+  const built = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
+      .setOpenAPIVersion('3.1.0')
       .setTitle('Beamline API')
       .setDescription('GPU training jobs, model registry and inference endpoints')
       .setVersion('v1')
-      .addBearerAuth()
+      // No bearerFormat: API tokens are opaque (bl_…); OIDC access tokens (JWTs) are accepted too (docs/security.md).
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API token (opaque, `bl_…`) or an OIDC access token (a JWT) from the configured issuer' })
       .build(),
   );
+  const document = completeDocument(built, collectRouteFacts(app));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', useGlobalPrefix: false });
   return app;
 }

@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthGuard } from './auth/auth.guard.js';
+import { JsonBodyInterceptor } from './validation/json-body.interceptor.js';
 import { AuthRepository } from './auth/auth.repository.js';
 import { APP_CONFIG } from './config/config.js';
 import type { AppConfig } from './config/config.schema.js';
@@ -33,6 +34,7 @@ export class CommonModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: JsonBodyInterceptor },
       ],
       exports: [APP_CONFIG, MetricsService, PrismaService, RedisHealth, AuthRepository],
     };

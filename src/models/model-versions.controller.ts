@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiRequestedRangeNotSatisfiableResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, CurrentProject } from '../common/auth/current.decorator.js';
 import type { Principal, ProjectRef } from '../common/auth/principal.js';
@@ -23,6 +23,7 @@ export class ModelVersionsController {
   ) {}
 
   @Post()
+  @ApiUnprocessableEntityResponse({ description: 'The file is not a loadable ONNX model, or the variables do not fit its signature' })
   @ApiOperation({
     summary:
       'Register a version. multipart/form-data (part `spec`: JSON as below, part `file`: the ONNX model) registers it Ready in one step; ' +
@@ -55,6 +56,7 @@ export class ModelVersionsController {
   }
 
   @Patch(':version')
+  @ApiUnprocessableEntityResponse({ description: 'The variable metadata does not fit the model signature' })
   @ApiOperation({ summary: 'Update description, tags, metrics or variable metadata (checked against the signature)' })
   @ApiBody({ schema: jsonSchema(updateVersionSchema) })
   @ApiOkResponse({ schema: jsonSchema(modelVersionSchema) })
@@ -68,6 +70,7 @@ export class ModelVersionsController {
   }
 
   @Delete(':version')
+  @ApiConflictResponse({ description: 'An alias or an endpoint uses the version' })
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a version; 409 while an alias or an inference endpoint uses it' })
   async delete(@CurrentProject() project: ProjectRef, @Param('name') name: string, @Param('version') version: string): Promise<void> {
@@ -75,6 +78,8 @@ export class ModelVersionsController {
   }
 
   @Put(':version/artifact')
+  @ApiConflictResponse({ description: 'The version already has its artifact' })
+  @ApiUnprocessableEntityResponse({ description: 'The file is not a loadable ONNX model' })
   @ApiOperation({ summary: 'Upload the ONNX artifact of a PendingUpload version as application/octet-stream (streamed, sha256-verified)' })
   @ApiConsumes('application/octet-stream')
   @ApiHeader({ name: SHA256_HEADER, required: false, description: 'the sha256 the file must have' })
@@ -84,6 +89,7 @@ export class ModelVersionsController {
   }
 
   @Get(':version/artifact')
+  @ApiRequestedRangeNotSatisfiableResponse({ description: "The range is outside the artifact's bytes" })
   @ApiOperation({ summary: 'Download the artifact: ETag is the sha256; If-None-Match and single byte ranges are honoured (HEAD too)' })
   @ApiHeader({ name: 'Range', required: false })
   @ApiHeader({ name: 'If-None-Match', required: false })

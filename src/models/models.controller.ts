@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, CurrentProject } from '../common/auth/current.decorator.js';
 import type { Principal, ProjectRef } from '../common/auth/principal.js';
 import { jsonSchema } from '../common/openapi/json-schema.js';
@@ -26,6 +26,7 @@ export class ModelsController {
   constructor(private readonly models: ModelsService) {}
 
   @Post()
+  @ApiConflictResponse({ description: 'A model with this name exists' })
   @ApiOperation({ summary: 'Register a model (name unique in the project)' })
   @ApiBody({ schema: jsonSchema(createModelSchema) })
   @ApiCreatedResponse({ schema: jsonSchema(modelSchema) })
@@ -71,6 +72,7 @@ export class ModelsController {
   }
 
   @Put(':name/aliases/:alias')
+  @ApiConflictResponse({ description: 'The version has no artifact yet' })
   @ApiOperation({ summary: 'Point an alias at a Ready version (create or move); protected aliases need an ADMIN token' })
   @ApiBody({ schema: jsonSchema(setAliasSchema) })
   @ApiOkResponse({ schema: jsonSchema(modelAliasSchema) })

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../common/auth/current.decorator.js';
 import type { Principal } from '../common/auth/principal.js';
 import { PlatformAdmin } from '../common/auth/public.decorator.js';
@@ -22,6 +22,7 @@ export class ProjectsController {
   }
 
   @Post()
+  @ApiConflictResponse({ description: 'A project with this name exists' })
   @PlatformAdmin()
   @ApiBody({ schema: jsonSchema(createProjectSchema) })
   @ApiCreatedResponse({ schema: jsonSchema(projectSchema) })

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, CurrentProject } from '../common/auth/current.decorator.js';
 import type { Principal, ProjectRef } from '../common/auth/principal.js';
@@ -21,6 +21,7 @@ export class TrainingController {
   ) {}
 
   @Post()
+  @ApiConflictResponse({ description: 'The Idempotency-Key was used for a different body' })
   @RateLimited('submit')
   @ApiOperation({ summary: 'Submit a training job (201; 200 when an Idempotency-Key replays an earlier submission)' })
   @ApiBody({ schema: jsonSchema(submitTrainingJobSchema) })
@@ -65,6 +66,8 @@ export class TrainingController {
   }
 
   @Get(':id/logs')
+  @ApiConflictResponse({ description: 'The job has not been scheduled yet' })
+  @ApiServiceUnavailableResponse({ description: 'No cluster driver is configured' })
   @ApiOperation({ summary: 'Worker logs as text/plain; follow=true streams until the worker ends' })
   @ApiQuery({ name: 'follow', required: false })
   @ApiQuery({ name: 'worker', required: false })
@@ -89,6 +92,7 @@ export class TrainingController {
   }
 
   @Post(':id/cancel')
+  @ApiConflictResponse({ description: 'The job already ended, or changed concurrently' })
   @HttpCode(200)
   @ApiOkResponse({ schema: jsonSchema(trainingJobSchema) })
   cancel(@CurrentProject() project: ProjectRef, @Param('id') id: string) {

@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, jobBody, seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
-let member: ReturnType<typeof client>;
+let member: ReturnType<typeof client> & { authorization: string };
 const base = '/v1/projects/physics/training-jobs';
 
 beforeAll(async () => {
   t = await startTestApp({ env: { BEAMLINE_BODY_LIMIT: '16kb' } });
-  member = client(t.url, await seedToken(t.app, 'MEMBER', ['physics']));
+  const token = await seedToken(t.app, 'MEMBER', ['physics']);
+  member = { ...client(t.url, token), authorization: `Bearer ${token}` };
 });
 afterAll(() => t.close());
 
@@ -91,9 +92,30 @@ describe('bad input never yields a 500', () => {
     expect(res.body.errors[0].field).toBe('body');
   });
 
-  it('400 for a non-JSON content type (the body is not read as a job)', async () => {
-    const res = await member.post(base, 'name=x', { 'content-type': 'text/plain' });
-    expect(res.status).toBe(400);
+  it.each([
+    ['text/plain', 'text/plain;charset=UTF-8'],
+    ['a form', 'application/x-www-form-urlencoded'],
+    ['XML', 'application/xml'],
+    ['no Content-Type', undefined],
+  ])('415 naming application/json for a body sent as %s', async (_label, type) => {
+    // fetch gives a byte body no Content-Type of its own, so `undefined` really sends none.
+    const headers: Record<string, string> = { authorization: member.authorization };
+    if (type) headers['content-type'] = type;
+    const res = await fetch(`${t.url}${base}`, { method: 'POST', headers, body: new TextEncoder().encode(JSON.stringify(jobBody())) });
+    const body = (await res.json()) as { code: string; detail: string };
+    expect(res.status, JSON.stringify(body)).toBe(415);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(body.code).toBe('unsupported_media_type');
+    expect(body.detail).toContain('application/json');
+  });
+
+  it('routes without a body still take an empty one without Content-Type', async () => {
+    const job = await member.post(base, jobBody({ name: 'to-cancel' }));
+    const headers = { authorization: member.authorization };
+    const cancel = await fetch(`${t.url}${base}/${job.body.id}/cancel`, { method: 'POST', headers });
+    expect(cancel.status).toBe(200);
+    const login = await fetch(`${t.url}/v1/auth/login`, { method: 'POST', headers });
+    expect(login.status).toBeLessThan(300);
   });
 
   it('413 past the body limit', async () => {

@@ -13,6 +13,24 @@ const byteSize = z
   .transform((value) => parseByteSize(value));
 
 /**
+ * BEAMLINE_* variables that belong to the clients, not the server: the SDKs and CLI read
+ * the first four (docs/sdk.md, docs/cli.md tell users to export them), and training
+ * workers get all seven (the SDK's `beamline.pod` reads the last three). A shell that
+ * exports them may also start the server, so the server ignores exactly these names and
+ * still refuses any other unknown BEAMLINE_* variable. Kept in step with the SDK sources
+ * by config.spec.ts; documented in docs/configuration.md ("Client variables").
+ */
+export const CLIENT_VARIABLES: readonly string[] = [
+  'BEAMLINE_URL',
+  'BEAMLINE_TOKEN',
+  'BEAMLINE_PROJECT',
+  'BEAMLINE_CONFIG_DIR',
+  'BEAMLINE_TRAINING_JOB',
+  'BEAMLINE_ATTEMPT',
+  'BEAMLINE_OUTPUT_DIR',
+];
+
+/**
  * Every environment variable Beamline reads. Unknown BEAMLINE_* variables are refused
  * at boot (a typo must not silently fall back to a default).
  */

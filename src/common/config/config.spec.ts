@@ -1,5 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
+import { CLIENT_VARIABLES, configSchema } from './config.schema.js';
 
 describe('loadConfig', () => {
   it('applies embedded defaults when nothing is set', () => {
@@ -40,4 +43,27 @@ describe('loadConfig', () => {
     expect(config.BEAMLINE_BODY_LIMIT).toBe(65536);
     expect(config.BEAMLINE_ROLE).toBe('api');
   });
+
+  it('ignores the clients\' variables (SDK, CLI, training workers) that a shell may export', () => {
+    const config = loadConfig({ BEAMLINE_URL: 'http://127.0.0.1:8080', BEAMLINE_TOKEN: 'bl_x', BEAMLINE_PROJECT: 'demo', BEAMLINE_CONFIG_DIR: '/tmp/c' });
+    expect(config.BEAMLINE_PORT).toBe(8080);
+    // ...and still names a typo beside them.
+    expect(() => loadConfig({ BEAMLINE_URL: 'http://x', BEAMLINE_TOKN: 'bl_x' })).toThrow(/BEAMLINE_TOKN: unknown variable/);
+  });
+
+  it('lists every BEAMLINE_* variable the SDKs and CLI read', () => {
+    // A client variable added to an SDK without adding it here would make `npm start` exit 78 for its users.
+    const read = new Set<string>();
+    const pattern = /(?:process\.env\.|process\.env\[['"]|os\.environ(?:\.get\(|\[)["'])(BEAMLINE_[A-Z_]+)/g;
+    for (const dir of ['sdk/python/src/beamline', 'sdk/ts/src', 'src/cli']) {
+      for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+        if (!/\.(py|ts)$/.test(file) || file.endsWith('.d.ts')) continue;
+        for (const m of readFileSync(join(dir, file), 'utf8').matchAll(pattern)) read.add(m[1]);
+      }
+    }
+    expect(read.size).toBeGreaterThan(0);
+    const unlisted = [...read].filter((name) => !CLIENT_VARIABLES.includes(name) && !(name in configSchema.shape));
+    expect(unlisted).toEqual([]);
+  });
 });
+

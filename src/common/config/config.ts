@@ -1,4 +1,4 @@
-import { configSchema, type AppConfig } from './config.schema.js';
+import { CLIENT_VARIABLES, configSchema, type AppConfig } from './config.schema.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -12,10 +12,11 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 
 /**
  * Validates the environment once, at boot. Every problem names its variable, and
- * unknown BEAMLINE_* variables are errors so that a typo cannot go unnoticed.
+ * unknown BEAMLINE_* variables are errors so that a typo cannot go unnoticed; the
+ * clients' own variables (CLIENT_VARIABLES) are not the server's and are ignored.
  */
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
-  const known = new Set(Object.keys(configSchema.shape));
+  const known = new Set([...Object.keys(configSchema.shape), ...CLIENT_VARIABLES]);
   const problems: string[] = [];
   for (const key of Object.keys(env)) {
     if (key.startsWith('BEAMLINE_') && !known.has(key)) problems.push(`${key}: unknown variable`);

@@ -1,5 +1,5 @@
 import { All, Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, CurrentProject } from '../../common/auth/current.decorator.js';
 import { ReadsOnly } from '../../common/auth/public.decorator.js';
@@ -31,6 +31,7 @@ export class EndpointsController {
   ) {}
 
   @Post()
+  @ApiConflictResponse({ description: 'An endpoint with this name exists, or the Idempotency-Key was used for a different body' })
   @ApiOperation({ summary: 'Create an endpoint serving a model version or alias (201; 200 when an Idempotency-Key replays)' })
   @ApiBody({ schema: jsonSchema(createEndpointSchema) })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
@@ -62,6 +63,7 @@ export class EndpointsController {
   }
 
   @Patch(':name')
+  @ApiConflictResponse({ description: 'The endpoint is being deleted' })
   @ApiOperation({ summary: 'Change version, replicas, resources, batching, env or rollout settings: a new revision' })
   @ApiBody({ schema: jsonSchema(updateEndpointSchema) })
   @ApiOkResponse({ schema: jsonSchema(endpointSchema) })
@@ -70,6 +72,7 @@ export class EndpointsController {
   }
 
   @Post(':name/scale')
+  @ApiConflictResponse({ description: 'The endpoint is being deleted' })
   @HttpCode(200)
   @ApiBody({ schema: jsonSchema(scaleEndpointSchema) })
   @ApiOkResponse({ schema: jsonSchema(endpointSchema) })
@@ -78,6 +81,7 @@ export class EndpointsController {
   }
 
   @Post(':name/rollback')
+  @ApiConflictResponse({ description: 'No earlier revision rolled out completely' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Re-apply a named revision, or the previous one that rolled out completely' })
   @ApiBody({ schema: jsonSchema(rollbackEndpointSchema) })
@@ -106,6 +110,7 @@ export class EndpointsController {
   }
 
   @Post(':name/infer')
+  @ApiServiceUnavailableResponse({ description: 'No replica is ready' })
   @ReadsOnly()
   @RateLimited('infer')
   @ApiOperation({ summary: "V2 infer on the endpoint's model, proxied to a ready replica (JSON or binary extension)" })
@@ -115,6 +120,7 @@ export class EndpointsController {
   }
 
   @All(':name/v2/*path')
+  @ApiServiceUnavailableResponse({ description: 'No replica is ready' })
   @ReadsOnly()
   @RateLimited('infer')
   @ApiOperation({ summary: "The V2 routes of the endpoint's replicas (server and model metadata, health, ready, infer), proxied; any other path is 404" })
