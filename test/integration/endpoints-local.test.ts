@@ -169,10 +169,17 @@ describe('endpoints on the local driver', () => {
     const traffic = load(6);
     await sleep(500);
     expect((await send('PATCH', `${base}/gain`, { version: 2 })).status).toBe(200);
-    await until('revision 2 Complete', (x) => x.phase === 'Complete' && x.goodRevision === 2);
+    // What the API says is ready while the rollout runs: never 0, since requests keep succeeding.
+    const readyDuringRollout: number[] = [];
+    await until('revision 2 Complete', (x) => {
+      if (x.observed.revision === 2 && x.observed.rollout === 'Progressing') readyDuringRollout.push(x.observed.readyReplicas);
+      return x.phase === 'Complete' && x.goodRevision === 2;
+    });
     await sleep(500);
     await traffic.stop();
     expect(traffic.failures).toEqual([]);
+    expect(readyDuringRollout.length).toBeGreaterThan(0);
+    expect(Math.min(...readyDuringRollout)).toBeGreaterThanOrEqual(2);
     expect(new Set(traffic.answers)).toEqual(new Set([1, 2]));
     expect(traffic.answers.length).toBeGreaterThan(30);
     expect(traffic.answers.slice(-6)).toEqual([2, 2, 2, 2, 2, 2]);
@@ -234,7 +241,10 @@ describe('endpoints on the local driver', () => {
     const pids = await replicaPids(id);
     // A controller pass still handling the scale must not write its phase over the deletion.
     expect((await send('POST', `${base}/gain/scale`, { replicas: 3 })).status).toBe(200);
-    expect((await send('DELETE', `${base}/gain`)).status).toBe(202);
+    const deleting = await send('DELETE', `${base}/gain`);
+    expect(deleting.status).toBe(202);
+    // Its route is gone at once, so it no longer says it is ready.
+    expect(deleting.body).toMatchObject({ phase: 'Deleting', ready: false });
     expect((await send('POST', `${base}/gain/scale`, { replicas: 1 })).status).toBe(409);
     await eventually(async () => ((await send('GET', `${base}/gain`)).status === 404 ? true : undefined), 30_000, 'endpoint removed');
     await eventually(async () => (pids.every((p) => !isAlive(p)) ? true : undefined), 30_000, 'replicas stopped');

@@ -155,6 +155,8 @@ describe('the example training script', () => {
     expect(epochs.at(-1).loss).toBeLessThan(epochs[0].loss);
     expect(metrics.at(-1)).toMatchObject({ final: true, testSize: 30 });
     expect(metrics.at(-1).testAccuracy).toBeGreaterThanOrEqual(0.8);
+    // The weights land in BEAMLINE_OUTPUT_DIR (the attempt's output/), not in the worker's cwd.
+    expect(logs).toMatch(/saved \/\S+\/a\d+\/output\/iris-softmax\.json/);
   });
 });
 

@@ -1,8 +1,25 @@
 import { ClusterState } from './cluster-state.js';
-import { FILTERS, STATIC_FILTERS, usableDevices } from './filters.js';
-import { Job, MILLI_PER_GPU } from './model.js';
+import { deviceEligible, FILTERS, STATIC_FILTERS, usableDevices } from './filters.js';
+import { Job, MILLI_PER_GPU, NodeSpec, WorkerRequest } from './model.js';
 
 const gpuLabel = (job: Job): string => (job.request.products && job.request.products.length > 0 ? job.request.products.join('/') : 'GPU');
+
+/**
+ * Null when some node has a device of the requested kind, product, memory and MIG profile,
+ * in use or not. Otherwise says that no node offers it: waiting cannot help, so the reason
+ * must not read like a capacity or quota problem (a CPU-only laptop asked for an A100).
+ */
+export function unofferedGpu(nodes: readonly NodeSpec[], req: WorkerRequest): string | null {
+  if (req.gpu.kind === 'none') return null;
+  if (nodes.some((n) => n.gpus.some((_, i) => deviceEligible(n, i, req)))) return null;
+  const wants: string[] = [];
+  if (req.products && req.products.length > 0) wants.push(`product ${req.products.join(' or ')}`);
+  if (req.gpu.kind === 'mig') wants.push(`MIG profile ${req.gpu.profile}`);
+  if (req.minGpuMemoryMiB !== undefined) wants.push(`at least ${req.minGpuMemoryMiB} MiB`);
+  // Devices exist, each matching the filters above, but all are MIG-partitioned.
+  if (wants.length === 0 && nodes.some((n) => n.gpus.length > 0)) wants.push('a device without MIG partitions');
+  return `no node offers nvidia.com/gpu${wants.length > 0 ? ` (${wants.join(', ')})` : ''}`;
+}
 
 /**
  * Why a job found no place, in words an operator can act on: which static constraint rules

@@ -47,8 +47,14 @@ describe('schedule: quotas and cohorts', () => {
   });
 
   it('a product the queue has no quota for stays pending with a reason', () => {
-    const r = run([aJob('j').whole(1).products('H100').build()]);
+    const snapshot = { nodes: [...nodes, aNode('h1').gpus(1, 'H100').build()], running: [] };
+    const r = run([aJob('j').whole(1).products('H100').build()], { snapshot });
     expect(r.pending[0].reason).toBe('queue team-a has no GPU quota for H100');
+  });
+
+  it('a product no node has is named as absent, not as a quota problem', () => {
+    const r = run([aJob('j').whole(1).products('H100').build()]);
+    expect(r.pending).toEqual([{ jobId: 'j', reason: 'no node offers nvidia.com/gpu (product H100)' }]);
   });
 });
 

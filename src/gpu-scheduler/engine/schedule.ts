@@ -7,7 +7,7 @@ import { createPolicy, DEFAULT_POLICY } from './policies/index.js';
 import { Policy } from './policies/policy.js';
 import { planPreemption, PreemptionContext } from './preemption.js';
 import { ClusterQueueSpec, jobCharge, QuotaBook } from './quota.js';
-import { explainUnplaceable } from './reasons.js';
+import { explainUnplaceable, unofferedGpu } from './reasons.js';
 import { createRng } from './rng.js';
 
 export interface ScheduleInput {
@@ -90,6 +90,12 @@ export function schedule(input: ScheduleInput): ScheduleResult {
     const spec = quota.spec(job.queue);
     if (!spec) {
       pending.push({ jobId: job.id, reason: `unknown queue ${job.queue}` });
+      continue;
+    }
+    // Hardware no node has is not a quota or capacity problem: say so before either.
+    const unoffered = unofferedGpu(input.snapshot.nodes, job.request);
+    if (unoffered !== null) {
+      pending.push({ jobId: job.id, reason: unoffered });
       continue;
     }
     const wantsGpu = job.request.gpu.kind !== 'none';

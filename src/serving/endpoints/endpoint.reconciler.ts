@@ -12,6 +12,7 @@ import { ReplicaTokens } from './replica-tokens.js';
 import type { ObservedState } from './endpoints.view.js';
 
 type Row = EndpointRow & { project: { name: string } };
+type Revision = NonNullable<Awaited<ReturnType<EndpointsRepository['revision']>>>;
 
 /**
  * One pass over every endpoint: follow aliases, hand the desired revision to the driver,
@@ -76,8 +77,17 @@ export class EndpointReconciler {
       }
       return;
     }
-    await this.saveObserved(row, obs);
+    // The revision's status moves first, the observed state last: a reader who sees
+    // `observed.rollout: Complete` then also sees the revision Complete (seen in CI: a test that
+    // waited for the first read the second a moment too early).
+    try {
+      await this.settle(row, ref, rev, template, obs);
+    } finally {
+      await this.saveObserved(row, obs);
+    }
+  }
 
+  private async settle(row: Row, ref: EndpointRef, rev: Revision, template: RevisionTemplate, obs: EndpointObservation): Promise<void> {
     if (obs.rollout === 'Complete') {
       const moved = await this.repo.setRevisionStatus(row.id, rev.revision, 'Complete', ['Pending', 'Progressing']);
       const rolledBack = rev.cause === 'AutomaticRollback';
@@ -184,7 +194,10 @@ export class EndpointReconciler {
     const next: ObservedState = {
       revision: obs.revision,
       replicas: obs.replicas,
-      readyReplicas: obs.readyReplicas,
+      // Users read readyReplicas as "how many serve", as on a Deployment: every ready replica
+      // of any revision. The driver's count of the new revision alone fell to 0 at each rollout
+      // while the old replicas kept answering; that progress is in updatedReplicas and message.
+      readyReplicas: obs.availableReplicas,
       updatedReplicas: obs.updatedReplicas,
       availableReplicas: obs.availableReplicas,
       restarts: obs.restarts,

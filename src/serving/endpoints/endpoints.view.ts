@@ -40,7 +40,8 @@ export function toEndpointView(row: EndpointRow, template: RevisionTemplate, pro
     reason: row.reason,
     message: row.message,
     observed: shown,
-    ready: (observed.availableReplicas ?? 0) > 0 && (upstreams?.length ?? 0) > 0,
+    // A Deleting endpoint gets no route (endpoint-router.ts) even while its replicas drain.
+    ready: row.phase !== 'Deleting' && (observed.availableReplicas ?? 0) > 0 && (upstreams?.length ?? 0) > 0,
     inferUrl: `/v1/projects/${projectName}/endpoints/${row.name}/infer`,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
