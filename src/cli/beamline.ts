@@ -3,6 +3,8 @@
  * The `beamline` command. Subcommands load their code lazily so `beamline runtime`
  * (inside every endpoint pod) never loads the API server.
  */
+import { splitGlobals } from './globals.js';
+
 const USAGE = `usage: beamline <command> [options]
 
 commands:
@@ -10,7 +12,7 @@ commands:
   runtime --model <url|path> [...]      the inference server of one endpoint replica
   login --url <url> [--token <token>]   log in (single sign-on, or an API token) for the commands below
   logout                                forget the saved tokens
-  train submit|list|get|events|logs|cancel
+  train submit|wait|list|get|events|logs|cancel
   models list|show|alias
   endpoints deploy|list|status|revisions|events|scale|rollback|delete|infer
   whoami                                who the platform takes you for, and your roles
@@ -18,19 +20,38 @@ commands:
   groups list|set|remove                the OIDC groups that hold a role in the project
   audit [--actor --action --since ...]  the audit log (platform admins)
 
-'beamline <command> --help' for the options; exit codes are in docs/cli.md.
+'beamline <command> --help' (and 'beamline <command> <subcommand> --help') for the options
+and an example; --json, --url, --token and --project go anywhere on the line. Exit codes
+are in docs/cli.md.
+`;
+
+const SERVER_USAGE = `usage: beamline server [--role api|controller|all]
+
+Runs the platform (what npm start runs after building): the REST API on
+BEAMLINE_PORT (8080), the controller, or both (all, the default; BEAMLINE_ROLE too).
+Without DATABASE_URL and REDIS_URL it starts an embedded PostgreSQL and a local Redis
+under BEAMLINE_HOME (.beamline/). Settings: docs/configuration.md.
+
+example:
+  beamline server --role api
 `;
 
 async function main(argv: string[]): Promise<void> {
-  const [command, ...rest] = argv;
+  const { words, globals } = splitGlobals(argv);
+  const command = words[0];
+  // server and runtime parse their own flags (runtime has a --token of its own): they get the line unchanged.
+  const own = argv.slice(argv.indexOf(command) + 1);
+  const rest = [...words.slice(1), ...globals];
   switch (command) {
     case 'server':
-      process.argv = [process.argv[0], process.argv[1], ...rest];
+      // --help must never boot the platform (and its embedded database).
+      if (own.includes('--help') || own.includes('-h')) return void process.stdout.write(SERVER_USAGE);
+      process.argv = [process.argv[0], process.argv[1], ...own];
       await import('../main.js');
       return;
     case 'runtime': {
       const { runRuntime } = await import('../serving/runtime/runtime.cli.js');
-      await runRuntime(rest);
+      await runRuntime(own);
       return;
     }
     case 'login':

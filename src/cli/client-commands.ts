@@ -1,6 +1,7 @@
 import { groups, GROUPS_USAGE, whoami, WHOAMI_USAGE } from './access.js';
 import { audit, AUDIT_USAGE } from './audit.js';
 import { endpoints, ENDPOINTS_USAGE } from './endpoints.js';
+import { helpFor } from './help.js';
 import { login, LOGIN_USAGE, logout, LOGOUT_USAGE } from './login.js';
 import { models, MODELS_USAGE } from './models.js';
 import { exitCodeFor, Output, UsageError } from './output.js';
@@ -26,7 +27,7 @@ export async function runClientCommand(group: string, argv: string[]): Promise<n
   const { run, usage } = GROUPS[group];
   const out = new Output(argv.includes('--json'));
   if (argv.includes('-h') || argv.includes('--help')) {
-    process.stdout.write(usage);
+    process.stdout.write(helpFor(group, usage, argv));
     return 0;
   }
   try {
@@ -34,7 +35,7 @@ export async function runClientCommand(group: string, argv: string[]): Promise<n
     return 0;
   } catch (error) {
     out.failure(error);
-    if (error instanceof UsageError) process.stderr.write(usage);
+    if (error instanceof UsageError) process.stderr.write(helpFor(group, usage, argv));
     return exitCodeFor(error);
   }
 }

@@ -1,9 +1,9 @@
-import { BeamlineError, NotFound, RolloutFailed, WaitTimeout } from '../../sdk/ts/src/index.js';
+import { BeamlineError, JobFailedError, NotFound, RolloutFailed, WaitTimeout } from '../../sdk/ts/src/index.js';
 
 /** Wrong arguments: exit 2 with the command's usage. */
 export class UsageError extends Error {}
 
-/** A command that ran but did not get what was asked (a job that Failed with --wait): exit `code`. */
+/** A command that ran but did not get what was asked: exit `code`. */
 export class CommandFailed extends Error {
   constructor(
     message: string,
@@ -18,6 +18,7 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof UsageError) return 2;
   if (error instanceof CommandFailed) return error.code;
   if (error instanceof NotFound) return 3;
+  if (error instanceof JobFailedError) return 7;
   if (error instanceof WaitTimeout || error instanceof RolloutFailed) return 6;
   if (error instanceof BeamlineError) return error.status === 0 || error.status >= 500 ? 5 : 4;
   return 1;
@@ -39,7 +40,12 @@ export class Output {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`error: ${message}\n`);
     if (!this.json) return;
-    const details = error instanceof BeamlineError ? { status: error.status, code: error.code, errors: error.errors } : {};
+    const details =
+      error instanceof BeamlineError
+        ? { status: error.status, code: error.code, errors: error.errors }
+        : error instanceof JobFailedError
+          ? { job: error.job, reason: error.reason, detail: error.detail, logTail: error.logTail }
+          : {};
     process.stdout.write(`${JSON.stringify({ error: { message, exitCode: exitCodeFor(error), ...details } }, null, 2)}\n`);
   }
 }

@@ -1,10 +1,11 @@
-import type { TrainingJob, TrainingJobSpec, TrainingStatus } from '../../sdk/ts/src/index.js';
-import { int, parse, positional, readSpec, str, timeoutMs } from './args.js';
-import { CommandFailed, fields, table, UsageError, type Output } from './output.js';
+import type { Beamline, JobRef, TrainingJob, TrainingJobSpec, TrainingStatus } from '../../sdk/ts/src/index.js';
+import { int, parse, positional, readSpec, str, timeoutMs, type Values } from './args.js';
+import { fields, table, UsageError, type Output } from './output.js';
 
 export const TRAIN_USAGE = `usage: beamline train <command> [options]
 
   submit -f job.yaml [--wait [--timeout s]] [--idempotency-key k]
+  wait <id> [--timeout s]
   list [--status Queued,Running] [--queue q] [--name-prefix p] [--limit n]
   get <id>
   events <id>
@@ -12,6 +13,9 @@ export const TRAIN_USAGE = `usage: beamline train <command> [options]
   cancel <id>
 
 common: --json  --url  --token  --project
+
+A job that ends Failed or Cancelled under --wait (or train wait) exits 7 and prints its
+reason, message and last log lines on stderr.
 `;
 
 const since = (start: number) => `${Math.round((Date.now() - start) / 1000)}s`;
@@ -29,6 +33,23 @@ function jobFields(job: TrainingJob): string {
   ]);
 }
 
+/**
+ * Follows a job to its end with progress on stderr. A Failed or Cancelled job rejects with
+ * the SDK's JobFailedError, which exits 7 with its reason and log tail (output.ts).
+ */
+async function waitFor(sdk: Beamline, job: JobRef, values: Values, out: Output): Promise<void> {
+  const start = Date.now();
+  let last = '';
+  const done = await sdk.training.wait(job, {
+    timeoutMs: timeoutMs(values.timeout),
+    onProgress: (j) => {
+      const line = `${j.status}${j.pendingReason ? `: ${j.pendingReason}` : ''}`;
+      if (line !== last) out.progress(`[${since(start)}] ${j.name} ${(last = line)}`);
+    },
+  });
+  out.result(done, () => jobFields(done));
+}
+
 export async function train(argv: string[], out: Output): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -41,18 +62,11 @@ export async function train(argv: string[], out: Output): Promise<void> {
       const job = await sdk.training.submit(spec, { idempotencyKey: str(p.values['idempotency-key']) });
       if (!p.values.wait) return out.result(job, () => `submitted ${job.name} ${job.id} (${job.status})\n`);
       out.progress(`submitted ${job.name} ${job.id}; waiting`);
-      const start = Date.now();
-      let last = '';
-      const done = await sdk.training.wait(job, {
-        timeoutMs: timeoutMs(p.values.timeout),
-        onProgress: (j) => {
-          const line = `${j.status}${j.pendingReason ? `: ${j.pendingReason}` : ''}`;
-          if (line !== last) out.progress(`[${since(start)}] ${job.name} ${(last = line)}`);
-        },
-      });
-      out.result(done, () => jobFields(done));
-      if (done.status !== 'Succeeded') throw new CommandFailed(`job ${done.name} ended ${done.status}${done.statusReason ? `: ${done.statusReason}` : ''}`, 1);
-      return;
+      return waitFor(sdk, job, p.values, out);
+    }
+    case 'wait': {
+      const p = parse(rest, { timeout: { type: 'string' } });
+      return waitFor(await p.client(), positional(p, 0, 'id'), p.values, out);
     }
     case 'list': {
       const p = parse(rest, { status: { type: 'string' }, queue: { type: 'string' }, 'name-prefix': { type: 'string' }, limit: { type: 'string' } });

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HELP_TOPICS } from '../../src/cli/help.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Beamline } from '../../sdk/ts/src/index.js';
 import { linearModel } from '../helpers/onnx.js';
@@ -97,23 +98,47 @@ describe('beamline CLI', () => {
     ]);
   });
 
-  it('follows logs, exits 1 for a failed job, 6 when waiting times out, and cancels', async () => {
+  it('follows logs, exits 7 for a failed job, 6 when waiting times out, and cancels', async () => {
     const stepper = await beamline('train', 'submit', '-f', await file('steps.yaml', job('cli-steps', "let i = 0; const t = setInterval(() => { console.log('step', i++); if (i === 3) clearInterval(t); }, 100)")), '--json');
     expect((await beamline('train', 'logs', '-f', stepper.json().id)).stdout).toBe('step 0\nstep 1\nstep 2\n');
 
-    const failing = await beamline('train', 'submit', '-f', await file('fail.yaml', job('cli-fail', 'process.exit(3)')), '--wait');
-    expect(failing.code).toBe(1);
-    expect(failing.stderr).toContain('ended Failed');
+    // Issue 16: this printed "Failed: Failed" and nothing that says why.
+    const failing = await beamline('train', 'submit', '-f', await file('fail.yaml', job('cli-fail', "console.log('loading data'); console.error('no such file: train.csv'); process.exit(3)")), '--wait');
+    expect(failing.code, failing.stderr).toBe(7);
+    expect(failing.stderr).toMatch(/ended Failed: Failed \(worker 0 failed with exit code 3/);
+    expect(failing.stderr).toContain('| no such file: train.csv');
+    const id = /\(([0-9a-f-]{36})\) ended Failed/.exec(failing.stderr)?.[1];
+    const again = await beamline('--json', 'train', 'wait', id!);
+    expect(again.code).toBe(7);
+    expect(again.json().error).toMatchObject({ exitCode: 7, reason: 'Failed', job: { id, status: 'Failed' } });
+    expect(again.json().error.logTail).toEqual(['loading data', 'no such file: train.csv']);
 
     const sleeper = await beamline('train', 'submit', '-f', await file('sleep.yaml', job('cli-sleep', 'setTimeout(() => {}, 60000)')), '--wait', '--timeout', '1', '--json');
     expect(sleeper.code).toBe(6);
-    const id = /training job (\S+) is still/.exec(sleeper.json().error.message)?.[1];
-    const cancelled = await beamline('train', 'cancel', id!, '--json');
+    const sleeping = /training job (\S+) is still/.exec(sleeper.json().error.message)?.[1];
+    const cancelled = await beamline('train', 'cancel', sleeping!, '--json');
     expect(cancelled.json().status).toBe('Cancelled');
+    expect((await beamline('train', 'wait', sleeping!)).code).toBe(7);
 
     const invalid = await beamline('train', 'submit', '-f', await file('bad.yaml', 'name: Bad Name\nimage: x\nresources: {cpu: 1, memory: 1Gi}\n'), '--json');
     expect(invalid.code).toBe(4);
     expect(invalid.json().error.errors.map((e: { field: string }) => e.field)).toEqual(['name']);
+  });
+
+  it('runs examples/job.yaml, the sample docs/cli.md refers to, on a machine without GPUs', async () => {
+    const run = await beamline('train', 'submit', '-f', 'examples/job.yaml', '--wait', '--timeout', '120', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.json()).toMatchObject({ name: 'hello-cpu', status: 'Succeeded' });
+    expect((await beamline('train', 'logs', run.json().id)).stdout).toMatch(/^epoch 5 loss /m);
+  });
+
+  it('takes --json, --url, --token and --project anywhere on the line', async () => {
+    const before = await beamline('--json', '--url', t.url, '--token', token, '--project', project, 'train', 'list', '--limit', '1');
+    expect(before.code, before.stderr).toBe(0);
+    expect(Array.isArray(before.json())).toBe(true);
+    const between = await beamline('train', '--json', 'list', '--limit', '1');
+    expect(between.code, between.stderr).toBe(0);
+    expect(Array.isArray(between.json())).toBe(true);
   });
 
   it('lists and shows models and moves an alias', async () => {
@@ -156,6 +181,36 @@ describe('beamline CLI', () => {
     expect((await beamline('endpoints', 'delete', 'double')).stdout).toBe('double Deleting\n');
     expect((await beamline('endpoints', 'status', 'ghost')).code).toBe(3);
   }, 240_000);
+});
+
+describe('beamline CLI: help and files', () => {
+  it.each(HELP_TOPICS)('%s --help prints its own usage and an example', async (topic) => {
+    const run = await beamline(...topic.split(' '), '--help');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`usage: beamline ${topic}`);
+    expect(run.stdout).toMatch(new RegExp(`example:\\n  .*beamline ${topic}`));
+  });
+
+  it('server --help prints help instead of booting the platform', async () => {
+    const run = await beamline('server', '--help');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('usage: beamline server');
+  });
+
+  it('a missing argument prints the subcommand\'s usage', async () => {
+    const run = await beamline('train', 'submit');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('usage: beamline train submit -f');
+  });
+
+  it('every examples/ file that docs/cli.md names exists, and the bin is what the build emits', async () => {
+    const doc = await readFile('docs/cli.md', 'utf8');
+    const named = [...new Set(doc.match(/examples\/[\w./-]+\.\w+/g))];
+    expect(named.length).toBeGreaterThan(2);
+    for (const path of named) await expect(stat(path), path).resolves.toBeTruthy();
+    const pkg = JSON.parse(await readFile('package.json', 'utf8'));
+    expect(pkg.bin.beamline).toBe('dist/src/cli/beamline.js'); // tsc emits src/cli/beamline.ts there (rootDir is the repo: the CLI imports sdk/)
+  });
 });
 
 describe('beamline CLI: whoami, tokens, groups, audit', () => {

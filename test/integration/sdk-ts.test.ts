@@ -5,6 +5,8 @@ import {
   Beamline,
   Conflict,
   Forbidden,
+  JobCancelledError,
+  JobFailedError,
   NotFound,
   Unauthorized,
   Unavailable,
@@ -69,7 +71,26 @@ describe('training', () => {
     expect(timeout).toBeInstanceOf(WaitTimeout);
     expect((timeout as WaitTimeout).last).toMatchObject({ id: job.id });
     await sdk.training.cancel(job);
-    expect((await sdk.training.wait(job, { timeoutMs: 20_000, intervalMs: 100 })).status).toBe('Cancelled');
+    const cancelled = await sdk.training.wait(job, { timeoutMs: 20_000, intervalMs: 100 }).catch((e: unknown) => e);
+    expect(cancelled).toBeInstanceOf(JobCancelledError);
+    expect((cancelled as JobCancelledError).job.status).toBe('Cancelled');
+    expect((await sdk.training.wait(job, { throwOnFailure: false })).status).toBe('Cancelled');
+  });
+
+  // Issue 16: wait resolved for a failed job, and a notebook went on to deploy an older model.
+  it('rejects with JobFailedError carrying the reason, the last event and the log tail', async () => {
+    const job = await sdk.training.submit({ ...nodeJob('fails', "for (let i = 0; i < 25; i++) console.log('line', i); console.error('boom'); process.exit(3)"), maxRetries: 0 });
+    const failed = await sdk.training.wait(job, { timeoutMs: 30_000, intervalMs: 100 }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(JobFailedError);
+    expect(failed).not.toBeInstanceOf(JobCancelledError);
+    const error = failed as JobFailedError;
+    expect(error.job).toMatchObject({ id: job.id, status: 'Failed' });
+    expect(error.reason).toBe('Failed');
+    expect(error.detail).toContain('exit code 3');
+    expect(error.logTail).toHaveLength(20);
+    expect(error.logTail.at(-1)).toBe('boom');
+    expect(error.message).toContain('ended Failed: Failed');
+    expect((await sdk.training.wait(job, { throwOnFailure: false })).status).toBe('Failed');
   });
 
   it('lists newest first across pages', async () => {

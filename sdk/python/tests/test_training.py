@@ -45,8 +45,8 @@ def test_wait_with_a_timeout_then_cancel(client: beamline.Client):
     assert info.value.last.id == job.id and not info.value.last.done
     cancelled = client.training.cancel(job)
     assert cancelled.status == "Cancelled"
-    with pytest.raises(beamline.TrainingFailed) as failed:
-        client.training.wait(job, timeout=30, progress=False, raise_on_failure=True)
+    with pytest.raises(beamline.JobCancelled) as failed:
+        client.training.wait(job, timeout=30, progress=False)
     assert failed.value.job.status == "Cancelled"
     with pytest.raises(beamline.Conflict):  # cancelling a terminal job
         client.training.cancel(job)
@@ -66,11 +66,15 @@ def test_wait_shows_progress_on_a_terminal(client: beamline.Client, monkeypatch)
     assert f"{job.name} [{job.id[:8]}] Succeeded" in text.rsplit("\r", 1)[-1]
 
 
-def test_failed_job_and_its_reason(client: beamline.Client):
-    job = python_job(client, unique("sdk-fail"), "import sys; print('bad things'); sys.exit(3)")
-    done = client.training.wait(job, timeout=60, progress=False)
-    assert done.status == "Failed" and done.status_reason
-    assert "bad things" in list(client.training.logs(done))
+def test_a_failed_job_raises_with_its_reason_and_last_log_lines(client: beamline.Client):
+    job = python_job(client, unique("sdk-fail"), "import sys; print('bad things'); sys.exit(3)", max_retries=0)
+    with pytest.raises(beamline.JobFailed) as info:
+        client.training.wait(job, timeout=60, progress=False)
+    assert info.value.job.status == "Failed" and info.value.reason
+    assert info.value.detail and "3" in info.value.detail  # the exit code, from the last event
+    assert info.value.log_tail == ["bad things"] and "bad things" in str(info.value)
+    done = client.training.wait(job, timeout=60, progress=False, raise_on_failure=False)
+    assert done.status == "Failed" and "bad things" in list(client.training.logs(done))
 
 
 def test_list_iterates_pages_and_filters(client: beamline.Client):

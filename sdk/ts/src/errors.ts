@@ -57,6 +57,36 @@ export class WaitTimeout extends Error {
   }
 }
 
+/**
+ * `training.wait` saw the job end Failed (or Cancelled: {@link JobCancelledError}). It carries
+ * what a person needs to fix it without another call: the status reason, the message of the
+ * last event (`worker 0 failed with exit code 3`) and the last lines of the worker's log.
+ */
+export class JobFailedError extends Error {
+  constructor(
+    readonly job: { id: string; name: string; status: string; statusReason: string },
+    /** The message of the job's last event, when it has one. */
+    readonly detail: string | undefined,
+    /** The last lines of worker 0's log (empty when the job never started). */
+    readonly logTail: string[],
+  ) {
+    super(describeEnd(job, detail, logTail));
+    this.name = new.target.name;
+  }
+
+  get reason(): string {
+    return this.job.statusReason;
+  }
+}
+
+/** The job was cancelled before it could succeed. */
+export class JobCancelledError extends JobFailedError {}
+
+function describeEnd(job: JobFailedError['job'], detail: string | undefined, logTail: string[]): string {
+  const head = `training job ${job.name} (${job.id}) ended ${job.status}: ${job.statusReason}${detail ? ` (${detail})` : ''}`;
+  return logTail.length === 0 ? head : `${head}\nlast log lines:\n${logTail.map((l) => `  | ${l}`).join('\n')}`;
+}
+
 /** A rollout ended Failed or RolledBack instead of Complete; `endpoint` says why in `reason`/`message`. */
 export class RolloutFailed extends Error {
   constructor(

@@ -5,6 +5,8 @@ export {
   BeamlineError,
   Conflict,
   Forbidden,
+  JobCancelledError,
+  JobFailedError,
   NotFound,
   RolloutFailed,
   TooManyRequests,

@@ -1,4 +1,4 @@
-import { Conflict, WaitTimeout } from './errors.js';
+import { Conflict, JobCancelledError, JobFailedError, WaitTimeout } from './errors.js';
 import { newIdempotencyKey, sleep, type Http } from './http.js';
 import { PageIterator } from './pages.js';
 import { TERMINAL_STATUSES, type Page, type TrainingJob, type TrainingJobEvent, type TrainingJobSpec, type TrainingStatus } from './types.js';
@@ -22,7 +22,16 @@ export interface WaitOptions {
   /** Called with the job on every poll. */
   onProgress?: (job: TrainingJob) => void;
   signal?: AbortSignal;
+  /**
+   * A job that ends Failed or Cancelled rejects with JobFailedError (JobCancelledError) by
+   * default, so code that goes on to deploy never does so after a failed training; `false`
+   * resolves with the job whatever its end.
+   */
+  throwOnFailure?: boolean;
 }
+
+/** How many of the worker's last log lines a JobFailedError carries. */
+const LOG_TAIL_LINES = 20;
 
 export interface LogsOptions {
   /** Stream until the worker ends; waits for a job that has not started yet. */
@@ -72,17 +81,41 @@ export class Training {
     return (await this.http.json<{ items: TrainingJobEvent[] }>('GET', `${this.base()}/${idOf(job)}/events`)).items;
   }
 
-  /** Polls until the job is Succeeded, Failed or Cancelled and returns it (a failed job is not an error here). */
+  /**
+   * Polls until the job ends and returns it when it Succeeded. Failed or Cancelled rejects
+   * with JobFailedError / JobCancelledError (unless `throwOnFailure: false`); running out of
+   * `timeoutMs` rejects with WaitTimeout.
+   */
   async wait(job: JobRef, options: WaitOptions = {}): Promise<TrainingJob> {
     const deadline = options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.timeoutMs;
     for (;;) {
       const current = await this.get(job);
       options.onProgress?.(current);
-      if (TERMINAL_STATUSES.includes(current.status)) return current;
+      if (TERMINAL_STATUSES.includes(current.status)) {
+        if (current.status === 'Succeeded' || options.throwOnFailure === false) return current;
+        throw await this.failure(current);
+      }
       const left = deadline - Date.now();
       if (left <= 0) throw new WaitTimeout(`training job ${current.id} is still ${current.status} after ${options.timeoutMs} ms`, current);
       await sleep(Math.min(options.intervalMs ?? 1000, left), options.signal);
     }
+  }
+
+  /** The error for a job that ended without success, with its last event's message and log tail. */
+  private async failure(job: TrainingJob): Promise<JobFailedError> {
+    // Best effort: the error must still be thrown when these reads fail.
+    const events = await this.events(job).catch(() => []);
+    const tail: string[] = [];
+    try {
+      for await (const line of this.logs(job)) {
+        tail.push(line);
+        if (tail.length > LOG_TAIL_LINES) tail.shift();
+      }
+    } catch {
+      // 409: the job never started, so it has no log.
+    }
+    const Class = job.status === 'Cancelled' ? JobCancelledError : JobFailedError;
+    return new Class(job, events.at(-1)?.message || undefined, tail);
   }
 
   /** The worker's log, line by line (without the newline). Breaking out of the loop closes the stream. */

@@ -3,7 +3,7 @@
 >>> import beamline
 >>> bl = beamline.Client()                     # BEAMLINE_URL, BEAMLINE_TOKEN, BEAMLINE_PROJECT
 >>> job = bl.training.submit("iris", "python:3.11", ["python", "train.py"], {"cpu": "1", "memory": "1Gi"})
->>> bl.training.wait(job)
+>>> bl.training.wait(job)                    # raises JobFailed unless it Succeeded
 
 Inside a training job: ``beamline.log_metric(...)`` and ``beamline.log_model(...)``.
 """
@@ -17,6 +17,8 @@ from .errors import (
     ConnectionFailed,
     FieldError,
     Forbidden,
+    JobCancelled,
+    JobFailed,
     NotFound,
     PayloadTooLarge,
     RolloutFailed,
@@ -51,6 +53,8 @@ __all__ = [
     "Unavailable",
     "ConnectionFailed",
     "WaitTimeout",
+    "JobFailed",
+    "JobCancelled",
     "TrainingFailed",
     "RolloutFailed",
     "FieldError",

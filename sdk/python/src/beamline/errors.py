@@ -18,6 +18,8 @@ __all__ = [
     "Unavailable",
     "ConnectionFailed",
     "WaitTimeout",
+    "JobFailed",
+    "JobCancelled",
     "TrainingFailed",
     "RolloutFailed",
     "FieldError",
@@ -120,12 +122,34 @@ class WaitTimeout(BeamlineError, TimeoutError):
         self.last = last
 
 
-class TrainingFailed(BeamlineError):
-    """``wait(..., raise_on_failure=True)`` saw the job end Failed or Cancelled."""
+class JobFailed(BeamlineError):
+    """``training.wait`` saw the job end Failed (or Cancelled: :class:`JobCancelled`).
 
-    def __init__(self, message: str, job: Any):
-        super().__init__(message)
+    Raised by default so that code after ``wait`` (registering, deploying) never runs on a
+    failed training. ``job`` is the job as it ended, ``reason`` its status reason,
+    ``detail`` the message of its last event (``worker 0 failed with exit code 3``) and ``log_tail``
+    the last lines of worker 0's log (empty when it never started).
+    """
+
+    def __init__(self, job: Any, detail: str | None = None, log_tail: list[str] | None = None):
         self.job = job
+        self.reason: str | None = getattr(job, "status_reason", None)
+        self.detail = detail
+        self.log_tail: list[str] = list(log_tail or [])
+        text = f"training job {job.name} ({job.id}) ended {job.status}: {self.reason or '-'}"
+        if detail:
+            text += f" ({detail})"
+        if self.log_tail:
+            text += "\nlast log lines:\n" + "\n".join(f"  | {line}" for line in self.log_tail)
+        super().__init__(text)
+
+
+class JobCancelled(JobFailed):
+    """The job was cancelled before it could succeed."""
+
+
+# The name before JobFailed; kept so existing ``except TrainingFailed`` code still works.
+TrainingFailed = JobFailed
 
 
 class RolloutFailed(BeamlineError):

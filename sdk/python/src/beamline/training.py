@@ -7,11 +7,15 @@ import uuid
 from typing import List, TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from ._progress import Progress
-from .errors import Conflict, TrainingFailed, WaitTimeout
+from .errors import BeamlineError, Conflict, JobCancelled, JobFailed, WaitTimeout
 from .types import TrainingEvent, TrainingJob
 
 if TYPE_CHECKING:
     from .client import Client
+
+# How many of the worker's last log lines a JobFailed carries.
+LOG_TAIL_LINES = 20
+
 
 def job_id(job: "str | TrainingJob") -> str:
     return job.id if isinstance(job, TrainingJob) else str(job)
@@ -99,12 +103,15 @@ class Training:
         *,
         progress: bool = True,
         poll_interval: float = 1.0,
-        raise_on_failure: bool = False,
+        raise_on_failure: bool = True,
     ) -> TrainingJob:
-        """Poll until the job is Succeeded, Failed or Cancelled and return it.
+        """Poll until the job ends and return it when it Succeeded.
 
-        ``timeout`` (seconds) raises :class:`WaitTimeout` carrying the last state;
-        ``raise_on_failure`` raises :class:`TrainingFailed` unless it Succeeded.
+        Failed raises :class:`JobFailed` and Cancelled :class:`JobCancelled` (with the
+        reason, the last event's message and the last log lines), so a notebook never goes
+        on to deploy after a failed training; ``raise_on_failure=False`` returns the job
+        whatever its end. ``timeout`` (seconds) raises :class:`WaitTimeout` carrying the
+        last state.
         """
         ident = job_id(job)
         start = time.monotonic()
@@ -125,8 +132,24 @@ class Training:
         finally:
             display.close()
         if raise_on_failure and not current.succeeded:
-            raise TrainingFailed(f"training job {current.name} ended {current.status}: {current.status_reason or ''}".rstrip(": "), current)
+            raise self._failure(current)
         return current
+
+    def _failure(self, job: TrainingJob) -> JobFailed:
+        """The error for a job that ended without success. Its extra reads are best effort:
+        the failure must be reported even when they fail."""
+        try:
+            events = self.events(job)
+        except BeamlineError:
+            events = []
+        tail: list[str] = []
+        try:
+            for line in self.logs(job):
+                tail = (tail + [line])[-LOG_TAIL_LINES:]
+        except BeamlineError:  # 409: it never started, so it has no log
+            pass
+        cls = JobCancelled if job.status == "Cancelled" else JobFailed
+        return cls(job, (events[-1].message or None) if events else None, tail)
 
     def logs(
         self,

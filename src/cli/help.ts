@@ -1,0 +1,91 @@
+/**
+ * `beamline <group> <command> --help`: one entry per subcommand, each with an example a
+ * person can paste, so the help answers "how do I call this" without docs/cli.md open.
+ * The group usages (train.ts, models.ts, ...) stay the overview; this is the detail.
+ */
+const COMMON = 'common: --json  --url  --token  --project (accepted anywhere on the line)';
+
+type Help = { usage: string; about: string; example: string };
+
+const h = (usage: string, about: string, example: string): Help => ({ usage, about, example });
+
+const SUBCOMMANDS: Record<string, Record<string, Help>> = {
+  train: {
+    submit: h(
+      'train submit -f <job.yaml|-> [--wait [--timeout s]] [--idempotency-key k]',
+      'Submits the job in the file (the body of POST .../training-jobs, YAML or JSON; - reads stdin).\n' +
+        'With --wait, follows it to its end: exit 0 when it Succeeded, 7 when it Failed or was\n' +
+        'Cancelled (its reason, message and last log lines on stderr), 6 when --timeout ran out.',
+      'beamline train submit -f examples/job.yaml --wait --timeout 600',
+    ),
+    wait: h(
+      'train wait <id> [--timeout s]',
+      'Waits for a submitted job to end; exit codes as submit --wait (0, 7 Failed/Cancelled, 6 timeout).',
+      'beamline train wait 3f2c9a6e-... --timeout 600',
+    ),
+    list: h('train list [--status Queued,Running] [--queue q] [--name-prefix p] [--limit n]', 'Jobs, newest first.', 'beamline train list --status Running --json'),
+    get: h('train get <id>', 'One job: status, reason, placement and the model versions it registered.', 'beamline train get 3f2c9a6e-...'),
+    events: h('train events <id>', 'Every status change of the job with its reason and message, oldest first.', 'beamline train events 3f2c9a6e-...'),
+    logs: h('train logs <id> [-f|--follow] [--worker n] [--attempt n]', "A worker's output; -f streams until it ends.", 'beamline train logs 3f2c9a6e-... -f'),
+    cancel: h('train cancel <id>', 'Cancels a job that has not ended.', 'beamline train cancel 3f2c9a6e-...'),
+  },
+  models: {
+    list: h('models list [--name-prefix p] [--tag t1,t2] [--limit n]', 'Registered models.', 'beamline models list --name-prefix iris'),
+    show: h('models show <name>', 'The model, its aliases and its versions.', 'beamline models show iris'),
+    alias: h('models alias <name> <alias> <version> [--protected]', 'Points an alias at a version (endpoints on @alias follow it).', 'beamline models alias iris production 2'),
+  },
+  endpoints: {
+    deploy: h(
+      'endpoints deploy -f endpoint.yaml | deploy <name> --model m --version v [--replicas n] [--wait [--timeout s]]',
+      'Creates the endpoint, or updates it when the name exists.',
+      'beamline endpoints deploy iris --model iris --version @production --replicas 1 --wait',
+    ),
+    list: h('endpoints list', 'Endpoints of the project.', 'beamline endpoints list --json'),
+    status: h('endpoints status <name>', 'Phase, revision and replicas of one endpoint.', 'beamline endpoints status iris'),
+    revisions: h('endpoints revisions <name>', 'Its rollout history, newest first.', 'beamline endpoints revisions iris'),
+    events: h('endpoints events <name>', 'What happened to it, oldest first.', 'beamline endpoints events iris'),
+    scale: h('endpoints scale <name> <replicas> [--wait]', 'Changes the replica count.', 'beamline endpoints scale iris 2 --wait'),
+    rollback: h('endpoints rollback <name> [--revision n] [--wait]', 'Rolls back to the previous (or the given) revision.', 'beamline endpoints rollback iris --wait'),
+    delete: h('endpoints delete <name>', 'Deletes the endpoint and its replicas.', 'beamline endpoints delete iris'),
+    infer: h(
+      "endpoints infer <name> --input 'x=[[...]]' [--input ...] [--datatype x=FP64] | -d @request.json",
+      'One inference request (Open Inference Protocol V2).',
+      "beamline endpoints infer iris --input 'x=[[5.1,3.5,1.4,0.2]]'",
+    ),
+  },
+  tokens: {
+    list: h('tokens list [--include-revoked] [--platform]', 'API tokens (prefixes, never secrets).', 'beamline tokens list'),
+    create: h(
+      'tokens create <name> [--role ADMIN|MEMBER|VIEWER] [--scopes read,write,infer] [--expires-in 30d] [--quiet] [--platform]',
+      'Makes a token and prints its secret once.',
+      'APP_TOKEN=$(beamline tokens create inference-app --role VIEWER --scopes read,infer --expires-in 90d --quiet)',
+    ),
+    revoke: h('tokens revoke <id|name> [--platform]', 'Stops a token at once.', 'beamline tokens revoke inference-app'),
+    rotate: h('tokens rotate <id|name> [--grace 1h] [--quiet] [--platform]', 'A new secret; the old one works for --grace.', 'beamline tokens rotate inference-app --grace 0 --quiet'),
+  },
+  groups: {
+    list: h('groups list', 'OIDC groups that hold a role in the project.', 'beamline groups list'),
+    set: h('groups set <group> ADMIN|MEMBER|VIEWER', 'Gives a group a role in the project.', 'beamline groups set lab:vision MEMBER'),
+    remove: h('groups remove <group>', "Removes a group's role.", 'beamline groups remove lab:vision'),
+  },
+};
+
+/** Commands without subcommands: their usage is in their own file; this adds the example. */
+const EXAMPLES: Record<string, string> = {
+  login: 'beamline login --url http://127.0.0.1:8080 --token "$(cat .beamline/admin-token)" --project default',
+  logout: 'beamline logout',
+  whoami: 'beamline whoami --json',
+  audit: 'beamline audit --action token. --since 1h',
+};
+
+/** The help for `beamline <group> [sub] --help`: the subcommand's when argv names one, else the group's. */
+export function helpFor(group: string, groupUsage: string, argv: string[]): string {
+  const sub = SUBCOMMANDS[group]?.[argv.find((a) => !a.startsWith('-')) ?? ''];
+  if (sub) return `usage: beamline ${sub.usage}\n\n${sub.about}\n\nexample:\n  ${sub.example}\n\n${COMMON}\n`;
+  const example = EXAMPLES[group];
+  const more = SUBCOMMANDS[group] ? `\n'beamline ${group} <command> --help' for one command's options and an example.\n` : '';
+  return `${groupUsage}${example ? `\nexample:\n  ${example}\n` : ''}${more}`;
+}
+
+/** Every subcommand that has help, as `group sub` (the test checks each prints it). */
+export const HELP_TOPICS = Object.entries(SUBCOMMANDS).flatMap(([group, subs]) => Object.keys(subs).map((sub) => `${group} ${sub}`));
