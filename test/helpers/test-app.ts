@@ -46,6 +46,8 @@ export interface TestAppOptions {
   queuePrefix?: string;
   env?: Record<string, string>;
   home?: string;
+  /** 0 (the default): a free port. */
+  port?: number;
 }
 
 /** The real app (same factory as main.ts) listening on a free loopback port. */
@@ -65,7 +67,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const app = await createApp(config, new JsonLogger(config.BEAMLINE_LOG_LEVEL));
-  await app.listen(0, '127.0.0.1');
+  await app.listen(options.port ?? 0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return { app, url: `http://127.0.0.1:${address.port}`, databaseUrl, close: () => app.close() };
 }
