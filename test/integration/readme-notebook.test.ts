@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPython } from '../helpers/python.js';
+import { runProcess, runPython } from '../helpers/python.js';
 import { closeApp, seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
@@ -40,20 +39,7 @@ async function platformEnv(project: string): Promise<Record<string, string>> {
   return { BEAMLINE_URL: t.url, BEAMLINE_TOKEN: await seedToken(t.app, 'MEMBER', [project]), BEAMLINE_PROJECT: project };
 }
 
-function runNode(args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; output: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, args, { cwd: resolve('.'), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', fail);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, output });
-    });
-  });
-}
+const runNode = (args: string[], env: Record<string, string>, timeoutMs: number) => runProcess(process.execPath, args, env, timeoutMs);
 
 describe('README: from a notebook', () => {
   it('the Python block trains, deploys and infers as written', async () => {

@@ -3,18 +3,11 @@ import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import { APP_CONFIG, ConfigError } from '../../common/config/config.js';
 import type { AppConfig } from '../../common/config/config.schema.js';
 import { AppError, ErrorCode } from '../../common/errors/app-error.js';
+import type { UserIdentity } from '../../common/auth/auth.repository.js';
 import type { AuthConfig } from '../auth.responses.js';
 
-/** A person, as the identity provider vouches for them in a verified access token. */
-export interface OidcIdentity {
-  issuer: string;
-  subject: string;
-  email?: string;
-  name?: string;
-  groups: string[];
-  /** The access token's `exp`: the guard stops accepting it then, even from its cache. */
-  expiresAt?: Date;
-}
+/** A person, as the identity provider vouches for them in a verified access token (the guard's port type). */
+export type OidcIdentity = UserIdentity;
 
 export interface OidcSettings {
   issuer: string;
