@@ -54,7 +54,7 @@ beforeAll(async () => {
   process.env.KUBECONFIG = inject('k8sKubeconfig');
   artifacts = await mkdtemp(join(tmpdir(), 'beamline-k8s-ep-'));
   t = await startTestApp({
-    env: { BEAMLINE_CLUSTER_DRIVER: 'kubernetes', BEAMLINE_K8S_NAMESPACE: namespace, BEAMLINE_SCHEDULER_INTERVAL_MS: '300', BEAMLINE_ARTIFACT_DIR: artifacts },
+    env: { BEAMLINE_CLUSTER_DRIVER: 'kubernetes', BEAMLINE_PUBLIC_URL: 'http://beamline-api.beamline.svc:8080', BEAMLINE_K8S_NAMESPACE: namespace, BEAMLINE_SCHEDULER_INTERVAL_MS: '300', BEAMLINE_ARTIFACT_DIR: artifacts },
   });
   token = await seedToken(t.app, 'MEMBER', ['k8s']);
   expect((await send('POST', models, { name: 'surrogate' })).status).toBe(201);

@@ -11,7 +11,11 @@ export const LABEL = {
 export const MANAGED_BY = 'beamline';
 
 export const ANNOTATION = {
-  /** Comma-separated device indexes on the node, e.g. "0,3". */
+  /**
+   * Comma-separated device indexes on the node Beamline's scheduler counted, e.g. "0,3".
+   * Advisory for whole GPUs and MIG (the device plugin picks the device it hands out);
+   * pinned through NVIDIA_VISIBLE_DEVICES for a fractional share (k8s-gpu-devices.ts).
+   */
   gpuIndexes: 'beamline.dev/gpu-indexes',
   /** Milli-GPU of a fractional share (absent for whole devices). */
   gpuMilli: 'beamline.dev/gpu-milli',

@@ -3,7 +3,7 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, hostname, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { NodeSpec } from '../../gpu-scheduler/engine/model.js';
-import { workerEnv, type ClusterDriver, type ClusterInventory, type WorkerStatus, type WorkloadSpec, type WorkloadStatus } from '../cluster-driver.js';
+import { hostDeviceEnv, workerEnv, type ClusterDriver, type ClusterInventory, type WorkerStatus, type WorkloadSpec, type WorkloadStatus } from '../cluster-driver.js';
 import { localGpus } from './gpu-inventory.js';
 import { followFile } from './log-follow.js';
 import { jobEnv, ownedDir, privatizeHome, resolveCommand, resolveWorkingDir, unreachableBy } from './job-sandbox.js';
@@ -132,7 +132,7 @@ export class LocalDriver implements ClusterDriver {
       const child = spawnWorker({
         command: [resolveCommand(command, process.env.PATH), ...rest, ...spec.args],
         cwd,
-        env: jobEnv(cwd, workerEnv(spec, worker.index, '127.0.0.1'), join(dir, 'output')),
+        env: jobEnv(cwd, { ...workerEnv(spec, worker.index, '127.0.0.1'), ...hostDeviceEnv(spec.workers[worker.index]) }, join(dir, 'output')),
         logFile: logPath(dir, worker.index),
         exitFile: worker.exitFile,
         ids: owner,

@@ -72,7 +72,10 @@ export const configSchema = z
       .default('beamline-job'),
     BEAMLINE_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
     BEAMLINE_K8S_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default('beamline-jobs'),
-    /** How pods (and the SDK's in-pod helpers) reach this API; defaults to http://127.0.0.1:<PORT>. */
+    /**
+     * How pods (and the SDK's in-pod helpers) reach this API; defaults to http://127.0.0.1:<PORT>,
+     * which only the local driver can use (see publicUrlProblem).
+     */
     BEAMLINE_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     /** Key of the per-endpoint replica tokens (src/serving/endpoints/replica-tokens.ts); default: <HOME>/replica-secret. */
     BEAMLINE_REPLICA_SECRET: z.string().min(32, 'at least 32 characters').optional(),
@@ -96,8 +99,32 @@ export const configSchema = z
     BEAMLINE_RATE_INFER_PER_PROJECT: rateSetting('5000/s'),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    /** Set by the kubelet in every pod: the API runs inside the cluster. */
+    KUBERNETES_SERVICE_HOST: z.string().optional(),
   })
-  .loose();
+  .loose()
+  .superRefine((config, ctx) => {
+    const problem = publicUrlProblem(config);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['BEAMLINE_PUBLIC_URL'], message: problem });
+  });
+
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1?\]|0\.0\.0\.0)$/i;
+
+/**
+ * With the Kubernetes driver, training pods (BEAMLINE_URL) and endpoint replicas (model
+ * downloads) reach the API at BEAMLINE_PUBLIC_URL. Its default, and any loopback address,
+ * is the pod's own loopback, so every job and replica would fail long after boot: refuse
+ * it at boot instead. In the cluster (KUBERNETES_SERVICE_HOST) a missing value is left to
+ * the deployment, as issue 20 asks; a loopback one is wrong there too and still refused.
+ */
+export function publicUrlProblem(config: { BEAMLINE_CLUSTER_DRIVER?: string; BEAMLINE_PUBLIC_URL?: string; KUBERNETES_SERVICE_HOST?: string }): string | undefined {
+  if (config.BEAMLINE_CLUSTER_DRIVER !== 'kubernetes') return undefined;
+  const url = config.BEAMLINE_PUBLIC_URL;
+  const hint = 'pods must reach the API: set it to an address they can resolve, e.g. the API Service http://beamline-api.beamline.svc:8080 or an ingress URL';
+  if (!url) return config.KUBERNETES_SERVICE_HOST ? undefined : `required with BEAMLINE_CLUSTER_DRIVER=kubernetes outside the cluster; ${hint}`;
+  if (LOOPBACK_HOST.test(new URL(url).hostname)) return `a loopback address is the pod's own with BEAMLINE_CLUSTER_DRIVER=kubernetes; ${hint}`;
+  return undefined;
+}
 
 export type AppConfig = z.output<typeof configSchema> & { BEAMLINE_BODY_LIMIT: number };
 

@@ -51,6 +51,32 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BEAMLINE_URL: 'http://x', BEAMLINE_TOKN: 'bl_x' })).toThrow(/BEAMLINE_TOKN: unknown variable/);
   });
 
+  describe('BEAMLINE_PUBLIC_URL with the kubernetes driver (issue 20)', () => {
+    const k8s = { BEAMLINE_CLUSTER_DRIVER: 'kubernetes' };
+    it.each([
+      ['missing', {}],
+      ['127.0.0.1', { BEAMLINE_PUBLIC_URL: 'http://127.0.0.1:8080' }],
+      ['localhost', { BEAMLINE_PUBLIC_URL: 'http://localhost:8080/' }],
+      ['::1', { BEAMLINE_PUBLIC_URL: 'http://[::1]:8080' }],
+      ['0.0.0.0', { BEAMLINE_PUBLIC_URL: 'http://0.0.0.0:8080' }],
+      ['loopback even in the cluster', { BEAMLINE_PUBLIC_URL: 'http://127.0.0.2:8080', KUBERNETES_SERVICE_HOST: '10.96.0.1' }],
+    ])('refuses it %s, naming the variable', (_, env) => {
+      expect(() => loadConfig({ ...k8s, ...env })).toThrow(ConfigError);
+      expect(() => loadConfig({ ...k8s, ...env })).toThrow(/BEAMLINE_PUBLIC_URL: .*BEAMLINE_CLUSTER_DRIVER=kubernetes/);
+    });
+
+    it('accepts an address pods can reach, and a missing one when the API runs in the cluster', () => {
+      expect(loadConfig({ ...k8s, BEAMLINE_PUBLIC_URL: 'http://beamline-api.beamline.svc:8080' }).BEAMLINE_PUBLIC_URL).toBe('http://beamline-api.beamline.svc:8080');
+      expect(loadConfig({ ...k8s, BEAMLINE_PUBLIC_URL: 'https://beamline.lab.example' }).BEAMLINE_CLUSTER_DRIVER).toBe('kubernetes');
+      expect(loadConfig({ ...k8s, KUBERNETES_SERVICE_HOST: '10.96.0.1' }).BEAMLINE_PUBLIC_URL).toBeUndefined();
+    });
+
+    it('leaves the loopback default to the local driver', () => {
+      expect(loadConfig({}).BEAMLINE_PUBLIC_URL).toBeUndefined();
+      expect(loadConfig({ BEAMLINE_CLUSTER_DRIVER: 'local', BEAMLINE_PUBLIC_URL: 'http://127.0.0.1:8080' }).BEAMLINE_PUBLIC_URL).toBe('http://127.0.0.1:8080');
+    });
+  });
+
   it('lists every BEAMLINE_* variable the SDKs and CLI read', () => {
     // A client variable added to an SDK without adding it here would make `npm start` exit 78 for its users.
     const read = new Set<string>();

@@ -13,10 +13,23 @@ import { ReplicaTokens } from './replica-tokens.js';
 /** Request headers worth passing on (never the caller's Authorization: the proxy sends the replica token instead). */
 const FORWARD = ['content-type', 'accept', 'inference-header-content-length', 'x-request-id'];
 const BACK = ['content-type', 'inference-header-content-length', 'retry-after'];
-/** Failures that happen before a replica saw the request: safe to send it to another replica. */
-const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'EHOSTUNREACH', 'ETIMEDOUT']);
+/**
+ * Failures that happen before a replica saw the request: safe to send it to another
+ * replica, and when none is left a 503 with the reason, never a 500. ENOTFOUND/EAI_AGAIN:
+ * the replica's `*.svc` name does not resolve, typically an API outside the cluster.
+ */
+const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
+/** Why each retryable failure happened, in words a caller can act on. */
+const REASON: Record<string, string> = {
+  ENOTFOUND: "its address does not resolve from the API (an API outside the cluster cannot resolve '*.svc' names)",
+  EAI_AGAIN: 'its address could not be resolved (DNS unavailable)',
+  ECONNREFUSED: 'it refused the connection (not listening yet, or stopping)',
+  ETIMEDOUT: 'the connection timed out',
+};
+/** A replica that does not accept the connection within this is skipped (a slow answer is not cut short). */
+const CONNECT_TIMEOUT_MS = 3000;
 /** How long a request waits for a ready replica (rollouts, restarts) before 503. */
-const WAIT_MS = 5000;
+export const PROXY_WAIT_MS = 5000;
 
 /** Tensors are bigger than API bodies: the runtime's own default limit. */
 const INFER_BODY_LIMIT = 64 * 1024 * 1024;
@@ -32,6 +45,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 @Injectable()
 export class EndpointProxy {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 512 });
+  /** How long a request waits for a reachable replica; a test shortens it. */
+  waitMs = PROXY_WAIT_MS;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -59,7 +74,7 @@ export class EndpointProxy {
   async forward(project: ProjectRef, name: string, upstreamPath: string | undefined, req: Request, res: Response): Promise<void> {
     const started = performance.now();
     const body = await readBody(req, Math.max(this.config.BEAMLINE_BODY_LIMIT, INFER_BODY_LIMIT));
-    const deadline = Date.now() + WAIT_MS;
+    const deadline = Date.now() + this.waitMs;
     const failed = new Set<string>();
     let lastError = 'no replica is ready';
     for (;;) {
@@ -83,7 +98,7 @@ export class EndpointProxy {
           const code = (error as NodeJS.ErrnoException).code ?? '';
           if (!RETRYABLE.has(code)) throw error;
           failed.add(upstream);
-          lastError = `${upstream}: ${code}`;
+          lastError = `${upstream}: ${code}${REASON[code] ? `, ${REASON[code]}` : ''}`;
           this.router.invalidate(project, name);
           continue;
         }
@@ -106,6 +121,12 @@ export class EndpointProxy {
     return new Promise((resolve, reject) => {
       const out = request(new URL(path, upstream), { method, headers, agent: this.agent }, resolve);
       out.on('error', reject);
+      out.on('socket', (socket) => {
+        if (!socket.connecting) return;
+        const timer = setTimeout(() => out.destroy(Object.assign(new Error(`connect ${upstream} timed out`), { code: 'ETIMEDOUT' })), CONNECT_TIMEOUT_MS);
+        socket.once('connect', () => clearTimeout(timer));
+        socket.once('close', () => clearTimeout(timer));
+      });
       out.end(method === 'GET' || method === 'HEAD' ? undefined : body);
     });
   }
