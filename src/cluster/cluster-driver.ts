@@ -77,6 +77,7 @@ export interface WorkloadSpec {
   workers: WorkerPlacement[];
 }
 
+/** `Unknown`: the node stopped reporting (Kubernetes), so nothing is known of the worker. */
 export type WorkerPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
 
 export interface WorkerStatus {
@@ -84,8 +85,12 @@ export interface WorkerStatus {
   node: string;
   phase: WorkerPhase;
   exitCode?: number;
+  /** Container restarts the node reports, summed over the worker's containers. */
   restarts: number;
+  /** Why it is not running or ended, e.g. `ImagePullBackOff: Back-off pulling image "x"`. */
   message?: string;
+  /** Being deleted (evicted, drained, deleted by hand): as good as gone. */
+  terminating?: boolean;
 }
 
 export interface WorkloadStatus {
@@ -97,7 +102,12 @@ export interface WorkloadStatus {
 /** Nest injection token for the configured driver. */
 export const CLUSTER_DRIVER = Symbol('CLUSTER_DRIVER');
 
-/** The env every worker gets, so distributed trainers find each other (torchrun's names); secretEnv only when asked. */
+/**
+ * The env every worker gets, so distributed trainers find each other (torchrun's names);
+ * secretEnv only when asked. No device visibility: what a worker may see depends on how
+ * it runs (hostDeviceEnv for a process on the host; on Kubernetes the device plugin
+ * decides, see k8s-gpu-devices.ts).
+ */
 export function workerEnv(spec: WorkloadSpec, index: number, masterAddr: string, masterPort = 29500, withSecrets = true): Record<string, string> {
   const placement = spec.workers[index];
   const env: Record<string, string> = {
@@ -111,10 +121,17 @@ export function workerEnv(spec: WorkloadSpec, index: number, masterAddr: string,
     MASTER_ADDR: masterAddr,
     MASTER_PORT: String(masterPort),
   };
-  if (placement.gpuIndexes.length > 0 && !placement.migProfile) {
-    env.NVIDIA_VISIBLE_DEVICES = placement.gpuIndexes.join(',');
-    env.CUDA_VISIBLE_DEVICES = placement.gpuIndexes.join(',');
-  }
   if (placement.gpuMilli !== undefined) env.BEAMLINE_GPU_MILLI = String(placement.gpuMilli);
   return env;
+}
+
+/**
+ * Device visibility of a worker that runs as a plain process on the host (local driver):
+ * there the host's device indexes are the ones CUDA enumerates, so the chosen ones are
+ * what it may see. Never for a container: inside one the runtime renumbers from 0.
+ */
+export function hostDeviceEnv(placement: WorkerPlacement): Record<string, string> {
+  if (placement.gpuIndexes.length === 0 || placement.migProfile) return {};
+  const indexes = placement.gpuIndexes.join(',');
+  return { NVIDIA_VISIBLE_DEVICES: indexes, CUDA_VISIBLE_DEVICES: indexes };
 }

@@ -6,13 +6,17 @@
  *   Pending ──admit──► Queued ──bind──► Scheduled ──start──► Running ──succeed──► Succeeded
  *      │                 ▲  ▲              │                   │ └────fail──► Failed (no retries left)
  *      │                 │  └──unbind──────┘                   │
- *      │                 └────────retry (attempts left)────────┘
+ *      │                 ├────────retry (attempts left)────────┤  (fail from Scheduled or Running)
+ *      │                 └────────requeue (node lost)──────────┘  (always; not counted against maxRetries)
  *      └── cancel from any non-terminal state ──► Cancelled
+ *
+ * Every retry and requeue is a new attempt (a new workload). Retries used are
+ * `attempt - requeues`: losing a node is not the job's fault, so it costs no retry.
  */
 export const TRAINING_STATUSES = ['Pending', 'Queued', 'Scheduled', 'Running', 'Succeeded', 'Failed', 'Cancelled'] as const;
 export type TrainingStatus = (typeof TRAINING_STATUSES)[number];
 
-export type TrainingAction = 'admit' | 'bind' | 'unbind' | 'start' | 'succeed' | 'fail' | 'cancel';
+export type TrainingAction = 'admit' | 'bind' | 'unbind' | 'start' | 'succeed' | 'fail' | 'requeue' | 'cancel';
 
 export const TERMINAL: ReadonlySet<TrainingStatus> = new Set(['Succeeded', 'Failed', 'Cancelled']);
 
@@ -20,13 +24,20 @@ export interface TransitionInput {
   status: TrainingStatus;
   attempt: number;
   maxRetries: number;
+  /** Attempts started over after a node loss (default 0). */
+  requeues?: number;
 }
 
+/**
+ * `reason` is the event's and the job's CamelCase reason. A caller that knows why a job
+ * fails or is requeued passes it as `cause`: it becomes the reason, and `note` says what
+ * the state machine made of it ("retry 1 of 2"), for the event's message.
+ */
 export type TransitionResult =
-  | { ok: true; to: TrainingStatus; attempt: number; reason: string }
+  | { ok: true; to: TrainingStatus; attempt: number; reason: string; note?: string }
   | { ok: false; error: string };
 
-const MOVES: Record<Exclude<TrainingAction, 'fail' | 'cancel'>, { from: TrainingStatus[]; to: TrainingStatus; reason: string }> = {
+const MOVES: Record<Exclude<TrainingAction, 'fail' | 'requeue' | 'cancel'>, { from: TrainingStatus[]; to: TrainingStatus; reason: string }> = {
   admit: { from: ['Pending'], to: 'Queued', reason: 'Admitted' },
   bind: { from: ['Queued'], to: 'Scheduled', reason: 'Bound' },
   unbind: { from: ['Scheduled'], to: 'Queued', reason: 'Unbound' },
@@ -34,20 +45,24 @@ const MOVES: Record<Exclude<TrainingAction, 'fail' | 'cancel'>, { from: Training
   succeed: { from: ['Running'], to: 'Succeeded', reason: 'Completed' },
 };
 
-export function transition(current: TransitionInput, action: TrainingAction): TransitionResult {
+export function transition(current: TransitionInput, action: TrainingAction, cause?: string): TransitionResult {
   const { status, attempt, maxRetries } = current;
   if (TERMINAL.has(status)) {
     return { ok: false, error: `job is ${status}, a terminal state; '${action}' is not allowed` };
   }
   if (action === 'cancel') return { ok: true, to: 'Cancelled', attempt, reason: 'Cancelled' };
-  if (action === 'fail') {
+  if (action === 'fail' || action === 'requeue') {
     if (status !== 'Scheduled' && status !== 'Running') {
-      return { ok: false, error: `a ${status} job cannot fail; only Scheduled or Running ones can` };
+      return { ok: false, error: `a ${status} job cannot ${action}; only Scheduled or Running ones can` };
     }
-    if (attempt < maxRetries) {
-      return { ok: true, to: 'Queued', attempt: attempt + 1, reason: `Retry ${attempt + 1} of ${maxRetries}` };
+    if (action === 'requeue') return { ok: true, to: 'Queued', attempt: attempt + 1, reason: cause ?? 'Requeued', note: 'requeued, no retry used' };
+    const used = attempt - (current.requeues ?? 0);
+    if (used < maxRetries) {
+      const note = `retry ${used + 1} of ${maxRetries}`;
+      return { ok: true, to: 'Queued', attempt: attempt + 1, reason: cause ?? `Retry ${used + 1} of ${maxRetries}`, ...(cause ? { note } : {}) };
     }
-    return { ok: true, to: 'Failed', attempt, reason: maxRetries > 0 ? 'RetriesExhausted' : 'Failed' };
+    const exhausted = maxRetries > 0 ? 'RetriesExhausted' : 'Failed';
+    return { ok: true, to: 'Failed', attempt, reason: cause ?? exhausted, ...(cause ? { note: maxRetries > 0 ? 'retries exhausted' : 'no retries' } : {}) };
   }
   const move = MOVES[action];
   if (!move.from.includes(status)) {

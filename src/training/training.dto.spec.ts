@@ -46,8 +46,16 @@ describe('submitTrainingJobSchema', () => {
     [{ ...valid, resources: { ...valid.resources, gpu: { count: 1, vendor: 'amd' } } }, 'resources.gpu.vendor'],
     [{ ...valid, surprise: true }, 'surprise'],
     [{ ...valid, timeoutSeconds: -1 }, 'timeoutSeconds'],
+    [{ ...valid, startTimeoutSeconds: 0 }, 'startTimeoutSeconds'],
+    [{ ...valid, startTimeoutSeconds: -5 }, 'startTimeoutSeconds'],
+    [{ ...valid, startTimeoutSeconds: 2.5 }, 'startTimeoutSeconds'],
+    [{ ...valid, startTimeoutSeconds: '60' }, 'startTimeoutSeconds'],
   ])('names the offending field (%#)', (body, field) => {
     expect(fieldsOf(body)).toContain(field);
+  });
+
+  it('defaults startTimeoutSeconds to 10 minutes', () => {
+    expect(parseOrThrow(submitTrainingJobSchema, valid).startTimeoutSeconds).toBe(600);
   });
 
   it('accepts a workingDir relative to the job directory', () => {

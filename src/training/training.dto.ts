@@ -70,6 +70,9 @@ export const submitTrainingJobSchema = z.strictObject({
   queue: dnsLabel.default('default'),
   maxRetries: z.number().int().min(0).max(20).default(0),
   timeoutSeconds: z.number().int().min(1).max(30 * 24 * 3600).optional(),
+  // How long an attempt may stay Scheduled with pods not all Running (image pulls, a node
+  // that refuses the pod) before it fails with the pod's own reason (issue 20).
+  startTimeoutSeconds: z.number().int().min(1).max(24 * 3600).default(600),
   outputModel: z.string().regex(/^[a-z0-9]([-_.a-z0-9]*[a-z0-9])?$/, 'must be a model name: lowercase letters, digits, - _ .').max(128).optional(),
 });
 export type SubmitTrainingJob = z.output<typeof submitTrainingJobSchema>;

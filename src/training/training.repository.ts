@@ -39,6 +39,9 @@ export interface SchedulingFields {
   scheduledAt?: Date | null;
   notBefore?: Date | null;
   pendingReason?: string | null;
+  requeues?: number;
+  containerRestarts?: number;
+  excludedNodes?: string[];
 }
 
 /** The only place that touches the training tables. */
@@ -110,6 +113,9 @@ export class TrainingRepository {
       if (extra.scheduledAt !== undefined) data.scheduledAt = extra.scheduledAt;
       if (extra.notBefore !== undefined) data.notBefore = extra.notBefore;
       if (extra.pendingReason !== undefined) data.pendingReason = extra.pendingReason;
+      if (extra.requeues !== undefined) data.requeues = extra.requeues;
+      if (extra.containerRestarts !== undefined) data.containerRestarts = extra.containerRestarts;
+      if (extra.excludedNodes !== undefined) data.excludedNodes = extra.excludedNodes;
       if (change.to === 'Running') data.startedAt = now;
       if (change.to === 'Succeeded' || change.to === 'Failed' || change.to === 'Cancelled') data.finishedAt = now;
       const updated = await tx.trainingJob.updateMany({ where: { id, status: change.from }, data });

@@ -123,15 +123,25 @@ export class TrainingService {
     return moved ? 'admitted' : 'skipped';
   }
 
-  /** Applies one state-machine action, retrying the compare-and-set if another process moved the job. */
-  async applyAction(id: string, action: TrainingAction, message: string, extra?: (job: TrainingJob, to: TrainingStatus) => SchedulingFields): Promise<TrainingJob> {
+  /**
+   * Applies one state-machine action, retrying the compare-and-set if another process moved the job.
+   * `cause` (CamelCase, e.g. StartTimeout) names why a job fails or is requeued; see transition().
+   */
+  async applyAction(
+    id: string,
+    action: TrainingAction,
+    message: string,
+    extra?: (job: TrainingJob, to: TrainingStatus) => SchedulingFields,
+    cause?: string,
+  ): Promise<TrainingJob> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const job = await this.jobs.findById(id);
       if (!job) throw AppError.notFound(`Training job '${id}'`);
       const from = job.status as TrainingStatus;
-      const result = transition({ status: from, attempt: job.attempt, maxRetries: job.maxRetries }, action);
+      const result = transition({ status: from, attempt: job.attempt, maxRetries: job.maxRetries, requeues: job.requeues }, action, cause);
       if (!result.ok) throw new AppError(ErrorCode.IllegalTransition, `Cannot ${action} training job: ${result.error}`);
-      const change = { from, to: result.to, attempt: result.attempt, reason: result.reason, message, extra: extra?.(job, result.to) };
+      const text = result.note ? `${message} (${result.note})` : message;
+      const change = { from, to: result.to, attempt: result.attempt, reason: result.reason, message: text, extra: extra?.(job, result.to) };
       const updated = await this.jobs.changeStatus(id, change);
       if (updated) return updated;
     }

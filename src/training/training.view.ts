@@ -18,6 +18,12 @@ export function toJobView(job: TrainingJob, projectName: string) {
     maxRetries: job.maxRetries,
     attempt: job.attempt,
     timeoutSeconds: job.timeoutSeconds,
+    startTimeoutSeconds: job.startTimeoutSeconds,
+    // With restartPolicy Never the kubelet never restarts a worker: restarts are new
+    // attempts (retries and node-loss requeues) plus container restarts, if any.
+    restarts: job.attempt + job.containerRestarts,
+    containerRestarts: job.containerRestarts,
+    excludedNodes: job.excludedNodes,
     outputModel: job.outputModel,
     status: job.status,
     statusReason: job.statusReason,

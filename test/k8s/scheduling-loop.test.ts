@@ -31,7 +31,7 @@ beforeAll(async () => {
   await createGpuNodes(kc, nodes);
   process.env.KUBECONFIG = inject('k8sKubeconfig');
   t = await startTestApp({
-    env: { BEAMLINE_CLUSTER_DRIVER: 'kubernetes', BEAMLINE_K8S_NAMESPACE: namespace, BEAMLINE_SCHEDULER_INTERVAL_MS: '300', BEAMLINE_RETRY_BACKOFF_MS: '100' },
+    env: { BEAMLINE_CLUSTER_DRIVER: 'kubernetes', BEAMLINE_PUBLIC_URL: 'http://beamline-api.beamline.svc:8080', BEAMLINE_K8S_NAMESPACE: namespace, BEAMLINE_SCHEDULER_INTERVAL_MS: '300', BEAMLINE_RETRY_BACKOFF_MS: '100' },
   });
   api = client(t.url, await seedToken(t.app, 'MEMBER', ['k8s']));
 });
@@ -129,5 +129,67 @@ describe('training jobs on a real Kubernetes control plane', () => {
     expect(failed.attempt).toBe(1);
     const reasons = (await api.get(`${base}/${body.id}/events`)).body.items.map((e: { reason: string }) => e.reason);
     expect(reasons).toEqual(expect.arrayContaining(['Retry 1 of 1', 'RetriesExhausted']));
+  });
+
+  it('fails a job whose image never pulls after its start deadline, with the pod\'s own reason', async () => {
+    const image = 'registry.invalid/lab/never:1';
+    const { body } = await api.post(base, { ...job('no-image', { count: 1, product: H100 }), image, env: { KWOK_SIMULATE: 'image-pull-backoff' }, startTimeoutSeconds: 3 });
+    expect(body.startTimeoutSeconds).toBe(3);
+    const failed = await status(body.id, ['Failed']);
+    expect(failed.statusReason).toBe('StartTimeout');
+    const events = (await api.get(`${base}/${body.id}/events`)).body.items as { reason: string; message: string }[];
+    expect(events.at(-1)?.message).toContain(`ImagePullBackOff: Back-off pulling image "${image}"`);
+    expect(events.map((e) => e.reason)).not.toContain('Started');
+  });
+
+  it('refuses a start deadline of 0 s, naming the field', async () => {
+    const res = await api.post(base, { ...job('zero', { count: 1, product: H100 }), startTimeoutSeconds: 0 });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain('startTimeoutSeconds');
+  });
+
+  it('retries a whole gang when one worker is deleted while the others run', async () => {
+    const { body } = await api.post(base, job('gang-loss', { count: 1, product: A100 }, { workers: 2, maxRetries: 1 }));
+    await eventually(async () => {
+      const res = await api.get(`${base}/${body.id}`);
+      return res.body.status === 'Running' && res.body.attempt === 0;
+    }, 30_000, 'attempt 0 Running');
+    await core.deleteNamespacedPod({ namespace, name: (await podsOf(body.id)).find((p) => p.metadata?.labels?.['beamline.dev/worker'] === '1')!.metadata!.name! });
+    const retried = await eventually(async () => {
+      const res = await api.get(`${base}/${body.id}`);
+      return res.body.status === 'Running' && res.body.attempt === 1 ? res.body : undefined;
+    }, 30_000, 'attempt 1 Running');
+    expect(retried.restarts).toBe(1);
+    const live = (await podsOf(body.id)).filter((p) => !p.metadata?.deletionTimestamp && p.metadata?.labels?.['beamline.dev/attempt'] === '1');
+    expect(live.map((p) => p.metadata?.labels?.['beamline.dev/worker']).sort()).toEqual(['0', '1']);
+    const events = (await api.get(`${base}/${body.id}/events`)).body.items as { reason: string; message: string }[];
+    expect(events.find((e) => e.reason === 'WorkersLost')?.message).toMatch(/worker 1 of 2 is gone.*retry 1 of 1/);
+    await api.post(`${base}/${body.id}/cancel`);
+  });
+
+  it('requeues the job of a deleted node onto another node, without using a retry', async () => {
+    const L4 = `L4-${suffix}`;
+    const l4 = [
+      { name: `l4-1-${suffix}`, product: L4, gpus: 1 },
+      { name: `l4-2-${suffix}`, product: L4, gpus: 1 },
+    ];
+    await createGpuNodes(kc, l4);
+    try {
+      const { body } = await api.post(base, job('node-loss', { count: 1, product: L4 }));
+      const first = await status(body.id, ['Running']);
+      const lost = first.placement[0].node as string;
+      await deleteNodes(kc, [lost]);
+      const moved = await eventually(async () => {
+        const res = await api.get(`${base}/${body.id}`);
+        return res.body.status === 'Running' && res.body.attempt === 1 ? res.body : undefined;
+      }, 30_000, 'attempt 1 Running elsewhere');
+      expect(moved.placement[0].node).not.toBe(lost);
+      expect(moved.excludedNodes).toEqual([lost]);
+      const events = (await api.get(`${base}/${body.id}/events`)).body.items as { reason: string; message: string }[];
+      expect(events.find((e) => e.reason === 'NodeLost')?.message).toContain(`node ${lost} is gone`);
+      await api.post(`${base}/${body.id}/cancel`);
+    } finally {
+      await deleteNodes(kc, l4.map((n) => n.name));
+    }
   });
 });

@@ -107,8 +107,11 @@ describe('kubernetes driver workloads', () => {
       RANK: '0',
       MASTER_ADDR: "127.0.0.1", // a single worker is its own master: no Service
       MASTER_PORT: '29500',
-      NVIDIA_VISIBLE_DEVICES: '3',
     });
+    // Issue 20: the device plugin picks the GPU and it is index 0 inside the container, so
+    // no host index in the env; Beamline's index is only the advisory annotation above.
+    expect(envOf(pod).CUDA_VISIBLE_DEVICES).toBeUndefined();
+    expect(envOf(pod).NVIDIA_VISIBLE_DEVICES).toBeUndefined();
 
     await label(spec, 0, { 'stage.beamline.dev/complete': 'true' });
     const done = await until(spec, (w) => w[0].phase === 'Succeeded');
@@ -200,16 +203,22 @@ describe('kubernetes driver workloads', () => {
 
   it('places a fractional share and a MIG slice with the right resources', async () => {
     const share = job('share', { gpuCount: 0, workers: [{ node: NODE_A, gpuIndexes: [5], gpuMilli: 500 }] });
-    const mig = job('mig', { gpuCount: 0, migProfile: '1g.10gb', workers: [{ node: MIG, gpuIndexes: [7], migProfile: '1g.10gb' }] });
+    // The profile on the job only (not per worker): the old code then put the host index in CUDA_VISIBLE_DEVICES.
+    const mig = job('mig', { gpuCount: 0, migProfile: '1g.10gb', workers: [{ node: MIG, gpuIndexes: [7] }] });
     await Promise.all([driver.createWorkload(share), driver.createWorkload(mig)]);
     await Promise.all([allRunning(share), allRunning(mig)]);
     const sharePod = await readPod(share);
     expect(sharePod.spec!.containers[0].resources!.limits).toEqual({ memory: '16Gi' });
     expect(sharePod.metadata!.annotations).toMatchObject({ 'beamline.dev/gpu-indexes': '5', 'beamline.dev/gpu-milli': '500' });
+    // Pinned by the toolkit's variable (nothing enforces the share: docs/gpu-nodes.md); the
+    // pinned device is index 0 inside, so a CUDA_VISIBLE_DEVICES of 5 would hide it.
     expect(envOf(sharePod)).toMatchObject({ NVIDIA_VISIBLE_DEVICES: '5', BEAMLINE_GPU_MILLI: '500' });
+    expect(envOf(sharePod).CUDA_VISIBLE_DEVICES).toBeUndefined();
     const migPod = await readPod(mig);
     expect(migPod.spec!.containers[0].resources!.limits).toEqual({ memory: '16Gi', 'nvidia.com/mig-1g.10gb': '1' });
+    expect(migPod.metadata!.annotations).toMatchObject({ 'beamline.dev/gpu-indexes': '7', 'beamline.dev/mig-profile': '1g.10gb' });
     expect(envOf(migPod).NVIDIA_VISIBLE_DEVICES).toBeUndefined();
+    expect(envOf(migPod).CUDA_VISIBLE_DEVICES).toBeUndefined();
   });
 
   it('builds objects that strict server-side field validation accepts', async () => {

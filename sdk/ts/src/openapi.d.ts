@@ -4962,11 +4962,13 @@ export interface operations {
                             args: string[];
                             attempt: number;
                             command: string[];
+                            containerRestarts: number;
                             /** Format: date-time */
                             createdAt: string;
                             env: {
                                 [key: string]: string;
                             };
+                            excludedNodes: string[];
                             finishedAt: string | null;
                             /** Format: uuid */
                             id: string;
@@ -4997,8 +4999,10 @@ export interface operations {
                                 };
                                 memoryMiB: number;
                             };
+                            restarts: number;
                             scheduledAt: string | null;
                             startedAt: string | null;
+                            startTimeoutSeconds: number;
                             /** @enum {string} */
                             status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
                             statusReason: string;
@@ -5093,6 +5097,8 @@ export interface operations {
                         };
                         memory: string | number;
                     };
+                    /** @default 600 */
+                    startTimeoutSeconds?: number;
                     timeoutSeconds?: number;
                     /** @default 1 */
                     workers?: number;
@@ -5111,11 +5117,13 @@ export interface operations {
                         args: string[];
                         attempt: number;
                         command: string[];
+                        containerRestarts: number;
                         /** Format: date-time */
                         createdAt: string;
                         env: {
                             [key: string]: string;
                         };
+                        excludedNodes: string[];
                         finishedAt: string | null;
                         /** Format: uuid */
                         id: string;
@@ -5146,8 +5154,10 @@ export interface operations {
                             };
                             memoryMiB: number;
                         };
+                        restarts: number;
                         scheduledAt: string | null;
                         startedAt: string | null;
+                        startTimeoutSeconds: number;
                         /** @enum {string} */
                         status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
                         statusReason: string;
@@ -5168,11 +5178,13 @@ export interface operations {
                         args: string[];
                         attempt: number;
                         command: string[];
+                        containerRestarts: number;
                         /** Format: date-time */
                         createdAt: string;
                         env: {
                             [key: string]: string;
                         };
+                        excludedNodes: string[];
                         finishedAt: string | null;
                         /** Format: uuid */
                         id: string;
@@ -5203,8 +5215,10 @@ export interface operations {
                             };
                             memoryMiB: number;
                         };
+                        restarts: number;
                         scheduledAt: string | null;
                         startedAt: string | null;
+                        startTimeoutSeconds: number;
                         /** @enum {string} */
                         status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
                         statusReason: string;
@@ -5314,11 +5328,13 @@ export interface operations {
                         args: string[];
                         attempt: number;
                         command: string[];
+                        containerRestarts: number;
                         /** Format: date-time */
                         createdAt: string;
                         env: {
                             [key: string]: string;
                         };
+                        excludedNodes: string[];
                         finishedAt: string | null;
                         /** Format: uuid */
                         id: string;
@@ -5356,8 +5372,10 @@ export interface operations {
                             };
                             memoryMiB: number;
                         };
+                        restarts: number;
                         scheduledAt: string | null;
                         startedAt: string | null;
+                        startTimeoutSeconds: number;
                         /** @enum {string} */
                         status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
                         statusReason: string;
@@ -5420,11 +5438,13 @@ export interface operations {
                         args: string[];
                         attempt: number;
                         command: string[];
+                        containerRestarts: number;
                         /** Format: date-time */
                         createdAt: string;
                         env: {
                             [key: string]: string;
                         };
+                        excludedNodes: string[];
                         finishedAt: string | null;
                         /** Format: uuid */
                         id: string;
@@ -5455,8 +5475,10 @@ export interface operations {
                             };
                             memoryMiB: number;
                         };
+                        restarts: number;
                         scheduledAt: string | null;
                         startedAt: string | null;
+                        startTimeoutSeconds: number;
                         /** @enum {string} */
                         status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
                         statusReason: string;

@@ -1,7 +1,8 @@
 import type { V1EnvVar, V1Pod, V1Secret, V1Service } from '@kubernetes/client-node';
 import { workerEnv, type WorkloadSpec } from '../cluster-driver.js';
 import { SECRET_DIR, containerSecurityContext, jobVolumes, podSecurityContext, workingDirOf, workspaceOf } from './k8s-pod-security.js';
-import { ANNOTATION, GPU_RESOURCE, LABEL, MANAGED_BY, MASTER_PORT, MIG_RESOURCE_PREFIX, SCHEDULER_NAME, WORKER_CONTAINER, labelValue, podName, serviceName } from './k8s-names.js';
+import { podGpuRequest } from './k8s-gpu-devices.js';
+import { ANNOTATION, GPU_RESOURCE, LABEL, MANAGED_BY, MASTER_PORT, SCHEDULER_NAME, WORKER_CONTAINER, labelValue, podName, serviceName } from './k8s-names.js';
 
 /** The Secret of one attempt's secretEnv: named after its first pod, which owns it (deleted with it). */
 export const secretName = (spec: WorkloadSpec) => `${podName(spec.jobId, spec.attempt, 0)}-env`;
@@ -56,10 +57,8 @@ export const masterAddr = (spec: WorkloadSpec, namespace: string) =>
 /**
  * Worker `index` of one attempt. Notes on the choices:
  * - `schedulerName` keeps kube-scheduler away; Beamline binds it itself (pods/binding).
- * - Whole GPUs are `nvidia.com/gpu` limits, a MIG slice is `nvidia.com/mig-<profile>: 1`,
- *   so the device plugin on a real node hands out those devices. A fractional share asks
- *   for no GPU resource: the device index travels in the annotation and in
- *   NVIDIA_VISIBLE_DEVICES, and the node must enforce the share (MPS or a sharing plugin).
+ * - GPUs (whole, MIG slice, fractional share): see podGpuRequest in k8s-gpu-devices.ts. The
+ *   device plugin picks the devices; no CUDA_VISIBLE_DEVICES with a host index.
  * - Memory limit = request: a training process that outgrows it should fail loudly, not
  *   push other workers off the node. No CPU limit (throttling slows data loaders).
  * - No service links and no service-account token: a trainer needs neither. Its Beamline
@@ -71,9 +70,11 @@ export const masterAddr = (spec: WorkloadSpec, namespace: string) =>
 export function workerPod(spec: WorkloadSpec, index: number, namespace: string): V1Pod {
   const placement = spec.workers[index];
   const secret = hasSecretEnv(spec) ? secretName(spec) : undefined;
+  const gpu = podGpuRequest(spec, placement);
   const env: Record<string, string> = {
     HOME: workspaceOf(spec),
     ...workerEnv(spec, index, masterAddr(spec, namespace), MASTER_PORT, false),
+    ...gpu.env,
     ...(secret && spec.secretEnv?.BEAMLINE_TOKEN ? { BEAMLINE_TOKEN_FILE: `${SECRET_DIR}/BEAMLINE_TOKEN` } : {}),
   };
   const { volumes, mounts } = jobVolumes(spec, secret);
@@ -81,16 +82,8 @@ export function workerPod(spec: WorkloadSpec, index: number, namespace: string):
   const fromSecret: V1EnvVar[] = Object.keys(spec.secretEnv ?? {})
     .sort()
     .map((name) => ({ name, valueFrom: { secretKeyRef: { name: secretName(spec), key: name } } }));
-  const limits: Record<string, string> = { memory: `${spec.memoryMiB}Mi` };
-  if (spec.gpuCount > 0) limits[GPU_RESOURCE] = String(spec.gpuCount);
-  const mig = placement.migProfile ?? spec.migProfile;
-  if (mig) limits[`${MIG_RESOURCE_PREFIX}${mig}`] = '1';
-  const annotations: Record<string, string> = {
-    [ANNOTATION.jobId]: spec.jobId,
-    [ANNOTATION.gpuIndexes]: placement.gpuIndexes.join(','),
-  };
-  if (placement.gpuMilli !== undefined) annotations[ANNOTATION.gpuMilli] = String(placement.gpuMilli);
-  if (mig) annotations[ANNOTATION.migProfile] = mig;
+  const limits: Record<string, string> = { memory: `${spec.memoryMiB}Mi`, ...gpu.limits };
+  const annotations: Record<string, string> = { [ANNOTATION.jobId]: spec.jobId, ...gpu.annotations };
   return {
     apiVersion: 'v1',
     kind: 'Pod',

@@ -2,27 +2,43 @@ import type { V1Pod } from '@kubernetes/client-node';
 import type { WorkerPhase, WorkerStatus, WorkloadStatus } from '../cluster-driver.js';
 import { ANNOTATION, LABEL, WORKER_CONTAINER } from './k8s-names.js';
 
-const PHASES: readonly string[] = ['Pending', 'Running', 'Succeeded', 'Failed'];
+const PHASES: readonly string[] = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'];
 
 /** One pod → one worker's status: phase, the worker container's exit code, restarts, and why. */
 export function workerStatusOf(pod: V1Pod): WorkerStatus {
-  const phase = (PHASES.includes(pod.status?.phase ?? '') ? pod.status!.phase : 'Unknown') as WorkerPhase;
-  const cs = pod.status?.containerStatuses?.find((c) => c.name === WORKER_CONTAINER) ?? pod.status?.containerStatuses?.[0];
+  const phase = (PHASES.includes(pod.status?.phase ?? '') ? pod.status!.phase : 'Pending') as WorkerPhase;
+  const statuses = pod.status?.containerStatuses ?? [];
+  const cs = statuses.find((c) => c.name === WORKER_CONTAINER) ?? statuses[0];
   const terminated = cs?.state?.terminated ?? cs?.lastState?.terminated;
+  const waiting = statuses.map((c) => c.state?.waiting).find((w) => w?.reason);
   const status: WorkerStatus = {
     index: Number(pod.metadata?.labels?.[LABEL.worker] ?? 0),
     node: pod.spec?.nodeName ?? '',
     phase,
-    restarts: cs?.restartCount ?? 0,
+    // restartPolicy Never keeps this 0 on a kubelet; summed so a sidecar's restarts count too.
+    restarts: statuses.reduce((n, c) => n + (c.restartCount ?? 0), 0),
   };
   if (terminated) status.exitCode = terminated.exitCode;
-  // The most useful line first: the pod's own message (eviction), then the container's.
+  if (pod.metadata?.deletionTimestamp) status.terminating = true;
+  // The most useful line first: the pod's own reason (Evicted, NodeLost), then the
+  // container's termination, then why it waits (ImagePullBackOff: Back-off pulling image "x").
   const message =
-    pod.status?.message ??
-    (terminated ? [terminated.reason, terminated.message].filter(Boolean).join(': ') : undefined) ??
-    cs?.state?.waiting?.reason;
+    joined(pod.status?.reason, pod.status?.message) ??
+    (terminated ? joined(terminated.reason, terminated.message) : undefined) ??
+    joined(waiting?.reason, waiting?.message) ??
+    unscheduled(pod);
   if (message) status.message = message;
   return status;
+}
+
+function joined(reason?: string, message?: string): string | undefined {
+  return [reason, message].filter(Boolean).join(': ') || undefined;
+}
+
+/** A pod the node refused (e.g. resources it lacks) says so in its PodScheduled condition. */
+function unscheduled(pod: V1Pod): string | undefined {
+  const c = pod.status?.conditions?.find((x) => x.type === 'PodScheduled' && x.status === 'False');
+  return c ? joined(c.reason, c.message) : undefined;
 }
 
 /** Beamline's pods grouped by (job, attempt), workers in rank order. */

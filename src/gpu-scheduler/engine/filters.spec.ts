@@ -32,6 +32,8 @@ describe('filters', () => {
     { name: 'MIG profile present', spec: aNode('n').migDevice({ '1g.5gb': 7 }).build(), req: aJob('j').mig('1g.5gb').request(), failsOn: null },
     { name: 'MIG profile absent', spec: aNode('n').migDevice({ '3g.20gb': 2 }).build(), req: aJob('j').mig('1g.5gb').request(), failsOn: 'mig-profile' },
     { name: 'MIG device offers no whole GPU', spec: aNode('n').migDevice({ '1g.5gb': 7 }).build(), req: aJob('j').whole(1).request(), failsOn: 'gpu-capacity' },
+    { name: 'a node lost by an earlier attempt', spec: a100x4.build(), req: aJob('j').whole(1).excluding('n1').request(), failsOn: 'excluded-node' },
+    { name: 'another node excluded', spec: a100x4.build(), req: aJob('j').whole(1).excluding('n9').request(), failsOn: null },
     { name: 'node selector matches', spec: a100x4.label('zone', 'a').build(), req: aJob('j').selector('zone', 'a').request(), failsOn: null },
     { name: 'node selector mismatch', spec: aNode('n').label('zone', 'b').build(), req: aJob('j').selector('zone', 'a').request(), failsOn: 'node-selector' },
     { name: 'untolerated taint', spec: aNode('n').taint('nvidia.com/gpu').build(), req: aJob('j').request(), failsOn: 'taints' },

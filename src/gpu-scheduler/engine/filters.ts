@@ -43,6 +43,10 @@ const wantsGpu = (req: WorkerRequest): boolean => req.gpu.kind !== 'none';
  */
 export const FILTERS: readonly Filter[] = [
   {
+    name: 'excluded-node',
+    check: (node, req) => (req.excludedNodes?.includes(node.spec.name) ? 'node lost by an earlier attempt of this job' : null),
+  },
+  {
     name: 'node-selector',
     check: (node, req) => {
       for (const [k, v] of Object.entries(req.nodeSelector ?? {})) {

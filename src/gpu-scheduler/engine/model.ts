@@ -55,6 +55,8 @@ export interface WorkerRequest {
   minGpuMemoryMiB?: number;
   nodeSelector?: Record<string, string>;
   tolerations?: readonly Toleration[];
+  /** Nodes this job must not land on again (an earlier attempt lost them). */
+  excludedNodes?: readonly string[];
 }
 
 export interface Job {

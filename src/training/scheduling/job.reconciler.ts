@@ -8,9 +8,11 @@ import { APP_CONFIG } from '../../common/config/config.js';
 import type { AppConfig } from '../../common/config/config.schema.js';
 import { ModelRegistration } from '../../models/models.registration.js';
 import { TrainingService } from '../training.service.js';
-import type { TrainingAction, TrainingStatus } from '../training-state.js';
+import type { WorkerPlacement } from '../../gpu-scheduler/engine/model.js';
+import type { TrainingAction } from '../training-state.js';
 import { SchedulingRepository } from './scheduling.repository.js';
 import { retryDelayMs } from './workload-spec.js';
+import { decideWorkload, restartsOf } from './workload-verdict.js';
 
 /**
  * Level-based: compares what the record says (Scheduled/Running jobs and their attempt)
@@ -34,11 +36,12 @@ export class JobReconciler {
     const active = await this.repo.active();
     const observed = new Map(this.driver.workloads().map((w) => [`${w.jobId}/${w.attempt}`, w]));
     const names = await this.repo.projectNames([...new Set(active.map((j) => j.projectId))]);
+    const nodes = new Set(this.driver.inventory().nodes.map((n) => n.name));
     const wanted = new Set<string>();
     for (const job of active) {
       const key = `${job.id}/${job.attempt}`;
       wanted.add(key);
-      await this.reconcileJob(job, observed.get(key), names.get(job.projectId) ?? job.projectId, now).catch((error: Error) =>
+      await this.reconcileJob(job, observed.get(key), names.get(job.projectId) ?? job.projectId, nodes, now).catch((error: Error) =>
         this.logger.warn({ jobId: job.id, err: error.message }, 'reconcile failed; will retry'),
       );
     }
@@ -46,34 +49,67 @@ export class JobReconciler {
     await this.tokens.revokeFinished().catch((error: Error) => this.logger.warn({ err: error.message }, 'revoking job tokens failed; will retry'));
   }
 
-  private async reconcileJob(job: TrainingJob, workload: WorkloadStatus | undefined, projectName: string, now: Date): Promise<void> {
-    const status = job.status as TrainingStatus;
-    // 1. Recorded but not (yet) in the cluster: create it (idempotent), e.g. after a crash between record and bind.
-    if (!workload) {
-      if (status === 'Scheduled') await this.driver.createWorkload(await this.tokens.workloadSpec(job, projectName));
-      else await this.fail(job, 'the workload disappeared from the cluster', now);
-      return;
+  private async reconcileJob(job: TrainingJob, workload: WorkloadStatus | undefined, projectName: string, nodes: ReadonlySet<string>, now: Date): Promise<void> {
+    const verdict = decideWorkload({
+      status: job.status as 'Scheduled' | 'Running',
+      workers: job.workers,
+      placement: (job.placement ?? []) as unknown as WorkerPlacement[],
+      scheduledAt: job.scheduledAt,
+      startedAt: job.startedAt,
+      timeoutSeconds: job.timeoutSeconds,
+      startTimeoutSeconds: job.startTimeoutSeconds,
+      workload,
+      nodes,
+      now,
+    });
+    // Restarts of the attempt that ends now, added once: the status change is compare-and-set.
+    const restarts = restartsOf(workload);
+    const ended = (j: TrainingJob) => ({ containerRestarts: j.containerRestarts + restarts });
+    switch (verdict.do) {
+      case 'create':
+        // Recorded but not (all) in the cluster, e.g. after a crash between record and bind: idempotent.
+        await this.driver.createWorkload(await this.tokens.workloadSpec(job, projectName));
+        return;
+      case 'requeue':
+        await this.driver.deleteWorkload(job.id, job.attempt);
+        await this.training.applyAction(
+          job.id,
+          'requeue',
+          verdict.message,
+          (j) => ({
+            ...this.requeued(),
+            ...ended(j),
+            requeues: j.requeues + 1,
+            excludedNodes: [...new Set([...j.excludedNodes, ...verdict.lostNodes])].sort(),
+          }),
+          verdict.cause,
+        );
+        return;
+      case 'fail':
+        if (workload) await this.driver.deleteWorkload(job.id, job.attempt);
+        await this.training.applyAction(
+          job.id,
+          'fail',
+          verdict.message,
+          (j, to) => ({ ...ended(j), ...(to === 'Queued' ? { ...this.requeued(), notBefore: new Date(now.getTime() + retryDelayMs(j.attempt + 1, this.config.BEAMLINE_RETRY_BACKOFF_MS)) } : {}) }),
+          verdict.cause,
+        );
+        return;
+      case 'progress':
+        if (verdict.start) await this.act(job, 'start', `running on ${workload!.workers.map((w) => w.node).join(', ')}`);
+        if (verdict.succeed) {
+          const note = restarts > 0 ? `; ${restarts} container restart(s)` : '';
+          await this.training.applyAction(job.id, 'succeed', `all ${job.workers} worker(s) exited 0${note}${await this.registerOutput(job)}`, ended);
+        }
+        return;
+      case 'wait':
+        return;
     }
-    const phases = workload.workers.map((w) => w.phase);
-    // 2. A gang fails as a whole: one failed worker fails (and retries) the job.
-    const failed = workload.workers.find((w) => w.phase === 'Failed');
-    if (failed) {
-      await this.driver.deleteWorkload(job.id, job.attempt);
-      await this.fail(job, `worker ${failed.index} failed with exit code ${failed.exitCode ?? 'unknown'}${failed.message ? `: ${failed.message}` : ''}`, now);
-      return;
-    }
-    // 3. Timeout.
-    const started = job.startedAt?.getTime();
-    if (status === 'Running' && job.timeoutSeconds && started && now.getTime() - started > job.timeoutSeconds * 1000) {
-      await this.driver.deleteWorkload(job.id, job.attempt);
-      await this.fail(job, `timed out after ${job.timeoutSeconds} s`, now);
-      return;
-    }
-    // 4. Progress.
-    const allDone = phases.length === job.workers && phases.every((p) => p === 'Succeeded');
-    const anyStarted = phases.some((p) => p === 'Running' || p === 'Succeeded');
-    if (status === 'Scheduled' && anyStarted) await this.act(job, 'start', `running on ${workload.workers.map((w) => w.node).join(', ')}`);
-    if (allDone) await this.act(job, 'succeed', `all ${job.workers} worker(s) exited 0${await this.registerOutput(job)}`);
+  }
+
+  /** A new attempt starts from the queue: no placement, and the scheduler places it afresh. */
+  private requeued() {
+    return { placement: null, scheduledAt: null };
   }
 
   /**
@@ -101,14 +137,8 @@ export class JobReconciler {
     }
   }
 
-  private async fail(job: TrainingJob, message: string, now: Date): Promise<void> {
-    await this.act(job, 'fail', message, (to) =>
-      to === 'Queued' ? { placement: null, scheduledAt: null, notBefore: new Date(now.getTime() + retryDelayMs(job.attempt + 1, this.config.BEAMLINE_RETRY_BACKOFF_MS)) } : {},
-    );
-  }
-
-  private async act(job: TrainingJob, action: TrainingAction, message: string, extra?: (to: TrainingStatus) => object): Promise<void> {
-    await this.training.applyAction(job.id, action, message, extra ? (_j, to) => extra(to) : undefined);
+  private async act(job: TrainingJob, action: TrainingAction, message: string): Promise<void> {
+    await this.training.applyAction(job.id, action, message);
   }
 
   /** Workloads of cancelled, finished or superseded attempts go away. */

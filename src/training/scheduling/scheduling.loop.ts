@@ -121,5 +121,6 @@ function schedulable(job: TrainingJob): SchedulableJob {
     createdAt: job.createdAt,
     scheduledAt: job.scheduledAt,
     placement: job.placement as unknown as WorkerPlacement[] | null,
+    excludedNodes: job.excludedNodes,
   };
 }

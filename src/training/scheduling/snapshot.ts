@@ -14,6 +14,7 @@ export interface SchedulableJob {
   createdAt: Date;
   scheduledAt?: Date | null;
   placement?: WorkerPlacement[] | null;
+  excludedNodes?: string[];
 }
 
 const FOREIGN_QUEUE = '__foreign__';
@@ -42,10 +43,12 @@ export function toWorkerRequest(resources: WorkerResources): WorkerRequest {
 }
 
 export function toEngineJob(job: SchedulableJob): Job {
+  const request = toWorkerRequest(job.resources);
+  if (job.excludedNodes?.length) request.excludedNodes = job.excludedNodes;
   return {
     id: job.id,
     workers: job.workers,
-    request: toWorkerRequest(job.resources),
+    request,
     priority: job.priority,
     queue: job.queue,
     project: job.projectId,

@@ -104,6 +104,11 @@ export class JobBuilder {
     return this;
   }
 
+  excluding(...nodes: string[]): this {
+    this.job.request.excludedNodes = [...(this.job.request.excludedNodes ?? []), ...nodes];
+    return this;
+  }
+
   tolerate(t: Toleration): this {
     this.job.request.tolerations = [...(this.job.request.tolerations ?? []), t];
     return this;
