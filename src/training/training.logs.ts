@@ -32,6 +32,22 @@ export class TrainingLogs {
     if (!this.driver) throw new AppError(ErrorCode.Unavailable, 'No cluster driver is configured, so there are no logs');
     const neverRan = attempt === job.attempt && job.scheduledAt === null && job.startedAt === null;
     if (neverRan) throw new AppError(ErrorCode.Conflict, `The job has not been scheduled yet (status ${job.status})`);
-    return this.driver.logs(job.id, attempt, query.worker, { follow: query.follow, signal });
+    const options = { follow: query.follow, signal };
+    // Following a job that is placed but not started yet waits for it to start: answering at
+    // once with nothing (the worker has no log yet) looked like a job with no output.
+    if (query.follow && attempt === job.attempt && job.status === 'Scheduled') return this.afterStart(project, job.id, attempt, query.worker, options);
+    return this.driver.logs(job.id, attempt, query.worker, options);
+  }
+
+  private async *afterStart(project: ProjectRef, id: string, attempt: number, worker: number, options: { follow: boolean; signal: AbortSignal }): AsyncIterable<string> {
+    for (;;) {
+      const job = await this.jobs.findInProject(project.id, id);
+      if (!job || job.status !== 'Scheduled' || job.attempt !== attempt || options.signal.aborted) break;
+      await new Promise((r) => setTimeout(r, WAIT_POLL_MS));
+    }
+    if (!options.signal.aborted) yield* this.driver!.logs(id, attempt, worker, options);
   }
 }
+
+/** How often a follow of a Scheduled job looks whether it started. */
+const WAIT_POLL_MS = 250;

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import type { ClusterDriver } from '../cluster/cluster-driver.js';
+import type { TrainingRepository } from './training.repository.js';
+import { TrainingLogs } from './training.logs.js';
+
+const ID = '0b6f1c3e-7d7a-4d51-9a43-5f6f3c1e2a10';
+const project = { id: 'p', name: 'default' };
+const job = (status: string) => ({ id: ID, projectId: 'p', status, attempt: 0, workers: 1, scheduledAt: new Date(), startedAt: status === 'Scheduled' ? null : new Date() });
+
+/** Strict fakes: the repository answers the statuses given in order; the driver records when it was asked. */
+function setup(statuses: string[]) {
+  const asked: string[] = [];
+  let reads = 0;
+  const repo = {
+    findInProject: async () => {
+      const status = statuses[Math.min(reads++, statuses.length - 1)];
+      asked.push(`read ${status}`);
+      return job(status);
+    },
+  } as unknown as TrainingRepository;
+  const driver = {
+    logs: async function* () {
+      asked.push('driver.logs');
+      yield 'hello\n';
+    },
+  } as unknown as ClusterDriver;
+  return { logs: new TrainingLogs(repo, driver), asked };
+}
+
+async function read(stream: AsyncIterable<string>): Promise<string> {
+  let out = '';
+  for await (const chunk of stream) out += chunk;
+  return out;
+}
+
+describe('TrainingLogs', () => {
+  it('a follow of a Scheduled job waits until it starts, then streams', async () => {
+    const { logs, asked } = setup(['Scheduled', 'Scheduled', 'Scheduled', 'Running']);
+    const out = await read(await logs.open(project, ID, { follow: true, worker: 0 }, new AbortController().signal));
+    expect(out).toBe('hello\n');
+    expect(asked).toEqual(['read Scheduled', 'read Scheduled', 'read Scheduled', 'read Running', 'driver.logs']);
+  });
+
+  it('without follow, a Scheduled job answers at once with what there is', async () => {
+    const { logs, asked } = setup(['Scheduled']);
+    expect(await read(await logs.open(project, ID, { follow: false, worker: 0 }, new AbortController().signal))).toBe('hello\n');
+    expect(asked).toEqual(['read Scheduled', 'driver.logs']);
+  });
+
+  it('stops waiting when the client goes away', async () => {
+    const { logs, asked } = setup(['Scheduled']);
+    const abort = new AbortController();
+    const stream = await logs.open(project, ID, { follow: true, worker: 0 }, abort.signal);
+    setTimeout(() => abort.abort(), 300);
+    expect(await read(stream)).toBe('');
+    expect(asked).not.toContain('driver.logs');
+  });
+});
