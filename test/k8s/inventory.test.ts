@@ -1,6 +1,7 @@
 import { CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ForeignAllocation, WorkloadSpec } from '../../src/cluster/cluster-driver.js';
+import { workloadSpec } from '../../src/cluster/testing/workload-spec.js';
 import { KubernetesDriver } from '../../src/cluster/kubernetes/kubernetes-driver.js';
 import { adminKubeConfig, createTestNamespace, deleteTestNamespace, uniqueSuffix, untilDriver } from '../helpers/k8s-namespace.js';
 import { createGpuNodes, deleteNodes } from '../helpers/k8s-nodes.js';
@@ -32,20 +33,8 @@ function gpuPod(name: string, node: string, resources: Record<string, string>): 
   };
 }
 
-const oneGpuJob = (jobId: string, gpuIndexes: number[]): WorkloadSpec => ({
-  jobId,
-  attempt: 1,
-  project: 'inventory',
-  name: jobId,
-  image: 'python:3.12-slim',
-  command: ['python', 'train.py'],
-  args: [],
-  env: {},
-  cpuMilli: 1000,
-  memoryMiB: 1024,
-  gpuCount: gpuIndexes.length,
-  workers: [{ node: H100, gpuIndexes }],
-});
+const oneGpuJob = (jobId: string, gpuIndexes: number[]): WorkloadSpec =>
+  workloadSpec({ jobId, project: 'inventory', name: jobId, gpuCount: gpuIndexes.length, workers: [{ node: H100, gpuIndexes }] });
 
 beforeAll(async () => {
   kc = adminKubeConfig();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { CoreV1Api, KubernetesObjectApi, loadAllYaml, type KubeConfig, type V1LabelSelector, type V1NetworkPolicy } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkloadSpec } from '../../src/cluster/cluster-driver.js';
+import { workloadSpec } from '../../src/cluster/testing/workload-spec.js';
 import { workerPod } from '../../src/cluster/kubernetes/k8s-workload-objects.js';
 import { REPO_ROOT } from '../helpers/k8s-cluster.js';
 import { adminKubeConfig, createTestNamespace, deleteTestNamespace } from '../helpers/k8s-namespace.js';
@@ -28,20 +29,7 @@ function selectorQuery(s: V1LabelSelector): string {
 const selected = async (s: V1LabelSelector) =>
   (await core.listNamespacedPod({ namespace: ns, labelSelector: selectorQuery(s) })).items.map((p) => p.metadata!.name).sort();
 
-const job: WorkloadSpec = {
-  jobId: 'np-job',
-  attempt: 1,
-  project: 'p',
-  name: 'n',
-  image: 'python:3.12-slim',
-  command: ['python', 'train.py'],
-  args: [],
-  env: {},
-  cpuMilli: 100,
-  memoryMiB: 64,
-  gpuCount: 0,
-  workers: [{ node: 'nowhere', gpuIndexes: [] }],
-};
+const job: WorkloadSpec = workloadSpec({ jobId: 'np-job', project: 'p', cpuMilli: 100, memoryMiB: 64, workers: [{ node: 'nowhere', gpuIndexes: [] }] });
 const plainPod = (name: string, labels: Record<string, string>) => ({
   metadata: { name, labels },
   spec: { schedulerName: 'none', containers: [{ name: 'c', image: 'x' }] },

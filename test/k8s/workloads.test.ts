@@ -1,6 +1,7 @@
 import { CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerStatus, WorkloadSpec } from '../../src/cluster/cluster-driver.js';
+import { workloadSpec } from '../../src/cluster/testing/workload-spec.js';
 import { KubernetesDriver } from '../../src/cluster/kubernetes/kubernetes-driver.js';
 import { podName, serviceName } from '../../src/cluster/kubernetes/k8s-names.js';
 import { masterService, workerPod } from '../../src/cluster/kubernetes/k8s-workload-objects.js';
@@ -20,22 +21,19 @@ let core: CoreV1Api;
 let ns: string;
 let driver: KubernetesDriver;
 
-const job = (id: string, over: Partial<WorkloadSpec> = {}): WorkloadSpec => ({
-  jobId: `${id}-${s}`,
-  attempt: 1,
-  project: 'vision',
-  name: id,
-  image: 'python:3.12-slim',
-  command: ['python', 'train.py'],
-  args: ['--epochs', '1'],
-  env: { LR: '0.1' },
-  workingDir: 'work', // relative: inside the pod's /workspace
-  cpuMilli: 4000,
-  memoryMiB: 16384,
-  gpuCount: 1,
-  workers: [{ node: NODE_A, gpuIndexes: [3] }],
-  ...over,
-});
+const job = (id: string, over: Partial<WorkloadSpec> = {}): WorkloadSpec =>
+  workloadSpec({
+    jobId: `${id}-${s}`,
+    name: id,
+    args: ['--epochs', '1'],
+    env: { LR: '0.1' },
+    workingDir: 'work', // relative: inside the pod's /workspace
+    cpuMilli: 4000,
+    memoryMiB: 16384,
+    gpuCount: 1,
+    workers: [{ node: NODE_A, gpuIndexes: [3] }],
+    ...over,
+  });
 
 const workersOf = (spec: WorkloadSpec) => driver.workloads().find((w) => w.jobId === spec.jobId && w.attempt === spec.attempt)?.workers;
 const until = (spec: WorkloadSpec, ok: (w: WorkerStatus[]) => boolean) =>

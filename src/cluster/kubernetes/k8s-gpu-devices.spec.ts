@@ -2,23 +2,10 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import type { WorkloadSpec } from '../cluster-driver.js';
 import { hostDeviceEnv } from '../cluster-driver.js';
+import { workloadSpec } from '../testing/workload-spec.js';
 import { workerPod } from './k8s-workload-objects.js';
 
-const spec = (over: Partial<WorkloadSpec> = {}): WorkloadSpec => ({
-  jobId: 'j1',
-  attempt: 1,
-  project: 'vision',
-  name: 'n',
-  image: 'python:3.12-slim',
-  command: ['python', 'train.py'],
-  args: [],
-  env: {},
-  cpuMilli: 1000,
-  memoryMiB: 1024,
-  gpuCount: 1,
-  workers: [{ node: 'a', gpuIndexes: [3] }],
-  ...over,
-});
+const spec = (over: Partial<WorkloadSpec> = {}): WorkloadSpec => workloadSpec({ gpuCount: 1, workers: [{ node: 'a', gpuIndexes: [3] }], ...over });
 
 const envOf = (pod: V1Pod) => Object.fromEntries((pod.spec!.containers[0].env ?? []).map((e) => [e.name, e.value]));
 const visibility = (pod: V1Pod) => {

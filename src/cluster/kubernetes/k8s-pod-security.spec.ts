@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { WorkloadSpec } from '../cluster-driver.js';
+import { workloadSpec } from '../testing/workload-spec.js';
 import { workerPod } from './k8s-workload-objects.js';
 
-const spec = (over: Partial<WorkloadSpec> = {}): WorkloadSpec => ({
-  jobId: 'j1',
-  attempt: 1,
-  project: 'vision',
-  name: 'n',
-  image: 'python:3.12-slim',
-  command: ['python', 'train.py'],
-  args: [],
-  env: {},
-  cpuMilli: 1000,
-  memoryMiB: 1024,
-  gpuCount: 0,
-  workers: [{ node: 'a', gpuIndexes: [] }],
-  ...over,
-});
+const spec = workloadSpec;
 
 describe('training pod security (issue 22)', () => {
   it('runs as a non-root uid with no capabilities, no escalation and the default seccomp profile', () => {
