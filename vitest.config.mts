@@ -26,6 +26,19 @@ export default defineConfig({
       {
         plugins,
         test: {
+          // The OCI image in podman (docs/install.md); skipped where podman is absent.
+          name: 'container',
+          include: ['test/container/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/helpers/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        plugins,
+        test: {
           name: 'k8s',
           include: ['test/k8s/**/*.test.ts'],
           environment: 'node',

@@ -11,6 +11,10 @@
 //  3. As root, o+x (enter, not list) on the folders above that interpreter, because jobs run as
 //     the unprivileged beamline-job user (docs/security.md) and python may live under /root.
 //  4. Go >= 1.26 builds the Kubernetes test control plane; it cannot be installed from here.
+//  5. The container image (test/container/image.test.ts): podman, buildah, runc and debootstrap
+//     (apt-get when root), then scripts/image-build.sh, here rather than inside the test run so
+//     that its CPU-heavy cold build (~5 min) never competes with timing-sensitive tests. Without
+//     podman the container test skips and says why.
 // Anything missing at the end is listed with the command that installs it, and `npm test` stops.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, realpathSync, statSync } from 'node:fs';
@@ -54,6 +58,20 @@ if (!has('python3')) {
 const go = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' });
 const [major, minor] = (go.stdout ?? '').replace(/^go/, '').split('.').map(Number);
 if (go.status !== 0 || major < 1 || (major === 1 && minor < 26)) missing.push(`Go >= 1.26 (found: ${go.status === 0 ? go.stdout.trim() : 'none'}), from https://go.dev/dl/ or your distribution`);
+
+// 5. Container tools and the image.
+const CONTAINER_TOOLS = ['podman', 'buildah', 'runc', 'debootstrap'];
+if (isRoot && has('apt-get') && !CONTAINER_TOOLS.every(has)) {
+  log(`installing ${CONTAINER_TOOLS.join(', ')} for the container image test`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (!aptUpdated) aptUpdated = run('apt-get', ['update', '-qq'], { env });
+  run('apt-get', ['install', '-y', '-qq', ...CONTAINER_TOOLS], { env });
+}
+if (CONTAINER_TOOLS.every(has)) {
+  const started = Date.now();
+  if (!run('bash', ['scripts/image-build.sh'], { stdio: ['ignore', 'ignore', 'inherit'] })) missing.push('the container image: scripts/image-build.sh failed (its log is named above)');
+  else log(`container image ready in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
 
 if (missing.length > 0) {
   console.error(`\nThe tests need what this machine lacks:\n${missing.map((m) => `  - ${m}`).join('\n')}\n`);

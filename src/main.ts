@@ -3,20 +3,43 @@ import { resolve } from 'node:path';
 import { createApp } from './app.factory.js';
 import { resolveInfrastructure } from './boot/infrastructure.js';
 import { ConfigError, loadConfig } from './common/config/config.js';
+import { ROLES } from './common/config/config.schema.js';
 import { migrate } from './common/database/migrator.js';
 import { JsonLogger } from './common/logging/json-logger.js';
 import { ProjectsService } from './projects/projects.service.js';
 
-/** `--role api|controller|all` overrides BEAMLINE_ROLE. */
-function roleFromArgs(argv: string[]): string | undefined {
-  const index = argv.indexOf('--role');
-  if (index >= 0) return argv[index + 1] ?? '';
-  return argv.find((a) => a.startsWith('--role='))?.slice('--role='.length);
+/**
+ * Every role this entry point takes (`--role X` or BEAMLINE_ROLE; the flag wins). The
+ * container image runs this file for all of them: `api`, `controller` and `all` are the
+ * platform, `runtime` is one endpoint replica (`beamline runtime`), `migrate` applies the
+ * database migrations and exits (an init container; safe when several start at once).
+ */
+const ENTRY_ROLES = [...ROLES, 'runtime', 'migrate'] as const;
+
+/** The role and the arguments left for it. */
+function roleFromArgs(argv: string[]): { role?: string; rest: string[] } {
+  const index = argv.findIndex((a) => a === '--role' || a.startsWith('--role='));
+  if (index < 0) return { rest: argv };
+  const inline = argv[index].startsWith('--role=');
+  const role = inline ? argv[index].slice('--role='.length) : (argv[index + 1] ?? '');
+  return { role, rest: [...argv.slice(0, index), ...argv.slice(index + (inline ? 1 : 2))] };
 }
 
 async function main(): Promise<void> {
-  const role = roleFromArgs(process.argv.slice(2));
-  const config = loadConfig(role === undefined ? process.env : { ...process.env, BEAMLINE_ROLE: role });
+  const args = roleFromArgs(process.argv.slice(2));
+  const role = args.role ?? process.env.BEAMLINE_ROLE ?? 'all';
+  if (!(ENTRY_ROLES as readonly string[]).includes(role)) {
+    throw new ConfigError([`BEAMLINE_ROLE: '${role}' is not a role; expected one of ${ENTRY_ROLES.join(', ')}`]);
+  }
+  if (role === 'runtime') return runtimeRole(args.rest);
+  if (role === 'migrate') return migrateRole();
+  const config = loadConfig({ ...process.env, BEAMLINE_ROLE: role });
+  if (config.BEAMLINE_CLUSTER_DRIVER === 'kubernetes') {
+    // Credentials are checked before Nest starts, so a half in-cluster environment exits 78
+    // with its one line instead of a provider's stack trace.
+    const { kubeEnv, loadKubeConfig } = await import('./cluster/kubernetes/kube-config.js');
+    loadKubeConfig(kubeEnv(config));
+  }
   const logger = new JsonLogger(config.BEAMLINE_LOG_LEVEL);
   const log = (line: string) => logger.log(line, 'Boot');
 
@@ -49,6 +72,24 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** One endpoint replica; it reads only its own BEAMLINE_RUNTIME_* settings. */
+async function runtimeRole(argv: string[]): Promise<void> {
+  const { RuntimeConfigError } = await import('./serving/runtime/runtime.config.js');
+  const { runRuntime } = await import('./serving/runtime/runtime.cli.js');
+  await runRuntime(argv).catch((error: unknown) => {
+    throw error instanceof RuntimeConfigError ? new ConfigError(error.problems) : error;
+  });
+}
+
+/** Applies prisma/migrations under Prisma's advisory lock and exits: a second one waits, then finds nothing to do. */
+async function migrateRole(): Promise<void> {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new ConfigError(['DATABASE_URL: required by the migrate role']);
+  loadConfig({ DATABASE_URL: url }); // the same validation (and redaction) as the platform's
+  const result = await migrate(url, resolve('prisma/migrations'));
+  process.stdout.write(`${JSON.stringify({ role: 'migrate', applied: result.applied })}\n`);
 }
 
 main().catch((error: unknown) => {

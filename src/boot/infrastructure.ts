@@ -1,3 +1,4 @@
+import { ConfigError } from '../common/config/config.js';
 import type { AppConfig } from '../common/config/config.schema.js';
 import { startEmbeddedPostgres } from '../common/embedded/embedded-postgres.js';
 import { ensureRedisServer, startEmbeddedRedis } from '../common/embedded/embedded-redis.js';
@@ -17,6 +18,10 @@ export async function resolveInfrastructure(config: AppConfig, log: (line: strin
   const stops: Array<() => Promise<void>> = [];
   const embedded: string[] = [];
   const resolved = { ...config };
+  if (config.BEAMLINE_EMBEDDED === 'off') {
+    const missing = (['DATABASE_URL', 'REDIS_URL'] as const).filter((name) => !config[name]);
+    if (missing.length) throw new ConfigError(missing.map((name) => `${name}: required (BEAMLINE_EMBEDDED=off: nothing embedded is started)`));
+  }
   try {
     if (!resolved.DATABASE_URL) {
       const pg = await startEmbeddedPostgres(config.BEAMLINE_HOME, log);

@@ -8,7 +8,7 @@ import { SERVING_DRIVER, type ServingDriver } from './serving-driver.js';
 
 /**
  * The configured ClusterDriver: `local` (embedded default, processes on this machine) or
- * `kubernetes` (KUBECONFIG or in-cluster config). Loaded lazily so that a deployment
+ * `kubernetes` (KUBECONFIG, else in-cluster service account, else ~/.kube/config). Loaded lazily so that a deployment
  * that never talks to Kubernetes never loads its client.
  */
 export const clusterDriverProvider: Provider = {
@@ -17,7 +17,9 @@ export const clusterDriverProvider: Provider = {
   useFactory: async (config: AppConfig): Promise<ClusterDriver> => {
     if (config.BEAMLINE_CLUSTER_DRIVER === 'kubernetes') {
       const { KubernetesDriver } = await import('./kubernetes/kubernetes-driver.js');
-      return new KubernetesDriver({ namespace: config.BEAMLINE_K8S_NAMESPACE });
+      const loaded = await kubeConfigFor(config);
+      new Logger('KubernetesDriver').log(`Kubernetes credentials: ${loaded.describe}`);
+      return new KubernetesDriver({ namespace: config.BEAMLINE_K8S_NAMESPACE, kubeConfig: loaded.kc });
     }
     const declared = config.BEAMLINE_LOCAL_GPUS;
     const logger = new Logger('LocalDriver');
@@ -36,12 +38,19 @@ export const servingDriverProvider: Provider = {
   useFactory: async (config: AppConfig): Promise<ServingDriver> => {
     if (config.BEAMLINE_CLUSTER_DRIVER === 'kubernetes') {
       const { KubernetesServingDriver } = await import('./kubernetes/serving/kubernetes-serving-driver.js');
-      return new KubernetesServingDriver({ namespace: config.BEAMLINE_K8S_NAMESPACE, image: config.BEAMLINE_RUNTIME_IMAGE });
+      const { kc } = await kubeConfigFor(config);
+      return new KubernetesServingDriver({ namespace: config.BEAMLINE_K8S_NAMESPACE, image: config.BEAMLINE_RUNTIME_IMAGE, kubeConfig: kc });
     }
     const { LocalServingDriver } = await import('./local/serving/local-serving-driver.js');
     return new LocalServingDriver(config.BEAMLINE_HOME);
   },
 };
+
+/** Both drivers' credentials, by the one rule in kubernetes/kube-config.ts (a ConfigError, so exit 78, when incomplete). */
+async function kubeConfigFor(config: AppConfig) {
+  const { kubeEnv, loadKubeConfig } = await import('./kubernetes/kube-config.js');
+  return loadKubeConfig(kubeEnv(config));
+}
 
 /** `A100:81920x2,T4:15360x1` → devices 0,1 (A100) and 2 (T4). */
 export function parseDeclaredGpus(value: string): GpuDeviceSpec[] {

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { CoreV1Api, KubeConfig, Log, makeInformer, type Informer, type ObjectCache, type V1Node, type V1Pod } from '@kubernetes/client-node';
+import { kubeEnv, loadKubeConfig } from './kube-config.js';
 import type { WorkerPlacement } from '../../gpu-scheduler/engine/model.js';
 import type { ClusterDriver, ClusterInventory, WorkloadSpec, WorkloadStatus } from '../cluster-driver.js';
 import { ignoring, startOrThrow, statusOf } from './k8s-calls.js';
@@ -14,7 +15,7 @@ import { Listeners } from '../listeners.js';
 export interface KubernetesDriverOptions {
   /** Namespace of Beamline's pods and services. */
   namespace: string;
-  /** Defaults to KUBECONFIG / ~/.kube/config / in-cluster. */
+  /** Defaults to loadKubeConfig(): KUBECONFIG, else in-cluster, else ~/.kube/config. */
   kubeConfig?: KubeConfig;
   /** First delay before an informer that failed is restarted (doubles up to 30 s). */
   restartDelayMs?: number;
@@ -46,7 +47,7 @@ export class KubernetesDriver implements ClusterDriver {
 
   constructor(private readonly options: KubernetesDriverOptions) {
     this.namespace = options.namespace;
-    this.kc = options.kubeConfig ?? defaultKubeConfig();
+    this.kc = options.kubeConfig ?? loadKubeConfig(kubeEnv({})).kc;
     this.core = this.kc.makeApiClient(CoreV1Api);
   }
 
@@ -191,10 +192,4 @@ export class KubernetesDriver implements ClusterDriver {
     this.inventoryCache = undefined;
     this.listeners.emit();
   }
-}
-
-function defaultKubeConfig(): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromDefault();
-  return kc;
 }

@@ -3,6 +3,9 @@ import type { TokenRole } from '../../generated/prisma/enums.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { SCOPES, type Principal, type ProjectRef, type Scope } from './principal.js';
 
+/** Advisory lock id of the first-start bootstrap ('blbt'). */
+const BOOTSTRAP_LOCK = 0x626c6274;
+
 /** A token as the guard needs it: the principal plus what makes it stop working. */
 export interface TokenPrincipal extends Principal {
   expiresAt: Date | null;
@@ -136,11 +139,33 @@ export class AuthRepository {
     });
   }
 
+  /**
+   * The first-start platform-admin token, made once however many processes boot at the same
+   * time (two api replicas of a fresh install): an advisory lock serialises the check and the
+   * insert. `whenNone` creates only if no platform admin exists; otherwise a token with this
+   * hash is created unless one (even revoked) exists. Resolves to whether it created one.
+   */
+  async createBootstrapAdmin(token: { name: string; hash: string; prefix: string }, whenNone: boolean): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`;
+      const exists = whenNone
+        ? (await tx.apiToken.count({ where: { platformAdmin: true, revokedAt: null } })) > 0
+        : (await tx.apiToken.count({ where: { tokenHash: token.hash } })) > 0;
+      if (exists) return false;
+      await tx.apiToken.create({
+        data: { name: token.name, tokenHash: token.hash, prefix: token.prefix, role: 'ADMIN', kind: 'USER', platformAdmin: true, scopes: [...SCOPES] },
+      });
+      return true;
+    });
+  }
+
   async hasPlatformAdminToken(): Promise<boolean> {
     return (await this.prisma.apiToken.count({ where: { platformAdmin: true, revokedAt: null } })) > 0;
   }
 
+  /** Race-free (INSERT ... ON CONFLICT DO NOTHING): Prisma's upsert is not, and replicas bootstrap at the same moment. */
   async ensureProject(name: string): Promise<ProjectRef> {
-    return this.prisma.project.upsert({ where: { name }, create: { name }, update: {}, select: { id: true, name: true } });
+    await this.prisma.project.createMany({ data: [{ name }], skipDuplicates: true });
+    return this.prisma.project.findUniqueOrThrow({ where: { name }, select: { id: true, name: true } });
   }
 }

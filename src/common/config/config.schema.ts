@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_POLICY, POLICY_NAMES } from '../../gpu-scheduler/engine/policies/index.js';
 import { rateSetting } from '../rate-limit/rate.js';
+import { PLATFORM_IMAGE } from '../version.js';
 
 /** Roles a process can take; `all` runs api + controller in one process. */
 export const ROLES = ['api', 'controller', 'all'] as const;
@@ -45,6 +46,19 @@ export const configSchema = z
     BEAMLINE_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/).default('beamline'),
     BEAMLINE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
     BEAMLINE_BOOTSTRAP: z.enum(['auto', 'off']).default('auto'),
+    /**
+     * The first platform-admin token, chosen by the installer (a Kubernetes Secret): created
+     * at boot if missing, never printed. Without it the first start makes a random one.
+     */
+    BEAMLINE_ADMIN_TOKEN: z
+      .string()
+      .regex(/^bl_[A-Za-z0-9_-]{43}$/, "expected 'bl_' and 43 url-safe base64 characters (see docs/install.md)")
+      .optional(),
+    /**
+     * `off` refuses to start embedded PostgreSQL/Redis when DATABASE_URL/REDIS_URL are missing
+     * (the container image sets it: it ships neither, and a missing Secret must be named, not worked around).
+     */
+    BEAMLINE_EMBEDDED: z.enum(['auto', 'off']).default('auto'),
     // Model registry artifacts (src/models): where blobs live and the largest upload.
     BEAMLINE_ARTIFACT_STORE: z.enum(['filesystem', 's3']).default('filesystem'),
     BEAMLINE_ARTIFACT_DIR: z.string().min(1).optional(),
@@ -72,6 +86,10 @@ export const configSchema = z
       .default('beamline-job'),
     BEAMLINE_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
     BEAMLINE_K8S_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default('beamline-jobs'),
+    /** In a pod: the service-account token and CA (default: the kubelet's mount, /var/run/secrets/kubernetes.io/serviceaccount). */
+    BEAMLINE_K8S_SERVICE_ACCOUNT_DIR: z.string().min(1).optional(),
+    /** How the infer proxy reaches replicas on Kubernetes: auto = direct in the cluster, the API server's service proxy outside. */
+    BEAMLINE_K8S_REPLICA_ACCESS: z.enum(['auto', 'direct', 'api-proxy']).default('auto'),
     /**
      * How pods (and the SDK's in-pod helpers) reach this API; defaults to http://127.0.0.1:<PORT>,
      * which only the local driver can use (see publicUrlProblem).
@@ -79,8 +97,8 @@ export const configSchema = z
     BEAMLINE_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     /** Key of the per-endpoint replica tokens (src/serving/endpoints/replica-tokens.ts); default: <HOME>/replica-secret. */
     BEAMLINE_REPLICA_SECRET: z.string().min(32, 'at least 32 characters').optional(),
-    /** The image of endpoint replicas on Kubernetes: it must have `beamline` on its PATH. */
-    BEAMLINE_RUNTIME_IMAGE: z.string().min(1).regex(/^\S+$/).default('ghcr.io/beamline/beamline:latest'),
+    /** The image of endpoint replicas on Kubernetes: it must have `beamline` on its PATH. deploy/ sets the platform's own. */
+    BEAMLINE_RUNTIME_IMAGE: z.string().min(1).regex(/^\S+$/).default(PLATFORM_IMAGE),
     // Single sign-on (src/auth, docs/configuration.md): no issuer = SSO off, API tokens only.
     BEAMLINE_OIDC_ISSUER: z
       .url({ protocol: /^https?$/ })

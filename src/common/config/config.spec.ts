@@ -29,6 +29,31 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));
   });
 
+  it('never echoes a credential it refuses: database and Redis URLs, tokens, secrets', () => {
+    const secret = 'hunter2-hunter2';
+    for (const [name, value] of [
+      ['DATABASE_URL', `mysql://root:${secret}@db/x`],
+      ['REDIS_URL', `http://:${secret}@cache`],
+      ['BEAMLINE_ADMIN_TOKEN', secret],
+      ['BEAMLINE_REPLICA_SECRET', secret],
+    ]) {
+      expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}: .*a value of ${value.length} characters, not shown`));
+      expect(() => loadConfig({ [name]: value })).not.toThrow(new RegExp(secret));
+    }
+    // Other values are echoed: they help and hide nothing.
+    expect(() => loadConfig({ BEAMLINE_PORT: 'eighty' })).toThrow(/\(got "eighty"\)/);
+  });
+
+  it('puts every problem on one line (a crash-looping pod shows its last line)', () => {
+    expect(() => loadConfig({ BEAMLINE_PORT: 'x', BEAMLINE_ROLE: 'y' })).toThrow(/^Invalid configuration: [^\n]*BEAMLINE_ROLE[^\n]*; [^\n]*BEAMLINE_PORT[^\n]*$/);
+  });
+
+  it('takes an installer-chosen admin token only in the format tokens have', () => {
+    const token = `bl_${'A'.repeat(43)}`;
+    expect(loadConfig({ BEAMLINE_ADMIN_TOKEN: token }).BEAMLINE_ADMIN_TOKEN).toBe(token);
+    expect(() => loadConfig({ BEAMLINE_ADMIN_TOKEN: 'bl_short' })).toThrow(/BEAMLINE_ADMIN_TOKEN: expected 'bl_'/);
+  });
+
   it('refuses unknown BEAMLINE_ variables (typos)', () => {
     expect(() => loadConfig({ BEAMLINE_PROT: '9000' })).toThrow(/BEAMLINE_PROT: unknown variable/);
   });

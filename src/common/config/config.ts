@@ -2,7 +2,8 @@ import { CLIENT_VARIABLES, configSchema, type AppConfig } from './config.schema.
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    // One line: a crash-looping pod shows its last log line, and that line must name the variable.
+    super(`Invalid configuration: ${problems.join('; ')}`);
     this.name = 'ConfigError';
   }
 }
@@ -26,9 +27,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const name = issue.path.join('.');
-      problems.push(`${name}: ${issue.message} (got ${JSON.stringify(env[name])})`);
+      problems.push(`${name}: ${issue.message} (got ${shown(name, env[name])})`);
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed.data as AppConfig;
+}
+
+/** Values that hold credentials are never echoed back (logs are read by more people than Secrets). */
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD|ACCESS_KEY|DATABASE_URL|REDIS_URL/;
+
+function shown(name: string, value: string | undefined): string {
+  if (value === undefined || !SECRET_NAME.test(name)) return JSON.stringify(value);
+  return `a value of ${value.length} characters, not shown`;
 }

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../common/config/config.schema.js';
@@ -8,6 +8,7 @@ import { AppError, ErrorCode } from '../../common/errors/app-error.js';
 import { EndpointProxy } from './endpoint-proxy.js';
 import type { EndpointRouter, Route } from './endpoint-router.js';
 import type { EndpointsMetrics } from './endpoints.metrics.js';
+import { ReplicaPathError, replicaAccessMode, type ReplicaAccess, type ReplicaRequest } from './replica-access.js';
 import type { ReplicaTokens } from './replica-tokens.js';
 
 const project = { id: 'p1', name: 'vision' } as never;
@@ -93,5 +94,69 @@ describe('endpoint proxy: unreachable replicas', () => {
     await new Promise((r) => setImmediate(r));
     expect(status()).toBe(200);
     expect(body()).toBe('{"outputs":[]}');
+  });
+});
+
+// Issue 13, item 3: the access (direct or the API server's service proxy) is a seam; its failures keep the 503 mapping.
+describe('endpoint proxy: replica access', () => {
+  const upstream = 'http://ep-p-e.ns.svc:8080';
+  function withAccess(send: ReplicaAccess['send']): EndpointProxy {
+    const proxy = proxyTo([upstream]);
+    proxy.access = { mode: 'api-proxy', send };
+    return proxy;
+  }
+
+  it('hands the access the allowed path, the forwarded headers and the replica token', async () => {
+    const seen: ReplicaRequest[] = [];
+    const proxy = withAccess(async (u, r) => {
+      expect(u).toBe(upstream);
+      seen.push(r);
+      return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: Readable.from(['{"outputs":[]}']) };
+    });
+    const { res, status } = response();
+    await proxy.forward(project, 'e', undefined, inferRequest(), res);
+    expect(status()).toBe(200);
+    expect(seen[0]).toMatchObject({ method: 'POST', path: '/v2/models/m/infer', headers: { 'content-type': 'application/json' }, replicaToken: 'replica-token' });
+    expect(seen[0].body.toString()).toBe('{"inputs":[]}');
+  });
+
+  it('answers 503 at once, with the reason, when the way there is refused (RBAC)', async () => {
+    let calls = 0;
+    const proxy = withAccess(async () => {
+      calls++;
+      throw new ReplicaPathError('the Kubernetes API server refused to proxy to it (403 Forbidden: nope)', 'EAPIREFUSED', false);
+    });
+    const error = await proxy.forward(project, 'e', undefined, inferRequest(), response().res).catch((e: unknown) => e);
+    expect(error).toEqual(unavailable(/ep-p-e\.ns\.svc:8080: the Kubernetes API server refused to proxy.*403 Forbidden/));
+    expect(calls).toBe(1);
+    expect(codes.at(-1)).toBe('503');
+  });
+
+  it('keeps trying a retryable failure until the deadline, then 503 naming it', async () => {
+    let calls = 0;
+    const proxy = withAccess(async () => {
+      calls++;
+      throw new ReplicaPathError('the Kubernetes API server could not reach a replica (503 ServiceUnavailable: no endpoints available for service "ep-p-e")', 'ESERVICEPROXY', true);
+    });
+    const { res, headers } = response();
+    const error = await proxy.forward(project, 'e', undefined, inferRequest(), res).catch((e: unknown) => e);
+    expect(error).toEqual(unavailable(/has no ready replica .*no endpoints available/));
+    expect(calls).toBeGreaterThan(1);
+    expect(headers['retry-after']).toBe('1');
+  });
+});
+
+describe('replicaAccessMode', () => {
+  it.each([
+    ['local', 'auto', undefined, 'direct'],
+    ['local', 'api-proxy', undefined, 'direct'],
+    ['kubernetes', 'auto', '10.0.0.1', 'direct'],
+    ['kubernetes', 'auto', undefined, 'api-proxy'],
+    ['kubernetes', 'direct', undefined, 'direct'],
+    ['kubernetes', 'api-proxy', '10.0.0.1', 'api-proxy'],
+  ] as const)('driver %s, BEAMLINE_K8S_REPLICA_ACCESS=%s, KUBERNETES_SERVICE_HOST=%s → %s', (driver, setting, host, mode) => {
+    const chosen = replicaAccessMode({ BEAMLINE_CLUSTER_DRIVER: driver, BEAMLINE_K8S_REPLICA_ACCESS: setting, KUBERNETES_SERVICE_HOST: host });
+    expect(chosen.mode).toBe(mode);
+    expect(chosen.why).not.toBe('');
   });
 });

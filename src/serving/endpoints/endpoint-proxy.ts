@@ -1,5 +1,4 @@
-import { Agent, request, type IncomingMessage } from 'node:http';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ProjectRef } from '../../common/auth/principal.js';
 import { APP_CONFIG } from '../../common/config/config.js';
@@ -8,6 +7,7 @@ import { AppError, ErrorCode } from '../../common/errors/app-error.js';
 import { EndpointRouter } from './endpoint-router.js';
 import { EndpointsMetrics } from './endpoints.metrics.js';
 import { replicaPath } from './replica-routes.js';
+import { DirectAccess, ReplicaPathError, replicaAccessMode, type ReplicaAccess, type ReplicaAnswer } from './replica-access.js';
 import { ReplicaTokens } from './replica-tokens.js';
 
 /** Request headers worth passing on (never the caller's Authorization: the proxy sends the replica token instead). */
@@ -21,13 +21,11 @@ const BACK = ['content-type', 'inference-header-content-length', 'retry-after'];
 const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
 /** Why each retryable failure happened, in words a caller can act on. */
 const REASON: Record<string, string> = {
-  ENOTFOUND: "its address does not resolve from the API (an API outside the cluster cannot resolve '*.svc' names)",
+  ENOTFOUND: "its address does not resolve from the API (an API outside the cluster cannot resolve '*.svc' names: BEAMLINE_K8S_REPLICA_ACCESS=auto or api-proxy goes through the API server)",
   EAI_AGAIN: 'its address could not be resolved (DNS unavailable)',
   ECONNREFUSED: 'it refused the connection (not listening yet, or stopping)',
   ETIMEDOUT: 'the connection timed out',
 };
-/** A replica that does not accept the connection within this is skipped (a slow answer is not cut short). */
-const CONNECT_TIMEOUT_MS = 3000;
 /** How long a request waits for a ready replica (rollouts, restarts) before 503. */
 export const PROXY_WAIT_MS = 5000;
 
@@ -43,10 +41,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * makes a rolling update lose no request.
  */
 @Injectable()
-export class EndpointProxy {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 512 });
+export class EndpointProxy implements OnModuleInit {
   /** How long a request waits for a reachable replica; a test shortens it. */
   waitMs = PROXY_WAIT_MS;
+  /** Direct until onModuleInit picks the configured access (replica-access.ts); a test may set it. */
+  access: ReplicaAccess = new DirectAccess();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -54,6 +53,23 @@ export class EndpointProxy {
     private readonly metrics: EndpointsMetrics,
     private readonly tokens: ReplicaTokens,
   ) {}
+
+  /** The API picks how it reaches replicas once, and says so in the boot log. The controller never proxies. */
+  async onModuleInit(): Promise<void> {
+    if (this.config.BEAMLINE_ROLE === 'controller') return;
+    const { mode, why } = replicaAccessMode(this.config);
+    let via = '';
+    if (mode === 'api-proxy') {
+      const [{ kubeEnv, loadKubeConfig }, { ApiServerProxyAccess }] = await Promise.all([
+        import('../../cluster/kubernetes/kube-config.js'),
+        import('../../cluster/kubernetes/serving/api-server-proxy.js'),
+      ]);
+      const access = new ApiServerProxyAccess(loadKubeConfig(kubeEnv(this.config)).kc);
+      via = ` via ${access.server}`;
+      this.access = access;
+    }
+    new Logger('EndpointProxy').log({ replicaAccess: mode, why }, `infer proxy reaches replicas ${mode === 'direct' ? 'directly' : 'through the Kubernetes API server service proxy'}${via} (${why})`);
+  }
 
   /**
    * `/v1/projects/{p}/endpoints/{name}/v2/...`: only the V2 routes in replica-routes.ts go
@@ -84,21 +100,31 @@ export class EndpointProxy {
       const upstream = this.router.pick(route, failed);
       if (upstream) {
         try {
-          const answer = await this.send(upstream, req.method, path + queryOf(req), req, body, await this.tokens.forEndpoint(route.endpointId));
+          const answer = await this.access.send(upstream, {
+            method: req.method,
+            path: path + queryOf(req),
+            headers: forwardedHeaders(req),
+            body,
+            replicaToken: await this.tokens.forEndpoint(route.endpointId),
+          });
           if (answer.statusCode === 401) {
             // Never the caller's fault (their token is not forwarded): the replica does not know ours.
-            answer.resume();
+            answer.body.resume();
             this.observe(project, name, 503, started);
             throw new AppError(ErrorCode.Unavailable, `Endpoint '${name}': the replica refused the platform's replica token; API and controller must share BEAMLINE_REPLICA_SECRET (or BEAMLINE_HOME)`);
           }
           this.reply(answer, res);
-          this.observe(project, name, answer.statusCode ?? 502, started);
+          this.observe(project, name, answer.statusCode, started);
           return;
         } catch (error) {
+          if (error instanceof ReplicaPathError && !error.retryable) {
+            this.observe(project, name, 503, started);
+            throw new AppError(ErrorCode.Unavailable, `Endpoint '${name}': ${upstream}: ${error.message}`);
+          }
           const code = (error as NodeJS.ErrnoException).code ?? '';
-          if (!RETRYABLE.has(code)) throw error;
+          if (!(error instanceof ReplicaPathError) && !RETRYABLE.has(code)) throw error;
           failed.add(upstream);
-          lastError = `${upstream}: ${code}${REASON[code] ? `, ${REASON[code]}` : ''}`;
+          lastError = error instanceof ReplicaPathError ? `${upstream}: ${error.message}` : `${upstream}: ${code}${REASON[code] ? `, ${REASON[code]}` : ''}`;
           this.router.invalidate(project, name);
           continue;
         }
@@ -112,32 +138,13 @@ export class EndpointProxy {
     throw new AppError(ErrorCode.Unavailable, `Endpoint '${name}' has no ready replica (${lastError})`);
   }
 
-  private send(upstream: string, method: string, path: string, req: Request, body: Buffer, replicaToken: string): Promise<IncomingMessage> {
-    const headers: Record<string, string | number> = { 'content-length': body.length, authorization: `Bearer ${replicaToken}` };
-    for (const h of FORWARD) {
-      const v = req.headers[h];
-      if (typeof v === 'string') headers[h] = v;
-    }
-    return new Promise((resolve, reject) => {
-      const out = request(new URL(path, upstream), { method, headers, agent: this.agent }, resolve);
-      out.on('error', reject);
-      out.on('socket', (socket) => {
-        if (!socket.connecting) return;
-        const timer = setTimeout(() => out.destroy(Object.assign(new Error(`connect ${upstream} timed out`), { code: 'ETIMEDOUT' })), CONNECT_TIMEOUT_MS);
-        socket.once('connect', () => clearTimeout(timer));
-        socket.once('close', () => clearTimeout(timer));
-      });
-      out.end(method === 'GET' || method === 'HEAD' ? undefined : body);
-    });
-  }
-
-  private reply(answer: IncomingMessage, res: Response): void {
-    res.status(answer.statusCode ?? 502);
+  private reply(answer: ReplicaAnswer, res: Response): void {
+    res.status(answer.statusCode);
     for (const h of BACK) {
       const v = answer.headers[h];
       if (v !== undefined) res.setHeader(h, v);
     }
-    answer.pipe(res);
+    answer.body.pipe(res);
   }
 
   private observe(project: ProjectRef, name: string, code: number, started: number): void {
@@ -145,6 +152,15 @@ export class EndpointProxy {
     this.metrics.proxyRequests.inc({ ...labels, code: String(code) });
     this.metrics.proxyDuration.observe(labels, (performance.now() - started) / 1000);
   }
+}
+
+function forwardedHeaders(req: Request): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const h of FORWARD) {
+    const v = req.headers[h];
+    if (typeof v === 'string') headers[h] = v;
+  }
+  return headers;
 }
 
 function queryOf(req: Request): string {

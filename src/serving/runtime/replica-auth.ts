@@ -14,11 +14,18 @@ export const OPEN_PATHS: ReadonlySet<string> = new Set(['/v2/health/live', '/v2/
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-/** True when `expected` is unset (standalone runtime) or the request carries `Bearer <expected>`. */
+/**
+ * True when `expected` is unset (standalone runtime) or the request carries it, as
+ * `Authorization: Bearer <expected>` or as `X-Beamline-Replica-Token: <expected>`. The second
+ * is for requests through the Kubernetes API server's service proxy, which consumes the
+ * Authorization header (src/cluster/kubernetes/serving/api-server-proxy.ts).
+ */
 export function authorized(req: IncomingMessage, path: string, expected: string | undefined): boolean {
   if (expected === undefined || OPEN_PATHS.has(path)) return true;
   const header = req.headers.authorization;
-  if (typeof header !== 'string' || !header.startsWith('Bearer ')) return false;
+  const alternative = req.headers['x-beamline-replica-token'];
+  const sent = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice('Bearer '.length) : typeof alternative === 'string' ? alternative : undefined;
+  if (sent === undefined) return false;
   // Equal-length digests, so the comparison takes the same time whatever was sent.
-  return timingSafeEqual(digest(header.slice('Bearer '.length)), digest(expected));
+  return timingSafeEqual(digest(sent), digest(expected));
 }

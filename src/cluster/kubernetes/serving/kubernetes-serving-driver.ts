@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type V1Deployment, type V1Pod, type V1ReplicaSet } from '@kubernetes/client-node';
+import { kubeEnv, loadKubeConfig } from '../kube-config.js';
 import type { EndpointDeployment, EndpointObservation, EndpointRef, RolloutEvent, ServingDriver } from '../../serving-driver.js';
 import { ENDPOINT_SELECTOR, FIELD_MANAGER, contentHash, endpointLabels, endpointObjectName, replicaSecretName, tokenSecretName } from './serving-names.js';
 import { endpointDeployment, endpointService, podTemplate, tokenSecret } from './serving-objects.js';
@@ -13,7 +14,7 @@ export interface KubernetesServingDriverOptions {
   namespace: string;
   /** The Beamline image; its `beamline runtime` serves each replica. */
   image: string;
-  /** Defaults to KUBECONFIG / ~/.kube/config / in-cluster. */
+  /** Defaults to loadKubeConfig(): KUBECONFIG, else in-cluster, else ~/.kube/config. */
   kubeConfig?: KubeConfig;
   /** Restarts of a new revision's replica that count as a crash loop (default 3). */
   crashLoopAfter?: number;
@@ -53,7 +54,7 @@ export class KubernetesServingDriver implements ServingDriver {
   constructor(private readonly options: KubernetesServingDriverOptions) {
     this.namespace = options.namespace;
     this.crashLoopAfter = options.crashLoopAfter ?? 3;
-    this.kc = options.kubeConfig ?? defaultKubeConfig();
+    this.kc = options.kubeConfig ?? loadKubeConfig(kubeEnv({})).kc;
     this.core = this.kc.makeApiClient(CoreV1Api);
     this.apps = this.kc.makeApiClient(AppsV1Api);
   }
@@ -194,10 +195,4 @@ export class KubernetesServingDriver implements ServingDriver {
   private changed(): void {
     this.listeners.emit();
   }
-}
-
-function defaultKubeConfig(): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromDefault();
-  return kc;
 }

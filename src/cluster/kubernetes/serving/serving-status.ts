@@ -94,6 +94,13 @@ export function observeEndpoints(objects: ServingObjects, namespace: string, cra
       restarts: pods.reduce((n, p) => n + restartsOf(p), 0),
       rollout: 'Progressing',
       readyByRevision,
+      // The Service's DNS name, not ready pod IPs: the controller stores upstreams in
+      // PostgreSQL for the API replicas, and a name that outlives pod churn needs no write
+      // per pod change (nor a pods watch, and its RBAC, in the api role); the Service's
+      // EndpointSlices already follow readiness, so a draining or unready pod gets no new
+      // connection. Cost: kube-proxy balances per connection, so one keep-alive socket stays
+      // on one replica; concurrent requests open more sockets and spread. Outside the cluster
+      // the same URL names the Service for the API server's proxy (api-server-proxy.ts).
       upstreams: availableReplicas > 0 ? [serviceUrl(ref, namespace, RUNTIME_PORT)] : [],
     };
     Object.assign(obs, rolloutOf(d, currentPods, readyReplicas, crashLoopAfter));

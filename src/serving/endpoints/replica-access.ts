@@ -1,0 +1,111 @@
+import { Agent, request, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type RequestOptions } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { AppConfig } from '../../common/config/config.schema.js';
+
+/** One request for a replica: an allowed replica path (replica-routes.ts) with its query. */
+export interface ReplicaRequest {
+  method: string;
+  path: string;
+  /** The caller's headers worth passing on (never its Authorization). */
+  headers: Record<string, string | number>;
+  body: Buffer;
+  /** The endpoint's replica token; each access puts it where the replica will see it. */
+  replicaToken: string;
+}
+
+/** The replica's own answer (status, headers, body stream). */
+export interface ReplicaAnswer {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  body: Readable;
+}
+
+export type ReplicaAccessMode = 'direct' | 'api-proxy';
+
+/**
+ * How the infer proxy reaches the replicas behind an upstream (a stored base URL such as
+ * `http://127.0.0.1:41234` locally or `http://ep-p-e.ns.svc:8080` on Kubernetes). `direct`
+ * connects to it; `api-proxy` goes through the Kubernetes API server's service proxy
+ * (src/cluster/kubernetes/serving/api-server-proxy.ts), for an API outside the cluster.
+ */
+export interface ReplicaAccess {
+  readonly mode: ReplicaAccessMode;
+  send(upstream: string, request: ReplicaRequest): Promise<ReplicaAnswer>;
+}
+
+/**
+ * The way to a replica failed before the replica answered. `retryable`: another replica,
+ * or the same one a moment later, may do (the proxy keeps trying until its deadline, then
+ * 503 with this message); otherwise the proxy answers 503 with it at once.
+ */
+export class ReplicaPathError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'ReplicaPathError';
+  }
+}
+
+/** The header a replica also accepts its token in: an API server's proxy consumes `Authorization` (runtime replica-auth.ts). */
+export const REPLICA_TOKEN_HEADER = 'x-beamline-replica-token';
+
+/** A replica (or API server) that does not accept the connection within this is skipped (a slow answer is not cut short). */
+export const CONNECT_TIMEOUT_MS = 3000;
+
+/**
+ * `direct`: plain HTTP to the upstream URL with a keep-alive agent; the token as
+ * `Authorization: Bearer` (what every runtime version accepts). On Kubernetes the upstream
+ * is the endpoint's Service DNS name, not pod IPs; see serving-status.ts for why.
+ */
+export class DirectAccess implements ReplicaAccess {
+  readonly mode = 'direct' as const;
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 512 });
+
+  send(upstream: string, r: ReplicaRequest): Promise<ReplicaAnswer> {
+    const headers = { ...r.headers, 'content-length': r.body.length, authorization: `Bearer ${r.replicaToken}` };
+    return sendWithConnectTimeout(request, new URL(r.path, upstream), { method: r.method, headers, agent: this.agent }, r.body, upstream);
+  }
+}
+
+/**
+ * Which access the API uses, and why (logged at boot). Local replicas listen on this
+ * machine: always direct. Kubernetes: BEAMLINE_K8S_REPLICA_ACCESS, where `auto` means
+ * direct in a pod (KUBERNETES_SERVICE_HOST: cluster DNS and pod network reachable) and the
+ * API server's service proxy outside (a laptop or VM cannot resolve `*.svc`).
+ */
+export function replicaAccessMode(config: Pick<AppConfig, 'BEAMLINE_CLUSTER_DRIVER' | 'BEAMLINE_K8S_REPLICA_ACCESS' | 'KUBERNETES_SERVICE_HOST'>): {
+  mode: ReplicaAccessMode;
+  why: string;
+} {
+  if (config.BEAMLINE_CLUSTER_DRIVER !== 'kubernetes') return { mode: 'direct', why: `the ${config.BEAMLINE_CLUSTER_DRIVER} driver's replicas listen on this machine` };
+  const setting = config.BEAMLINE_K8S_REPLICA_ACCESS ?? 'auto';
+  if (setting !== 'auto') return { mode: setting, why: `BEAMLINE_K8S_REPLICA_ACCESS=${setting}` };
+  return config.KUBERNETES_SERVICE_HOST
+    ? { mode: 'direct', why: 'auto: in the cluster (KUBERNETES_SERVICE_HOST), Service names resolve' }
+    : { mode: 'api-proxy', why: "auto: outside the cluster ('*.svc' names do not resolve here)" };
+}
+
+/** Sends one request; a connection not made within CONNECT_TIMEOUT_MS fails with ETIMEDOUT. */
+export function sendWithConnectTimeout(
+  send: (url: URL, options: RequestOptions, callback: (res: IncomingMessage) => void) => ClientRequest,
+  url: URL,
+  options: RequestOptions,
+  body: Buffer,
+  label: string,
+): Promise<ReplicaAnswer> {
+  return new Promise((resolve, reject) => {
+    const out = send(url, options, (res) => resolve({ statusCode: res.statusCode ?? 502, headers: res.headers, body: res }));
+    out.on('error', reject);
+    out.on('socket', (socket) => {
+      if (!socket.connecting) return;
+      const timer = setTimeout(() => out.destroy(Object.assign(new Error(`connect ${label} timed out`), { code: 'ETIMEDOUT' })), CONNECT_TIMEOUT_MS);
+      socket.once('connect', () => clearTimeout(timer));
+      socket.once('secureConnect', () => clearTimeout(timer));
+      socket.once('close', () => clearTimeout(timer));
+    });
+    out.end(options.method === 'GET' || options.method === 'HEAD' ? undefined : body);
+  });
+}
