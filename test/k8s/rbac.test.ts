@@ -1,61 +1,36 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { AuthorizationV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, loadAllYaml, type KubernetesObject } from '@kubernetes/client-node';
+import { AuthorizationV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubernetesDriver } from '../../src/cluster/kubernetes/kubernetes-driver.js';
 import { KubernetesServingDriver } from '../../src/cluster/kubernetes/serving/kubernetes-serving-driver.js';
-import { REPO_ROOT } from '../helpers/k8s-cluster.js';
+import { deployRbacObjects, impersonating } from '../helpers/k8s-rbac.js';
 import { adminKubeConfig, createTestNamespace, deleteTestNamespace, uniqueSuffix, untilDriver } from '../helpers/k8s-namespace.js';
 import { createGpuNodes, deleteNodes } from '../helpers/k8s-nodes.js';
 
-// deploy/rbac/ applied as shipped (namespace and cluster-wide names rewritten for this
-// run), then the driver runs as the service account by impersonation: what it needs is
-// allowed, anything broader is denied by the real RBAC authorizer.
+// deploy/rbac/ applied as shipped (its namespaces `beamline` and `beamline-jobs` and its
+// cluster-wide names rewritten for this run; its Namespace objects replaced by the test's
+// own), then the drivers run as the controller's service account by impersonation: what
+// they need is allowed, anything broader is denied by the real RBAC authorizer.
 const s = uniqueSuffix();
 const NODE = `rbac-${s}-gpu`;
 const SA = 'beamline-controller';
 let admin: KubeConfig;
 let asSa: KubeConfig;
+/** The platform namespace (`beamline`: the service accounts) and the workload namespace (`beamline-jobs`: what the drivers write). */
+let platform: string;
 let ns: string;
 let other: string;
 const applied: KubernetesObject[] = [];
 
-/** deploy/rbac/*.yaml with namespace `beamline` → ns, and cluster-scoped names suffixed so runs do not collide. */
-function rbacObjects(namespace: string): KubernetesObject[] {
-  const dir = join(REPO_ROOT, 'deploy/rbac');
-  const docs = readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
-    .flatMap((f) => loadAllYaml(readFileSync(join(dir, f), 'utf8')) as KubernetesObject[]);
-  const rename = (name: string) => `${name}-${s}`;
-  return docs.map((d) => {
-    const o = JSON.parse(JSON.stringify(d)) as KubernetesObject & { roleRef?: { kind: string; name: string }; subjects?: { namespace?: string }[] };
-    if (o.metadata!.namespace) o.metadata!.namespace = namespace;
-    if (o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding') o.metadata!.name = rename(o.metadata!.name!);
-    if (o.roleRef?.kind === 'ClusterRole') o.roleRef.name = rename(o.roleRef.name);
-    for (const subj of o.subjects ?? []) subj.namespace = namespace;
-    return o;
-  });
-}
-
-/** The admin's kubeconfig, impersonating the service account (its groups are added by the API server). */
-function impersonating(kc: KubeConfig, user: string): KubeConfig {
-  const out = new KubeConfig();
-  const u = kc.getCurrentUser()!;
-  out.loadFromOptions({
-    clusters: kc.getClusters(),
-    users: [{ ...u, impersonateUser: user }],
-    contexts: kc.getContexts(),
-    currentContext: kc.getCurrentContext(),
-  });
-  return out;
-}
-
 beforeAll(async () => {
   admin = adminKubeConfig();
-  [ns, other] = await Promise.all([createTestNamespace(admin, 'rbac'), createTestNamespace(admin, 'rbac-other')]);
+  [platform, ns, other] = await Promise.all([
+    createTestNamespace(admin, 'rbac'),
+    createTestNamespace(admin, 'rbac-jobs'),
+    createTestNamespace(admin, 'rbac-other'),
+  ]);
   const objects = admin.makeApiClient(KubernetesObjectApi);
-  for (const o of rbacObjects(ns)) applied.push(await objects.create(o));
-  asSa = impersonating(admin, `system:serviceaccount:${ns}:${SA}`);
+  for (const o of deployRbacObjects(platform, ns, s)) applied.push(await objects.create(o));
+  asSa = impersonating(admin, `system:serviceaccount:${platform}:${SA}`);
   await createGpuNodes(admin, [{ name: NODE, gpus: 8 }]);
 });
 
@@ -63,7 +38,7 @@ afterAll(async () => {
   const objects = admin.makeApiClient(KubernetesObjectApi);
   for (const o of applied) if (!o.metadata?.namespace) await objects.delete(o).catch(() => undefined);
   await deleteNodes(admin, [NODE]);
-  await Promise.all([deleteTestNamespace(admin, ns), deleteTestNamespace(admin, other)]);
+  await Promise.all([deleteTestNamespace(admin, platform), deleteTestNamespace(admin, ns), deleteTestNamespace(admin, other)]);
 });
 
 async function can(verb: string, resource: string, namespace?: string, subresource?: string, group = ''): Promise<boolean> {
@@ -162,6 +137,9 @@ describe('deploy/rbac for the kubernetes driver', () => {
     expect(await can('create', 'pods', ns, 'exec')).toBe(false);
     expect(await can('create', 'pods', other)).toBe(false);
     expect(await can('create', 'pods', other, 'binding')).toBe(false);
+    // Its own namespace holds the platform's Secrets (database, Redis, admin token): no reads there either.
+    expect(await can('get', 'secrets', platform)).toBe(false);
+    expect(await can('create', 'pods', platform)).toBe(false);
   });
 
   it('is enforced on real requests, not only in reviews', async () => {
