@@ -5,6 +5,7 @@ import type { AppConfig, Role } from './common/config/config.schema.js';
 import { MetricsService } from './common/metrics/metrics.service.js';
 import { ModelsModule } from './models/models.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
+import { QueuesModule } from './queues/queues.module.js';
 import { AccessModule } from './access/access.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -29,6 +30,7 @@ export class AppModule {
         ClusterModule.forDriver(config.BEAMLINE_CLUSTER_DRIVER),
         ProjectsModule,
         AccessModule,
+        QueuesModule,
         TrainingModule.forRoles(roles, config.BEAMLINE_CLUSTER_DRIVER),
         ModelsModule,
         ServingModule.forRoles(roles, config.BEAMLINE_CLUSTER_DRIVER),

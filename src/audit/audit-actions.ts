@@ -37,6 +37,14 @@ export const AUDIT_ACTIONS: Readonly<Record<string, AuditAction>> = {
   'DELETE /v1/tokens/:id': { action: 'token.revoke', resource: 'token', idParams: ['id'] },
   'POST /v1/tokens/:id/rotate': { action: 'token.rotate', resource: 'token', idParams: ['id'], fromResponse: { details: ROTATED_DETAILS } },
 
+  // Queues and quotas (issue 14)
+  'POST /v1/cluster-queues': { action: 'cluster-queue.create', resource: 'cluster-queue', fromResponse: { id: 'name', details: ['cohort', 'version'] } },
+  'PATCH /v1/cluster-queues/:name': { action: 'cluster-queue.update', resource: 'cluster-queue', idParams: ['name'], fromResponse: { details: ['version'] } },
+  'DELETE /v1/cluster-queues/:name': { action: 'cluster-queue.delete', resource: 'cluster-queue', idParams: ['name'], fromResponse: { details: ['cancelledJobs'] } },
+  [`POST ${P}/queues`]: { action: 'queue.create', resource: 'queue', fromResponse: { id: 'name', details: ['clusterQueue'] } },
+  [`PATCH ${P}/queues/:name`]: { action: 'queue.update', resource: 'queue', idParams: ['name'], fromResponse: { details: ['clusterQueue', 'version'] } },
+  [`DELETE ${P}/queues/:name`]: { action: 'queue.delete', resource: 'queue', idParams: ['name'] },
+
   // Project tokens and roles
   [`POST ${P}/tokens`]: { action: 'token.create', resource: 'token', fromResponse: { id: 'id', details: TOKEN_DETAILS } },
   [`DELETE ${P}/tokens/:id`]: { action: 'token.revoke', resource: 'token', idParams: ['id'] },

@@ -90,6 +90,27 @@ export class TrainingRepository {
     });
   }
 
+  /** The names of the project's queues (none: its jobs use the open queue, whatever they name). */
+  async projectQueueNames(projectId: string): Promise<string[]> {
+    return (await this.prisma.projectQueue.findMany({ where: { projectId }, select: { name: true }, orderBy: { name: 'asc' } })).map((q) => q.name);
+  }
+
+  /**
+   * 1 + the Queued jobs ahead of this one in the same cluster queue (through any project's
+   * queue pointing at it), or among the open queue's jobs: higher priority first, then older.
+   * The order within a queue; fair sharing between queues and projects may admit others first.
+   */
+  async queuePosition(job: TrainingJob): Promise<number> {
+    const rows = await this.prisma.$queryRaw<{ position: bigint }[]>`
+      WITH me AS (SELECT cluster_queue_id FROM project_queues WHERE project_id = ${job.projectId}::uuid AND name = ${job.queue})
+      SELECT count(*) + 1 AS position FROM training_jobs j
+      LEFT JOIN project_queues pq ON pq.project_id = j.project_id AND pq.name = j.queue
+      WHERE j.status = 'Queued'
+        AND pq.cluster_queue_id IS NOT DISTINCT FROM (SELECT cluster_queue_id FROM me)
+        AND (j.priority > ${job.priority} OR (j.priority = ${job.priority} AND (j.created_at, j.id) < (${job.createdAt}, ${job.id}::uuid)))`;
+    return Number(rows[0].position);
+  }
+
   events(jobId: string): Promise<TrainingJobEvent[]> {
     return this.prisma.trainingJobEvent.findMany({ where: { jobId }, orderBy: { id: 'asc' } });
   }

@@ -71,7 +71,11 @@ const producedVersion = z.strictObject({
   status: z.enum(['PendingUpload', 'Ready']),
   sha256: z.string().nullable(),
 });
-export const trainingJobDetailSchema = trainingJobSchema.extend({ modelVersions: z.array(producedVersion) });
+/**
+ * GET one job adds `queuePosition` (Queued only): 1 + the Queued jobs ahead of it in its cluster
+ * queue by priority then age; `pendingReason` says what blocks it in words.
+ */
+export const trainingJobDetailSchema = trainingJobSchema.extend({ queuePosition: z.number().int().nullable(), modelVersions: z.array(producedVersion) });
 export const trainingJobPageSchema = pageOf(trainingJobSchema);
 
 export const trainingJobEventSchema = z.strictObject({

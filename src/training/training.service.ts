@@ -38,6 +38,7 @@ export class TrainingService {
       const replay = await this.replay(project, key, requestHash);
       if (replay) return { job: replay, created: false };
     }
+    await this.checkQueue(project, body.queue);
     let job: TrainingJob;
     try {
       const { resources, ...rest } = body;
@@ -57,6 +58,13 @@ export class TrainingService {
     }
     await this.queue.enqueue(job.id);
     return { job: toJobView(job, project.name), created: true };
+  }
+
+  /** A project with queues accepts only their names; one without keeps the open queue for any name. */
+  private async checkQueue(project: ProjectRef, queue: string): Promise<void> {
+    const names = await this.jobs.projectQueueNames(project.id);
+    if (names.length === 0 || names.includes(queue)) return;
+    throw AppError.validation([{ field: 'queue', message: `project '${project.name}' has no queue '${queue}'; its queues: ${names.join(', ')}` }]);
   }
 
   private async replay(project: ProjectRef, key: string, requestHash: string): Promise<TrainingJobView | undefined> {
@@ -89,10 +97,11 @@ export class TrainingService {
     return { items: page.map((job) => toJobView(job, project.name)), nextCursor };
   }
 
-  /** One job, with the model versions it produced (lineage from the registry). */
-  async get(project: ProjectRef, id: string): Promise<TrainingJobView & { modelVersions: unknown[] }> {
+  /** One job, with the model versions it produced (lineage from the registry) and, while Queued, its place in its queue. */
+  async get(project: ProjectRef, id: string): Promise<TrainingJobView & { queuePosition: number | null; modelVersions: unknown[] }> {
     const job = await this.load(project, id);
-    return { ...toJobView(job, project.name), modelVersions: await this.lineage.versionsProducedBy(job.id) };
+    const queuePosition = job.status === 'Queued' ? await this.jobs.queuePosition(job) : null;
+    return { ...toJobView(job, project.name), queuePosition, modelVersions: await this.lineage.versionsProducedBy(job.id) };
   }
 
   async events(project: ProjectRef, id: string) {

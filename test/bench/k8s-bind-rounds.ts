@@ -3,7 +3,8 @@ import type { WorkloadSpec } from '../../src/cluster/cluster-driver.js';
 import { KubernetesDriver } from '../../src/cluster/kubernetes/kubernetes-driver.js';
 import type { Job, WorkerPlacement } from '../../src/gpu-scheduler/engine/model.js';
 import { schedule } from '../../src/gpu-scheduler/engine/schedule.js';
-import { buildSnapshot, openQueues, toEngineJob, type SchedulableJob } from '../../src/training/scheduling/snapshot.js';
+import { engineQueues, OPEN_QUEUE } from '../../src/training/scheduling/queue-specs.js';
+import { buildSnapshot, toEngineJob, type SchedulableJob } from '../../src/training/scheduling/snapshot.js';
 
 export interface RoundResult {
   scheduler: string;
@@ -113,7 +114,7 @@ export async function beamlineRound(kc: KubeConfig, namespace: string, pods: num
   const jobs: SchedulableJob[] = Array.from({ length: pods }, (_, i) => ({
     id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
     projectId: 'bench',
-    queue: 'default',
+    queue: OPEN_QUEUE, // no project queues: the open queue, as the loop resolves it
     priority: 0,
     workers: 1,
     resources: { cpuMilli: 1000, memoryMiB: 1024, gpu: { count: 1 } },
@@ -130,7 +131,7 @@ export async function beamlineRound(kc: KubeConfig, namespace: string, pods: num
     const result = schedule({
       snapshot: buildSnapshot(inventory.nodes, inventory.foreign, placed),
       pending: pending.map(toEngineJob) as Job[],
-      queues: openQueues(inventory.nodes, ['default']),
+      queues: engineQueues({ clusterQueues: [], projectQueues: [] }, inventory.nodes),
       policy,
       now: now.getTime(),
       seed: cycle,

@@ -14,6 +14,10 @@ export enum ErrorCode {
   /** Well-formed but unusable content, e.g. a file that is not a loadable ONNX model. */
   UnprocessableContent = 'unprocessable_content',
   RangeNotSatisfiable = 'range_not_satisfiable',
+  /** An If-Match names a version the resource no longer has: someone changed it meanwhile. */
+  PreconditionFailed = 'precondition_failed',
+  /** A versioned update without If-Match: the caller must say which version it read. */
+  PreconditionRequired = 'precondition_required',
   /** A rate limit is spent; the response carries Retry-After (src/common/rate-limit). */
   TooManyRequests = 'too_many_requests',
   Unavailable = 'unavailable',

@@ -1,10 +1,12 @@
 import { gpuMilliOf, Job } from './model.js';
 
-/** Nominal quota of one resource, and how much more a queue may borrow from its cohort. */
+/** Nominal quota of one resource, and how much a queue may borrow from and lend to its cohort. */
 export interface ResourceQuota {
   nominal: number;
   /** Absent: may borrow whatever the cohort has idle. 0: never borrows. */
   borrowingLimit?: number;
+  /** Absent: all of its unused nominal quota may be lent. 0: lends nothing. */
+  lendingLimit?: number;
 }
 
 /**
@@ -21,11 +23,20 @@ export interface ClusterQueueSpec {
   reclaimWithinCohort?: 'Never' | 'LowerPriority' | 'Any';
   /** Whether a job may preempt lower-priority jobs of its own queue. */
   withinClusterQueue?: 'Never' | 'LowerPriority';
+  /** StrictFIFO: a job that cannot be admitted holds back the rest of its queue. Default BestEffortFIFO. */
+  strategy?: 'StrictFIFO' | 'BestEffortFIFO';
+  /** Fair-sharing weight (> 0, default 1): a queue's share is divided by it. */
+  weight?: number;
 }
 
 export type Usage = Map<string, number>;
 
 export const gpuResource = (product: string): string => `gpu:${product}`;
+
+/** A resource's amount in a reason's units: GPUs and CPUs (not milli), MiB of memory. */
+const inUnits = (resource: string, amount: number): number => (resource === 'memory' ? amount : amount / 1000);
+/** A resource's unit in words: `NVIDIA-H100 GPU`, `CPU`, `MiB memory`. */
+const unitOf = (resource: string): string => (resource === 'cpu' ? 'CPU' : resource === 'memory' ? 'MiB memory' : `${resource.slice('gpu:'.length)} GPU`);
 
 /** What a whole job charges to its queue when it runs on `flavor`. */
 export function jobCharge(job: Job, flavor: string | undefined): Usage {
@@ -38,7 +49,12 @@ export function jobCharge(job: Job, flavor: string | undefined): Usage {
   return u;
 }
 
-/** The usage cache: what each queue has admitted, and the cohort totals borrowing is checked against. */
+/**
+ * The usage cache: what each queue has admitted, and the cohort totals borrowing is checked
+ * against. Lending follows Kueue: the part of a queue's nominal quota above its lendingLimit
+ * is guaranteed to it; the rest (all of it without a limit) is pooled in the cohort, and a
+ * queue borrows from the pool what it uses beyond its own nominal quota.
+ */
 export class QuotaBook {
   private readonly specs = new Map<string, ClusterQueueSpec>();
   private readonly used = new Map<string, Usage>();
@@ -64,19 +80,27 @@ export class QuotaBook {
     return q.gpu.find((g) => gpuResource(g.product) === resource);
   }
 
-  /** Nominal and usage summed over the queue's cohort (just the queue when it has none). */
-  private cohortTotals(q: ClusterQueueSpec, resource: string): { nominal: number; used: number } {
-    let nominal = 0;
-    let used = 0;
-    for (const other of this.specs.values()) {
-      if (other !== q && (q.cohort === undefined || other.cohort !== q.cohort)) continue;
-      nominal += this.quota(other, resource)?.nominal ?? 0;
-      used += this.usedOf(other.name, resource);
-    }
-    return { nominal, used };
+  /** The part of a queue's nominal quota that is never lent. */
+  private guaranteed(q: ClusterQueueSpec, resource: string): number {
+    const quota = this.quota(q, resource);
+    if (!quota) return 0;
+    return quota.lendingLimit === undefined ? 0 : Math.max(0, quota.nominal - quota.lendingLimit);
   }
 
-  /** Null when the charge fits the queue's quota (borrowing if allowed), else why not. */
+  /** What the cohort's pool holds for `resource` and what the other queues take from it. */
+  private cohortPool(q: ClusterQueueSpec, resource: string): { pool: number; takenByOthers: number } {
+    let pool = 0;
+    let takenByOthers = 0;
+    for (const other of this.specs.values()) {
+      if (other.cohort !== q.cohort) continue;
+      const g = this.guaranteed(other, resource);
+      pool += (this.quota(other, resource)?.nominal ?? 0) - g;
+      if (other !== q) takenByOthers += Math.max(0, this.usedOf(other.name, resource) - g);
+    }
+    return { pool, takenByOthers };
+  }
+
+  /** Null when the charge fits the queue's quota (borrowing if allowed), else why not, with the numbers. */
   check(queue: string, charge: Usage): string | null {
     const q = this.specs.get(queue);
     if (!q) return `unknown queue ${queue}`;
@@ -85,14 +109,21 @@ export class QuotaBook {
       const quota = this.quota(q, resource);
       if (!quota) {
         if (resource === 'cpu' || resource === 'memory') continue;
-        return `queue ${queue} has no quota for ${resource}`;
+        return `quota: queue "${queue}" has no quota for ${unitOf(resource)}`;
       }
       const used = this.usedOf(queue, resource);
-      const limit = quota.nominal + (q.cohort === undefined ? 0 : (quota.borrowingLimit ?? Infinity));
-      if (used + amount > limit) return `queue ${queue}: ${resource} would reach ${used + amount} of ${quota.nominal} nominal${q.cohort ? ` + ${quota.borrowingLimit ?? 'unlimited'} borrowable` : ''}`;
-      if (used + amount > quota.nominal) {
-        const c = this.cohortTotals(q, resource);
-        if (c.used + amount > c.nominal) return `queue ${queue}: ${resource} needs ${amount}, cohort ${q.cohort} has ${Math.max(0, c.nominal - c.used)} idle to lend`;
+      if (used + amount <= quota.nominal) continue;
+      const uses = `quota: queue "${queue}" uses ${inUnits(resource, used)}/${inUnits(resource, quota.nominal)} ${unitOf(resource)}, the job needs ${inUnits(resource, amount)}`;
+      if (q.cohort === undefined) return `${uses}, and has no cohort to borrow from`;
+      const limit = quota.nominal + (quota.borrowingLimit ?? Infinity);
+      if (used + amount > limit) return `${uses}, and its borrowing limit is ${inUnits(resource, quota.borrowingLimit ?? 0)}`;
+      const { pool, takenByOthers } = this.cohortPool(q, resource);
+      const g = this.guaranteed(q, resource);
+      const ownBefore = Math.max(0, used - g);
+      const ownAfter = Math.max(0, used + amount - g);
+      if (takenByOthers + ownAfter > pool) {
+        const idle = Math.max(0, pool - takenByOthers - ownBefore);
+        return `${uses}, and cohort "${q.cohort}" ${idle === 0 ? 'lends none' : `has only ${inUnits(resource, idle)} idle to lend`}`;
       }
     }
     return null;
@@ -118,6 +149,24 @@ export class QuotaBook {
       if (quota && used > quota.nominal) return true;
     }
     return false;
+  }
+
+  /**
+   * The queue's weighted dominant share: the largest fraction of its own nominal quota it uses
+   * over the resources it has quota for, divided by its weight. Below 1 within nominal, above 1
+   * when borrowing; fair sharing admits the queue with the smallest share first.
+   */
+  share(queue: string): number {
+    const q = this.specs.get(queue);
+    if (!q) return 0;
+    let share = 0;
+    for (const [resource, used] of this.used.get(queue) ?? []) {
+      const quota = this.quota(q, resource);
+      if (!quota || used <= 0) continue;
+      // A queue with no nominal quota of a resource borrows all it uses: rank it behind every owner.
+      share = Math.max(share, quota.nominal > 0 ? used / quota.nominal : used);
+    }
+    return share / (q.weight ?? 1);
   }
 
   add(queue: string, charge: Usage, sign: 1 | -1 = 1): void {

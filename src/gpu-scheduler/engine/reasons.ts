@@ -12,13 +12,32 @@ const gpuLabel = (job: Job): string => (job.request.products && job.request.prod
 export function unofferedGpu(nodes: readonly NodeSpec[], req: WorkerRequest): string | null {
   if (req.gpu.kind === 'none') return null;
   if (nodes.some((n) => n.gpus.some((_, i) => deviceEligible(n, i, req)))) return null;
+  const inventory = new Map<string, number>();
+  for (const n of nodes) for (const d of n.gpus) inventory.set(d.product, (inventory.get(d.product) ?? 0) + 1);
+  if (inventory.size === 0) return 'no GPU in this cluster';
+  const products = req.products ?? [];
+  if (products.length > 0 && !products.some((p) => inventory.has(p))) {
+    const has = [...inventory].sort(([a], [b]) => a.localeCompare(b)).map(([p, n]) => `${p} ×${n}`);
+    return `no node has product ${products.join(' or ')} (cluster has: ${has.join(', ')})`;
+  }
   const wants: string[] = [];
-  if (req.products && req.products.length > 0) wants.push(`product ${req.products.join(' or ')}`);
+  if (products.length > 0) wants.push(`product ${products.join(' or ')}`);
   if (req.gpu.kind === 'mig') wants.push(`MIG profile ${req.gpu.profile}`);
   if (req.minGpuMemoryMiB !== undefined) wants.push(`at least ${req.minGpuMemoryMiB} MiB`);
   // Devices exist, each matching the filters above, but all are MIG-partitioned.
-  if (wants.length === 0 && nodes.some((n) => n.gpus.length > 0)) wants.push('a device without MIG partitions');
-  return `no node offers nvidia.com/gpu${wants.length > 0 ? ` (${wants.join(', ')})` : ''}`;
+  if (wants.length === 0) wants.push('a device without MIG partitions');
+  return `no node offers nvidia.com/gpu (${wants.join(', ')})`;
+}
+
+/**
+ * A whole-GPU worker asking for more eligible devices than any node has at all: it can never
+ * run, however long it waits (8 GPUs per worker on nodes of 4).
+ */
+export function fitsNoNode(nodes: readonly NodeSpec[], req: WorkerRequest): string | null {
+  if (req.gpu.kind !== 'whole') return null;
+  const largest = Math.max(0, ...nodes.map((n) => n.gpus.filter((_, i) => deviceEligible(n, i, req)).length));
+  if (largest >= req.gpu.count) return null;
+  return `fits no single node: needs ${req.gpu.count} GPUs on one node, the largest has ${largest}`;
 }
 
 /**
@@ -59,7 +78,7 @@ export function explainUnplaceable(state: ClusterState, job: Job): string {
     return `needs ${job.workers} workers placed together; only ${best.fitting} eligible node(s) fit one now`;
   }
   if (g.kind === 'whole' && best.devices < g.count) {
-    return `needs ${g.count} × ${gpuLabel(job)} on one node; best node has ${best.devices} free`;
+    return `fits no single node now: needs ${g.count} × ${gpuLabel(job)} on one node, largest free is ${best.devices}`;
   }
   if (g.kind === 'share' && best.share < g.milli) {
     return `needs ${g.milli}m of one ${gpuLabel(job)}; largest free share is ${best.share}m`;

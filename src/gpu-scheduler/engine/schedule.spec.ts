@@ -37,24 +37,24 @@ describe('schedule: quotas and cohorts', () => {
     const queues = [aQueue('team-a', [{ product: 'A100', nominal: 4000, borrowingLimit: 2000 }], { cohort: 'lab' }), cohortQueues[1]];
     const r = run([aJob('big').whole(4).workers(2).build()], { queues });
     expect(r.decisions).toEqual([]);
-    expect(r.pending[0].reason).toMatch(/queue team-a: gpu:A100 would reach 8000 of 4000 nominal \+ 2000 borrowable/);
+    expect(r.pending[0].reason).toBe('quota: queue "team-a" uses 0/4 A100 GPU, the job needs 8, and its borrowing limit is 2');
   });
 
   it('without a cohort, quota is a hard cap', () => {
     const queues = [aQueue('team-a', [{ product: 'A100', nominal: 2000 }])];
     const r = run([aJob('j').whole(4).build()], { queues });
-    expect(r.pending).toEqual([{ jobId: 'j', reason: 'queue team-a: gpu:A100 would reach 4000 of 2000 nominal' }]);
+    expect(r.pending).toEqual([{ jobId: 'j', reason: 'quota: queue "team-a" uses 0/2 A100 GPU, the job needs 4, and has no cohort to borrow from' }]);
   });
 
   it('a product the queue has no quota for stays pending with a reason', () => {
     const snapshot = { nodes: [...nodes, aNode('h1').gpus(1, 'H100').build()], running: [] };
     const r = run([aJob('j').whole(1).products('H100').build()], { snapshot });
-    expect(r.pending[0].reason).toBe('queue team-a has no GPU quota for H100');
+    expect(r.pending[0].reason).toBe('quota: queue "team-a" has no GPU quota for H100');
   });
 
   it('a product no node has is named as absent, not as a quota problem', () => {
     const r = run([aJob('j').whole(1).products('H100').build()]);
-    expect(r.pending).toEqual([{ jobId: 'j', reason: 'no node offers nvidia.com/gpu (product H100)' }]);
+    expect(r.pending).toEqual([{ jobId: 'j', reason: 'no node has product H100 (cluster has: A100 ×8)' }]);
   });
 });
 
@@ -134,12 +134,57 @@ describe('schedule: pending reasons', () => {
   const busy = runningJob(aJob('busy').whole(1).build(), [{ node: 'a1', gpuIndexes: [0] }], { flavor: 'A100' });
 
   it.each([
-    { name: 'too few GPUs on any one node', job: aJob('j').whole(4).build(), running: [busy, { ...busy, workers: [{ node: 'a2', gpuIndexes: [0] }] }], reason: 'needs 4 × A100 on one node; best node has 3 free' },
-    { name: 'more GPUs than any node has', job: aJob('j').whole(8).build(), running: [], reason: 'needs 8 × A100 on one node; best node has 4 free' },
+    { name: 'too few GPUs on any one node', job: aJob('j').whole(4).build(), running: [busy, { ...busy, workers: [{ node: 'a2', gpuIndexes: [0] }] }], reason: 'fits no single node now: needs 4 × A100 on one node, largest free is 3' },
+    { name: 'more GPUs than any node has', job: aJob('j').whole(8).build(), running: [], reason: 'fits no single node: needs 8 GPUs on one node, the largest has 4' },
     { name: 'no CPU to spare', job: aJob('j').whole(1).cpu(100_000).build(), running: [], reason: 'needs 100 CPU on one node; most free is 64' },
     { name: 'a selector no node matches', job: aJob('j').whole(1).selector('zone', 'x').build(), running: [], reason: 'no node can ever run it: node selector zone=x (2 nodes)' },
   ])('$name', ({ job, running, reason }) => {
     expect(run([job], { running, queues }).pending).toEqual([{ jobId: 'j', reason }]);
+  });
+});
+
+describe('schedule: lending, fair share between queues, StrictFIFO', () => {
+  it('a lendingLimit keeps part of an idle queue\'s quota from borrowers', () => {
+    const queues = [
+      aQueue('team-a', [{ product: 'A100', nominal: 4000, lendingLimit: 1000 }], { cohort: 'lab' }),
+      aQueue('team-b', [{ product: 'A100', nominal: 4000 }], { cohort: 'lab' }),
+    ];
+    const r = run([aJob('b5').whole(4).queue('team-b').build(), aJob('b6').whole(2).queue('team-b').submittedAt(1).build()], { queues });
+    expect(r.decisions.map((d) => d.jobId)).toEqual(['b5']);
+    expect(r.pending).toEqual([{ jobId: 'b6', reason: 'quota: queue "team-b" uses 4/4 A100 GPU, the job needs 2, and cohort "lab" has only 1 idle to lend' }]);
+  });
+
+  it('says the cohort lends none when the owner uses its quota', () => {
+    const running = [runningJob(aJob('a1').whole(4).queue('team-a').build(), [{ node: 'a1', gpuIndexes: [0, 1, 2, 3] }], { flavor: 'A100' })];
+    const busyB = runningJob(aJob('b1').whole(4).queue('team-b').build(), [{ node: 'a2', gpuIndexes: [0, 1, 2, 3] }], { flavor: 'A100' });
+    const r = run([aJob('b2').whole(1).queue('team-b').build()], { running: [...running, busyB] });
+    expect(r.pending).toEqual([{ jobId: 'b2', reason: 'quota: queue "team-b" uses 4/4 A100 GPU, the job needs 1, and cohort "lab" lends none' }]);
+  });
+
+  it('orders queues of one project by weighted share of their nominal quota, not submission time', () => {
+    // One project, two queues: heavy submitted 6 jobs first and already runs 3; light's jobs come later.
+    const queues = [aQueue('heavy', [{ product: 'A100', nominal: 4000 }], { cohort: 'lab' }), aQueue('light', [{ product: 'A100', nominal: 4000 }], { cohort: 'lab' })];
+    const running = [0, 1, 2].map((i) => runningJob(aJob(`h-run${i}`).whole(1).queue('heavy').build(), [{ node: 'a1', gpuIndexes: [i] }], { flavor: 'A100' }));
+    const jobs = [
+      ...[1, 2, 3, 4, 5, 6].map((i) => aJob(`h${i}`).whole(1).queue('heavy').submittedAt(i).build()),
+      ...[1, 2, 3].map((i) => aJob(`l${i}`).whole(1).queue('light').submittedAt(100 + i).build()),
+    ];
+    // 5 free GPUs: light (share 0) takes 3, heavy's share is already 3/4, so it gets the rest only after.
+    const admitted = run(jobs, { queues, running }).decisions.map((d) => d.jobId);
+    expect(admitted).toEqual(['l1', 'l2', 'l3', 'h1', 'h2']);
+    // Weight 4 on heavy divides its share by 4 (3/16): it takes 3 of the 5 instead of 2.
+    const weighted = [{ ...queues[0], weight: 4 }, queues[1]];
+    expect(run(jobs, { queues: weighted, running }).decisions.map((d) => d.jobId)).toEqual(['l1', 'h1', 'h2', 'l2', 'h3']);
+  });
+
+  it('StrictFIFO holds back the rest of the queue behind a head that does not fit; BestEffortFIFO does not', () => {
+    const queues = (strategy: 'StrictFIFO' | 'BestEffortFIFO') => [aQueue('team-a', [{ product: 'A100', nominal: 8000 }], { strategy })];
+    const busy = runningJob(aJob('busy').whole(2).build(), [{ node: 'a1', gpuIndexes: [0, 1] }], { flavor: 'A100' });
+    const jobs = [aJob('big').whole(4).workers(2).submittedAt(1).build(), aJob('small').whole(1).submittedAt(2).build()];
+    const strict = run(jobs, { queues: queues('StrictFIFO'), running: [busy] });
+    expect(strict.decisions).toEqual([]);
+    expect(strict.pending.find((p) => p.jobId === 'small')?.reason).toBe('waiting behind job big, first in StrictFIFO queue "team-a"');
+    expect(run(jobs, { queues: queues('BestEffortFIFO'), running: [busy] }).decisions.map((d) => d.jobId)).toEqual(['small']);
   });
 });
 

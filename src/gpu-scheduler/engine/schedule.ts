@@ -7,7 +7,7 @@ import { createPolicy, DEFAULT_POLICY } from './policies/index.js';
 import { Policy } from './policies/policy.js';
 import { planPreemption, PreemptionContext } from './preemption.js';
 import { ClusterQueueSpec, jobCharge, QuotaBook } from './quota.js';
-import { explainUnplaceable, unofferedGpu } from './reasons.js';
+import { explainUnplaceable, fitsNoNode, unofferedGpu } from './reasons.js';
 import { createRng } from './rng.js';
 
 export interface ScheduleInput {
@@ -70,16 +70,27 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   const reservedFor = new Map<number, string>();
   const ctx: PreemptionContext = { state, quota, running, policy, rng, now, minRuntimeMs, reserved };
 
-  // 3. Order: priority first, then the project holding the smallest dominant share (fair
-  //    share, re-evaluated after every admission), then the oldest, then id for determinism.
+  // 3. Order: priority first, then the cluster queue with the smallest weighted dominant share
+  //    of its nominal quota (fair share between queues: a queue within its quota goes before
+  //    one that borrows), then the project holding the smallest dominant share of the cluster
+  //    (fair share within a queue), then the oldest, then id for determinism. Shares are
+  //    re-evaluated after every admission.
   const queue = [...input.pending];
-  const key = (j: Job): [number, number, number, string] => [-j.priority, dominantShare(projects.get(j.project) ?? { gpu: 0, cpu: 0 }, state, totalCpu), j.submittedAt, j.id];
+  const key = (j: Job): [number, number, number, number, string] => [
+    -j.priority,
+    quota.share(j.queue),
+    dominantShare(projects.get(j.project) ?? { gpu: 0, cpu: 0 }, state, totalCpu),
+    j.submittedAt,
+    j.id,
+  ];
   const before = (a: Job, b: Job): boolean => {
     const ka = key(a);
     const kb = key(b);
     for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i];
     return false;
   };
+  // StrictFIFO queues whose head could not be admitted this cycle, with that head's id.
+  const heldBack = new Map<string, string>();
 
   while (queue.length > 0) {
     let at = 0;
@@ -92,8 +103,13 @@ export function schedule(input: ScheduleInput): ScheduleResult {
       pending.push({ jobId: job.id, reason: `unknown queue ${job.queue}` });
       continue;
     }
+    const head = heldBack.get(job.queue);
+    if (head !== undefined) {
+      pending.push({ jobId: job.id, reason: `waiting behind job ${head}, first in StrictFIFO queue "${job.queue}"` });
+      continue;
+    }
     // Hardware no node has is not a quota or capacity problem: say so before either.
-    const unoffered = unofferedGpu(input.snapshot.nodes, job.request);
+    const unoffered = unofferedGpu(input.snapshot.nodes, job.request) ?? fitsNoNode(input.snapshot.nodes, job.request);
     if (unoffered !== null) {
       pending.push({ jobId: job.id, reason: unoffered });
       continue;
@@ -102,7 +118,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
     const allowed = job.request.products;
     const flavors: (string | undefined)[] = wantsGpu ? spec.gpu.map((g) => g.product).filter((p) => !allowed || allowed.length === 0 || allowed.includes(p)) : [undefined];
     if (flavors.length === 0) {
-      pending.push({ jobId: job.id, reason: `queue ${job.queue} has no GPU quota for ${allowed?.join('/') ?? 'any product'}` });
+      pending.push({ jobId: job.id, reason: `quota: queue "${job.queue}" has no GPU quota for ${allowed?.join(' or ') ?? 'any product'}` });
       continue;
     }
     const flavored = (f: string | undefined): Job => (f === undefined ? job : { ...job, request: { ...job.request, products: [f] } });
@@ -149,6 +165,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
     }
 
     // 7. Pending: say why, and let a starving job hold the nodes closest to fitting it.
+    if (spec.strategy === 'StrictFIFO') heldBack.set(job.queue, job.id);
     if (quotaReason !== null && flavors.every((f) => quota.check(job.queue, jobCharge(job, f)) !== null)) {
       pending.push({ jobId: job.id, reason: quotaReason });
       continue;

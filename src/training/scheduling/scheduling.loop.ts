@@ -10,7 +10,8 @@ import { TrainingService } from '../training.service.js';
 import type { WorkerResources } from '../training.dto.js';
 import { SchedulingMetrics } from './scheduling.metrics.js';
 import { SchedulingRepository } from './scheduling.repository.js';
-import { buildSnapshot, openQueues, toEngineJob, type SchedulableJob } from './snapshot.js';
+import { engineQueues, queueResolver } from './queue-specs.js';
+import { buildSnapshot, toEngineJob, type SchedulableJob } from './snapshot.js';
 import { JobTokens } from './job-tokens.js';
 import { describePlacement } from './workload-spec.js';
 
@@ -40,9 +41,12 @@ export class SchedulingLoop {
 
   async runOnce(now = new Date()): Promise<{ bound: number; pending: number }> {
     // 1. An immutable snapshot: nodes and foreign pods from the driver's cache, our allocations from the record.
+    //    Queues are read each cycle too: a quota changed through the API counts from this cycle on.
     const inventory = this.driver.inventory();
-    const active = await this.repo.active();
-    const snapshot = buildSnapshot(inventory.nodes, inventory.foreign, active.map(schedulable));
+    const [active, queueConfig] = await Promise.all([this.repo.active(), this.repo.queueConfig()]);
+    const resolve = queueResolver(queueConfig);
+    const charged = (job: TrainingJob): SchedulableJob => ({ ...schedulable(job), queue: resolve(job.projectId, job.queue) });
+    const snapshot = buildSnapshot(inventory.nodes, inventory.foreign, active.map(charged));
     this.metrics.setGpus(snapshot);
     // 2. The queue: Queued jobs past their retry backoff.
     const queued = await this.repo.queued(now);
@@ -53,8 +57,8 @@ export class SchedulingLoop {
     // 3. decide(): pure.
     const result = schedule({
       snapshot,
-      pending: queued.map((j) => toEngineJob(schedulable(j))),
-      queues: openQueues(inventory.nodes, queued.map((j) => j.queue).concat(active.map((j) => j.queue))),
+      pending: queued.map((j) => toEngineJob(charged(j))),
+      queues: engineQueues(queueConfig, inventory.nodes),
       policy: this.config.BEAMLINE_SCHEDULER_POLICY,
       now: now.getTime(),
       seed: this.cycle++,
@@ -74,7 +78,7 @@ export class SchedulingLoop {
     };
     await Promise.all(Array.from({ length: Math.min(BIND_CONCURRENCY, decisions.length) }, bindNext));
     if (result.preemptions.length > 0) {
-      // Open queues (the only kind configurable today) never reclaim, so this is not expected.
+      // Queue specs forbid preemption (queue-specs.ts) until the loop can execute it, so this is not expected.
       this.logger.warn({ preemptions: result.preemptions }, 'preemptions are computed but not executed yet');
     }
     // 5. Every job left waiting shows why.

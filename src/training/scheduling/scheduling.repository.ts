@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { TrainingJob } from '../../generated/prisma/client.js';
 import { PrismaService } from '../../common/database/prisma.service.js';
+import type { StoredQuota } from '../../queues/queues.dto.js';
+import type { QueueConfig } from './queue-specs.js';
 
 /** Reads and bulk writes of the scheduling loop; status changes go through TrainingRepository. */
 @Injectable()
@@ -35,6 +37,18 @@ export class SchedulingRepository {
     await this.prisma.$transaction(
       changed.map(([id, reason]) => this.prisma.trainingJob.updateMany({ where: { id, status: 'Queued' }, data: { pendingReason: reason } })),
     );
+  }
+
+  /** Every cluster and project queue, read each cycle: a quota changed through the API counts on the next one. */
+  async queueConfig(): Promise<QueueConfig> {
+    const [clusterQueues, projectQueues] = await Promise.all([
+      this.prisma.clusterQueue.findMany({ select: { name: true, cohort: true, strategy: true, weight: true, quota: true } }),
+      this.prisma.projectQueue.findMany({ select: { projectId: true, name: true, clusterQueue: { select: { name: true } } } }),
+    ]);
+    return {
+      clusterQueues: clusterQueues.map((q) => ({ ...q, quota: q.quota as unknown as StoredQuota[] })),
+      projectQueues: projectQueues.map((pq) => ({ projectId: pq.projectId, name: pq.name, clusterQueue: pq.clusterQueue.name })),
+    };
   }
 
   async projectNames(ids: string[]): Promise<Map<string, string>> {

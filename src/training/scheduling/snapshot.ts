@@ -1,7 +1,7 @@
 import type { ForeignAllocation } from '../../cluster/cluster-driver.js';
-import type { ClusterQueueSpec } from '../../gpu-scheduler/engine/quota.js';
 import type { ClusterSnapshot, Job, NodeSpec, RunningJob, WorkerPlacement, WorkerRequest } from '../../gpu-scheduler/engine/model.js';
 import type { WorkerResources } from '../training.dto.js';
+import { FOREIGN_QUEUE } from './queue-specs.js';
 
 /** The fields of a training-job row the scheduler needs. */
 export interface SchedulableJob {
@@ -16,8 +16,6 @@ export interface SchedulableJob {
   placement?: WorkerPlacement[] | null;
   excludedNodes?: string[];
 }
-
-const FOREIGN_QUEUE = '__foreign__';
 
 /** Translates a stored per-worker request into the engine's vocabulary. */
 export function toWorkerRequest(resources: WorkerResources): WorkerRequest {
@@ -105,16 +103,4 @@ function flavorOf(nodes: NodeSpec[], placement: WorkerPlacement): string | undef
   const node = nodes.find((n) => n.name === placement.node);
   const index = placement.gpuIndexes[0];
   return index === undefined ? undefined : node?.gpus.find((g) => g.index === index)?.product;
-}
-
-/**
- * Until queues are configured through the API, every queue a job names gets the whole
- * cluster as nominal quota for every GPU product present: placement, not quota, limits.
- */
-export function openQueues(nodes: NodeSpec[], queueNames: Iterable<string>): ClusterQueueSpec[] {
-  const perProduct = new Map<string, number>();
-  for (const node of nodes) for (const gpu of node.gpus) perProduct.set(gpu.product, (perProduct.get(gpu.product) ?? 0) + 1000);
-  const gpu = [...perProduct.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([product, milli]) => ({ product, nominal: milli }));
-  const names = new Set([...queueNames, FOREIGN_QUEUE]);
-  return [...names].sort().map((name) => ({ name, gpu }));
 }

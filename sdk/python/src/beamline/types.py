@@ -41,6 +41,8 @@ class TrainingJob(ApiObject):
     status: str = ""
     status_reason: str | None = None
     pending_reason: str | None = None
+    #: Queued jobs, from GET of one job: 1 + the jobs ahead of it in its cluster queue (docs/queues.md).
+    queue_position: int | None = None
     image: str = ""
     command: list[str] | None = None
     args: list[str] | None = None
