@@ -24,7 +24,9 @@ export async function createApp(config: AppConfig, logger = new JsonLogger(confi
     bodyParser: false,
     abortOnError: false,
   });
-  app.enableShutdownHooks();
+  // No app.enableShutdownHooks(): main.ts owns SIGINT/SIGTERM and calls app.close() itself
+  // (which runs the shutdown hooks) before stopping the embedded services. Nest's own
+  // listener closed the app and then re-sent the signal to the process, a second signal.
   app.set('x-powered-by', false);
   app.use(requestContext(logger, metrics));
   // The infer proxy forwards bodies as they came (JSON or V2 binary): the JSON parser leaves them alone.

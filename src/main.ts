@@ -61,17 +61,40 @@ async function main(): Promise<void> {
     process.stdout.write(`Admin token (shown once, also saved to ${infra.config.BEAMLINE_HOME}/admin-token):\n  ${token}\n\n`);
   }
 
+  onSignals(logger, app, infra);
+}
+
+/** How long a shutdown may take before the platform gives up on a clean one (systemd and Kubernetes wait 90 s and 30 s). */
+const SHUTDOWN_MS = 25_000;
+
+/**
+ * The platform owns the shutdown order: drain the app (HTTP, queue workers, loops), then
+ * stop the embedded PostgreSQL and Redis. They run in process groups of their own, so a
+ * Ctrl-C or `kill -- -PGID` reaches the platform alone and they are still up while it
+ * drains. A drain that hangs (a dependency gone) is cut at SHUTDOWN_MS; a second signal
+ * exits at once. Either way the embedded services are told to stop before the exit.
+ */
+function onSignals(logger: JsonLogger, app: { close(): Promise<void> }, infra: { stop(): Promise<void>; kill(): void }): void {
   let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      infra.kill();
+      process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    }
     stopping = true;
     logger.log({ signal }, 'Boot');
-    await app.close().catch(() => undefined);
+    setTimeout(() => {
+      logger.error({ afterMs: SHUTDOWN_MS }, 'shutdown did not finish in time: exiting');
+      infra.kill();
+      process.exit(1);
+    }, SHUTDOWN_MS).unref();
+    await app.close().catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'closing the app failed'));
     await infra.stop();
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', (s) => void shutdown(s));
+  process.on('SIGTERM', (s) => void shutdown(s));
 }
 
 /** One endpoint replica; it reads only its own BEAMLINE_RUNTIME_* settings. */

@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthGuard } from './auth/auth.guard.js';
 import { JsonBodyInterceptor } from './validation/json-body.interceptor.js';
+import { UrlTextGuard } from './validation/url-text.guard.js';
 import { AuthRepository } from './auth/auth.repository.js';
 import { APP_CONFIG } from './config/config.js';
 import type { AppConfig } from './config/config.schema.js';
@@ -30,7 +31,9 @@ export class CommonModule {
         AuthRepository,
         RateLimiter,
         RateLimitMetrics,
-        // Guards run in this order: the rate limit needs the principal and project AuthGuard resolved.
+        // Guards run in this order: the URL's text is checked before AuthGuard looks the project
+        // up, and the rate limit needs the principal and project AuthGuard resolved.
+        { provide: APP_GUARD, useClass: UrlTextGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },

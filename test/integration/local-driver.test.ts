@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +102,26 @@ describe('local ClusterDriver (real processes)', () => {
       return w && w.phase !== 'Running' ? w : undefined;
     });
     expect(done).toMatchObject({ phase: 'Failed', exitCode: 4 });
+  });
+
+  it('knows workers that ended while no platform watched before start() has finished (issue 19)', async () => {
+    const { d, home } = await driver();
+    const ok = spec(`process.exit(0)`);
+    const bad = spec(`process.exit(3)`);
+    await d.createWorkload(ok);
+    await d.createWorkload(bad);
+    await d.stop();
+    // Both end with no driver running (the supervisor records the exit on disk).
+    await eventually(async () => [ok, bad].every((s) => existsSync(join(home, 'jobs', s.jobId, 'a0', 'worker-0.exit'))));
+    // A controller cycle can run while the new driver's start() is still awaiting: the
+    // kill test's jobs were failed as "disappeared" by exactly that read.
+    const restarted = new LocalDriver(home, { graceMs: 500 });
+    drivers.push(restarted);
+    const starting = restarted.start();
+    expect(statusOf(restarted, ok.jobId)?.workers[0]).toMatchObject({ phase: 'Succeeded', exitCode: 0 });
+    expect(statusOf(restarted, bad.jobId)?.workers[0]).toMatchObject({ phase: 'Failed', exitCode: 3 });
+    await starting;
+    expect(restarted.workloads().filter((w) => w.jobId === ok.jobId)).toHaveLength(1); // adopted once
   });
 
   it('fails a worker whose command does not exist with 127', async () => {

@@ -110,11 +110,12 @@ describe('endpoints on Kubernetes through the API', () => {
     expect(sets.map((s) => s.spec!.replicas).sort()).toEqual([0, 2]);
   }, 90_000);
 
-  it('rolls back by itself when the new revision crash-loops, within the deadline', async () => {
-    const started = Date.now();
+  it('rolls back by itself when the new revision crash-loops', async () => {
     expect((await send('PATCH', `${base}/inj`, { env: { KWOK_SIMULATE: 'crash-loop' } })).status).toBe(200);
-    const e = await until('RolledBack', (x) => x.phase === 'RolledBack' && x.observed.rollout === 'Complete' && x.desiredRevision === 4, 60_000);
-    expect(Date.now() - started).toBeLessThan(30_000 + 15_000);
+    // Waits for everything asserted below about the endpoint; the reconciler writes these
+    // fields in one update, so they are never seen half-changed. No bound on the time taken
+    // here (habit 12); until() gives up after a minute.
+    const e = await until('RolledBack', (x) => x.phase === 'RolledBack' && x.observed.rollout === 'Complete' && x.desiredRevision === 4 && x.goodRevision === 4, 60_000);
     expect(e).toMatchObject({ reason: expect.stringMatching(/CrashLoop|ProgressDeadlineExceeded/), modelVersion: 2, goodRevision: 4 });
     expect(envOf(await deployment()).KWOK_SIMULATE).toBeUndefined();
     // The rollback re-used revision 2's ReplicaSet: three in all (v1, v2, the crashing one).

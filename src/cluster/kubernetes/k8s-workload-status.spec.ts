@@ -46,6 +46,22 @@ describe('workerStatusOf', () => {
       { restarts: 3 },
     ],
     ['a pod being deleted', pod({ phase: 'Running' }, { deleting: true }), { phase: 'Running', terminating: true }],
+    // Issue 19: the container's end is the outcome, also while the pod's phase still lags behind.
+    [
+      'a worker that exited 0 in a pod still Running (phase not updated yet, or a sidecar)',
+      pod({ phase: 'Running', containerStatuses: [container({ state: { terminated: { exitCode: 0, reason: 'Completed' } } }), container({ name: 'sidecar', state: { running: {} } })] }),
+      { phase: 'Succeeded', exitCode: 0 },
+    ],
+    [
+      'a worker that exited 3 in a pod still Running',
+      pod({ phase: 'Running', containerStatuses: [container({ state: { terminated: { exitCode: 3, reason: 'Error' } } })] }),
+      { phase: 'Failed', exitCode: 3, message: 'Error' },
+    ],
+    [
+      'an earlier run of the container (lastState) does not end a running worker',
+      pod({ phase: 'Running', containerStatuses: [container({ restartCount: 1, state: { running: {} }, lastState: { terminated: { exitCode: 1 } } })] }),
+      { phase: 'Running' },
+    ],
     ['a pod without a phase yet counts as Pending, not Unknown', pod({}), { phase: 'Pending' }],
   ])('%s', (_name, input, expected) => {
     expect(workerStatusOf(input)).toMatchObject(expected);

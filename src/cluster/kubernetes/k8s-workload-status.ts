@@ -6,10 +6,10 @@ const PHASES: readonly string[] = ['Pending', 'Running', 'Succeeded', 'Failed', 
 
 /** One pod → one worker's status: phase, the worker container's exit code, restarts, and why. */
 export function workerStatusOf(pod: V1Pod): WorkerStatus {
-  const phase = (PHASES.includes(pod.status?.phase ?? '') ? pod.status!.phase : 'Pending') as WorkerPhase;
   const statuses = pod.status?.containerStatuses ?? [];
   const cs = statuses.find((c) => c.name === WORKER_CONTAINER) ?? statuses[0];
   const terminated = cs?.state?.terminated ?? cs?.lastState?.terminated;
+  const phase = phaseOf(pod, cs?.state?.terminated?.exitCode);
   const waiting = statuses.map((c) => c.state?.waiting).find((w) => w?.reason);
   const status: WorkerStatus = {
     index: Number(pod.metadata?.labels?.[LABEL.worker] ?? 0),
@@ -29,6 +29,19 @@ export function workerStatusOf(pod: V1Pod): WorkerStatus {
     unscheduled(pod);
   if (message) status.message = message;
   return status;
+}
+
+/**
+ * The pod's phase, unless the worker container has already terminated in a pod that still
+ * says Running or Pending: the kubelet updates the phase after the container state (and a
+ * sidecar keeps the pod Running for as long as it runs). The worker's exit is the outcome,
+ * so it is read first, and a pod whose phase lags is never taken for a worker that still runs.
+ * Pods run with restartPolicy Never: a terminated worker container is final.
+ */
+function phaseOf(pod: V1Pod, workerExit: number | undefined): WorkerPhase {
+  const phase = (PHASES.includes(pod.status?.phase ?? '') ? pod.status!.phase : 'Pending') as WorkerPhase;
+  if (workerExit === undefined || (phase !== 'Running' && phase !== 'Pending')) return phase;
+  return workerExit === 0 ? 'Succeeded' : 'Failed';
 }
 
 function joined(reason?: string, message?: string): string | undefined {

