@@ -28,6 +28,8 @@ const workerPlacement = z.strictObject({
   gpuIndexes: z.array(z.number().int()),
   gpuMilli: z.number().int().optional(),
   migProfile: z.string().optional(),
+  /** A share on a node that shares GPUs (time-slicing, MPS): the device-plugin resource the pod asks one replica of. */
+  sharedResource: z.string().optional(),
 });
 
 export const trainingJobSchema = z.strictObject({

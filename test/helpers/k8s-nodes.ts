@@ -13,6 +13,8 @@ export interface FakeGpuNode {
   cpu?: string;
   memory?: string;
   labels?: Record<string, string>;
+  /** The device plugin shares each GPU `replicas` ways (GFD's sharing labels); `renamed`: as `nvidia.com/gpu.shared`. */
+  sharing?: { mode: 'time-slicing' | 'mps'; replicas: number; renamed?: boolean };
 }
 
 /**
@@ -46,6 +48,13 @@ export function fakeGpuNode(n: FakeGpuNode): V1Node {
       'nvidia.com/gpu.memory': String(n.memoryMiB ?? 81559),
       'nvidia.com/gpu.count': String(gpus),
     });
+  }
+  if (gpus > 0 && n.sharing) {
+    const advertised = String((gpus - migDevices) * n.sharing.replicas);
+    delete resources['nvidia.com/gpu'];
+    resources[n.sharing.renamed ? 'nvidia.com/gpu.shared' : 'nvidia.com/gpu'] = advertised;
+    labels['nvidia.com/gpu.sharing-strategy'] = n.sharing.mode;
+    labels['nvidia.com/gpu.replicas'] = String(n.sharing.replicas);
   }
   if (n.mig) {
     labels['nvidia.com/mig.strategy'] = 'mixed';

@@ -60,7 +60,9 @@ describe('kubernetes driver inventory', () => {
     const h100 = nodeOf(H100)!;
     expect(h100.cpuMilli).toBe(96_000);
     expect(h100.memoryMiB).toBe(1024 * 1024);
-    expect(h100.gpus).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((index) => ({ index, product: 'NVIDIA-H100-80GB-HBM3', memoryMiB: 81559 })));
+    // No sharing labels: the devices are exclusive, so no fractional share goes there (engine/sharing.ts).
+    const exclusive = { mode: 'none', replicas: 1 };
+    expect(h100.gpus).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((index) => ({ index, product: 'NVIDIA-H100-80GB-HBM3', memoryMiB: 81559, sharing: exclusive })));
     expect(h100.taints).toContainEqual({ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' });
     expect(h100.labels['nvidia.com/gpu.count']).toBe('8');
   });
@@ -69,8 +71,8 @@ describe('kubernetes driver inventory', () => {
     const a100 = nodeOf(A100)!;
     expect(a100.gpus.filter((g) => !g.mig).map((g) => g.index)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(a100.gpus.filter((g) => g.mig)).toEqual([
-      { index: 6, product: 'NVIDIA-A100-SXM4-80GB', memoryMiB: 81920, mig: { '1g.10gb': 7, '3g.40gb': 1 } },
-      { index: 7, product: 'NVIDIA-A100-SXM4-80GB', memoryMiB: 81920, mig: { '1g.10gb': 7, '3g.40gb': 1 } },
+      { index: 6, product: 'NVIDIA-A100-SXM4-80GB', memoryMiB: 81920, mig: { '1g.10gb': 7, '3g.40gb': 1 }, sharing: { mode: 'none', replicas: 1 } },
+      { index: 7, product: 'NVIDIA-A100-SXM4-80GB', memoryMiB: 81920, mig: { '1g.10gb': 7, '3g.40gb': 1 }, sharing: { mode: 'none', replicas: 1 } },
     ]);
   });
 

@@ -12,12 +12,15 @@ import { adminKubeConfig, createTestNamespace, deleteTestNamespace, uniqueSuffix
 const suffix = uniqueSuffix();
 const A100 = `A100-${suffix}`;
 const H100 = `H100-${suffix}`;
+const T4 = `T4-${suffix}`;
 const nodes = [
   { name: `a100-1-${suffix}`, product: A100, gpus: 8 },
   { name: `a100-2-${suffix}`, product: A100, gpus: 8 },
   { name: `a100-3-${suffix}`, product: A100, gpus: 8 },
   { name: `a100-4-${suffix}`, product: A100, gpus: 8 },
   { name: `h100-1-${suffix}`, product: H100, gpus: 4 },
+  // A time-sliced pool (GFD's labels, the renamed resource): the only place a fraction can go.
+  { name: `t4-ts-${suffix}`, product: T4, gpus: 2, sharing: { mode: 'time-slicing' as const, replicas: 4, renamed: true } },
 ];
 const kc = adminKubeConfig();
 const core = kc.makeApiClient(CoreV1Api);
@@ -101,11 +104,21 @@ describe('training jobs on a real Kubernetes control plane', () => {
     await api.post(`${base}/${more.id}/cancel`);
   });
 
-  it('gives a fractional job a device', async () => {
-    const { body } = await api.post(base, job('quarter', { fraction: 0.25, product: H100 }));
+  it('gives a fractional job one replica on the time-sliced pool, which the device plugin counts', async () => {
+    const { body } = await api.post(base, job('quarter', { fraction: 0.25, product: T4 }));
     const running = await status(body.id, ['Running', 'Scheduled']);
-    expect(running.placement[0]).toMatchObject({ gpuMilli: 250 });
-    expect(running.placement[0].gpuIndexes).toHaveLength(1);
+    expect(running.placement[0]).toMatchObject({ node: `t4-ts-${suffix}`, gpuMilli: 250, sharedResource: 'nvidia.com/gpu.shared' });
+    const [pod] = await podsOf(body.id);
+    expect(pod.spec!.containers[0].resources!.limits).toMatchObject({ 'nvidia.com/gpu.shared': '1' });
+    expect(pod.spec!.containers[0].env?.find((e) => e.name === 'NVIDIA_VISIBLE_DEVICES')).toBeUndefined();
+    await api.post(`${base}/${body.id}/cancel`);
+  });
+
+  it('keeps a fraction of a product whose nodes do not share GPUs Queued, saying what would run it', async () => {
+    const { body } = await api.post(base, job('half-h100', { fraction: 0.5, product: H100 }));
+    const reason = await eventually(async () => (await api.get(`${base}/${body.id}`)).body.pendingReason ?? undefined);
+    expect(reason).toMatch(/^no node shares its GPUs: a fraction \(500m\) needs a node pool with time-slicing or MPS/);
+    expect(await podsOf(body.id)).toHaveLength(0);
     await api.post(`${base}/${body.id}/cancel`);
   });
 

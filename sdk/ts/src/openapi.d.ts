@@ -5983,6 +5983,7 @@ export interface operations {
                                 gpuMilli?: number;
                                 migProfile?: string;
                                 node: string;
+                                sharedResource?: string;
                             }[] | null;
                             policy: string | null;
                             priority: number;
@@ -6138,6 +6139,7 @@ export interface operations {
                             gpuMilli?: number;
                             migProfile?: string;
                             node: string;
+                            sharedResource?: string;
                         }[] | null;
                         policy: string | null;
                         priority: number;
@@ -6199,6 +6201,7 @@ export interface operations {
                             gpuMilli?: number;
                             migProfile?: string;
                             node: string;
+                            sharedResource?: string;
                         }[] | null;
                         policy: string | null;
                         priority: number;
@@ -6356,6 +6359,7 @@ export interface operations {
                             gpuMilli?: number;
                             migProfile?: string;
                             node: string;
+                            sharedResource?: string;
                         }[] | null;
                         policy: string | null;
                         priority: number;
@@ -6460,6 +6464,7 @@ export interface operations {
                             gpuMilli?: number;
                             migProfile?: string;
                             node: string;
+                            sharedResource?: string;
                         }[] | null;
                         policy: string | null;
                         priority: number;

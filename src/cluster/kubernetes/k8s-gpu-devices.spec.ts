@@ -41,7 +41,14 @@ describe('GPU devices in the worker pod (issue 20)', () => {
       visible: { CUDA_VISIBLE_DEVICES: undefined, NVIDIA_VISIBLE_DEVICES: undefined },
     },
     {
-      case: 'a fractional share: no resource, pinned by NVIDIA_VISIBLE_DEVICES, index 0 inside so no CUDA_VISIBLE_DEVICES',
+      case: 'a fractional share on a sharing node: one replica of its resource, no visibility env (the plugin picks)',
+      over: { gpuCount: 0, workers: [{ node: 'a', gpuIndexes: [1], gpuMilli: 250, sharedResource: 'nvidia.com/gpu.shared' }] },
+      limits: { memory: '1024Mi', 'nvidia.com/gpu.shared': '1' },
+      annotations: { 'beamline.dev/gpu-indexes': '1', 'beamline.dev/gpu-milli': '250' },
+      visible: { CUDA_VISIBLE_DEVICES: undefined, NVIDIA_VISIBLE_DEVICES: undefined },
+    },
+    {
+      case: 'a share placed by an older controller (no sharedResource): no resource, pinned by NVIDIA_VISIBLE_DEVICES, index 0 inside so no CUDA_VISIBLE_DEVICES',
       over: { gpuCount: 0, workers: [{ node: 'a', gpuIndexes: [5], gpuMilli: 500 }] },
       limits: { memory: '1024Mi' },
       annotations: { 'beamline.dev/gpu-indexes': '5', 'beamline.dev/gpu-milli': '500' },

@@ -20,12 +20,14 @@ export interface PodGpuRequest {
  *    (`beamline.dev/gpu-indexes`: the inventory's bookkeeping, not what the plugin hands out).
  * 2. A MIG slice: `nvidia.com/mig-<profile>: 1` (mixed strategy), no visibility env either:
  *    the plugin picks the slice and the toolkit exposes it as the container's only device.
- * 3. A fractional share: no extended resource exists for it until a sharing mode is built
- *    (issue 20, item 2), so nothing on the node enforces the share. The pod pins the chosen
- *    host device with NVIDIA_VISIBLE_DEVICES, which the toolkit honours only where it accepts
- *    that variable from unprivileged containers (its legacy default); then the device is
- *    index 0 inside, so no CUDA_VISIBLE_DEVICES. Where the toolkit ignores the variable
- *    (CDI, volume-mounts device lists) the container sees no GPU at all.
+ * 3. A fractional share on a node that shares GPUs (time-slicing or MPS, see GpuSharing):
+ *    one replica of the plugin's shared resource (`nvidia.com/gpu` or `nvidia.com/gpu.shared`),
+ *    which the plugin counts, so neither Beamline nor kube-scheduler can over-commit the node;
+ *    under MPS the daemon also limits the pod's memory and threads to 1/replicas. The
+ *    scheduler places shares only on such nodes (engine/sharing.ts).
+ * 4. A share placed before sharing modes existed (no `sharedResource`, recorded by an older
+ *    controller): pinned with NVIDIA_VISIBLE_DEVICES as then, which the toolkit honours only in
+ *    its legacy envvar mode, and nothing enforces the share.
  */
 export function podGpuRequest(spec: WorkloadSpec, placement: WorkerPlacement): PodGpuRequest {
   const limits: Record<string, string> = {};
@@ -37,7 +39,9 @@ export function podGpuRequest(spec: WorkloadSpec, placement: WorkerPlacement): P
     limits[`${MIG_RESOURCE_PREFIX}${mig}`] = '1';
     annotations[ANNOTATION.migProfile] = mig;
   }
-  if (!mig && spec.gpuCount === 0 && placement.gpuMilli !== undefined && placement.gpuIndexes.length > 0) {
+  if (!mig && spec.gpuCount === 0 && placement.sharedResource) {
+    limits[placement.sharedResource] = '1';
+  } else if (!mig && spec.gpuCount === 0 && placement.gpuMilli !== undefined && placement.gpuIndexes.length > 0) {
     env.NVIDIA_VISIBLE_DEVICES = placement.gpuIndexes.join(',');
   }
   if (placement.gpuMilli !== undefined) annotations[ANNOTATION.gpuMilli] = String(placement.gpuMilli);

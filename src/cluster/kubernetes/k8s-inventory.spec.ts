@@ -43,9 +43,31 @@ describe('names', () => {
 describe('gpuDevicesOf', () => {
   it('derives whole devices from allocatable nvidia.com/gpu and GFD labels', () => {
     expect(gpuDevicesOf(node('a', { 'nvidia.com/gpu': '2' }, gfd(2)))).toEqual([
-      { index: 0, product: 'H100', memoryMiB: 81559 },
-      { index: 1, product: 'H100', memoryMiB: 81559 },
+      { index: 0, product: 'H100', memoryMiB: 81559, sharing: { mode: 'none', replicas: 1 } },
+      { index: 1, product: 'H100', memoryMiB: 81559, sharing: { mode: 'none', replicas: 1 } },
     ]);
+  });
+  it('reads time-slicing from GFD: replicas per device, devices = advertised / replicas', () => {
+    const labels = { ...gfd(2), 'nvidia.com/gpu.sharing-strategy': 'time-slicing', 'nvidia.com/gpu.replicas': '4' };
+    expect(gpuDevicesOf(node('ts', { 'nvidia.com/gpu': '8' }, labels)).map((d) => [d.index, d.sharing])).toEqual([
+      [0, { mode: 'time-slicing', replicas: 4, resource: 'nvidia.com/gpu' }],
+      [1, { mode: 'time-slicing', replicas: 4, resource: 'nvidia.com/gpu' }],
+    ]);
+  });
+  it('uses the renamed nvidia.com/gpu.shared resource, and the lab label over GFD', () => {
+    const labels = { ...gfd(1), 'nvidia.com/gpu.sharing-strategy': 'time-slicing', 'beamline.dev/gpu-sharing': 'mps', 'nvidia.com/gpu.replicas': '2' };
+    expect(gpuDevicesOf(node('mps', { 'nvidia.com/gpu.shared': '2' }, labels))).toEqual([
+      { index: 0, product: 'H100', memoryMiB: 81559, sharing: { mode: 'mps', replicas: 2, resource: 'nvidia.com/gpu.shared' } },
+    ]);
+  });
+  it('treats an unknown mode or a missing replica count as no sharing', () => {
+    const cases: Record<string, string>[] = [{ 'nvidia.com/gpu.sharing-strategy': 'hami', 'nvidia.com/gpu.replicas': '4' }, { 'nvidia.com/gpu.sharing-strategy': 'mps' }];
+    for (const labels of cases) {
+      expect(gpuDevicesOf(node('x', { 'nvidia.com/gpu': '2' }, { ...gfd(2), ...labels })).map((d) => d.sharing)).toEqual([
+        { mode: 'none', replicas: 1 },
+        { mode: 'none', replicas: 1 },
+      ]);
+    }
   });
   it('spreads MIG slices over the devices not offered whole', () => {
     const g = gpuDevicesOf(node('a', { 'nvidia.com/gpu': '1', 'nvidia.com/mig-1g.10gb': '7', 'nvidia.com/mig-2g.20gb': '3' }, gfd(3)));

@@ -1,14 +1,17 @@
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
-import type { GpuDeviceSpec, NodeSpec, Taint, TaintEffect, WorkerPlacement } from '../../gpu-scheduler/engine/model.js';
+import type { GpuDeviceSpec, GpuSharing, NodeSpec, Taint, TaintEffect, WorkerPlacement } from '../../gpu-scheduler/engine/model.js';
 import type { ClusterInventory, ForeignAllocation } from '../cluster-driver.js';
-import { ANNOTATION, GFD, GPU_RESOURCE, LABEL, MANAGED_BY, MIG_RESOURCE_PREFIX } from './k8s-names.js';
+import { ANNOTATION, GFD, GPU_RESOURCE, LABEL, MANAGED_BY, MIG_RESOURCE_PREFIX, SHARED_GPU_RESOURCE, SHARING_LABEL } from './k8s-names.js';
 import { countOf, mibOf, milliOf } from './quantity.js';
 
 /**
  * GPU devices of a node from what NVIDIA's device plugin and GFD publish:
  * - `nvidia.com/gpu.count` physical devices, `.product`, `.memory` (MiB) labels;
  * - allocatable `nvidia.com/gpu` = devices offered whole (the plugin leaves unhealthy ones out);
- * - allocatable `nvidia.com/mig-<profile>` = MIG slices (mixed strategy).
+ * - allocatable `nvidia.com/mig-<profile>` = MIG slices (mixed strategy);
+ * - a sharing plugin (time-slicing or MPS, GFD's `nvidia.com/gpu.sharing-strategy` and
+ *   `.replicas`, or the lab's `beamline.dev/gpu-sharing`) advertises `replicas` per device,
+ *   as `nvidia.com/gpu` or, renamed, `nvidia.com/gpu.shared`: devices = that / replicas.
  * Kubernetes does not say which device holds which slice, so the convention is: whole
  * devices take indexes 0..w-1, MIG-partitioned devices the indexes after them, with each
  * profile's slices spread evenly over those devices.
@@ -16,7 +19,9 @@ import { countOf, mibOf, milliOf } from './quantity.js';
 export function gpuDevicesOf(node: V1Node): GpuDeviceSpec[] {
   const labels = node.metadata?.labels ?? {};
   const alloc = node.status?.allocatable ?? {};
-  const whole = countOf(alloc[GPU_RESOURCE]);
+  const sharing = sharingOf(labels, alloc);
+  const advertised = countOf(alloc[sharing.resource ?? GPU_RESOURCE]);
+  const whole = sharing.mode === 'none' ? advertised : Math.floor(advertised / sharing.replicas);
   const mig = Object.entries(alloc)
     .filter(([k, v]) => k.startsWith(MIG_RESOURCE_PREFIX) && countOf(v) > 0)
     .map(([k, v]) => [k.slice(MIG_RESOURCE_PREFIX.length), countOf(v)] as const)
@@ -26,16 +31,28 @@ export function gpuDevicesOf(node: V1Node): GpuDeviceSpec[] {
   const product = labels[GFD.product] ?? 'unknown';
   const memoryMiB = countOf(labels[GFD.memory]);
   const gpus: GpuDeviceSpec[] = [];
-  for (let i = 0; i < whole; i++) gpus.push({ index: i, product, memoryMiB });
+  for (let i = 0; i < whole; i++) gpus.push({ index: i, product, memoryMiB, sharing });
   for (let d = 0; d < migDevices; d++) {
     const slices: Record<string, number> = {};
     for (const [profile, n] of mig) {
       const share = Math.floor(n / migDevices) + (d < n % migDevices ? 1 : 0);
       if (share > 0) slices[profile] = share;
     }
-    gpus.push({ index: whole + d, product, memoryMiB, mig: slices });
+    gpus.push({ index: whole + d, product, memoryMiB, mig: slices, sharing: { mode: 'none', replicas: 1 } });
   }
   return gpus;
+}
+
+/**
+ * The node's GPU sharing. Every Kubernetes device gets one, `none` included: a share on a
+ * node without sharing has nothing to enforce it, so the scheduler must not put it there.
+ * A mode without a usable replica count (< 2) is treated as none.
+ */
+export function sharingOf(labels: Record<string, string>, alloc: Record<string, string>): GpuSharing {
+  const mode = labels[SHARING_LABEL] ?? labels[GFD.sharingStrategy] ?? 'none';
+  const replicas = countOf(labels[GFD.replicas]);
+  if ((mode !== 'time-slicing' && mode !== 'mps') || replicas < 2) return { mode: 'none', replicas: 1 };
+  return { mode, replicas, resource: countOf(alloc[SHARED_GPU_RESOURCE]) > 0 ? SHARED_GPU_RESOURCE : GPU_RESOURCE };
 }
 
 const EFFECTS: readonly string[] = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];

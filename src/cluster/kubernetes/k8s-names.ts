@@ -13,8 +13,9 @@ export const MANAGED_BY = 'beamline';
 export const ANNOTATION = {
   /**
    * Comma-separated device indexes on the node Beamline's scheduler counted, e.g. "0,3".
-   * Advisory for whole GPUs and MIG (the device plugin picks the device it hands out);
-   * pinned through NVIDIA_VISIBLE_DEVICES for a fractional share (k8s-gpu-devices.ts).
+   * Advisory for whole GPUs, MIG slices and shared replicas (the device plugin picks what it
+   * hands out); only a share placed by a controller older than the sharing modes is pinned
+   * with NVIDIA_VISIBLE_DEVICES (k8s-gpu-devices.ts).
    */
   gpuIndexes: 'beamline.dev/gpu-indexes',
   /** Milli-GPU of a fractional share (absent for whole devices). */
@@ -31,7 +32,18 @@ export const GFD = {
   product: 'nvidia.com/gpu.product',
   memory: 'nvidia.com/gpu.memory',
   count: 'nvidia.com/gpu.count',
+  /** Set by GFD when the device plugin shares GPUs: `time-slicing`, `mps` (or `none`). */
+  sharingStrategy: 'nvidia.com/gpu.sharing-strategy',
+  /** Pods per GPU under that sharing. */
+  replicas: 'nvidia.com/gpu.replicas',
 } as const;
+/** The resource a sharing device plugin advertises instead of nvidia.com/gpu when it renames (`renameByDefault`). */
+export const SHARED_GPU_RESOURCE = 'nvidia.com/gpu.shared';
+/**
+ * A lab's own statement of a node pool's sharing mode (`none`, `time-slicing`, `mps`), which
+ * wins over GFD's label: for pools whose plugin config GFD does not report.
+ */
+export const SHARING_LABEL = 'beamline.dev/gpu-sharing';
 
 export const SCHEDULER_NAME = 'beamline-gpu-scheduler';
 export const WORKER_CONTAINER = 'worker';

@@ -1,4 +1,5 @@
 import { ClusterSnapshot, MILLI_PER_GPU, NodeSpec, WorkerPlacement, WorkerRequest } from './model.js';
+import { shareMilli } from './sharing.js';
 
 /**
  * Free capacity of one node. Mutable, but only ClusterState changes it, so that the
@@ -61,7 +62,7 @@ export interface NodeGroup {
 }
 
 const staticKeyOf = (n: NodeSpec): string =>
-  JSON.stringify([n.cpuMilli, n.memoryMiB, n.labels, n.taints, n.gpus.map((g) => [g.product, g.memoryMiB, g.mig ?? null])]);
+  JSON.stringify([n.cpuMilli, n.memoryMiB, n.labels, n.taints, n.gpus.map((g) => [g.product, g.memoryMiB, g.mig ?? null, g.sharing ?? null])]);
 
 /**
  * The usage cache: every node's free capacity, indexed by state so that a decision scans
@@ -131,7 +132,7 @@ export class ClusterState {
         slices[g.profile] = (slices[g.profile] ?? 0) + sign;
         if (slices[g.profile] < 0) throw new Error(`no free ${g.profile} slice on ${node.spec.name}/${i}`);
       } else {
-        const milli = g.kind === 'share' ? g.milli : MILLI_PER_GPU;
+        const milli = g.kind === 'share' ? shareMilli(node.spec.gpus[i], g.milli) : MILLI_PER_GPU;
         node.gpuFree[i] += sign * milli;
         this.usedGpuMilli -= sign * milli;
         if (node.gpuFree[i] < 0 || node.gpuFree[i] > MILLI_PER_GPU) throw new Error(`device ${i} on ${node.spec.name} over-committed`);

@@ -2,12 +2,13 @@ import { NodeState } from './cluster-state.js';
 import { deviceEligible } from './filters.js';
 import { MILLI_PER_GPU, WorkerRequest } from './model.js';
 import { Rng } from './rng.js';
+import { shareMilli } from './sharing.js';
 
 /** Eligible devices that can take a share of `milli`, in index order. */
 export function shareCandidates(node: NodeState, req: WorkerRequest, milli: number): number[] {
   const out: number[] = [];
   for (let i = 0; i < node.gpuFree.length; i++) {
-    if (node.gpuFree[i] >= milli && deviceEligible(node.spec, i, req)) out.push(i);
+    if (node.gpuFree[i] >= shareMilli(node.spec.gpus[i], milli) && deviceEligible(node.spec, i, req)) out.push(i);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { NodeState } from './cluster-state.js';
 import { MILLI_PER_GPU, NodeSpec, Taint, Toleration, WorkerRequest } from './model.js';
+import { shareMilli, sharingAllows } from './sharing.js';
 
 /** A filter says why a node cannot take one worker, or null when it can. */
 export interface Filter {
@@ -18,6 +19,7 @@ export function deviceEligible(spec: NodeSpec, i: number, req: WorkerRequest): b
   const d = spec.gpus[i];
   if (req.products && req.products.length > 0 && !req.products.includes(d.product)) return false;
   if (req.minGpuMemoryMiB !== undefined && d.memoryMiB < req.minGpuMemoryMiB) return false;
+  if (!sharingAllows(d, req.gpu)) return false;
   if (req.gpu.kind === 'mig') return d.mig !== undefined && (d.mig[req.gpu.profile] ?? 0) > 0;
   return d.mig === undefined;
 }
@@ -29,7 +31,7 @@ export function usableDevices(node: NodeState, req: WorkerRequest): number {
   for (let i = 0; i < node.gpuFree.length; i++) {
     if (!deviceEligible(node.spec, i, req)) continue;
     if (g.kind === 'whole' && node.gpuFree[i] === MILLI_PER_GPU) n++;
-    else if (g.kind === 'share' && node.gpuFree[i] >= g.milli) n++;
+    else if (g.kind === 'share' && node.gpuFree[i] >= shareMilli(node.spec.gpus[i], g.milli)) n++;
     else if (g.kind === 'mig' && (node.migFree[i]?.[g.profile] ?? 0) > 0) n++;
   }
   return n;

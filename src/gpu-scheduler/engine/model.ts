@@ -19,6 +19,23 @@ export interface Toleration {
   effect?: TaintEffect;
 }
 
+/**
+ * How the node's device plugin shares a GPU between pods (docs/gpu-nodes.md). Absent, the
+ * share exists in Beamline's accounting only (the local driver, the simulator).
+ * - `none`: the plugin hands out whole devices only; a fraction cannot be enforced there.
+ * - `time-slicing`: `replicas` pods take turns on one GPU (no memory or compute isolation).
+ * - `mps`: `replicas` pods run at once, each limited by the MPS daemon to 1/replicas of the
+ *   memory and threads; the plugin gives a pod one replica, so a share above 1/replicas
+ *   cannot be enforced.
+ * A shared device is never handed out whole: the plugin would give a replica, not the device.
+ */
+export interface GpuSharing {
+  mode: 'none' | 'time-slicing' | 'mps';
+  replicas: number;
+  /** The extended resource a pod asks one replica of: `nvidia.com/gpu`, or `nvidia.com/gpu.shared` when the plugin renames it. */
+  resource?: string;
+}
+
 /** One physical GPU. A MIG-partitioned device lists its slices and offers no milli share. */
 export interface GpuDeviceSpec {
   index: number;
@@ -27,6 +44,7 @@ export interface GpuDeviceSpec {
   memoryMiB: number;
   /** Slices per MIG profile (e.g. {"1g.10gb": 7}) when the device is partitioned. */
   mig?: Record<string, number>;
+  sharing?: GpuSharing;
 }
 
 export interface NodeSpec {
@@ -76,6 +94,8 @@ export interface WorkerPlacement {
   gpuIndexes: number[];
   gpuMilli?: number;
   migProfile?: string;
+  /** A share on a node that enforces it: the resource to ask one replica of (GpuSharing.resource). */
+  sharedResource?: string;
 }
 
 export interface RunningJob {

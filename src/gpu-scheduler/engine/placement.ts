@@ -64,7 +64,11 @@ export function placeWorker(state: ClusterState, req: WorkerRequest, policy: Pol
   if (!node) return null;
   const gpuIndexes = req.gpu.kind === 'none' ? [] : policy.devices(node, req, rng);
   const p: WorkerPlacement = { node: node.spec.name, gpuIndexes };
-  if (req.gpu.kind === 'share') p.gpuMilli = req.gpu.milli;
+  if (req.gpu.kind === 'share') {
+    p.gpuMilli = req.gpu.milli;
+    const sharing = node.spec.gpus[gpuIndexes[0]]?.sharing;
+    if (sharing && sharing.mode !== 'none' && sharing.resource) p.sharedResource = sharing.resource;
+  }
   if (req.gpu.kind === 'mig') p.migProfile = req.gpu.profile;
   state.assign(p, req);
   return p;

@@ -1,6 +1,7 @@
 import { ClusterState } from './cluster-state.js';
 import { deviceEligible, FILTERS, STATIC_FILTERS, usableDevices } from './filters.js';
 import { Job, MILLI_PER_GPU, NodeSpec, WorkerRequest } from './model.js';
+import { sharingReason } from './sharing.js';
 
 const gpuLabel = (job: Job): string => (job.request.products && job.request.products.length > 0 ? job.request.products.join('/') : 'GPU');
 
@@ -20,6 +21,11 @@ export function unofferedGpu(nodes: readonly NodeSpec[], req: WorkerRequest): st
     const has = [...inventory].sort(([a], [b]) => a.localeCompare(b)).map(([p, n]) => `${p} ×${n}`);
     return `no node has product ${products.join(' or ')} (cluster has: ${has.join(', ')})`;
   }
+  // Devices of the right product and memory exist: is it how their nodes share them?
+  const unshared = (n: NodeSpec): NodeSpec => ({ ...n, gpus: n.gpus.map((d) => ({ ...d, sharing: undefined })) });
+  const matching = nodes.flatMap((n) => n.gpus.filter((_, i) => deviceEligible(unshared(n), i, req)));
+  const sharing = sharingReason(matching, req.gpu);
+  if (sharing) return sharing;
   const wants: string[] = [];
   if (products.length > 0) wants.push(`product ${products.join(' or ')}`);
   if (req.gpu.kind === 'mig') wants.push(`MIG profile ${req.gpu.profile}`);

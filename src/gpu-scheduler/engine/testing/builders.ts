@@ -17,6 +17,12 @@ export class NodeBuilder {
     return this;
   }
 
+  /** Every device so far shared the way a device plugin shares them (GpuSharing). */
+  sharing(mode: 'none' | 'time-slicing' | 'mps', replicas = 1, resource = 'nvidia.com/gpu'): this {
+    for (const g of this.spec.gpus) g.sharing = mode === 'none' ? { mode, replicas: 1 } : { mode, replicas, resource };
+    return this;
+  }
+
   migDevice(slices: Record<string, number>, product = 'A100-40GB', memoryMiB = 40_960): this {
     this.spec.gpus.push({ index: this.spec.gpus.length, product, memoryMiB, mig: slices });
     return this;
