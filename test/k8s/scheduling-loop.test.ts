@@ -13,6 +13,7 @@ const suffix = uniqueSuffix();
 const A100 = `A100-${suffix}`;
 const H100 = `H100-${suffix}`;
 const T4 = `T4-${suffix}`;
+const A10 = `A10-${suffix}`;
 const nodes = [
   { name: `a100-1-${suffix}`, product: A100, gpus: 8 },
   { name: `a100-2-${suffix}`, product: A100, gpus: 8 },
@@ -21,6 +22,8 @@ const nodes = [
   { name: `h100-1-${suffix}`, product: H100, gpus: 4 },
   // A time-sliced pool (GFD's labels, the renamed resource): the only place a fraction can go.
   { name: `t4-ts-${suffix}`, product: T4, gpus: 2, sharing: { mode: 'time-slicing' as const, replicas: 4, renamed: true } },
+  // An MPS pool: each GPU split two ways, each replica limited to half by the MPS daemon.
+  { name: `a10-mps-${suffix}`, product: A10, gpus: 1, sharing: { mode: 'mps' as const, replicas: 2 } },
 ];
 const kc = adminKubeConfig();
 const core = kc.makeApiClient(CoreV1Api);
@@ -112,6 +115,18 @@ describe('training jobs on a real Kubernetes control plane', () => {
     expect(pod.spec!.containers[0].resources!.limits).toMatchObject({ 'nvidia.com/gpu.shared': '1' });
     expect(pod.spec!.containers[0].env?.find((e) => e.name === 'NVIDIA_VISIBLE_DEVICES')).toBeUndefined();
     await api.post(`${base}/${body.id}/cancel`);
+  });
+
+  it('gives MPS shares of at most one replica each, and keeps a larger share Queued with the largest it could take', async () => {
+    const { body: half } = await api.post(base, job('half-mps', { fraction: 0.5, product: A10 }));
+    const running = await status(half.id, ['Running', 'Scheduled']);
+    expect(running.placement[0]).toMatchObject({ node: `a10-mps-${suffix}`, gpuMilli: 500, sharedResource: 'nvidia.com/gpu' });
+    const [pod] = await podsOf(half.id);
+    expect(pod.spec!.containers[0].resources!.limits).toMatchObject({ 'nvidia.com/gpu': '1' });
+    const { body: big } = await api.post(base, job('big-mps', { fraction: 0.6, product: A10 }));
+    const reason = await eventually(async () => (await api.get(`${base}/${big.id}`)).body.pendingReason ?? undefined);
+    expect(reason).toMatch(/^MPS splits each GPU here into replicas of at most 500m: a share of 600m cannot be enforced/);
+    await Promise.all([half.id, big.id].map((id) => api.post(`${base}/${id}/cancel`)));
   });
 
   it('keeps a fraction of a product whose nodes do not share GPUs Queued, saying what would run it', async () => {
