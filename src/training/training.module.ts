@@ -17,17 +17,18 @@ import { TrainingQueue } from './training.queue.js';
 import { TrainingReconciler } from './training.reconciler.js';
 import { TrainingRepository } from './training.repository.js';
 import { TrainingService } from './training.service.js';
+import { ClusterOffersPublisher, ClusterOffersReader } from './offers/cluster-offers.store.js';
 
 /** `api` gets the REST controller; `controller` gets the queue consumer and the reconciler. */
 @Module({})
 export class TrainingModule {
   static forRoles(roles: { api: boolean; controller: boolean }, driver: 'local' | 'kubernetes' | 'none'): DynamicModule {
-    const providers: Provider[] = [TrainingRepository, TrainingQueue, TrainingService, TrainingMetrics, TrainingLogs];
+    const providers: Provider[] = [TrainingRepository, TrainingQueue, TrainingService, TrainingMetrics, TrainingLogs, ClusterOffersReader];
     // The driver comes from the global ClusterModule: the API reads logs through it; only the controller starts it and schedules.
     if (roles.controller) providers.push(TrainingProcessor, TrainingReconciler);
     if (roles.controller && driver !== 'none') {
       // The controller schedules: admitted jobs are offered to the cycle that binds them.
-      providers.push(LeaderLock, PublicUrl, JobTokens, SchedulingRepository, SchedulingMetrics, SchedulingLoop, JobReconciler, ControllerCycle);
+      providers.push(LeaderLock, PublicUrl, JobTokens, SchedulingRepository, SchedulingMetrics, SchedulingLoop, JobReconciler, ControllerCycle, ClusterOffersPublisher);
       providers.push({ provide: JOB_SCHEDULER, useExisting: ControllerCycle });
     } else {
       providers.push({ provide: JOB_SCHEDULER, useClass: NoClusterScheduler });

@@ -8,6 +8,7 @@ import { ModelLineage } from '../models/models.lineage.js';
 import { transition, type TrainingAction, type TrainingStatus } from './training-state.js';
 import { idempotencyKeySchema, normaliseResources, type ListTrainingJobs, type SubmitTrainingJob } from './training.dto.js';
 import { TrainingQueue } from './training.queue.js';
+import { ClusterOffersReader } from './offers/cluster-offers.store.js';
 import { isUniqueViolation, TrainingRepository, type SchedulingFields } from './training.repository.js';
 import { decodeCursor, encodeCursor, toEventView, toJobView, UUID, type TrainingJobView } from './training.view.js';
 
@@ -19,6 +20,7 @@ export class TrainingService {
     private readonly jobs: TrainingRepository,
     private readonly queue: TrainingQueue,
     private readonly lineage: ModelLineage,
+    private readonly offers: ClusterOffersReader,
   ) {}
 
   /**
@@ -39,6 +41,8 @@ export class TrainingService {
       if (replay) return { job: replay, created: false };
     }
     await this.checkQueue(project, body.queue);
+    // A fraction or MIG profile no node can ever serve is refused now, not left Queued (issue 20).
+    await this.offers.check(normaliseResources(body.resources).gpu);
     let job: TrainingJob;
     try {
       const { resources, ...rest } = body;

@@ -62,6 +62,23 @@ async function status(id: string, wanted: string[], timeoutMs = 30_000) {
   }, timeoutMs, `${id} in ${wanted.join('/')}`);
 }
 
+/**
+ * The field problem of a submission refused with 400. The controller publishes what the
+ * nodes offer shortly after it sees them, so a submission may be accepted before that: it is
+ * cancelled and tried again.
+ */
+async function refusedAtSubmit(body: object): Promise<{ field: string; message: string }> {
+  return eventually(async () => {
+    const r = await api.post(base, body);
+    if (r.status === 201) {
+      await api.post(`${base}/${r.body.id}/cancel`);
+      return undefined;
+    }
+    expect(r.status).toBe(400);
+    return (r.body.errors as { field: string; message: string }[])[0];
+  }, 15_000, 'the submission to be refused');
+}
+
 async function podsOf(id: string): Promise<V1Pod[]> {
   const list = await core.listNamespacedPod({ namespace, labelSelector: `beamline.dev/training-job=${id}` });
   return list.items;
@@ -123,18 +140,17 @@ describe('training jobs on a real Kubernetes control plane', () => {
     expect(running.placement[0]).toMatchObject({ node: `a10-mps-${suffix}`, gpuMilli: 500, sharedResource: 'nvidia.com/gpu' });
     const [pod] = await podsOf(half.id);
     expect(pod.spec!.containers[0].resources!.limits).toMatchObject({ 'nvidia.com/gpu': '1' });
-    const { body: big } = await api.post(base, job('big-mps', { fraction: 0.6, product: A10 }));
-    const reason = await eventually(async () => (await api.get(`${base}/${big.id}`)).body.pendingReason ?? undefined);
-    expect(reason).toMatch(/^MPS splits each GPU here into replicas of at most 500m: a share of 600m cannot be enforced/);
-    await Promise.all([half.id, big.id].map((id) => api.post(`${base}/${id}/cancel`)));
+    // Refused at submit once the controller has published what the nodes offer (engine/sharing.ts says the same as a pending reason).
+    const refused = await refusedAtSubmit(job('big-mps', { fraction: 0.6, product: A10 }));
+    expect(refused).toEqual({ field: 'resources.gpu.fraction', message: expect.stringContaining(`no node here can enforce a share of 0.6 (${A10}: shares up to 0.5)`) });
+    await api.post(`${base}/${half.id}/cancel`);
   });
 
-  it('keeps a fraction of a product whose nodes do not share GPUs Queued, saying what would run it', async () => {
-    const { body } = await api.post(base, job('half-h100', { fraction: 0.5, product: H100 }));
-    const reason = await eventually(async () => (await api.get(`${base}/${body.id}`)).body.pendingReason ?? undefined);
-    expect(reason).toMatch(/^no node shares its GPUs: a fraction \(500m\) needs a node pool with time-slicing or MPS/);
-    expect(await podsOf(body.id)).toHaveLength(0);
-    await api.post(`${base}/${body.id}/cancel`);
+  it('refuses at submit a fraction of a product whose nodes do not share GPUs, and a MIG profile nobody offers', async () => {
+    const fraction = await refusedAtSubmit(job('half-h100', { fraction: 0.5, product: H100 }));
+    expect(fraction).toEqual({ field: 'resources.gpu.fraction', message: expect.stringContaining(`(${H100}: whole GPUs only); a fraction needs a node pool with time-slicing or MPS`) });
+    const mig = await refusedAtSubmit(job('mig-h100', { migProfile: '2g.20gb', product: H100 }));
+    expect(mig).toEqual({ field: 'resources.gpu.migProfile', message: 'no node offers MIG profile 2g.20gb (no MIG-partitioned GPU here)' });
   });
 
   it('keeps a job that needs a product the cluster lacks Queued, with a reason', async () => {
