@@ -15,6 +15,7 @@ commands:
   train submit|wait|list|get|events|logs|cancel
   models list|show|alias
   endpoints deploy|list|status|revisions|events|scale|rollback|delete|infer
+  queue list|get|create|set-quota|history|delete   project queues (--cluster: cluster queues and quotas)
   whoami                                who the platform takes you for, and your roles
   tokens list|create|revoke|rotate      API tokens of the project (--platform: platform tokens)
   groups list|set|remove                the OIDC groups that hold a role in the project
@@ -59,6 +60,7 @@ async function main(argv: string[]): Promise<void> {
     case 'train':
     case 'models':
     case 'endpoints':
+    case 'queue':
     case 'whoami':
     case 'tokens':
     case 'groups':

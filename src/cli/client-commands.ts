@@ -5,6 +5,7 @@ import { helpFor } from './help.js';
 import { login, LOGIN_USAGE, logout, LOGOUT_USAGE } from './login.js';
 import { models, MODELS_USAGE } from './models.js';
 import { exitCodeFor, Output, UsageError } from './output.js';
+import { queue, QUEUE_USAGE } from './queues.js';
 import { tokens, TOKENS_USAGE } from './tokens.js';
 import { train, TRAIN_USAGE } from './train.js';
 
@@ -14,6 +15,7 @@ const GROUPS: Record<string, { run: (argv: string[], out: Output) => Promise<voi
   train: { run: train, usage: TRAIN_USAGE },
   models: { run: models, usage: MODELS_USAGE },
   endpoints: { run: endpoints, usage: ENDPOINTS_USAGE },
+  queue: { run: queue, usage: QUEUE_USAGE },
   whoami: { run: whoami, usage: WHOAMI_USAGE },
   tokens: { run: tokens, usage: TOKENS_USAGE },
   groups: { run: groups, usage: GROUPS_USAGE },

@@ -53,6 +53,33 @@ const SUBCOMMANDS: Record<string, Record<string, Help>> = {
       "beamline endpoints infer iris --input 'x=[[5.1,3.5,1.4,0.2]]'",
     ),
   },
+  queue: {
+    list: h('queue list [--cluster]', "The project's queues and the cluster queue each points at; with --cluster, the cluster queues and their quota.", 'beamline queue list --cluster'),
+    get: h(
+      'queue get <name> [--cluster]',
+      'One queue and its version; a project queue shows the quota, cohort, strategy and weight of its cluster queue.',
+      'beamline queue get vision --cluster --json',
+    ),
+    create: h(
+      'queue create <name> --cluster-queue <cq> | create <name> --cluster [--cohort c] [--strategy BestEffortFIFO|StrictFIFO] [--weight w] [--quota q] [--borrowing-limit q] [--lending-limit q]',
+      'A queue of the project pointing at a cluster queue, or (--cluster, platform admins) a cluster queue.\n' +
+        'q is resource[:flavor]=amount, comma-separated; the limits name lines of --quota and need a cohort.',
+      "beamline queue create vision --cluster --cohort lab --weight 2 --quota 'nvidia.com/gpu:NVIDIA-H100-80GB-HBM3=16,cpu=64,memory=256Gi' --borrowing-limit 'nvidia.com/gpu:NVIDIA-H100-80GB-HBM3=8'",
+    ),
+    'set-quota': h(
+      'queue set-quota <name> --cluster --quota q [--borrowing-limit q] [--lending-limit q] [--if-version n]',
+      'Replaces the quota of a cluster queue, on the version it reads first (or --if-version n). When someone\n' +
+        'else changed the queue in between (412), nothing is changed and it exits 4.',
+      "beamline queue set-quota vision --cluster --quota 'nvidia.com/gpu:NVIDIA-H100-80GB-HBM3=24,cpu=64,memory=256Gi'",
+    ),
+    history: h('queue history <name> [--cluster]', 'Every change of the queue, oldest first: version, action, when, who, and the queue as it became.', 'beamline queue history vision --cluster'),
+    delete: h(
+      'queue delete <name> [--cluster [--drain]]',
+      'Deletes a queue (409, exit 4, while its jobs wait or run). A cluster queue takes its project queues\n' +
+        'with it; --drain cancels their waiting jobs first and lets the running ones finish.',
+      'beamline queue delete vision --cluster --drain',
+    ),
+  },
   tokens: {
     list: h('tokens list [--include-revoked] [--platform]', 'API tokens (prefixes, never secrets).', 'beamline tokens list'),
     create: h(

@@ -61,3 +61,6 @@ export function table(headers: string[], rows: unknown[][]): string {
 export function fields(pairs: [string, unknown][]): string {
   return table(['FIELD', 'VALUE'], pairs.map(([k, v]) => [k, typeof v === 'object' && v !== null ? JSON.stringify(v) : v])).split('\n').slice(1).join('\n');
 }
+
+/** A `fields` pair only when the value is there: for rows that exist in some states only (a Queued job's reason). */
+export const present = (key: string, value: unknown): [string, unknown][] => (value === null || value === undefined ? [] : [[key, value]]);

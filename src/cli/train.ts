@@ -1,6 +1,6 @@
 import type { Beamline, JobRef, TrainingJob, TrainingJobSpec, TrainingStatus } from '../../sdk/ts/src/index.js';
 import { int, parse, positional, readSpec, str, timeoutMs, type Values } from './args.js';
-import { fields, table, UsageError, type Output } from './output.js';
+import { fields, present, table, UsageError, type Output } from './output.js';
 
 export const TRAIN_USAGE = `usage: beamline train <command> [options]
 
@@ -26,7 +26,10 @@ function jobRows(jobs: TrainingJob[]): string {
 
 function jobFields(job: TrainingJob): string {
   return fields([
-    ['id', job.id], ['name', job.name], ['status', job.status], ['reason', job.statusReason], ['pending', job.pendingReason],
+    ['id', job.id], ['name', job.name], ['status', job.status], ['reason', job.statusReason],
+    // A Queued job says why it waits and where it stands (docs/queues.md).
+    ...present('pending', job.pendingReason),
+    ...present('queue position', job.queuePosition),
     ['image', job.image], ['command', [...job.command, ...job.args].join(' ')], ['queue', job.queue], ['workers', job.workers],
     ['attempt', job.attempt], ['placement', job.placement], ['created', job.createdAt], ['started', job.startedAt],
     ['finished', job.finishedAt], ['models', job.modelVersions?.map((v) => `${v.model}:${v.version}`).join(', ')],

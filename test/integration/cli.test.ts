@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HELP_TOPICS } from '../../src/cli/help.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Beamline } from '../../sdk/ts/src/index.js';
+import { cliRunner, type Run } from '../helpers/cli.js';
 import { linearModel } from '../helpers/onnx.js';
 import { closeApp, eventually, seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -21,24 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => closeApp(t));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  json: () => any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-function beamline(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    // Only the config file (and flags) may say where the platform is.
-    const env: NodeJS.ProcessEnv = { ...process.env, BEAMLINE_CONFIG_DIR: join(dir, 'config') };
-    for (const key of ['BEAMLINE_URL', 'BEAMLINE_TOKEN', 'BEAMLINE_PROJECT']) delete env[key];
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/beamline.ts', ...args], { env, timeout: 90_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr, json: () => JSON.parse(stdout) });
-    });
-  });
-}
+const beamline = cliRunner(() => dir);
 
 async function file(name: string, text: string): Promise<string> {
   const path = join(dir, name);

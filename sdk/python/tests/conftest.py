@@ -7,8 +7,9 @@ import os
 import sys
 import uuid
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
+import httpx
 import pytest
 
 HERE = Path(__file__).resolve().parent
@@ -43,6 +44,39 @@ def unique(prefix: str) -> str:
 def client() -> Iterator[beamline.Client]:
     with beamline.Client(backoff=0.05) as c:
         yield c
+
+
+def recording(answer: Callable[[httpx.Request], Any], status: int = 200) -> tuple[beamline.Client, list[httpx.Request]]:
+    """An offline client whose every call is answered by ``answer`` (with ``status``); ``seen`` keeps the requests."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(status, json=answer(request))
+
+    return beamline.Client("http://beamline.test", "tok", "lab", transport=httpx.MockTransport(handler), max_retries=0), seen
+
+
+def _client_from(variable: str) -> Iterator[beamline.Client]:
+    if not os.environ.get("BEAMLINE_URL"):
+        pytest.skip("BEAMLINE_URL is not set: no platform to test against")
+    token = os.environ.get(variable)
+    if not token:
+        pytest.skip(f"{variable} is not set")
+    with beamline.Client(token=token, backoff=0.05) as c:
+        yield c
+
+
+@pytest.fixture
+def admin() -> Iterator[beamline.Client]:
+    """An ADMIN of BEAMLINE_PROJECT (BEAMLINE_TEST_ADMIN_TOKEN)."""
+    yield from _client_from("BEAMLINE_TEST_ADMIN_TOKEN")
+
+
+@pytest.fixture
+def platform() -> Iterator[beamline.Client]:
+    """A platform admin (BEAMLINE_TEST_PLATFORM_TOKEN)."""
+    yield from _client_from("BEAMLINE_TEST_PLATFORM_TOKEN")
 
 
 def sdk_pythonpath() -> str:

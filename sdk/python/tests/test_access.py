@@ -8,25 +8,14 @@ import json
 import os
 import time
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterator
 
 import httpx
 import pytest
 
 import beamline
-from conftest import unique
+from conftest import recording, unique
 
 # -- offline: what goes on the wire ------------------------------------------------------------
-
-
-def recording(answer: Callable[[httpx.Request], Any]) -> tuple[beamline.Client, list[httpx.Request]]:
-    seen: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return httpx.Response(200, json=answer(request))
-
-    return beamline.Client("http://beamline.test", "tok", "lab", transport=httpx.MockTransport(handler), max_retries=0), seen
 
 
 CREATED = {"id": "t-1", "name": "ci", "role": "VIEWER", "project": "lab", "scopes": ["read"], "expiresAt": None,
@@ -78,26 +67,6 @@ def test_audit_filters_and_pages():
 
 
 # -- live ------------------------------------------------------------------------------------
-
-
-def _client_from(variable: str) -> Iterator[beamline.Client]:
-    if not os.environ.get("BEAMLINE_URL"):
-        pytest.skip("BEAMLINE_URL is not set: no platform to test against")
-    token = os.environ.get(variable)
-    if not token:
-        pytest.skip(f"{variable} is not set")
-    with beamline.Client(token=token, backoff=0.05) as c:
-        yield c
-
-
-@pytest.fixture
-def admin() -> Iterator[beamline.Client]:
-    yield from _client_from("BEAMLINE_TEST_ADMIN_TOKEN")
-
-
-@pytest.fixture
-def platform() -> Iterator[beamline.Client]:
-    yield from _client_from("BEAMLINE_TEST_PLATFORM_TOKEN")
 
 
 def status_of(token: str) -> int:

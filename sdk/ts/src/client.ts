@@ -3,6 +3,7 @@ import { Audit } from './audit.js';
 import { Endpoints } from './endpoints.js';
 import { Http } from './http.js';
 import { Models } from './models.js';
+import { ClusterQueues, Queues } from './queues.js';
 import { Training } from './training.js';
 import type { PlatformTokenSpec, TokenSpec, WhoAmI } from './types.js';
 
@@ -27,8 +28,9 @@ function environment(): Record<string, string | undefined> {
 }
 
 /**
- * The Beamline API: `training`, `models`, `endpoints`, `tokens` and `groups` of one project;
- * `platformTokens` and `audit` for platform admins; `whoami()` for anyone.
+ * The Beamline API: `training`, `models`, `endpoints`, `queues`, `tokens` and `groups` of one
+ * project; `clusterQueues` (read by anyone, changed by platform admins); `platformTokens` and
+ * `audit` for platform admins; `whoami()` for anyone.
  */
 export class Beamline {
   readonly url: string;
@@ -36,6 +38,8 @@ export class Beamline {
   readonly training: Training;
   readonly models: Models;
   readonly endpoints: Endpoints;
+  readonly queues: Queues;
+  readonly clusterQueues: ClusterQueues;
   readonly tokens: Tokens<TokenSpec>;
   readonly platformTokens: Tokens<PlatformTokenSpec>;
   readonly groups: Groups;
@@ -59,6 +63,8 @@ export class Beamline {
     this.training = new Training(http, () => `${project}/training-jobs`);
     this.models = new Models(http, () => `${project}/models`);
     this.endpoints = new Endpoints(http, () => `${project}/endpoints`);
+    this.queues = new Queues(http, () => `${project}/queues`);
+    this.clusterQueues = new ClusterQueues(http, () => '/v1/cluster-queues');
     this.tokens = new Tokens(http, () => `${project}/tokens`);
     this.platformTokens = new Tokens(http, () => '/v1/tokens');
     this.groups = new Groups(http, () => `${project}/groups`);

@@ -41,6 +41,8 @@ export class Unauthorized extends BeamlineError {}
 export class Forbidden extends BeamlineError {}
 export class NotFound extends BeamlineError {}
 export class Conflict extends BeamlineError {}
+/** 412: a versioned change (`If-Match`) was based on a version someone has changed since; read it again. */
+export class PreconditionFailed extends Conflict {}
 /** 429: a rate limit is spent; calls that are safe to repeat were already retried after Retry-After. */
 export class TooManyRequests extends BeamlineError {}
 /** 502/503/504, or the server could not be reached at all (status 0). */
@@ -104,10 +106,13 @@ const CLASSES: Record<number, typeof BeamlineError> = {
   403: Forbidden,
   404: NotFound,
   409: Conflict,
+  412: PreconditionFailed,
   413: ValidationError,
   415: ValidationError,
   416: ValidationError,
   422: ValidationError,
+  // 428: a change without If-Match; the answer names header:If-Match like any missing field.
+  428: ValidationError,
   429: TooManyRequests,
   502: Unavailable,
   503: Unavailable,

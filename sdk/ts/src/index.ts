@@ -8,6 +8,7 @@ export {
   JobCancelledError,
   JobFailedError,
   NotFound,
+  PreconditionFailed,
   RolloutFailed,
   TooManyRequests,
   Unauthorized,
@@ -21,6 +22,7 @@ export type { Endpoints, InferOptions, RolloutWaitOptions } from './endpoints.js
 export type { Datatype, InferRequest, InferResponse, Tensor, TensorInput, TypedArray } from './infer.js';
 export type { Artifact, Models, VersionRef } from './models.js';
 export { PageIterator } from './pages.js';
+export type { ClusterQueues, Queues } from './queues.js';
 export type { JobRef, ListJobsOptions, LogsOptions, Training, WaitOptions } from './training.js';
 export * from './types.js';
 export type { paths, operations } from './openapi.js';

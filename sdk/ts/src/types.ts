@@ -36,9 +36,13 @@ type NoneLeft<T extends never> = T;
 type _AllStatuses = NoneLeft<Exclude<TrainingStatus, (typeof TRAINING_STATUSES)[number]>>;
 export const TERMINAL_STATUSES: readonly TrainingStatus[] = ['Succeeded', 'Failed', 'Cancelled'];
 
-/** A job as listed, submitted or cancelled; `get` adds `modelVersions`, the versions the job produced. */
+/**
+ * A job as listed, submitted or cancelled; `get` adds `modelVersions`, the versions the job
+ * produced, and `queuePosition` (Queued only: 1 + the jobs ahead of it in its cluster queue).
+ */
 export type TrainingJob = Answer<'TrainingController_list'>['items'][number] & {
   modelVersions?: Answer<'TrainingController_get'>['modelVersions'];
+  queuePosition?: Answer<'TrainingController_get'>['queuePosition'];
 };
 export type TrainingJobEvent = Answer<'TrainingController_events'>['items'][number];
 
@@ -76,3 +80,19 @@ export type TokenScope = CreatedToken['scopes'][number];
 export type WhoAmI = Answer<'WhoamiController_whoami'>;
 export type GroupBinding = Answer<'GroupsController_list'>['items'][number];
 export type AuditEvent = Answer<'AuditController_list'>['items'][number];
+
+/** `clusterQueues.create`: quota lines per resource flavor, cohort, strategy, weight (docs/queues.md). */
+export type ClusterQueueSpec = JsonBody<'ClusterQueuesController_create'>;
+/** `clusterQueues.update`: any of cohort (null leaves the cohort), strategy, weight, quota (replaces the whole list). */
+export type ClusterQueueUpdate = JsonBody<'ClusterQueuesController_update'>;
+export type QuotaLine = NonNullable<ClusterQueueSpec['quota']>[number];
+/** A cluster queue; `version` is also its ETag, for `update`'s `ifMatch`. */
+export type ClusterQueue = Answer<'ClusterQueuesController_get'>;
+export type ProjectQueueSpec = JsonBody<'ProjectQueuesController_create'>;
+export type ProjectQueueUpdate = JsonBody<'ProjectQueuesController_update'>;
+/** A project's queue: the name its jobs give in `queue`, pointing at a cluster queue. */
+export type ProjectQueue = Answer<'ProjectQueuesController_get'>;
+/** One change of a queue: `spec` is the queue as it became. */
+export type QueueRevision = Answer<'ClusterQueuesController_history'>['items'][number];
+/** What deleting a cluster queue did: with `drain`, how many waiting jobs it cancelled. */
+export type QueueDrainResult = Answer<'ClusterQueuesController_delete'>;

@@ -21,6 +21,7 @@ from .errors import (
     JobFailed,
     NotFound,
     PayloadTooLarge,
+    PreconditionFailed,
     RolloutFailed,
     ServerError,
     TooManyRequests,
@@ -31,7 +32,20 @@ from .errors import (
     WaitTimeout,
 )
 from .pod import current_job_id, log_metric, log_model, metrics
-from .types import Alias, AliasEvent, Endpoint, EndpointEvent, Model, ModelVersion, Revision, TrainingEvent, TrainingJob
+from .types import (
+    Alias,
+    AliasEvent,
+    ClusterQueue,
+    Endpoint,
+    EndpointEvent,
+    Model,
+    ModelVersion,
+    ProjectQueue,
+    QueueRevision,
+    Revision,
+    TrainingEvent,
+    TrainingJob,
+)
 
 __version__ = "0.1.0"
 
@@ -47,6 +61,7 @@ __all__ = [
     "Forbidden",
     "NotFound",
     "Conflict",
+    "PreconditionFailed",
     "PayloadTooLarge",
     "TooManyRequests",
     "ServerError",
@@ -67,6 +82,9 @@ __all__ = [
     "Endpoint",
     "EndpointEvent",
     "Revision",
+    "ClusterQueue",
+    "ProjectQueue",
+    "QueueRevision",
     "Token",
     "CreatedToken",
     "WhoAmI",

@@ -12,6 +12,7 @@ from .access import Groups, Tokens, WhoAmI
 from .audit import Audit
 from .endpoints import Endpoints
 from .models import Models
+from .queues import ClusterQueues, Queues
 from .training import Training
 
 
@@ -21,7 +22,8 @@ class Client:
     ``url``, ``token`` and ``project`` default to ``BEAMLINE_URL``, ``BEAMLINE_TOKEN`` and
     ``BEAMLINE_PROJECT`` (all three are set inside a training job). Calls are grouped:
     ``client.training``, ``client.models``, ``client.endpoints``; ``client.infer`` is
-    ``client.endpoints.infer``. Access: ``client.whoami()``, ``client.tokens`` and
+    ``client.endpoints.infer``. Queues: ``client.queues`` (the project's) and
+    ``client.cluster_queues`` (quota; platform admins change them). Access: ``client.whoami()``, ``client.tokens`` and
     ``client.groups`` (the project's ADMINs), ``client.platform_tokens`` and
     ``client.audit`` (platform admins).
 
@@ -53,6 +55,8 @@ class Client:
         self.training = Training(self)
         self.models = Models(self)
         self.endpoints = Endpoints(self)
+        self.queues = Queues(self)
+        self.cluster_queues = ClusterQueues(self)
         self.tokens = Tokens(self)
         self.platform_tokens = Tokens(self, platform=True)
         self.groups = Groups(self)

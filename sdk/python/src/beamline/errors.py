@@ -13,6 +13,7 @@ __all__ = [
     "Forbidden",
     "NotFound",
     "Conflict",
+    "PreconditionFailed",
     "PayloadTooLarge",
     "ServerError",
     "Unavailable",
@@ -94,6 +95,11 @@ class Conflict(BeamlineError):
     """409: a name that exists, an illegal state transition, a reused Idempotency-Key."""
 
 
+class PreconditionFailed(Conflict):
+    """412: a versioned change (``if_match``) was based on a version someone has changed since;
+    read it again and reapply. A :class:`Conflict`, so ``except Conflict`` catches it too."""
+
+
 class PayloadTooLarge(BeamlineError):
     """413."""
 
@@ -169,8 +175,11 @@ _BY_STATUS: dict[int, type[BeamlineError]] = {
     403: Forbidden,
     404: NotFound,
     409: Conflict,
+    412: PreconditionFailed,
     413: PayloadTooLarge,
     422: ValidationError,
+    # 428: a change without If-Match; the answer names header:If-Match like any missing field.
+    428: ValidationError,
     429: TooManyRequests,
     502: Unavailable,
     503: Unavailable,

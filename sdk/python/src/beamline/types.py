@@ -200,3 +200,42 @@ class EndpointEvent(ApiObject):
     reason: str = ""
     message: str | None = None
     created_at: str | None = None
+
+
+@dataclass(frozen=True)
+class ClusterQueue(ApiObject):
+    """Quota per resource flavor (``quota``: ``{resource, flavor?, nominal, borrowingLimit?,
+    lendingLimit?}`` lines), cohort, strategy and fair-sharing weight. ``version`` is also the
+    ETag that ``update`` needs as ``if_match``."""
+
+    name: str = ""
+    cohort: str | None = None
+    strategy: str = ""
+    weight: float = 1
+    quota: list[dict[str, Any]] | None = None
+    version: int = 0
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass(frozen=True)
+class ProjectQueue(ApiObject):
+    """A queue of a project: the name its jobs give in ``queue``, pointing at a cluster queue."""
+
+    name: str = ""
+    project: str = ""
+    cluster_queue: str = ""
+    version: int = 0
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass(frozen=True)
+class QueueRevision(ApiObject):
+    """One change of a queue: ``spec`` is the queue as it became, ``actor`` who changed it."""
+
+    version: int = 0
+    action: str = ""
+    spec: dict[str, Any] | None = None
+    actor: str | None = None
+    at: str | None = None
