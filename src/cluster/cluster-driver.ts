@@ -27,6 +27,13 @@ export interface ClusterDriver {
   /** Deletes every worker of the job (all attempts when `attempt` is omitted). */
   deleteWorkload(jobId: string, attempt?: number): Promise<void>;
   /**
+   * Stops one attempt gracefully (preemption): SIGTERM now, SIGKILL at `deadline` for any
+   * worker still running. Returns at once; until a worker has really stopped it stays in
+   * `workloads()`, marked `terminating`, so its devices are not offered to anyone else.
+   * Idempotent: a repeat (after a controller restart) neither signals twice nor moves the deadline.
+   */
+  stopWorkload(jobId: string, attempt: number, deadline: Date): Promise<void>;
+  /**
    * Local driver only: the directory on this machine that the workers' BEAMLINE_OUTPUT_DIR
    * points at, so the controller can register `model.onnx` from it. Other drivers leave
    * it out; their training code uploads through the SDK instead.

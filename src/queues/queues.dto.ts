@@ -27,11 +27,25 @@ export const quotaLineSchema = z.strictObject({
 
 export const strategySchema = z.enum(['BestEffortFIFO', 'StrictFIFO']);
 
+/**
+ * Whom a cluster queue's jobs may preempt (Kueue's names), and how long its own jobs run
+ * before anyone may preempt them. Docs: docs/queues.md, "Preemption".
+ */
+export const preemptionSchema = z.strictObject({
+  withinClusterQueue: z.enum(['LowerPriority', 'Never']).optional(),
+  reclaimWithinCohort: z.enum(['Any', 'LowerPriority', 'Never']).optional(),
+  minRuntimeSeconds: z.number().int().min(0).max(7 * 86_400).optional(),
+});
+export type StoredPreemption = { [K in keyof z.output<typeof preemptionSchema>]-?: NonNullable<z.output<typeof preemptionSchema>[K]> };
+/** A new cluster queue's policy (and the column's default): lower priority work of the queue and borrowed quota are fair game after a minute. */
+export const DEFAULT_PREEMPTION: StoredPreemption = { withinClusterQueue: 'LowerPriority', reclaimWithinCohort: 'Any', minRuntimeSeconds: 60 };
+
 const clusterQueueFields = {
   cohort: queueName.nullable().optional(),
   strategy: strategySchema.optional(),
   weight: z.number().positive().max(1000).optional(),
   quota: z.array(quotaLineSchema).max(64).optional(),
+  preemption: preemptionSchema.optional(),
 };
 export const createClusterQueueSchema = z.strictObject({ name: queueName, ...clusterQueueFields });
 export const updateClusterQueueSchema = z.strictObject(clusterQueueFields);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma, type ClusterQueue, type ProjectQueue } from '../generated/prisma/client.js';
 import { PrismaService } from '../common/database/prisma.service.js';
 import { transition } from '../training/training-state.js';
-import type { StoredQuota } from './queues.dto.js';
+import type { StoredPreemption, StoredQuota } from './queues.dto.js';
 
 export type ProjectQueueRow = ProjectQueue & { clusterQueue: { name: string }; project: { name: string } };
 type Tx = Prisma.TransactionClient;
@@ -38,10 +38,14 @@ export class QueuesRepository {
   }
 
   /** Creates the queue and its first revision; undefined when the name is taken. */
-  async createClusterQueue(data: { name: string; cohort: string | null; strategy: string; weight: number; quota: StoredQuota[] }, view: (q: ClusterQueue) => unknown, actor?: string): Promise<ClusterQueue | undefined> {
+  async createClusterQueue(
+    data: { name: string; cohort: string | null; strategy: string; weight: number; quota: StoredQuota[]; preemption: StoredPreemption },
+    view: (q: ClusterQueue) => unknown,
+    actor?: string,
+  ): Promise<ClusterQueue | undefined> {
     try {
       return await this.prisma.$transaction(async (tx) => {
-        const q = await tx.clusterQueue.create({ data: { ...data, quota: data.quota as unknown as Prisma.InputJsonValue } });
+        const q = await tx.clusterQueue.create({ data: { ...data, quota: data.quota as unknown as Prisma.InputJsonValue, preemption: data.preemption as unknown as Prisma.InputJsonValue } });
         await this.revision(tx, 'cluster', q.id, q.version, 'create', view(q), actor);
         return q;
       });
@@ -52,12 +56,23 @@ export class QueuesRepository {
   }
 
   /** Applies the change if the queue is still at `version`; undefined when it moved on meanwhile. */
-  async updateClusterQueue(id: string, version: number, data: { cohort?: string | null; strategy?: string; weight?: number; quota?: StoredQuota[] }, view: (q: ClusterQueue) => unknown, actor?: string): Promise<ClusterQueue | undefined> {
+  async updateClusterQueue(
+    id: string,
+    version: number,
+    data: { cohort?: string | null; strategy?: string; weight?: number; quota?: StoredQuota[]; preemption?: StoredPreemption },
+    view: (q: ClusterQueue) => unknown,
+    actor?: string,
+  ): Promise<ClusterQueue | undefined> {
     return this.prisma.$transaction(async (tx) => {
-      const { quota, ...rest } = data;
+      const { quota, preemption, ...rest } = data;
       const changed = await tx.clusterQueue.updateMany({
         where: { id, version },
-        data: { ...rest, ...(quota ? { quota: quota as unknown as Prisma.InputJsonValue } : {}), version: { increment: 1 } },
+        data: {
+          ...rest,
+          ...(quota ? { quota: quota as unknown as Prisma.InputJsonValue } : {}),
+          ...(preemption ? { preemption: preemption as unknown as Prisma.InputJsonValue } : {}),
+          version: { increment: 1 },
+        },
       });
       if (changed.count === 0) return undefined;
       const q = await tx.clusterQueue.findUniqueOrThrow({ where: { id } });

@@ -18,6 +18,11 @@ export const clusterQueueSchema = z.strictObject({
   strategy: z.enum(['BestEffortFIFO', 'StrictFIFO']),
   weight: z.number(),
   quota: z.array(quotaLine),
+  preemption: z.strictObject({
+    withinClusterQueue: z.enum(['LowerPriority', 'Never']),
+    reclaimWithinCohort: z.enum(['Any', 'LowerPriority', 'Never']),
+    minRuntimeSeconds: z.number().int(),
+  }),
   version: z.number().int(),
   createdAt: isoTime,
   updatedAt: isoTime,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ClusterQueue } from '../generated/prisma/client.js';
 import type { Principal, ProjectRef } from '../common/auth/principal.js';
 import { AppError, ErrorCode, type FieldProblem } from '../common/errors/app-error.js';
-import { normaliseQuota, type CreateClusterQueue, type CreateProjectQueue, type StoredQuota, type UpdateClusterQueue, type UpdateProjectQueue } from './queues.dto.js';
+import { DEFAULT_PREEMPTION, normaliseQuota, type CreateClusterQueue, type CreateProjectQueue, type StoredPreemption, type StoredQuota, type UpdateClusterQueue, type UpdateProjectQueue } from './queues.dto.js';
 import { requireIfMatch, staleError } from './if-match.js';
 import { QueuesRepository, type ProjectQueueRow } from './queues.repository.js';
 import { toClusterQueueView, toProjectQueueView, toRevisionView } from './queues.view.js';
@@ -35,7 +35,8 @@ export class QueuesService {
     const cohort = body.cohort ?? null;
     const { quota, problems } = normaliseQuota(body.quota ?? [], cohort !== null);
     if (problems.length > 0) throw AppError.validation(problems);
-    const data = { name: body.name, cohort, strategy: body.strategy ?? 'BestEffortFIFO', weight: body.weight ?? 1, quota };
+    const preemption = { ...DEFAULT_PREEMPTION, ...body.preemption };
+    const data = { name: body.name, cohort, strategy: body.strategy ?? 'BestEffortFIFO', weight: body.weight ?? 1, quota, preemption };
     const q = await this.repo.createClusterQueue(data, toClusterQueueView, principal.tokenId);
     if (!q) throw new AppError(ErrorCode.Conflict, `Cluster queue '${body.name}' already exists`, [{ field: 'name', message: 'already taken' }]);
     return toClusterQueueView(q);
@@ -49,6 +50,8 @@ export class QueuesService {
     if (body.cohort !== undefined) data.cohort = body.cohort;
     if (body.strategy !== undefined) data.strategy = body.strategy;
     if (body.weight !== undefined) data.weight = body.weight;
+    // A partial policy changes only the fields it names.
+    if (body.preemption !== undefined) data.preemption = { ...(current.preemption as unknown as StoredPreemption), ...body.preemption };
     const problems: FieldProblem[] = [];
     if (body.quota !== undefined) {
       const normalised = normaliseQuota(body.quota, cohort !== null);

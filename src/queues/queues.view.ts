@@ -1,5 +1,5 @@
 import type { ClusterQueue, QueueRevision } from '../generated/prisma/client.js';
-import { showQuota, type StoredQuota } from './queues.dto.js';
+import { showQuota, type StoredPreemption, type StoredQuota } from './queues.dto.js';
 import type { ProjectQueueRow } from './queues.repository.js';
 
 /** The public JSON shape of a cluster queue. `version` is also its ETag. */
@@ -10,6 +10,7 @@ export function toClusterQueueView(q: ClusterQueue) {
     strategy: q.strategy,
     weight: q.weight,
     quota: (q.quota as unknown as StoredQuota[]).map(showQuota),
+    preemption: q.preemption as unknown as StoredPreemption,
     version: q.version,
     createdAt: q.createdAt.toISOString(),
     updatedAt: q.updatedAt.toISOString(),

@@ -42,6 +42,8 @@ export interface SchedulingFields {
   requeues?: number;
   containerRestarts?: number;
   excludedNodes?: string[];
+  /** Cleared when a preempted attempt has stopped and the job is requeued. */
+  preemptingSince?: Date | null;
 }
 
 /** The only place that touches the training tables. */
@@ -137,6 +139,7 @@ export class TrainingRepository {
       if (extra.requeues !== undefined) data.requeues = extra.requeues;
       if (extra.containerRestarts !== undefined) data.containerRestarts = extra.containerRestarts;
       if (extra.excludedNodes !== undefined) data.excludedNodes = extra.excludedNodes;
+      if (extra.preemptingSince !== undefined) data.preemptingSince = extra.preemptingSince;
       if (change.to === 'Running') data.startedAt = now;
       if (change.to === 'Succeeded' || change.to === 'Failed' || change.to === 'Cancelled') data.finishedAt = now;
       const updated = await tx.trainingJob.updateMany({ where: { id, status: change.from }, data });

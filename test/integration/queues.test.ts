@@ -139,7 +139,8 @@ describe('queue API', () => {
 
 describe('admission: quota and node fit together', () => {
   it('a queue borrows its idle cohort peer\'s quota; once the owner submits, the borrower waits while the owner runs', async () => {
-    const lab = (name: string) => admin.post('/v1/cluster-queues', { name, cohort: 'lab', quota: [gpuQuota(1)] });
+    // reclaimWithinCohort Never: reclaim by preemption is test/integration/preemption.test.ts.
+    const lab = (name: string) => admin.post('/v1/cluster-queues', { name, cohort: 'lab', quota: [gpuQuota(1)], preemption: { reclaimWithinCohort: 'Never' } });
     expect((await lab('team-a')).status).toBe(201);
     expect((await lab('team-b')).status).toBe(201);
     await projectQueue('lab-a', 'q', 'team-a');
@@ -160,7 +161,7 @@ describe('admission: quota and node fit together', () => {
     expect(a1Waiting.pendingReason).toBe(`fits no single node now: needs 1 × ${H100} on one node, largest free is 0`);
     expect(a1Waiting.queuePosition).toBe(1);
 
-    // A borrowed GPU frees: the owner gets it (no preemption: reclaim waits for borrowed work to end).
+    // A borrowed GPU frees: the owner gets it (reclaimWithinCohort Never: reclaim waits for borrowed work to end).
     await cancel('lab-b', b1);
     await running('lab-a', a1);
     const b3Still = await job('lab-b', b3);

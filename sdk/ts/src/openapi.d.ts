@@ -1024,6 +1024,13 @@ export interface operations {
                             /** Format: date-time */
                             createdAt: string;
                             name: string;
+                            preemption: {
+                                minRuntimeSeconds: number;
+                                /** @enum {string} */
+                                reclaimWithinCohort: "Any" | "LowerPriority" | "Never";
+                                /** @enum {string} */
+                                withinClusterQueue: "LowerPriority" | "Never";
+                            };
                             quota: {
                                 borrowingLimit?: number | string;
                                 flavor?: string;
@@ -1074,6 +1081,13 @@ export interface operations {
                 "application/json": {
                     cohort?: string | null;
                     name: string;
+                    preemption?: {
+                        minRuntimeSeconds?: number;
+                        /** @enum {string} */
+                        reclaimWithinCohort?: "Any" | "LowerPriority" | "Never";
+                        /** @enum {string} */
+                        withinClusterQueue?: "LowerPriority" | "Never";
+                    };
                     quota?: {
                         borrowingLimit?: number | string;
                         flavor?: string;
@@ -1098,6 +1112,13 @@ export interface operations {
                         /** Format: date-time */
                         createdAt: string;
                         name: string;
+                        preemption: {
+                            minRuntimeSeconds: number;
+                            /** @enum {string} */
+                            reclaimWithinCohort: "Any" | "LowerPriority" | "Never";
+                            /** @enum {string} */
+                            withinClusterQueue: "LowerPriority" | "Never";
+                        };
                         quota: {
                             borrowingLimit?: number | string;
                             flavor?: string;
@@ -1193,6 +1214,13 @@ export interface operations {
                         /** Format: date-time */
                         createdAt: string;
                         name: string;
+                        preemption: {
+                            minRuntimeSeconds: number;
+                            /** @enum {string} */
+                            reclaimWithinCohort: "Any" | "LowerPriority" | "Never";
+                            /** @enum {string} */
+                            withinClusterQueue: "LowerPriority" | "Never";
+                        };
                         quota: {
                             borrowingLimit?: number | string;
                             flavor?: string;
@@ -1319,6 +1347,13 @@ export interface operations {
             content: {
                 "application/json": {
                     cohort?: string | null;
+                    preemption?: {
+                        minRuntimeSeconds?: number;
+                        /** @enum {string} */
+                        reclaimWithinCohort?: "Any" | "LowerPriority" | "Never";
+                        /** @enum {string} */
+                        withinClusterQueue?: "LowerPriority" | "Never";
+                    };
                     quota?: {
                         borrowingLimit?: number | string;
                         flavor?: string;
@@ -1343,6 +1378,13 @@ export interface operations {
                         /** Format: date-time */
                         createdAt: string;
                         name: string;
+                        preemption: {
+                            minRuntimeSeconds: number;
+                            /** @enum {string} */
+                            reclaimWithinCohort: "Any" | "LowerPriority" | "Never";
+                            /** @enum {string} */
+                            withinClusterQueue: "LowerPriority" | "Never";
+                        };
                         quota: {
                             borrowingLimit?: number | string;
                             flavor?: string;

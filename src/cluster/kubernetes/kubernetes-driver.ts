@@ -137,6 +137,18 @@ export class KubernetesDriver implements ClusterDriver {
     ]);
   }
 
+  /**
+   * Deletes the attempt's pods with the grace left until `deadline`: the kubelet sends
+   * SIGTERM and kills after it. The informer keeps a pod (with its deletionTimestamp, so
+   * `terminating`) until the kubelet confirms its containers stopped. A repeat is harmless:
+   * the API server only ever shortens a pod's grace, and a gone pod is not matched.
+   */
+  async stopWorkload(jobId: string, attempt: number, deadline: Date): Promise<void> {
+    const labelSelector = workloadSelector(jobId, attempt);
+    const gracePeriodSeconds = Math.max(0, Math.ceil((deadline.getTime() - Date.now()) / 1000));
+    await this.core.deleteCollectionNamespacedPod({ namespace: this.namespace, labelSelector, gracePeriodSeconds });
+  }
+
   /** The pod log API. On KWOK nodes no container runs, so the API server has no kubelet to ask and this fails. */
   async *logs(jobId: string, attempt: number, worker: number, options: { follow: boolean; signal?: AbortSignal }): AsyncIterable<string> {
     const stream = new PassThrough();

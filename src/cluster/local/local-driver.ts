@@ -8,7 +8,7 @@ import { localGpus } from './gpu-inventory.js';
 import { followFile } from './log-follow.js';
 import { jobEnv, ownedDir, privatizeHome, resolveCommand, resolveWorkingDir, unreachableBy } from './job-sandbox.js';
 import { DEFAULT_JOB_USER, resolveJobIdentity, type JobIdentity } from './job-user.js';
-import { isAlive, killGroup, spawnWorker } from './worker-process.js';
+import { isAlive, killGroup, signalGroup, spawnWorker } from './worker-process.js';
 import { Listeners } from '../listeners.js';
 
 
@@ -22,6 +22,8 @@ interface LocalWorkload {
   spec: WorkloadSpec;
   dir: string;
   workers: LocalWorker[];
+  /** Set by stopWorkload: SIGKILL for whatever still runs at the deadline. */
+  killTimer?: NodeJS.Timeout;
 }
 
 /**
@@ -80,7 +82,7 @@ export class LocalDriver implements ClusterDriver {
     return [...this.loads.values()].map((w) => ({
       jobId: w.spec.jobId,
       attempt: w.spec.attempt,
-      workers: w.workers.map(({ index, node, phase, exitCode, restarts, message }) => ({ index, node, phase, exitCode, restarts, message })),
+      workers: w.workers.map(({ index, node, phase, exitCode, restarts, message, terminating }) => ({ index, node, phase, exitCode, restarts, message, ...(terminating ? { terminating } : {}) })),
     }));
   }
 
@@ -152,10 +154,40 @@ export class LocalDriver implements ClusterDriver {
     const targets = [...this.loads.entries()].filter(([, w]) => w.spec.jobId === jobId && (attempt === undefined || w.spec.attempt === attempt));
     for (const [key, load] of targets) {
       this.loads.delete(key);
+      clearTimeout(load.killTimer);
       await Promise.all(load.workers.map((w) => (w.pid && w.phase === 'Running' ? killGroup(w.pid, this.options.graceMs ?? 5000) : undefined)));
       await writeFile(join(load.dir, 'deleted'), new Date().toISOString());
     }
     if (targets.length > 0) this.emit();
+  }
+
+  /**
+   * SIGTERM to each running worker's process group, SIGKILL at the deadline. The deadline is
+   * kept in <attempt>/stopping, written after the signal: a restarted controller finds it,
+   * sends no second SIGTERM and keeps the deadline (a crash between the two sends SIGTERM again,
+   * which is better than none).
+   */
+  async stopWorkload(jobId: string, attempt: number, deadline: Date): Promise<void> {
+    this.adoptFromDisk();
+    const load = this.loads.get(keyOf(jobId, attempt));
+    if (!load) return;
+    const stopping = join(load.dir, 'stopping');
+    const recorded = readStopping(stopping);
+    const running = load.workers.filter((w) => w.phase === 'Running' && w.pid);
+    if (recorded === undefined) for (const w of running) signalGroup(w.pid!, 'SIGTERM');
+    for (const w of running) w.terminating = true;
+    const at = recorded ?? deadline.getTime();
+    if (recorded === undefined) await writeFile(stopping, JSON.stringify({ deadline: new Date(at).toISOString() }), { mode: 0o600 });
+    this.armKill(load, at);
+    this.emit();
+  }
+
+  private armKill(load: LocalWorkload, deadline: number): void {
+    if (load.killTimer) return;
+    load.killTimer = setTimeout(() => {
+      for (const w of load.workers) if (w.phase === 'Running' && w.pid && isAlive(w.pid)) signalGroup(w.pid, 'SIGKILL');
+    }, Math.max(0, deadline - Date.now()));
+    load.killTimer.unref();
   }
 
   async *logs(jobId: string, attempt: number, worker: number, options: { follow: boolean; signal?: AbortSignal }): AsyncIterable<string> {
@@ -224,14 +256,19 @@ export class LocalDriver implements ClusterDriver {
         const key = keyOf(spec.jobId, spec.attempt);
         if (this.loads.has(key)) continue; // created by this process
         const workers: LocalWorker[] = [];
+        // A graceful stop in flight before the restart goes on: still terminating, same deadline.
+        const stopping = readStopping(join(dir, 'stopping'));
         for (let index = 0; index < spec.workers.length; index++) {
           const exitFile = join(dir, `worker-${index}.exit`);
           const pid = Number(readText(join(dir, `worker-${index}.pid`)) ?? '0') || undefined;
           const worker: LocalWorker = { index, node: LOCAL_NODE, phase: 'Running', restarts: 0, exitFile, pid };
           if (!pid || !isAlive(pid)) settle(worker, parseExit(readText(exitFile)));
+          else if (stopping !== undefined) worker.terminating = true;
           workers.push(worker);
         }
-        this.loads.set(key, { spec, dir, workers });
+        const load: LocalWorkload = { spec, dir, workers };
+        this.loads.set(key, load);
+        if (stopping !== undefined) this.armKill(load, stopping);
       }
     }
   }
@@ -244,13 +281,16 @@ export class LocalDriver implements ClusterDriver {
 const keyOf = (jobId: string, attempt: number) => `${jobId}/${attempt}`;
 const logPath = (dir: string, index: number) => join(dir, `worker-${index}.log`);
 
-type ExitRecord = { code: number; signal?: string; error?: string };
+type ExitRecord = { code: number; signal?: string; error?: string; stoppedBy?: string | null };
 
 /** A worker's end as its supervisor recorded it; no record means the supervisor itself was lost. */
 function settle(worker: LocalWorker, exit: ExitRecord | undefined): void {
   worker.exitCode = exit?.code ?? 137;
   worker.phase = worker.exitCode === 0 ? 'Succeeded' : 'Failed';
-  worker.message = exit?.error ?? (exit?.signal ? `killed by ${exit.signal}` : exit ? undefined : 'the worker vanished without an exit code');
+  worker.message =
+    exit?.error ??
+    (exit?.stoppedBy ? `stopped on request (${exit.stoppedBy}), exit ${exit.signal ?? exit.code}` : undefined) ??
+    (exit?.signal ? `killed by ${exit.signal}` : exit ? undefined : worker.terminating ? 'ended while being stopped, with no exit record (SIGKILL after the grace period, or SIGTERM before its supervisor was ready)' : 'the worker vanished without an exit code');
 }
 
 async function readExit(file: string): Promise<ExitRecord | undefined> {
@@ -262,6 +302,18 @@ function parseExit(text: string | undefined): ExitRecord | undefined {
     return text === undefined ? undefined : (JSON.parse(text) as ExitRecord);
   } catch {
     return undefined; // written in part (the machine stopped mid-write): as good as none
+  }
+}
+
+/** The deadline (epoch ms) of a graceful stop in flight, from <attempt>/stopping. */
+function readStopping(file: string): number | undefined {
+  const text = readText(file);
+  if (text === undefined) return undefined;
+  try {
+    const at = Date.parse((JSON.parse(text) as { deadline: string }).deadline);
+    return Number.isFinite(at) ? at : Date.now();
+  } catch {
+    return Date.now(); // written in part: the stop was asked for, the deadline is unknown; end it now
   }
 }
 

@@ -22,13 +22,17 @@ const env = JSON.parse(process.env.BEAMLINE_SUPERVISED_ENV);
 delete process.env.BEAMLINE_SUPERVISED_ENV;
 const ids = uid === '' ? {} : { uid: Number(uid), gid: Number(gid) };
 const child = spawn(cmd, args, { stdio: 'inherit', env, ...ids });
+let stoppedBy = null;
 const record = (code, signal, error) => {
-  writeFileSync(exitFile, JSON.stringify({ code, signal, error, at: new Date().toISOString() }), { mode: 0o600 });
+  writeFileSync(exitFile, JSON.stringify({ code, signal, error, stoppedBy, at: new Date().toISOString() }), { mode: 0o600 });
   process.exit(0);
 };
 child.on('error', (e) => record(127, null, String(e.message)));
 child.on('exit', (code, signal) => record(code ?? 128, signal, null));
-for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => child.kill(s));
+// SIGTERM comes to the whole process group (stopWorkload, killGroup), so the worker has it
+// already: it is recorded (the end was asked for, not a failure), not sent a second time.
+process.on('SIGTERM', () => (stoppedBy = 'SIGTERM'));
+process.on('SIGINT', () => child.kill('SIGINT'));
 `;
 
 export interface SpawnedWorker {
@@ -64,6 +68,15 @@ export function spawnWorker(opts: {
 }
 
 export { isAlive };
+
+/** One signal to the worker's whole process group (supervisor, worker and the worker's children). */
+export function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* already gone */
+  }
+}
 
 /** SIGTERM to the worker's whole process group, SIGKILL after the grace period. */
 export async function killGroup(pid: number, graceMs: number): Promise<void> {

@@ -23,6 +23,8 @@ export interface ClusterQueueSpec {
   reclaimWithinCohort?: 'Never' | 'LowerPriority' | 'Any';
   /** Whether a job may preempt lower-priority jobs of its own queue. */
   withinClusterQueue?: 'Never' | 'LowerPriority';
+  /** How long this queue's jobs run before they may be preempted; absent: the cycle's `minRuntimeMs`. */
+  minRuntimeMs?: number;
   /** StrictFIFO: a job that cannot be admitted holds back the rest of its queue. Default BestEffortFIFO. */
   strategy?: 'StrictFIFO' | 'BestEffortFIFO';
   /** Fair-sharing weight (> 0, default 1): a queue's share is divided by it. */

@@ -13,7 +13,17 @@ const cohortQueues: ClusterQueueSpec[] = [
 
 function run(pending: Job[], opts: Partial<ScheduleInput> & { running?: RunningJob[]; queues?: ClusterQueueSpec[] } = {}) {
   const snapshot: ClusterSnapshot = { nodes: opts.snapshot?.nodes ?? nodes, running: opts.running ?? [] };
-  return schedule({ snapshot, pending, queues: opts.queues ?? cohortQueues, now: opts.now ?? 100 * MIN, seed: 1, minRuntimeMs: opts.minRuntimeMs ?? 10 * MIN, starvationMs: opts.starvationMs, policy: opts.policy });
+  return schedule({
+    snapshot,
+    pending,
+    queues: opts.queues ?? cohortQueues,
+    now: opts.now ?? 100 * MIN,
+    seed: 1,
+    minRuntimeMs: opts.minRuntimeMs ?? 10 * MIN,
+    starvationMs: opts.starvationMs,
+    policy: opts.policy,
+    preempting: opts.preempting,
+  });
 }
 
 /** team-b borrowed all of team-a's idle quota: 8 GPUs on both nodes. */
@@ -91,6 +101,58 @@ describe('schedule: preemption on reclaim', () => {
     const r = run([aJob('high').whole(4).priority(9).build()], { running: [low], queues });
     expect(r.preemptions.map((p) => p.jobId)).toEqual(['low']);
     expect(r.decisions.map((d) => d.jobId)).toEqual(['high']);
+  });
+});
+
+describe('schedule: choosing victims', () => {
+  const queues = [aQueue('team-a', [{ product: 'A100', nominal: 8000 }], { withinClusterQueue: 'LowerPriority' })];
+  const low = (id: string, gpus: number[], node: string, startedAt: number, priority = 1) =>
+    runningJob(aJob(id).whole(gpus.length).priority(priority).build(), [{ node, gpuIndexes: gpus }], { startedAt, flavor: 'A100' });
+
+  it('never preempts for an equal priority', () => {
+    const r = run([aJob('high').whole(4).priority(1).build()], { running: [low('l1', [0, 1, 2, 3], 'a1', 0), low('l2', [0, 1, 2, 3], 'a2', 0)], queues });
+    expect(r.preemptions).toEqual([]);
+    expect(r.decisions).toEqual([]);
+  });
+
+  it('preempts the fewest GPU-hours: the younger of two equal victims', () => {
+    const now = 100 * MIN;
+    const r = run([aJob('high').whole(4).priority(9).build()], { running: [low('old', [0, 1, 2, 3], 'a1', now - 90 * MIN), low('young', [0, 1, 2, 3], 'a2', now - 20 * MIN)], queues, now });
+    expect(r.preemptions).toEqual([{ jobId: 'young', forJobId: 'high', reason: 'lower priority (1) than job high (9) in queue team-a' }]);
+  });
+
+  it('puts back a victim the job turns out not to need', () => {
+    // Cheapest first: small (60 GPU-min), then big (80), then mid (180). Taking small frees
+    // too little; taking big frees a whole node, and then small is not needed after all.
+    const now = 100 * MIN;
+    const running = [low('small', [0], 'a1', now - 60 * MIN), low('mid', [1, 2, 3], 'a1', now - 60 * MIN), low('big', [0, 1, 2, 3], 'a2', now - 20 * MIN)];
+    const r = run([aJob('high').whole(4).priority(9).build()], { running, queues, now });
+    expect(r.preemptions.map((p) => p.jobId)).toEqual(['big']);
+    expect(r.decisions[0]).toMatchObject({ jobId: 'high', workers: [{ node: 'a2', gpuIndexes: [0, 1, 2, 3] }] });
+  });
+
+  it('takes a lower priority before fewer GPU-hours', () => {
+    const now = 100 * MIN;
+    const r = run([aJob('high').whole(4).priority(9).build()], { running: [low('p1', [0, 1, 2, 3], 'a1', 0, 1), low('p3', [0, 1, 2, 3], 'a2', now - 11 * MIN, 3)], queues, now });
+    expect(r.preemptions.map((p) => p.jobId)).toEqual(['p1']);
+  });
+
+  it('a queue\'s own minimum runtime protects its jobs, overriding the cycle\'s', () => {
+    const now = 100 * MIN;
+    const running = [low('l1', [0, 1, 2, 3], 'a1', now - 2 * MIN), low('l2', [0, 1, 2, 3], 'a2', now - 2 * MIN)];
+    const short = [{ ...queues[0], minRuntimeMs: MIN }];
+    const long = [{ ...queues[0], minRuntimeMs: 5 * MIN }];
+    expect(run([aJob('high').whole(4).priority(9).build()], { running, queues: short, now, minRuntimeMs: 10 * MIN }).preemptions).toHaveLength(1);
+    expect(run([aJob('high').whole(4).priority(9).build()], { running, queues: long, now, minRuntimeMs: 0 }).preemptions).toEqual([]);
+  });
+
+  it('waits for a victim already being preempted instead of choosing another', () => {
+    // 'leaving' is younger than the minimum runtime and of high priority: only its preemption in flight makes it a victim.
+    const now = 100 * MIN;
+    const running = [low('leaving', [0, 1, 2, 3], 'a1', now - MIN, 8), low('other', [0, 1, 2, 3], 'a2', 0)];
+    const r = run([aJob('high').whole(4).priority(9).build()], { running, queues, now, preempting: new Set(['leaving']) });
+    expect(r.preemptions).toEqual([{ jobId: 'leaving', forJobId: 'high', reason: 'already being preempted' }]);
+    expect(r.decisions[0]).toMatchObject({ jobId: 'high', workers: [{ node: 'a1', gpuIndexes: [0, 1, 2, 3] }] });
   });
 });
 

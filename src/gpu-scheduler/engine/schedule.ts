@@ -19,8 +19,13 @@ export interface ScheduleInput {
   /** The injected clock: epoch milliseconds of this cycle. */
   now: number;
   seed: number;
-  /** A running job younger than this is never preempted. Default 10 minutes. */
+  /** A running job younger than this is never preempted, unless its queue sets its own. Default 10 minutes. */
   minRuntimeMs?: number;
+  /**
+   * Running jobs whose preemption is in flight: they hold their devices until they have
+   * stopped, and are the first victims of any plan (see preemption.ts).
+   */
+  preempting?: ReadonlySet<string>;
   /** A job blocked on capacity for longer than this holds nodes that backfill may not use. Default 30 minutes. */
   starvationMs?: number;
   /** Request shapes fragmentation is measured against; default: running and pending requests. */
@@ -68,7 +73,8 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   const pending: PendingJob[] = [];
   const reserved = new Set<number>();
   const reservedFor = new Map<number, string>();
-  const ctx: PreemptionContext = { state, quota, running, policy, rng, now, minRuntimeMs, reserved };
+  const preempting = input.preempting ?? new Set<string>();
+  const ctx: PreemptionContext = { state, quota, running, policy, rng, now, minRuntimeMs, reserved, preempting };
 
   // 3. Order: priority first, then the cluster queue with the smallest weighted dominant share
   //    of its nominal quota (fair share between queues: a queue within its quota goes before
@@ -140,6 +146,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
     }
 
     // 6. Otherwise preempt: reclaim borrowed quota in the cohort, or lower priority in the queue.
+    //    The decision is what holds once the victims are gone: a caller binds it only then.
     if (!admitted) {
       for (const f of flavors) {
         const plan = planPreemption(ctx, job, flavored(f), f);

@@ -50,6 +50,7 @@ export class JobReconciler {
   }
 
   private async reconcileJob(job: TrainingJob, workload: WorkloadStatus | undefined, projectName: string, nodes: ReadonlySet<string>, now: Date): Promise<void> {
+    if (job.preemptingSince !== null) return this.reconcilePreempted(job, workload, nodes, job.preemptingSince);
     const verdict = decideWorkload({
       status: job.status as 'Scheduled' | 'Running',
       workers: job.workers,
@@ -105,6 +106,34 @@ export class JobReconciler {
       case 'wait':
         return;
     }
+  }
+
+  /**
+   * A preempted attempt: its outcome does not matter (it was asked to stop), only whether
+   * its workers have stopped. Until then it keeps its placement, so the scheduler counts its
+   * devices as busy and never places the preemptor onto GPUs still in use; the stop is asked
+   * again while any worker is not yet terminating (after a restart, or a failed first call).
+   * Once every worker has stopped (or its node is gone) the job goes back to its queue as a
+   * new attempt, with no retry used. Never created again: `create` is not reached from here.
+   */
+  private async reconcilePreempted(job: TrainingJob, workload: WorkloadStatus | undefined, nodes: ReadonlySet<string>, since: Date): Promise<void> {
+    const alive = (workload?.workers ?? []).filter((w) => (w.phase === 'Running' || w.phase === 'Pending') && nodes.has(w.node));
+    if (alive.length > 0) {
+      if (alive.some((w) => !w.terminating)) {
+        await this.driver.stopWorkload(job.id, job.attempt, new Date(since.getTime() + this.config.BEAMLINE_PREEMPTION_GRACE_SECONDS * 1000));
+      }
+      return;
+    }
+    const restarts = restartsOf(workload);
+    const exits = (workload?.workers ?? []).map((w) => `worker ${w.index}: ${w.message ?? `exit ${w.exitCode ?? 'unknown'}`}`);
+    await this.driver.deleteWorkload(job.id, job.attempt);
+    await this.training.applyAction(
+      job.id,
+      'requeue',
+      `preempted by job ${job.preemptedBy}; attempt ${job.attempt} stopped${exits.length > 0 ? ` (${exits.join('; ')})` : ''} and the job is back in its queue`,
+      (j) => ({ ...this.requeued(), containerRestarts: j.containerRestarts + restarts, requeues: j.requeues + 1, preemptingSince: null }),
+      'Preempted',
+    );
   }
 
   /** A new attempt starts from the queue: no placement, and the scheduler places it afresh. */

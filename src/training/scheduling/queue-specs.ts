@@ -1,13 +1,13 @@
 import type { ClusterQueueSpec, ResourceQuota } from '../../gpu-scheduler/engine/quota.js';
 import type { NodeSpec } from '../../gpu-scheduler/engine/model.js';
-import type { StoredQuota } from '../../queues/queues.dto.js';
+import type { StoredPreemption, StoredQuota } from '../../queues/queues.dto.js';
 
 /**
  * Where the engine's queues come from, read from PostgreSQL every cycle so a changed quota
  * counts on the next cycle without a restart.
  */
 export interface QueueConfig {
-  clusterQueues: { name: string; cohort: string | null; strategy: string; weight: number; quota: StoredQuota[] }[];
+  clusterQueues: { name: string; cohort: string | null; strategy: string; weight: number; quota: StoredQuota[]; preemption: StoredPreemption }[];
   /** Project queues: (project, name) → cluster queue name. */
   projectQueues: { projectId: string; name: string; clusterQueue: string }[];
 }
@@ -40,10 +40,10 @@ export function toQueueSpec(q: QueueConfig['clusterQueues'][number]): ClusterQue
     gpu: q.quota.filter((l) => l.resource === 'gpu').map((l) => ({ product: l.flavor!, ...resourceQuota(l) })),
     strategy: q.strategy === 'StrictFIFO' ? 'StrictFIFO' : 'BestEffortFIFO',
     weight: q.weight,
-    // The loop does not execute preemptions yet (issue 14, item 3): the engine must not admit
-    // a job on the assumption that a victim is gone, so reclaim waits for borrowed work to end.
-    reclaimWithinCohort: 'Never',
-    withinClusterQueue: 'Never',
+    // The queue's own policy: the loop executes the engine's preemptions (scheduling.loop.ts).
+    reclaimWithinCohort: q.preemption.reclaimWithinCohort,
+    withinClusterQueue: q.preemption.withinClusterQueue,
+    minRuntimeMs: q.preemption.minRuntimeSeconds * 1000,
   };
   if (q.cohort !== null) spec.cohort = q.cohort;
   const cpu = q.quota.find((l) => l.resource === 'cpu');
@@ -53,7 +53,11 @@ export function toQueueSpec(q: QueueConfig['clusterQueues'][number]): ClusterQue
   return spec;
 }
 
-/** The open queue: every GPU product present, the whole cluster's worth of it. */
+/**
+ * The open queue: every GPU product present, the whole cluster's worth of it. It never
+ * preempts: its jobs come from projects that set up no queue, where a job's `priority`
+ * orders the queue but was never a promise to stop someone else's running work.
+ */
 function openQueue(name: string, nodes: NodeSpec[]): ClusterQueueSpec {
   const perProduct = new Map<string, number>();
   for (const node of nodes) for (const gpu of node.gpus) perProduct.set(gpu.product, (perProduct.get(gpu.product) ?? 0) + 1000);

@@ -3,7 +3,7 @@ import type { TrainingJob } from '../../generated/prisma/client.js';
 import { CLUSTER_DRIVER, type ClusterDriver } from '../../cluster/cluster-driver.js';
 import { APP_CONFIG } from '../../common/config/config.js';
 import type { AppConfig } from '../../common/config/config.schema.js';
-import type { WorkerPlacement } from '../../gpu-scheduler/engine/model.js';
+import type { Preemption, WorkerPlacement } from '../../gpu-scheduler/engine/model.js';
 import { schedule } from '../../gpu-scheduler/engine/schedule.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { TrainingService } from '../training.service.js';
@@ -48,8 +48,15 @@ export class SchedulingLoop {
     const charged = (job: TrainingJob): SchedulableJob => ({ ...schedulable(job), queue: resolve(job.projectId, job.queue) });
     const snapshot = buildSnapshot(inventory.nodes, inventory.foreign, active.map(charged));
     this.metrics.setGpus(snapshot);
-    // 2. The queue: Queued jobs past their retry backoff.
-    const queued = await this.repo.queued(now);
+    // 2. The queue: Queued jobs past their retry backoff. A preempted job waits until the job
+    //    that preempted it has left the queue: otherwise, at equal priority (reclaim), it could
+    //    be ordered first and take back the devices it was stopped for, and be preempted again, forever.
+    const waiting = await this.repo.queued(now);
+    const stillQueued = new Set(waiting.map((j) => j.id));
+    const preemptedByQueued = new Set(waiting.filter((j) => j.preemptedBy !== null && stillQueued.has(j.preemptedBy)).map((j) => j.id));
+    // A preemptor itself waiting for its own preemptor holds nobody back: no cycle can deadlock.
+    const heldBack = new Map(waiting.filter((j) => preemptedByQueued.has(j.id) && !preemptedByQueued.has(j.preemptedBy!)).map((j) => [j.id, j]));
+    const queued = waiting.filter((j) => !heldBack.has(j.id));
     if (queued.length === 0) {
       this.metrics.setPending(new Map());
       return { bound: 0, pending: 0 };
@@ -62,14 +69,21 @@ export class SchedulingLoop {
       policy: this.config.BEAMLINE_SCHEDULER_POLICY,
       now: now.getTime(),
       seed: this.cycle++,
+      preempting: new Set(active.filter((j) => j.preemptingSince !== null).map((j) => j.id)),
     });
-    // 4. Bind each decision: record first, then create the workload.
+    // 4. Preempt: record each new victim, then ask the driver to stop it gracefully. A job whose
+    //    decision needs victims is not bound now: the victims hold their devices until they have
+    //    stopped (the reconciler requeues them then), and a later cycle admits it on a fresh snapshot.
+    const waitingOn = new Map<string, string[]>();
+    for (const p of result.preemptions) waitingOn.set(p.forJobId, [...(waitingOn.get(p.forJobId) ?? []), p.jobId]);
+    await this.preempt(result.preemptions, new Map(active.map((j) => [j.id, j])), byIdOf(queued), now);
+    // 5. Bind each decision that needs no victim: record first, then create the workload.
     const byId = new Map(queued.map((j) => [j.id, j]));
     const names = await this.repo.projectNames([...new Set(queued.map((j) => j.projectId))]);
     let bound = 0;
     // Each decision is its own record and its own workload, so they are bound side by side (bounded,
     // so a burst of thousands of jobs does not open thousands of API calls at once).
-    const decisions = [...result.decisions];
+    const decisions = result.decisions.filter((d) => !waitingOn.has(d.jobId));
     const bindNext = async (): Promise<void> => {
       for (let decision = decisions.shift(); decision; decision = decisions.shift()) {
         const job = byId.get(decision.jobId)!;
@@ -77,15 +91,36 @@ export class SchedulingLoop {
       }
     };
     await Promise.all(Array.from({ length: Math.min(BIND_CONCURRENCY, decisions.length) }, bindNext));
-    if (result.preemptions.length > 0) {
-      // Queue specs forbid preemption (queue-specs.ts) until the loop can execute it, so this is not expected.
-      this.logger.warn({ preemptions: result.preemptions }, 'preemptions are computed but not executed yet');
-    }
-    // 5. Every job left waiting shows why.
+    // 6. Every job left waiting shows why.
     const reasons = new Map(result.pending.map((p) => [p.jobId, p.reason]));
-    await this.repo.setPendingReasons(reasons, new Map(queued.map((j) => [j.id, j.pendingReason])));
+    const grace = this.config.BEAMLINE_PREEMPTION_GRACE_SECONDS;
+    for (const [jobId, j] of heldBack) reasons.set(jobId, `preempted by job ${j.preemptedBy}, which has not started yet: waiting for it to start first`);
+    for (const [jobId, victims] of waitingOn) reasons.set(jobId, `waiting for preempted job ${victims.join(', ')} to stop (SIGTERM, up to ${grace} s grace)`);
+    await this.repo.setPendingReasons(reasons, new Map(waiting.map((j) => [j.id, j.pendingReason])));
     this.metrics.setPending(reasons);
-    return { bound, pending: result.pending.length };
+    return { bound, pending: reasons.size };
+  }
+
+  /**
+   * Marks each victim as preempted (the record first, so a restart finds it) and sends
+   * SIGTERM through the driver. Victims already leaving, and foreign pods (never chosen:
+   * their priority is the highest), are skipped. A failed stop is repeated by the reconciler.
+   */
+  private async preempt(preemptions: Preemption[], active: Map<string, TrainingJob>, queued: Map<string, TrainingJob>, now: Date): Promise<void> {
+    const grace = this.config.BEAMLINE_PREEMPTION_GRACE_SECONDS;
+    const deadline = new Date(now.getTime() + grace * 1000);
+    for (const p of preemptions) {
+      const victim = active.get(p.jobId);
+      if (!victim || victim.preemptingSince !== null) continue;
+      const by = queued.get(p.forJobId);
+      const message = `preempted by job ${p.forJobId}${by ? ` (priority ${by.priority})` : ''}: ${p.reason}; SIGTERM now, SIGKILL after ${grace} s`;
+      if (!(await this.repo.markPreempting(victim.id, victim.attempt, p.forJobId, now, message))) continue;
+      this.metrics.observePreempted();
+      this.logger.log({ jobId: victim.id, attempt: victim.attempt, by: p.forJobId, reason: p.reason }, 'preempting');
+      await this.driver.stopWorkload(victim.id, victim.attempt, deadline).catch((error: Error) =>
+        this.logger.warn({ jobId: victim.id, err: error.message }, 'stopping the preempted workload failed; the reconciler retries'),
+      );
+    }
   }
 
   private async bind(job: TrainingJob, workers: WorkerPlacement[], projectName: string, now: Date): Promise<boolean> {
@@ -113,6 +148,8 @@ export class SchedulingLoop {
     return true;
   }
 }
+
+const byIdOf = (jobs: TrainingJob[]): Map<string, TrainingJob> => new Map(jobs.map((j) => [j.id, j]));
 
 function schedulable(job: TrainingJob): SchedulableJob {
   return {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Gauge, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { MetricsService } from '../../common/metrics/metrics.service.js';
 import type { ClusterSnapshot } from '../../gpu-scheduler/engine/model.js';
 
@@ -10,6 +10,7 @@ export class SchedulingMetrics {
   private readonly pending: Gauge<'reason'>;
   private readonly gpusTotal: Gauge<'product'>;
   private readonly gpusAllocated: Gauge<'product'>;
+  private readonly preempted: Counter;
 
   constructor(metrics: MetricsService) {
     this.gpusTotal = new Gauge({ name: 'beamline_gpus_total', help: 'GPUs in the cluster by product', labelNames: ['product'], registers: [metrics.registry] });
@@ -25,6 +26,7 @@ export class SchedulingMetrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
       registers: [metrics.registry],
     });
+    this.preempted = new Counter({ name: 'beamline_preemptions_total', help: 'Running jobs preempted (SIGTERM sent) by the scheduler', registers: [metrics.registry] });
     this.pending = new Gauge({
       name: 'beamline_pending_jobs',
       help: 'Queued jobs the last cycle could not place, by reason',
@@ -60,6 +62,10 @@ export class SchedulingMetrics {
 
   observeBound(submittedAt: Date, now: Date): void {
     this.latency.observe(Math.max(0, (now.getTime() - submittedAt.getTime()) / 1000));
+  }
+
+  observePreempted(): void {
+    this.preempted.inc();
   }
 
   setPending(reasons: Map<string, string>): void {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TrainingJob } from '../../generated/prisma/client.js';
 import { PrismaService } from '../../common/database/prisma.service.js';
-import type { StoredQuota } from '../../queues/queues.dto.js';
+import type { StoredPreemption, StoredQuota } from '../../queues/queues.dto.js';
 import type { QueueConfig } from './queue-specs.js';
 
 /** Reads and bulk writes of the scheduling loop; status changes go through TrainingRepository. */
@@ -39,14 +39,34 @@ export class SchedulingRepository {
     );
   }
 
+  /**
+   * Records that the attempt is being preempted by `by`, with an event, before any signal is
+   * sent: from then on the reconciler owns the victim (stops it, requeues it once it has
+   * stopped), also after a controller restart. False when the job moved on meanwhile
+   * (another attempt, finished, cancelled) or its preemption is already recorded.
+   */
+  async markPreempting(id: string, attempt: number, by: string, at: Date, message: string): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const row = await tx.trainingJob.findUnique({ where: { id }, select: { status: true } });
+      if (!row || (row.status !== 'Scheduled' && row.status !== 'Running')) return false;
+      const changed = await tx.trainingJob.updateMany({
+        where: { id, attempt, status: row.status, preemptingSince: null },
+        data: { preemptedBy: by, preemptingSince: at },
+      });
+      if (changed.count === 0) return false;
+      await tx.trainingJobEvent.create({ data: { jobId: id, fromStatus: row.status, toStatus: row.status, reason: 'Preempting', message } });
+      return true;
+    });
+  }
+
   /** Every cluster and project queue, read each cycle: a quota changed through the API counts on the next one. */
   async queueConfig(): Promise<QueueConfig> {
     const [clusterQueues, projectQueues] = await Promise.all([
-      this.prisma.clusterQueue.findMany({ select: { name: true, cohort: true, strategy: true, weight: true, quota: true } }),
+      this.prisma.clusterQueue.findMany({ select: { name: true, cohort: true, strategy: true, weight: true, quota: true, preemption: true } }),
       this.prisma.projectQueue.findMany({ select: { projectId: true, name: true, clusterQueue: { select: { name: true } } } }),
     ]);
     return {
-      clusterQueues: clusterQueues.map((q) => ({ ...q, quota: q.quota as unknown as StoredQuota[] })),
+      clusterQueues: clusterQueues.map((q) => ({ ...q, quota: q.quota as unknown as StoredQuota[], preemption: q.preemption as unknown as StoredPreemption })),
       projectQueues: projectQueues.map((pq) => ({ projectId: pq.projectId, name: pq.name, clusterQueue: pq.clusterQueue.name })),
     };
   }
