@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EndpointTemplate } from '../../serving-driver.js';
-import { isAlive, spawnWorker, type SpawnedWorker } from '../worker-process.js';
+import { isAlive, signalGroup, spawnWorker, type SpawnedWorker } from '../worker-process.js';
 
 /** How to run `beamline runtime` (the program and the arguments before the runtime's flags). */
 export interface RuntimeCommand {
@@ -64,15 +64,13 @@ export function spawnReplica(opts: { runtime: RuntimeCommand; flags: string[]; e
 }
 
 /**
- * SIGTERM to the supervisor only: it forwards one SIGTERM to the runtime. Signalling the
- * whole group would deliver two, and the runtime's second SIGTERM kills it undrained.
+ * One SIGTERM to the replica's process group: the runtime gets it once and drains, and the
+ * supervisor (worker-process.ts) only records that the stop was asked for; it no longer
+ * forwards SIGTERM, so signalling the supervisor alone would stop nothing. A second SIGTERM
+ * would kill the runtime undrained: nothing else sends one.
  */
 export function askToStop(pid: number): void {
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    /* already gone */
-  }
+  signalGroup(pid, 'SIGTERM');
 }
 
 /** SIGKILL to the replica's process group (supervisor and runtime). */
