@@ -114,31 +114,30 @@ describe('preemption within a cluster queue (local driver, real processes)', () 
     expect(preempted?.message).toContain('no retry used');
   });
 
+  /**
+   * `incumbent` runs in `queue`, then `challenger` (at `priority`) arrives: a few cycles later
+   * the incumbent still runs, untouched, and the challenger waits with a reason. Both are then
+   * cancelled. Returns the incumbent's id.
+   */
+  async function expectNoPreemption(queue: string, incumbent: string, challenger: string, priority: number): Promise<string> {
+    const running = await submit(body(incumbent, queue, 0, worker(join(markers, incumbent))));
+    await until(running, (j) => j.status === 'Running', `${incumbent} Running`);
+    const waiting = await submit(body(challenger, queue, priority, worker(join(markers, challenger))));
+    await until(waiting, (j) => typeof j.pendingReason === 'string', `${challenger} has a pending reason`);
+    await sleep(1000); // a few more cycles, then nothing has changed
+    expect((await job(running)).status).toBe('Running');
+    expect((await job(waiting)).status).toBe('Queued');
+    expect((await events(running)).map((e) => e.reason)).not.toContain('Preempting');
+    expect(lines(join(markers, incumbent))).toEqual(['start 0']);
+    await member.post(`/v1/projects/${PROJECT}/training-jobs/${waiting}/cancel`);
+    await member.post(`/v1/projects/${PROJECT}/training-jobs/${running}/cancel`);
+    return running;
+  }
+
   it('does not preempt for an equal priority, nor a job within its queue\'s minimum runtime', async () => {
     await clusterQueue('guarded', { quota: gpuQuota(1), preemption: { minRuntimeSeconds: 3600 } });
-    const running = await submit(body('incumbent', 'solo', 0, worker(join(markers, 'equal'))));
-    await until(running, (j) => j.status === 'Running', 'incumbent Running');
-    const equal = await submit(body('equal', 'solo', 0, worker(join(markers, 'equal-2'))));
-    await until(equal, (j) => typeof j.pendingReason === 'string', 'equal has a pending reason');
-    // A few more cycles, then nothing has changed.
-    await sleep(1000);
-    expect((await job(running)).status).toBe('Running');
-    expect((await job(equal)).status).toBe('Queued');
-    expect((await events(running)).map((e) => e.reason)).not.toContain('Preempting');
-    await member.post(`/v1/projects/${PROJECT}/training-jobs/${equal}/cancel`);
-    await member.post(`/v1/projects/${PROJECT}/training-jobs/${running}/cancel`);
-
-    const young = await submit(body('young', 'guarded', 0, worker(join(markers, 'young'))));
-    await until(young, (j) => j.status === 'Running', 'young Running');
-    const urgent = await submit(body('urgent', 'guarded', 9, worker(join(markers, 'urgent'))));
-    await until(urgent, (j) => typeof j.pendingReason === 'string', 'urgent has a pending reason');
-    await sleep(1000);
-    expect((await job(young)).status).toBe('Running');
-    expect((await job(urgent)).status).toBe('Queued');
-    expect((await events(young)).map((e) => e.reason)).not.toContain('Preempting');
-    expect(lines(join(markers, 'young'))).toEqual(['start 0']);
-    await member.post(`/v1/projects/${PROJECT}/training-jobs/${urgent}/cancel`);
-    await member.post(`/v1/projects/${PROJECT}/training-jobs/${young}/cancel`);
+    await expectNoPreemption('solo', 'incumbent', 'equal', 0);
+    const young = await expectNoPreemption('guarded', 'young', 'urgent', 9);
     await until(young, (j) => j.status === 'Cancelled', 'young Cancelled');
   });
 });
