@@ -11,6 +11,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ServingModule } from './serving/serving.module.js';
 import { TrainingModule } from './training/training.module.js';
+import { UsageModule } from './usage/usage.module.js';
 
 export function rolesOf(role: Role): { api: boolean; controller: boolean } {
   return { api: role === 'api' || role === 'all', controller: role === 'controller' || role === 'all' };
@@ -32,6 +33,7 @@ export class AppModule {
         AccessModule,
         QueuesModule,
         TrainingModule.forRoles(roles, config.BEAMLINE_CLUSTER_DRIVER),
+        UsageModule,
         ModelsModule,
         ServingModule.forRoles(roles, config.BEAMLINE_CLUSTER_DRIVER),
       ],

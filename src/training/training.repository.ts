@@ -5,6 +5,7 @@ import { PrismaService } from '../common/database/prisma.service.js';
 import type { WorkerPlacement } from '../gpu-scheduler/engine/model.js';
 import type { TrainingStatus } from './training-state.js';
 import type { SubmitTrainingJob, WorkerResources } from './training.dto.js';
+import { endedAttemptRows, HOLDING } from '../usage/index.js';
 
 export interface NewTrainingJob extends Omit<SubmitTrainingJob, 'resources'> {
   projectId: string;
@@ -12,6 +13,7 @@ export interface NewTrainingJob extends Omit<SubmitTrainingJob, 'resources'> {
   idempotencyKey?: string;
   requestHash?: string;
   createdByToken?: string;
+  submittedBy?: string;
 }
 
 export interface ListFilter {
@@ -142,8 +144,12 @@ export class TrainingRepository {
       if (extra.preemptingSince !== undefined) data.preemptingSince = extra.preemptingSince;
       if (change.to === 'Running') data.startedAt = now;
       if (change.to === 'Succeeded' || change.to === 'Failed' || change.to === 'Cancelled') data.finishedAt = now;
+      // An attempt that stops holding its devices is charged for them in the same transaction,
+      // so usage is counted exactly once whatever ended it (finish, failure, cancel, requeue, preemption).
+      const ending = HOLDING.has(change.from) && !HOLDING.has(change.to) ? await tx.trainingJob.findUnique({ where: { id } }) : null;
       const updated = await tx.trainingJob.updateMany({ where: { id, status: change.from }, data });
       if (updated.count === 0) return undefined;
+      if (ending?.status === change.from) await tx.usageRecord.createMany({ data: endedAttemptRows(ending, now), skipDuplicates: true });
       await tx.trainingJobEvent.create({
         data: { jobId: id, fromStatus: change.from, toStatus: change.to, reason: change.reason, message: change.message },
       });

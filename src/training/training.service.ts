@@ -53,6 +53,7 @@ export class TrainingService {
         idempotencyKey: key,
         requestHash,
         createdByToken: principal.tokenId,
+        submittedBy: principal.name,
       });
     } catch (error) {
       // Two retries raced with the same key: the loser answers with the winner's job.

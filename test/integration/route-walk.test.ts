@@ -34,6 +34,7 @@ const ROUTES: Record<string, Level> = {
   'PATCH /v1/cluster-queues/:name': 'platform',
   'DELETE /v1/cluster-queues/:name': 'platform',
   'GET /v1/cluster-queues/:name/history': 'any',
+  'GET /v1/usage': 'any',
   [`GET ${P}/queues`]: 'viewer',
   [`POST ${P}/queues`]: 'member',
   [`GET ${P}/queues/:name`]: 'viewer',

@@ -3,7 +3,7 @@ import type { TrainingJob } from '../../generated/prisma/client.js';
 import { CLUSTER_DRIVER, type ClusterDriver } from '../../cluster/cluster-driver.js';
 import { APP_CONFIG } from '../../common/config/config.js';
 import type { AppConfig } from '../../common/config/config.schema.js';
-import type { Preemption, WorkerPlacement } from '../../gpu-scheduler/engine/model.js';
+import type { NodeSpec, Preemption, WorkerPlacement } from '../../gpu-scheduler/engine/model.js';
 import { schedule } from '../../gpu-scheduler/engine/schedule.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { TrainingService } from '../training.service.js';
@@ -84,10 +84,11 @@ export class SchedulingLoop {
     // Each decision is its own record and its own workload, so they are bound side by side (bounded,
     // so a burst of thousands of jobs does not open thousands of API calls at once).
     const decisions = result.decisions.filter((d) => !waitingOn.has(d.jobId));
+    const nodeByName = new Map(snapshot.nodes.map((n) => [n.name, n]));
     const bindNext = async (): Promise<void> => {
       for (let decision = decisions.shift(); decision; decision = decisions.shift()) {
         const job = byId.get(decision.jobId)!;
-        if (await this.bind(job, decision.workers, names.get(job.projectId) ?? job.projectId, now)) bound++;
+        if (await this.bind(job, withProducts(decision.workers, nodeByName), names.get(job.projectId) ?? job.projectId, now)) bound++;
       }
     };
     await Promise.all(Array.from({ length: Math.min(BIND_CONCURRENCY, decisions.length) }, bindNext));
@@ -150,6 +151,14 @@ export class SchedulingLoop {
 }
 
 const byIdOf = (jobs: TrainingJob[]): Map<string, TrainingJob> => new Map(jobs.map((j) => [j.id, j]));
+
+/** Each GPU worker's product, from the device it was placed on, so its usage is charged to that flavor (issue 14). */
+function withProducts(workers: WorkerPlacement[], nodes: ReadonlyMap<string, NodeSpec>): Array<WorkerPlacement & { product?: string }> {
+  return workers.map((w) => {
+    const device = w.gpuIndexes.length > 0 ? nodes.get(w.node)?.gpus.find((g) => g.index === w.gpuIndexes[0]) : undefined;
+    return device ? { ...w, product: device.product } : w;
+  });
+}
 
 function schedulable(job: TrainingJob): SchedulableJob {
   return {
