@@ -30,6 +30,9 @@ function jobFields(job: TrainingJob): string {
     // A Queued job says why it waits and where it stands (docs/queues.md).
     ...present('pending', job.pendingReason),
     ...present('queue position', job.queuePosition),
+    ...present('unschedulable since', job.unschedulableSince),
+    ...present('estimated start', job.estimatedStartAt),
+    ...present('preempted by', job.preemptedBy),
     ['image', job.image], ['command', [...job.command, ...job.args].join(' ')], ['queue', job.queue], ['workers', job.workers],
     ['attempt', job.attempt], ['placement', job.placement], ['created', job.createdAt], ['started', job.startedAt],
     ['finished', job.finishedAt], ['models', job.modelVersions?.map((v) => `${v.model}:${v.version}`).join(', ')],

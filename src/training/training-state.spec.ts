@@ -18,6 +18,7 @@ describe('transition', () => {
     ['Running', 'cancel', 'Cancelled'],
     ['Scheduled', 'requeue', 'Queued'],
     ['Running', 'requeue', 'Queued'],
+    ['Queued', 'reject', 'Failed'],
   ])('%s --%s--> %s', (from, action, to) => {
     const result = transition(job(from), action);
     expect(result).toMatchObject({ ok: true, to });
@@ -35,13 +36,15 @@ describe('transition', () => {
     ['Scheduled', 'succeed'],
     ['Queued', 'requeue'],
     ['Pending', 'requeue'],
+    ['Pending', 'reject'],
+    ['Running', 'reject'],
   ])('refuses %s --%s-->', (from, action) => {
     const result = transition(job(from), action);
     expect(result.ok).toBe(false);
   });
 
   it('treats every terminal state as final for every action', () => {
-    const actions: TrainingAction[] = ['admit', 'bind', 'unbind', 'start', 'succeed', 'fail', 'requeue', 'cancel'];
+    const actions: TrainingAction[] = ['admit', 'bind', 'unbind', 'start', 'succeed', 'fail', 'requeue', 'cancel', 'reject'];
     for (const status of ['Succeeded', 'Failed', 'Cancelled'] as const) {
       for (const action of actions) {
         const result = transition(job(status), action);

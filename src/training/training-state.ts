@@ -8,6 +8,7 @@
  *      │                 │  └──unbind──────┘                   │
  *      │                 ├────────retry (attempts left)────────┤  (fail from Scheduled or Running)
  *      │                 └────────requeue (node lost)──────────┘  (always; not counted against maxRetries)
+ *      │                 └──reject (no node can ever run it, past the timeout)──► Failed
  *      └── cancel from any non-terminal state ──► Cancelled
  *
  * Every retry and requeue is a new attempt (a new workload). Retries used are
@@ -16,7 +17,7 @@
 export const TRAINING_STATUSES = ['Pending', 'Queued', 'Scheduled', 'Running', 'Succeeded', 'Failed', 'Cancelled'] as const;
 export type TrainingStatus = (typeof TRAINING_STATUSES)[number];
 
-export type TrainingAction = 'admit' | 'bind' | 'unbind' | 'start' | 'succeed' | 'fail' | 'requeue' | 'cancel';
+export type TrainingAction = 'admit' | 'bind' | 'unbind' | 'start' | 'succeed' | 'fail' | 'requeue' | 'cancel' | 'reject';
 
 export const TERMINAL: ReadonlySet<TrainingStatus> = new Set(['Succeeded', 'Failed', 'Cancelled']);
 
@@ -43,6 +44,8 @@ const MOVES: Record<Exclude<TrainingAction, 'fail' | 'requeue' | 'cancel'>, { fr
   unbind: { from: ['Scheduled'], to: 'Queued', reason: 'Unbound' },
   start: { from: ['Scheduled'], to: 'Running', reason: 'Started' },
   succeed: { from: ['Running'], to: 'Succeeded', reason: 'Completed' },
+  // A Queued job no node of this cluster can ever run, once BEAMLINE_UNSCHEDULABLE_TIMEOUT_SECONDS pass.
+  reject: { from: ['Queued'], to: 'Failed', reason: 'Unschedulable' },
 };
 
 export function transition(current: TransitionInput, action: TrainingAction, cause?: string): TransitionResult {

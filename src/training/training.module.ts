@@ -11,6 +11,8 @@ import { SchedulingMetrics } from './scheduling/scheduling.metrics.js';
 import { SchedulingRepository } from './scheduling/scheduling.repository.js';
 import { TrainingController } from './training.controller.js';
 import { TrainingLogs } from './training.logs.js';
+import { EtaRepository } from './eta.repository.js';
+import { EtaService } from './eta.service.js';
 import { TrainingMetrics } from './training.metrics.js';
 import { TrainingProcessor } from './training.processor.js';
 import { TrainingQueue } from './training.queue.js';
@@ -23,7 +25,7 @@ import { ClusterOffersPublisher, ClusterOffersReader } from './offers/cluster-of
 @Module({})
 export class TrainingModule {
   static forRoles(roles: { api: boolean; controller: boolean }, driver: 'local' | 'kubernetes' | 'none'): DynamicModule {
-    const providers: Provider[] = [TrainingRepository, TrainingQueue, TrainingService, TrainingMetrics, TrainingLogs, ClusterOffersReader];
+    const providers: Provider[] = [TrainingRepository, TrainingQueue, TrainingService, TrainingMetrics, TrainingLogs, ClusterOffersReader, EtaRepository, EtaService];
     // The driver comes from the global ClusterModule: the API reads logs through it; only the controller starts it and schedules.
     if (roles.controller) providers.push(TrainingProcessor, TrainingReconciler);
     if (roles.controller && driver !== 'none') {

@@ -142,6 +142,7 @@ export class TrainingRepository {
       if (extra.containerRestarts !== undefined) data.containerRestarts = extra.containerRestarts;
       if (extra.excludedNodes !== undefined) data.excludedNodes = extra.excludedNodes;
       if (extra.preemptingSince !== undefined) data.preemptingSince = extra.preemptingSince;
+      if (change.from === 'Queued') data.unschedulableSince = null; // a flag of the wait that ends here
       if (change.to === 'Running') data.startedAt = now;
       if (change.to === 'Succeeded' || change.to === 'Failed' || change.to === 'Cancelled') data.finishedAt = now;
       // An attempt that stops holding its devices is charged for them in the same transaction,

@@ -30,6 +30,8 @@ const workerPlacement = z.strictObject({
   migProfile: z.string().optional(),
   /** A share on a node that shares GPUs (time-slicing, MPS): the device-plugin resource the pod asks one replica of. */
   sharedResource: z.string().optional(),
+  /** The GPU product of the device it was placed on (usage is charged per product); absent for CPU-only workers. */
+  product: z.string().optional(),
 });
 
 export const trainingJobSchema = z.strictObject({
@@ -56,6 +58,11 @@ export const trainingJobSchema = z.strictObject({
   status,
   statusReason: z.string(),
   pendingReason: z.string().nullable(),
+  /** Queued, and no node of the cluster can ever run it as asked: it fails as Unschedulable after BEAMLINE_UNSCHEDULABLE_TIMEOUT_SECONDS. */
+  unschedulable: z.boolean(),
+  unschedulableSince: isoTime.nullable(),
+  /** The job whose admission preempted this one's current or last attempt. */
+  preemptedBy: z.uuid().nullable(),
   placement: z.array(workerPlacement).nullable(),
   policy: z.string().nullable(),
   scheduledAt: isoTime.nullable(),
@@ -75,9 +82,14 @@ const producedVersion = z.strictObject({
 });
 /**
  * GET one job adds `queuePosition` (Queued only): 1 + the Queued jobs ahead of it in its cluster
- * queue by priority then age; `pendingReason` says what blocks it in words.
+ * queue by priority then age, and `estimatedStartAt`; `pendingReason` says what blocks it in words.
  */
-export const trainingJobDetailSchema = trainingJobSchema.extend({ queuePosition: z.number().int().nullable(), modelVersions: z.array(producedVersion) });
+export const trainingJobDetailSchema = trainingJobSchema.extend({
+  queuePosition: z.number().int().nullable(),
+  /** Queued GPU jobs only: when enough devices are expected free (eta.ts; capacity only, a rough estimate); null when unknown. */
+  estimatedStartAt: isoTime.nullable(),
+  modelVersions: z.array(producedVersion),
+});
 export const trainingJobPageSchema = pageOf(trainingJobSchema);
 
 export const trainingJobEventSchema = z.strictObject({

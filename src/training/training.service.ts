@@ -8,6 +8,7 @@ import { ModelLineage } from '../models/models.lineage.js';
 import { transition, type TrainingAction, type TrainingStatus } from './training-state.js';
 import { idempotencyKeySchema, normaliseResources, type ListTrainingJobs, type SubmitTrainingJob } from './training.dto.js';
 import { TrainingQueue } from './training.queue.js';
+import { EtaService } from './eta.service.js';
 import { ClusterOffersReader } from './offers/cluster-offers.store.js';
 import { isUniqueViolation, TrainingRepository, type SchedulingFields } from './training.repository.js';
 import { decodeCursor, encodeCursor, toEventView, toJobView, UUID, type TrainingJobView } from './training.view.js';
@@ -21,6 +22,7 @@ export class TrainingService {
     private readonly queue: TrainingQueue,
     private readonly lineage: ModelLineage,
     private readonly offers: ClusterOffersReader,
+    private readonly eta: EtaService,
   ) {}
 
   /**
@@ -102,11 +104,12 @@ export class TrainingService {
     return { items: page.map((job) => toJobView(job, project.name)), nextCursor };
   }
 
-  /** One job, with the model versions it produced (lineage from the registry) and, while Queued, its place in its queue. */
-  async get(project: ProjectRef, id: string): Promise<TrainingJobView & { queuePosition: number | null; modelVersions: unknown[] }> {
+  /** One job, with the model versions it produced (lineage from the registry) and, while Queued, its place in its queue and a rough start estimate. */
+  async get(project: ProjectRef, id: string): Promise<TrainingJobView & { queuePosition: number | null; estimatedStartAt: string | null; modelVersions: unknown[] }> {
     const job = await this.load(project, id);
     const queuePosition = job.status === 'Queued' ? await this.jobs.queuePosition(job) : null;
-    return { ...toJobView(job, project.name), queuePosition, modelVersions: await this.lineage.versionsProducedBy(job.id) };
+    const estimatedStartAt = (await this.eta.estimate(job))?.toISOString() ?? null;
+    return { ...toJobView(job, project.name), queuePosition, estimatedStartAt, modelVersions: await this.lineage.versionsProducedBy(job.id) };
   }
 
   async events(project: ProjectRef, id: string) {

@@ -105,6 +105,7 @@ describe('preemption within a cluster queue (local driver, real processes)', () 
     expect(lines(marker)).toEqual(['start 0', 'term 0', 'stopped 0', 'start 0', 'done 0', 'start 1', 'done 1']);
     expect(again.attempt).toBe(1);
     expect(again.maxRetries).toBe(0); // so a failure would have been final: the preemption used no retry
+    expect(again.preemptedBy).toBe(high); // the job view says who took its GPU
     const ev = await events(low);
     const preempting = ev.find((e) => e.reason === 'Preempting');
     const preempted = ev.find((e) => e.reason === 'Preempted');

@@ -38,11 +38,13 @@ export const TERMINAL_STATUSES: readonly TrainingStatus[] = ['Succeeded', 'Faile
 
 /**
  * A job as listed, submitted or cancelled; `get` adds `modelVersions`, the versions the job
- * produced, and `queuePosition` (Queued only: 1 + the jobs ahead of it in its cluster queue).
+ * produced, `queuePosition` (Queued only: 1 + the jobs ahead of it in its cluster queue) and
+ * `estimatedStartAt` (Queued GPU jobs: a rough, capacity-only estimate; null when unknown).
  */
 export type TrainingJob = Answer<'TrainingController_list'>['items'][number] & {
   modelVersions?: Answer<'TrainingController_get'>['modelVersions'];
   queuePosition?: Answer<'TrainingController_get'>['queuePosition'];
+  estimatedStartAt?: Answer<'TrainingController_get'>['estimatedStartAt'];
 };
 export type TrainingJobEvent = Answer<'TrainingController_events'>['items'][number];
 

@@ -87,6 +87,8 @@ export const configSchema = z
     BEAMLINE_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
     /** A preempted job's workers get SIGTERM, and SIGKILL this many seconds later if still running. */
     BEAMLINE_PREEMPTION_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+    /** A Queued job no node can ever run (docs/queues.md) fails as Unschedulable after this long; 0 keeps it Queued. */
+    BEAMLINE_UNSCHEDULABLE_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(900),
     BEAMLINE_K8S_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default('beamline-jobs'),
     /** In a pod: the service-account token and CA (default: the kubelet's mount, /var/run/secrets/kubernetes.io/serviceaccount). */
     BEAMLINE_K8S_SERVICE_ACCOUNT_DIR: z.string().min(1).optional(),

@@ -132,6 +132,8 @@ export interface Preemption {
 export interface PendingJob {
   jobId: string;
   reason: string;
+  /** No node of this cluster can ever run it as asked (hardware, not capacity or quota): waiting cannot help. */
+  unschedulable?: boolean;
 }
 
 export interface ScheduleResult {

@@ -46,6 +46,9 @@ export function fitsNoNode(nodes: readonly NodeSpec[], req: WorkerRequest): stri
   return `fits no single node: needs ${req.gpu.count} GPUs on one node, the largest has ${largest}`;
 }
 
+/** How explainUnplaceable starts when every node is ruled out by a constraint that waiting cannot change. */
+export const NEVER_RUNS = 'no node can ever run it';
+
 /**
  * Why a job found no place, in words an operator can act on: which static constraint rules
  * out every node, or how close the best node came ("needs 4 × A100 on one node; best node
@@ -77,7 +80,7 @@ export function explainUnplaceable(state: ClusterState, job: Job): string {
   }
   if (eligible === 0) {
     const parts = [...rejected].map(([m, n]) => `${m} (${n} node${n === 1 ? '' : 's'})`);
-    return `no node can ever run it: ${parts.join('; ')}`;
+    return `${NEVER_RUNS}: ${parts.join('; ')}`;
   }
   const g = req.gpu;
   if (best.fitting > 0 && job.workers > 1) {

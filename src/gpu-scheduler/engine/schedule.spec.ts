@@ -64,7 +64,7 @@ describe('schedule: quotas and cohorts', () => {
 
   it('a product no node has is named as absent, not as a quota problem', () => {
     const r = run([aJob('j').whole(1).products('H100').build()]);
-    expect(r.pending).toEqual([{ jobId: 'j', reason: 'no node has product H100 (cluster has: A100 ×8)' }]);
+    expect(r.pending).toEqual([{ jobId: 'j', reason: 'no node has product H100 (cluster has: A100 ×8)', unschedulable: true }]);
   });
 });
 
@@ -197,11 +197,11 @@ describe('schedule: pending reasons', () => {
 
   it.each([
     { name: 'too few GPUs on any one node', job: aJob('j').whole(4).build(), running: [busy, { ...busy, workers: [{ node: 'a2', gpuIndexes: [0] }] }], reason: 'fits no single node now: needs 4 × A100 on one node, largest free is 3' },
-    { name: 'more GPUs than any node has', job: aJob('j').whole(8).build(), running: [], reason: 'fits no single node: needs 8 GPUs on one node, the largest has 4' },
+    { name: 'more GPUs than any node has', job: aJob('j').whole(8).build(), running: [], reason: 'fits no single node: needs 8 GPUs on one node, the largest has 4', unschedulable: true },
     { name: 'no CPU to spare', job: aJob('j').whole(1).cpu(100_000).build(), running: [], reason: 'needs 100 CPU on one node; most free is 64' },
-    { name: 'a selector no node matches', job: aJob('j').whole(1).selector('zone', 'x').build(), running: [], reason: 'no node can ever run it: node selector zone=x (2 nodes)' },
-  ])('$name', ({ job, running, reason }) => {
-    expect(run([job], { running, queues }).pending).toEqual([{ jobId: 'j', reason }]);
+    { name: 'a selector no node matches', job: aJob('j').whole(1).selector('zone', 'x').build(), running: [], reason: 'no node can ever run it: node selector zone=x (2 nodes)', unschedulable: true },
+  ])('$name (unschedulable: $unschedulable)', ({ job, running, reason, unschedulable }) => {
+    expect(run([job], { running, queues }).pending).toEqual([{ jobId: 'j', reason, ...(unschedulable ? { unschedulable } : {}) }]);
   });
 });
 

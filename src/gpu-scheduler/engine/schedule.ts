@@ -7,7 +7,7 @@ import { createPolicy, DEFAULT_POLICY } from './policies/index.js';
 import { Policy } from './policies/policy.js';
 import { planPreemption, PreemptionContext } from './preemption.js';
 import { ClusterQueueSpec, jobCharge, QuotaBook } from './quota.js';
-import { explainUnplaceable, fitsNoNode, unofferedGpu } from './reasons.js';
+import { explainUnplaceable, fitsNoNode, NEVER_RUNS, unofferedGpu } from './reasons.js';
 import { createRng } from './rng.js';
 
 export interface ScheduleInput {
@@ -117,7 +117,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
     // Hardware no node has is not a quota or capacity problem: say so before either.
     const unoffered = unofferedGpu(input.snapshot.nodes, job.request) ?? fitsNoNode(input.snapshot.nodes, job.request);
     if (unoffered !== null) {
-      pending.push({ jobId: job.id, reason: unoffered });
+      pending.push({ jobId: job.id, reason: unoffered, unschedulable: true });
       continue;
     }
     const wantsGpu = job.request.gpu.kind !== 'none';
@@ -178,7 +178,8 @@ export function schedule(input: ScheduleInput): ScheduleResult {
       continue;
     }
     const holder = blockedByReservation(state, job, flavored(flavors[0]), policy, rng, reservedFor);
-    pending.push({ jobId: job.id, reason: holder ?? explainUnplaceable(state, flavored(flavors[0])) });
+    const reason = holder ?? explainUnplaceable(state, flavored(flavors[0]));
+    pending.push({ jobId: job.id, reason, ...(reason.startsWith(NEVER_RUNS) ? { unschedulable: true } : {}) });
     if (now - job.submittedAt >= starvationMs) reserve(state, flavored(flavors[0]), reserved, reservedFor);
   }
   return { decisions, preemptions, pending };

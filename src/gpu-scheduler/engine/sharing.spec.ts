@@ -36,7 +36,7 @@ describe('GPU sharing modes', () => {
 
   it('refuses a share on a cluster whose GPUs are all exclusive, saying what would make it run', () => {
     const r = run([exclusive], [share('f', 500)]);
-    expect(r.pending).toEqual([{ jobId: 'f', reason: expect.stringMatching(/^no node shares its GPUs: a fraction \(500m\) needs a node pool with time-slicing or MPS/) }]);
+    expect(r.pending).toEqual([{ jobId: 'f', reason: expect.stringMatching(/^no node shares its GPUs: a fraction \(500m\) needs a node pool with time-slicing or MPS/), unschedulable: true }]);
   });
 
   it('refuses under MPS a share larger than one replica, naming the largest it can enforce', () => {

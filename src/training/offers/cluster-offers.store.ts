@@ -98,6 +98,12 @@ export class ClusterOffersReader implements OnModuleDestroy {
     if (problem) throw AppError.validation([problem], problem.message);
   }
 
+  /** Devices per GPU product as the controller last published them; undefined when unknown. */
+  async capacity(): Promise<Record<string, number> | undefined> {
+    const offers = await this.offers();
+    return offers && Object.fromEntries(Object.entries(offers.products).map(([p, o]) => [p, o.devices]));
+  }
+
   private async offers(): Promise<ClusterOffers | undefined> {
     if (this.cached && Date.now() - this.cached.at < READ_CACHE_MS) return this.cached.offers;
     const raw = await this.redis.get(keyOf(this.config)).catch(() => null);

@@ -97,9 +97,22 @@ export class SchedulingLoop {
     const grace = this.config.BEAMLINE_PREEMPTION_GRACE_SECONDS;
     for (const [jobId, j] of heldBack) reasons.set(jobId, `preempted by job ${j.preemptedBy}, which has not started yet: waiting for it to start first`);
     for (const [jobId, victims] of waitingOn) reasons.set(jobId, `waiting for preempted job ${victims.join(', ')} to stop (SIGTERM, up to ${grace} s grace)`);
-    await this.repo.setPendingReasons(reasons, new Map(waiting.map((j) => [j.id, j.pendingReason])));
+    const unschedulable = new Set(result.pending.filter((p) => p.unschedulable && reasons.get(p.jobId) === p.reason).map((p) => p.jobId));
+    await this.repo.setPendingReasons(reasons, new Map(waiting.map((j) => [j.id, j])), unschedulable, now);
     this.metrics.setPending(reasons);
+    // 7. A job no node can ever run fails once it has been so for the timeout (a node autoscaler had its chance).
+    await this.rejectUnschedulable(waiting.filter((j) => unschedulable.has(j.id)), reasons, now);
     return { bound, pending: reasons.size };
+  }
+
+  private async rejectUnschedulable(jobs: TrainingJob[], reasons: Map<string, string>, now: Date): Promise<void> {
+    const timeout = this.config.BEAMLINE_UNSCHEDULABLE_TIMEOUT_SECONDS;
+    if (timeout === 0) return;
+    for (const job of jobs) {
+      if (!job.unschedulableSince || now.getTime() - job.unschedulableSince.getTime() < timeout * 1000) continue;
+      const message = `no node of this cluster can ever run it: ${reasons.get(job.id)}; unschedulable since ${job.unschedulableSince.toISOString()} (BEAMLINE_UNSCHEDULABLE_TIMEOUT_SECONDS=${timeout})`;
+      await this.training.applyAction(job.id, 'reject', message).catch((error: Error) => this.logger.warn({ jobId: job.id, err: error.message }, 'rejecting an unschedulable job failed; next cycle'));
+    }
   }
 
   /**

@@ -5,6 +5,12 @@ import type { StoredPreemption, StoredQuota } from '../../queues/queues.dto.js';
 import type { QueueConfig } from './queue-specs.js';
 
 /** Reads and bulk writes of the scheduling loop; status changes go through TrainingRepository. */
+/** What the last cycle wrote about a waiting job. */
+export interface WaitingState {
+  pendingReason: string | null;
+  unschedulableSince: Date | null;
+}
+
 @Injectable()
 export class SchedulingRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -31,11 +37,23 @@ export class SchedulingRepository {
   }
 
   /** Writes the latest pending reasons; only rows whose reason changed are touched. */
-  async setPendingReasons(reasons: Map<string, string>, current: Map<string, string | null>): Promise<void> {
-    const changed = [...reasons.entries()].filter(([id, reason]) => current.get(id) !== reason);
+  /**
+   * Writes each waiting job's reason, and since when it has been unschedulable (kept while it
+   * stays so, cleared when it no longer is); only rows that changed are written.
+   */
+  async setPendingReasons(reasons: Map<string, string>, current: Map<string, WaitingState>, unschedulable: ReadonlySet<string>, now: Date): Promise<void> {
+    const changed = [...reasons.entries()].filter(([id, reason]) => {
+      const was = current.get(id);
+      return was?.pendingReason !== reason || (was.unschedulableSince !== null) !== unschedulable.has(id);
+    });
     if (changed.length === 0) return;
     await this.prisma.$transaction(
-      changed.map(([id, reason]) => this.prisma.trainingJob.updateMany({ where: { id, status: 'Queued' }, data: { pendingReason: reason } })),
+      changed.map(([id, reason]) =>
+        this.prisma.trainingJob.updateMany({
+          where: { id, status: 'Queued' },
+          data: { pendingReason: reason, unschedulableSince: unschedulable.has(id) ? (current.get(id)?.unschedulableSince ?? now) : null },
+        }),
+      ),
     );
   }
 
