@@ -61,14 +61,18 @@ export const deleteClusterQueueQuerySchema = z.strictObject({ drain: z.enum(['tr
 
 /** A quota line in the engine's units: milli-GPU, milli-CPU, MiB. This is what is stored. */
 export interface StoredQuota {
-  resource: 'gpu' | 'cpu' | 'memory';
+  resource: 'gpu' | 'mig' | 'cpu' | 'memory';
   flavor?: string;
+  /** For resource 'mig': the MIG profile, e.g. 1g.10gb (amounts are milli-slices). */
+  profile?: string;
   nominal: number;
   borrowingLimit?: number;
   lendingLimit?: number;
 }
 
 const GPU_PRODUCT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+/** `nvidia.com/mig-<profile>` as the device plugin's mixed strategy names it, e.g. nvidia.com/mig-1g.10gb. */
+const MIG_RESOURCE = /^nvidia\.com\/mig-(\d+g\.\d+gb(?:\+me)?)$/;
 
 /** GPUs as a number or numeric string, to milli; fractions finer than 1m are refused. */
 function gpuMilli(value: string | number): number | undefined {
@@ -83,12 +87,17 @@ const isZero = (v: string | number): boolean => v === 0 || (typeof v === 'string
 function amountOf(resource: StoredQuota['resource'], value: string | number): number | undefined {
   if (isZero(value)) return 0;
   if (resource === 'gpu') return gpuMilli(value);
+  if (resource === 'mig') {
+    const n = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+    return Number.isInteger(n) && n >= 0 ? n * 1000 : undefined;
+  }
   if (resource === 'cpu') return parseCpuMilli(value);
   return parseMemoryMiB(value);
 }
 
 const UNITS: Record<StoredQuota['resource'], string> = {
   gpu: 'a number of GPUs, 0 or more (fractions to 0.001)',
+  mig: 'a whole number of MIG slices, 0 or more',
   cpu: 'a CPU quantity, 0 or more ("4", "500m")',
   memory: 'a memory quantity with a unit, 0 or more ("256Gi")',
 };
@@ -104,31 +113,32 @@ export function normaliseQuota(lines: z.output<typeof quotaLineSchema>[], hasCoh
   lines.forEach((line, i) => {
     const at = (f: string) => `quota.${i}.${f}`;
     let resource: StoredQuota['resource'];
+    const mig = MIG_RESOURCE.exec(line.resource);
     if (line.resource === GPU_RESOURCE) resource = 'gpu';
+    else if (mig) resource = 'mig';
     else if (line.resource === 'cpu' || line.resource === 'memory') resource = line.resource;
     else {
-      const mig = line.resource.startsWith('nvidia.com/mig-');
-      problems.push({
-        field: at('resource'),
-        message: mig
-          ? 'MIG slices are placed but not charged against quota yet, so a MIG quota would not be enforced; use nvidia.com/gpu, cpu or memory'
-          : `unknown resource flavor '${line.resource}'; one of ${GPU_RESOURCE} (with flavor: the GPU product), cpu, memory`,
-      });
+      const message = line.resource.startsWith('nvidia.com/mig-')
+        ? `'${line.resource}' is not a MIG profile resource; e.g. nvidia.com/mig-1g.10gb`
+        : `unknown resource flavor '${line.resource}'; one of ${GPU_RESOURCE} or nvidia.com/mig-<profile> (with flavor: the GPU product), cpu, memory`;
+      problems.push({ field: at('resource'), message });
       return;
     }
-    if (resource === 'gpu' && (line.flavor === undefined || !GPU_PRODUCT.test(line.flavor))) {
-      problems.push({ field: at('flavor'), message: 'required for nvidia.com/gpu: the GPU product as nodes label it (nvidia.com/gpu.product), e.g. NVIDIA-H100-80GB-HBM3' });
+    const flavored = resource === 'gpu' || resource === 'mig';
+    if (flavored && (line.flavor === undefined || !GPU_PRODUCT.test(line.flavor))) {
+      problems.push({ field: at('flavor'), message: `required for ${line.resource}: the GPU product as nodes label it (nvidia.com/gpu.product), e.g. NVIDIA-H100-80GB-HBM3` });
       return;
     }
-    if (resource !== 'gpu' && line.flavor !== undefined) {
+    if (!flavored && line.flavor !== undefined) {
       problems.push({ field: at('flavor'), message: `${resource} has no flavors` });
       return;
     }
-    const key = `${resource}:${line.flavor ?? ''}`;
+    const key = `${line.resource}:${line.flavor ?? ''}`;
     if (seen.has(key)) problems.push({ field: at('flavor'), message: 'listed twice' });
     seen.add(key);
     const stored: StoredQuota = { resource, nominal: 0 };
     if (line.flavor !== undefined) stored.flavor = line.flavor;
+    if (mig) stored.profile = mig[1];
     for (const field of ['nominal', 'borrowingLimit', 'lendingLimit'] as const) {
       const value = line[field];
       if (value === undefined) continue;
@@ -150,7 +160,7 @@ export function normaliseQuota(lines: z.output<typeof quotaLineSchema>[], hasCoh
 export function showQuota(q: StoredQuota) {
   const show = (amount: number): number | string => (q.resource === 'memory' ? `${amount}Mi` : amount / 1000);
   return {
-    resource: q.resource === 'gpu' ? GPU_RESOURCE : q.resource,
+    resource: q.resource === 'gpu' ? GPU_RESOURCE : q.resource === 'mig' ? `nvidia.com/mig-${q.profile}` : q.resource,
     ...(q.flavor !== undefined ? { flavor: q.flavor } : {}),
     nominal: show(q.nominal),
     ...(q.borrowingLimit !== undefined ? { borrowingLimit: show(q.borrowingLimit) } : {}),

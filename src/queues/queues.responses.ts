@@ -5,7 +5,7 @@ import type { ClusterQueueView, ProjectQueueView, toRevisionView } from './queue
 /** The answers of /v1/cluster-queues and /v1/projects/{project}/queues, as queues.view.ts writes them. */
 const amount = z.union([z.number(), z.string()]);
 const quotaLine = z.strictObject({
-  resource: z.enum(['nvidia.com/gpu', 'cpu', 'memory']),
+  resource: z.union([z.enum(['nvidia.com/gpu', 'cpu', 'memory']), z.string().regex(/^nvidia\.com\/mig-\d+g\.\d+gb(\+me)?$/)]),
   flavor: z.string().optional(),
   nominal: amount,
   borrowingLimit: amount.optional(),

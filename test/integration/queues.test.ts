@@ -52,7 +52,10 @@ describe('queue API', () => {
   it('refuses bad quota, naming the field', async () => {
     const cases: [unknown[], string][] = [
       [[{ resource: 'nvidia.com/tpu', nominal: 1 }], 'quota.0.resource'],
-      [[{ resource: 'nvidia.com/mig-1g.10gb', nominal: 1 }], 'quota.0.resource'],
+      [[{ resource: 'nvidia.com/mig-1g.10gb', nominal: 1 }], 'quota.0.flavor'],
+      [[{ resource: 'nvidia.com/mig-huge', flavor: H100, nominal: 1 }], 'quota.0.resource'],
+      [[{ resource: 'nvidia.com/mig-1g.10gb', flavor: H100, nominal: 1.5 }], 'quota.0.nominal'],
+      [[{ resource: 'nvidia.com/mig-1g.10gb', flavor: H100, nominal: 7 }, { resource: 'nvidia.com/mig-1g.10gb', flavor: H100, nominal: 1 }], 'quota.1.flavor'],
       [[{ resource: 'nvidia.com/gpu', nominal: 1 }], 'quota.0.flavor'],
       [[gpuQuota(-1)], 'quota.0.nominal'],
       [[gpuQuota('lots')], 'quota.0.nominal'],
@@ -66,6 +69,12 @@ describe('queue API', () => {
       expect(res.status, JSON.stringify(quota)).toBe(400);
       expect(fields(res), JSON.stringify(quota)).toContain(field);
     }
+    // A MIG line and a GPU line of one product are two resources, not a duplicate.
+    const mig = { resource: 'nvidia.com/mig-1g.10gb', flavor: H100, nominal: '7' };
+    const withMig = await admin.post('/v1/cluster-queues', { name: 'mig', quota: [gpuQuota(1), mig] });
+    expect(withMig.status, withMig.text).toBe(201);
+    expect(withMig.body.quota).toEqual([gpuQuota(1), { ...mig, nominal: 7 }]);
+    expect((await admin.delete('/v1/cluster-queues/mig')).status).toBe(200);
     const lending = await admin.post('/v1/cluster-queues', { name: 'bad', cohort: 'c', quota: [gpuQuota(1, { lendingLimit: 2 })] });
     expect(fields(lending)).toEqual(['quota.0.lendingLimit']);
     expect((await admin.post('/v1/cluster-queues', { name: 'bad', weight: 0 })).status).toBe(400);

@@ -17,6 +17,12 @@ export interface ClusterQueueSpec {
   name: string;
   cohort?: string;
   gpu: ({ product: string } & ResourceQuota)[];
+  /**
+   * MIG slices per (product, profile), in milli-slices. A profile with a line here is charged
+   * and limited; one without is admitted on the queue's GPU products uncharged (Kueue would
+   * refuse it; we keep queues that predate MIG quota working), so list every profile to limit.
+   */
+  mig?: ({ product: string; profile: string } & ResourceQuota)[];
   cpu?: ResourceQuota;
   memory?: ResourceQuota;
   /** Whom a queue may preempt to reclaim its nominal quota from borrowers in its cohort. */
@@ -34,11 +40,27 @@ export interface ClusterQueueSpec {
 export type Usage = Map<string, number>;
 
 export const gpuResource = (product: string): string => `gpu:${product}`;
+export const migResource = (product: string, profile: string): string => `mig:${product}:${profile}`;
+
+/** The products a job's GPU request may be charged to in a queue, in the queue's order. */
+export function gpuFlavors(spec: ClusterQueueSpec, job: Job): string[] {
+  const g = job.request.gpu;
+  const products = g.kind === 'mig' ? [...(spec.mig ?? []).filter((m) => m.profile === g.profile).map((m) => m.product), ...spec.gpu.map((q) => q.product)] : spec.gpu.map((q) => q.product);
+  return [...new Set(products)];
+}
 
 /** A resource's amount in a reason's units: GPUs and CPUs (not milli), MiB of memory. */
 const inUnits = (resource: string, amount: number): number => (resource === 'memory' ? amount : amount / 1000);
 /** A resource's unit in words: `NVIDIA-H100 GPU`, `CPU`, `MiB memory`. */
-const unitOf = (resource: string): string => (resource === 'cpu' ? 'CPU' : resource === 'memory' ? 'MiB memory' : `${resource.slice('gpu:'.length)} GPU`);
+const unitOf = (resource: string): string => {
+  if (resource === 'cpu') return 'CPU';
+  if (resource === 'memory') return 'MiB memory';
+  if (resource.startsWith('mig:')) {
+    const [, product, profile] = resource.split(':');
+    return `${product} MIG ${profile} slices`;
+  }
+  return `${resource.slice('gpu:'.length)} GPU`;
+};
 
 /** What a whole job charges to its queue when it runs on `flavor`. */
 export function jobCharge(job: Job, flavor: string | undefined): Usage {
@@ -48,6 +70,7 @@ export function jobCharge(job: Job, flavor: string | undefined): Usage {
   ]);
   const milli = gpuMilliOf(job.request.gpu) * job.workers;
   if (flavor !== undefined && milli > 0) u.set(gpuResource(flavor), milli);
+  if (flavor !== undefined && job.request.gpu.kind === 'mig') u.set(migResource(flavor, job.request.gpu.profile), 1000 * job.workers);
   return u;
 }
 
@@ -79,6 +102,7 @@ export class QuotaBook {
   private quota(q: ClusterQueueSpec, resource: string): ResourceQuota | undefined {
     if (resource === 'cpu') return q.cpu;
     if (resource === 'memory') return q.memory;
+    if (resource.startsWith('mig:')) return q.mig?.find((m) => migResource(m.product, m.profile) === resource);
     return q.gpu.find((g) => gpuResource(g.product) === resource);
   }
 
@@ -110,7 +134,8 @@ export class QuotaBook {
       if (amount === 0) continue;
       const quota = this.quota(q, resource);
       if (!quota) {
-        if (resource === 'cpu' || resource === 'memory') continue;
+        // Unlisted CPU, memory and MIG profiles are not limited (see ClusterQueueSpec.mig).
+        if (resource === 'cpu' || resource === 'memory' || resource.startsWith('mig:')) continue;
         return `quota: queue "${queue}" has no quota for ${unitOf(resource)}`;
       }
       const used = this.usedOf(queue, resource);

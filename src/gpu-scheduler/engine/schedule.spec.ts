@@ -62,6 +62,36 @@ describe('schedule: quotas and cohorts', () => {
     expect(r.pending[0].reason).toBe('quota: queue "team-a" has no GPU quota for H100');
   });
 
+  describe('MIG quota', () => {
+    const migNodes = [aNode('m1').migDevice({ '1g.10gb': 7 }, 'A100').migDevice({ '1g.10gb': 7 }, 'A100').build()];
+    const slices = (queue: string, n: number) => Array.from({ length: n }, (_, i) => aJob(`${queue}-${i}`).mig('1g.10gb').queue(queue).submittedAt(i).build());
+
+    it('charges each slice to its profile and stops at the nominal quota, saying so in slices', () => {
+      const queues = [aQueue('team-a', [], { mig: [{ product: 'A100', profile: '1g.10gb', nominal: 3000 }] })];
+      const r = run(slices('team-a', 5), { queues, snapshot: { nodes: migNodes, running: [] } });
+      expect(r.decisions.map((d) => d.jobId)).toEqual(['team-a-0', 'team-a-1', 'team-a-2']);
+      expect(r.pending[0]).toEqual({ jobId: 'team-a-3', reason: 'quota: queue "team-a" uses 3/3 A100 MIG 1g.10gb slices, the job needs 1, and has no cohort to borrow from' });
+    });
+
+    it('borrows idle slices from the cohort, and counts running slices against the quota', () => {
+      const queues = [
+        aQueue('team-a', [], { cohort: 'lab', mig: [{ product: 'A100', profile: '1g.10gb', nominal: 2000 }] }),
+        aQueue('team-b', [], { cohort: 'lab', mig: [{ product: 'A100', profile: '1g.10gb', nominal: 2000 }] }),
+      ];
+      const running = [runningJob(aJob('b-run').mig('1g.10gb').queue('team-b').build(), [{ node: 'm1', gpuIndexes: [1], migProfile: '1g.10gb' }], { flavor: 'A100' })];
+      const r = run(slices('team-a', 4), { queues, running, snapshot: { nodes: migNodes, running } });
+      // team-a: 2 own + 1 idle of team-b's (team-b runs 1 of its 2).
+      expect(r.decisions.map((d) => d.jobId)).toEqual(['team-a-0', 'team-a-1', 'team-a-2']);
+      expect(r.decisions[2].borrowing).toBe(true);
+    });
+
+    it('leaves a profile the queue lists no line for unlimited on its GPU products, as before MIG quota', () => {
+      const queues = [aQueue('team-a', [{ product: 'A100', nominal: 1000 }])];
+      const r = run(slices('team-a', 5), { queues, snapshot: { nodes: migNodes, running: [] } });
+      expect(r.decisions).toHaveLength(5);
+    });
+  });
+
   it('a product no node has is named as absent, not as a quota problem', () => {
     const r = run([aJob('j').whole(1).products('H100').build()]);
     expect(r.pending).toEqual([{ jobId: 'j', reason: 'no node has product H100 (cluster has: A100 ×8)', unschedulable: true }]);

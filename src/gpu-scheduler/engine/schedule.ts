@@ -6,7 +6,7 @@ import { placeGang } from './placement.js';
 import { createPolicy, DEFAULT_POLICY } from './policies/index.js';
 import { Policy } from './policies/policy.js';
 import { planPreemption, PreemptionContext } from './preemption.js';
-import { ClusterQueueSpec, jobCharge, QuotaBook } from './quota.js';
+import { ClusterQueueSpec, gpuFlavors, jobCharge, QuotaBook } from './quota.js';
 import { explainUnplaceable, fitsNoNode, NEVER_RUNS, unofferedGpu } from './reasons.js';
 import { createRng } from './rng.js';
 
@@ -122,7 +122,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
     }
     const wantsGpu = job.request.gpu.kind !== 'none';
     const allowed = job.request.products;
-    const flavors: (string | undefined)[] = wantsGpu ? spec.gpu.map((g) => g.product).filter((p) => !allowed || allowed.length === 0 || allowed.includes(p)) : [undefined];
+    const flavors: (string | undefined)[] = wantsGpu ? gpuFlavors(spec, job).filter((p) => !allowed || allowed.length === 0 || allowed.includes(p)) : [undefined];
     if (flavors.length === 0) {
       pending.push({ jobId: job.id, reason: `quota: queue "${job.queue}" has no GPU quota for ${allowed?.join(' or ') ?? 'any product'}` });
       continue;

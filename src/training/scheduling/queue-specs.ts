@@ -45,6 +45,8 @@ export function toQueueSpec(q: QueueConfig['clusterQueues'][number]): ClusterQue
     withinClusterQueue: q.preemption.withinClusterQueue,
     minRuntimeMs: q.preemption.minRuntimeSeconds * 1000,
   };
+  const mig = q.quota.filter((l) => l.resource === 'mig').map((l) => ({ product: l.flavor!, profile: l.profile!, ...resourceQuota(l) }));
+  if (mig.length > 0) spec.mig = mig;
   if (q.cohort !== null) spec.cohort = q.cohort;
   const cpu = q.quota.find((l) => l.resource === 'cpu');
   const memory = q.quota.find((l) => l.resource === 'memory');
