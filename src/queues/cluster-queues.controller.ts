@@ -8,7 +8,7 @@ import { PlatformAdmin } from '../common/auth/public.decorator.js';
 import { jsonSchema } from '../common/openapi/json-schema.js';
 import { ZodPipe } from '../common/validation/zod-body.pipe.js';
 import { createClusterQueueSchema, deleteClusterQueueQuerySchema, updateClusterQueueSchema, type CreateClusterQueue, type UpdateClusterQueue } from './queues.dto.js';
-import { clusterQueueListSchema, clusterQueueSchema, drainResultSchema, queueHistorySchema } from './queues.responses.js';
+import { clusterQueueListSchema, clusterQueueSchema, clusterQueueWithStatusSchema, drainResultSchema, queueHistorySchema } from './queues.responses.js';
 import { QueuesService } from './queues.service.js';
 import { etagOf } from './queues.view.js';
 
@@ -41,7 +41,7 @@ export class ClusterQueuesController {
   }
 
   @Get(':name')
-  @ApiOkResponse({ schema: jsonSchema(clusterQueueSchema), description: 'ETag: the version, for If-Match' })
+  @ApiOkResponse({ schema: jsonSchema(clusterQueueWithStatusSchema), description: 'ETag: the version, for If-Match' })
   async get(@Param('name') name: string, @Res({ passthrough: true }) res: Response) {
     const view = await this.queues.getClusterQueue(name);
     res.setHeader('ETag', etagOf(view.version));

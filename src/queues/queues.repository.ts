@@ -3,6 +3,7 @@ import { Prisma, type ClusterQueue, type ProjectQueue } from '../generated/prism
 import { PrismaService } from '../common/database/prisma.service.js';
 import { transition } from '../training/training-state.js';
 import type { StoredPreemption, StoredQuota } from './queues.dto.js';
+import type { AdmittedJob } from './queue-usage.js';
 
 export type ProjectQueueRow = ProjectQueue & { clusterQueue: { name: string }; project: { name: string } };
 type Tx = Prisma.TransactionClient;
@@ -31,6 +32,28 @@ export class QueuesRepository {
 
   listClusterQueues(): Promise<ClusterQueue[]> {
     return this.prisma.clusterQueue.findMany({ orderBy: { name: 'asc' } });
+  }
+
+  /**
+   * What the jobs charged to each cluster queue hold now (Scheduled or Running, with their
+   * placement) and how many wait (Queued); `only` narrows to one queue. Jobs of the open
+   * queue (no project queue) belong to no cluster queue and are not counted.
+   */
+  async load(only?: string): Promise<{ admitted: Map<string, AdmittedJob[]>; pending: Map<string, number> }> {
+    const one = only === undefined ? Prisma.empty : Prisma.sql`AND pq.cluster_queue_id = ${only}::uuid`;
+    const [rows, counts] = await Promise.all([
+      this.prisma.$queryRaw<(AdmittedJob & { queueId: string })[]>`
+        SELECT pq.cluster_queue_id AS "queueId", j.resources, j.workers, j.placement FROM training_jobs j
+        JOIN project_queues pq ON pq.project_id = j.project_id AND pq.name = j.queue
+        WHERE j.status IN ('Scheduled', 'Running') ${one}`,
+      this.prisma.$queryRaw<{ queueId: string; n: number }[]>`
+        SELECT pq.cluster_queue_id AS "queueId", count(*)::int AS n FROM training_jobs j
+        JOIN project_queues pq ON pq.project_id = j.project_id AND pq.name = j.queue
+        WHERE j.status IN ('Pending', 'Queued') ${one} GROUP BY pq.cluster_queue_id`,
+    ]);
+    const admitted = new Map<string, AdmittedJob[]>();
+    for (const { queueId, ...job } of rows) admitted.set(queueId, [...(admitted.get(queueId) ?? []), job]);
+    return { admitted, pending: new Map(counts.map((c) => [c.queueId, c.n])) };
   }
 
   clusterQueue(name: string): Promise<ClusterQueue | null> {

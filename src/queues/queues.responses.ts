@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoTime, itemsOf, type Agree, type Mismatch } from '../common/openapi/common.responses.js';
-import type { ClusterQueueView, ProjectQueueView, toRevisionView } from './queues.view.js';
+import type { ClusterQueueView, ProjectQueueView, toRevisionView, withStatus } from './queues.view.js';
 
 /** The answers of /v1/cluster-queues and /v1/projects/{project}/queues, as queues.view.ts writes them. */
 const amount = z.union([z.number(), z.string()]);
@@ -27,7 +27,24 @@ export const clusterQueueSchema = z.strictObject({
   createdAt: isoTime,
   updatedAt: isoTime,
 });
-export const clusterQueueListSchema = itemsOf(clusterQueueSchema);
+/** GET (one or the list) adds the queue's status: what its admitted jobs hold, per quota line, and how many wait. */
+export const clusterQueueWithStatusSchema = clusterQueueSchema.extend({
+  status: z.strictObject({
+    admittedJobs: z.number().int(),
+    pendingJobs: z.number().int(),
+    usage: z.array(
+      z.strictObject({
+        resource: z.string(),
+        flavor: z.string().optional(),
+        used: amount,
+        /** null: the queue lists no line for this resource, so it is not limited. */
+        nominal: amount.nullable(),
+        borrowed: amount,
+      }),
+    ),
+  }),
+});
+export const clusterQueueListSchema = itemsOf(clusterQueueWithStatusSchema);
 
 export const projectQueueSchema = z.strictObject({
   name: z.string(),
@@ -53,5 +70,6 @@ export const drainResultSchema = z.strictObject({ deleted: z.string(), cancelled
 
 // Compile-time: each view has exactly the schema's fields.
 type _Cluster = Agree<Mismatch<ClusterQueueView, z.input<typeof clusterQueueSchema>>>;
+type _ClusterWithStatus = Agree<Mismatch<ReturnType<typeof withStatus>, z.input<typeof clusterQueueWithStatusSchema>>>;
 type _Project = Agree<Mismatch<ProjectQueueView, z.input<typeof projectQueueSchema>>>;
 type _Revision = Agree<Mismatch<ReturnType<typeof toRevisionView>, z.input<typeof queueRevisionSchema>>>;

@@ -5,7 +5,7 @@ import { AppError, ErrorCode, type FieldProblem } from '../common/errors/app-err
 import { DEFAULT_PREEMPTION, normaliseQuota, type CreateClusterQueue, type CreateProjectQueue, type StoredPreemption, type StoredQuota, type UpdateClusterQueue, type UpdateProjectQueue } from './queues.dto.js';
 import { requireIfMatch, staleError } from './if-match.js';
 import { QueuesRepository, type ProjectQueueRow } from './queues.repository.js';
-import { toClusterQueueView, toProjectQueueView, toRevisionView } from './queues.view.js';
+import { toClusterQueueView, toProjectQueueView, toRevisionView, withStatus } from './queues.view.js';
 
 const hasLimits = (quota: StoredQuota[]): boolean => quota.some((q) => q.borrowingLimit !== undefined || q.lendingLimit !== undefined);
 
@@ -18,7 +18,8 @@ export class QueuesService {
   constructor(private readonly repo: QueuesRepository) {}
 
   async listClusterQueues() {
-    return { items: (await this.repo.listClusterQueues()).map(toClusterQueueView) };
+    const [queues, load] = await Promise.all([this.repo.listClusterQueues(), this.repo.load()]);
+    return { items: queues.map((q) => withStatus(toClusterQueueView(q), q, load.admitted.get(q.id) ?? [], load.pending.get(q.id) ?? 0)) };
   }
 
   private async loadCluster(name: string): Promise<ClusterQueue> {
@@ -28,7 +29,9 @@ export class QueuesService {
   }
 
   async getClusterQueue(name: string) {
-    return toClusterQueueView(await this.loadCluster(name));
+    const q = await this.loadCluster(name);
+    const load = await this.repo.load(q.id);
+    return withStatus(toClusterQueueView(q), q, load.admitted.get(q.id) ?? [], load.pending.get(q.id) ?? 0);
   }
 
   async createClusterQueue(body: CreateClusterQueue, principal: Principal) {

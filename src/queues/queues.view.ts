@@ -1,6 +1,7 @@
 import type { ClusterQueue, QueueRevision } from '../generated/prisma/client.js';
 import { showQuota, type StoredPreemption, type StoredQuota } from './queues.dto.js';
 import type { ProjectQueueRow } from './queues.repository.js';
+import { queueUsage, type AdmittedJob } from './queue-usage.js';
 
 /** The public JSON shape of a cluster queue. `version` is also its ETag. */
 export function toClusterQueueView(q: ClusterQueue) {
@@ -17,6 +18,11 @@ export function toClusterQueueView(q: ClusterQueue) {
   };
 }
 export type ClusterQueueView = ReturnType<typeof toClusterQueueView>;
+
+/** GET adds what the queue's jobs hold now and how many wait (Kueue's ClusterQueue status). */
+export function withStatus(view: ClusterQueueView, q: ClusterQueue, admitted: readonly AdmittedJob[], pending: number) {
+  return { ...view, status: { admittedJobs: admitted.length, pendingJobs: pending, usage: queueUsage(q.quota as unknown as StoredQuota[], admitted) } };
+}
 
 export function toProjectQueueView(q: ProjectQueueRow) {
   return {

@@ -163,6 +163,16 @@ describe('admission: quota and node fit together', () => {
     const b3 = await submit('lab-b', sleeper('b3', 'q'));
     const b3Waiting = await until('lab-b', b3, (j) => typeof j.pendingReason === 'string', 'b3 waits');
     expect(b3Waiting.pendingReason).toBe(`quota: queue "team-b" uses 2/1 ${H100} GPU, the job needs 1, and cohort "lab" lends none`);
+    // The queue's status says the same in numbers: 2 used on a nominal 1, so 1 borrowed; 1 waiting.
+    const teamB = (await member.get('/v1/cluster-queues/team-b')).body;
+    expect(teamB.status).toMatchObject({ admittedJobs: 2, pendingJobs: 1 });
+    expect(teamB.status.usage).toEqual([
+      { resource: 'nvidia.com/gpu', flavor: H100, used: 2, nominal: 1, borrowed: 1 },
+      { resource: 'cpu', used: 0.2, nominal: null, borrowed: 0 },
+      { resource: 'memory', used: '128Mi', nominal: null, borrowed: '0Mi' },
+    ]);
+    const listed = (await member.get('/v1/cluster-queues')).body.items.find((q: { name: string }) => q.name === 'team-a');
+    expect(listed.status).toEqual({ admittedJobs: 0, pendingJobs: 0, usage: [{ resource: 'nvidia.com/gpu', flavor: H100, used: 0, nominal: 1, borrowed: 0 }] });
 
     // The owner submits: quota allows (within nominal), the nodes do not, and it says so.
     const a1 = await submit('lab-a', sleeper('a1', 'q'));

@@ -29,7 +29,10 @@ describe('clusterQueues', () => {
     });
     expect(made).toMatchObject({ name: 'vision', cohort: 'lab', strategy: 'BestEffortFIFO', weight: 2, version: 1, quota: [{ nominal: 16, borrowingLimit: 8 }, { nominal: '262144Mi' }] });
     expect((await member.clusterQueues.list()).map((q) => q.name)).toEqual(['vision']);
-    expect(await viewer.clusterQueues.get('vision')).toEqual(made);
+    expect(await viewer.clusterQueues.get('vision')).toEqual({
+      ...made,
+      status: { admittedJobs: 0, pendingJobs: 0, usage: [{ resource: 'nvidia.com/gpu', flavor: H100, used: 0, nominal: 16, borrowed: 0 }, { resource: 'memory', used: '0Mi', nominal: '262144Mi', borrowed: '0Mi' }] },
+    });
 
     const updated = await root.clusterQueues.update('vision', { strategy: 'StrictFIFO', quota: [{ resource: 'nvidia.com/gpu', flavor: H100, nominal: 24 }] }, { ifMatch: made.version });
     expect(updated).toMatchObject({ version: 2, strategy: 'StrictFIFO', quota: [{ nominal: 24 }] });

@@ -729,6 +729,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GPU-seconds and CPU-seconds used in [from, to), grouped; admins see every project, others their own */
+        get: operations["UsageController_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1036,9 +1053,19 @@ export interface operations {
                                 flavor?: string;
                                 lendingLimit?: number | string;
                                 nominal: number | string;
-                                /** @enum {string} */
-                                resource: "nvidia.com/gpu" | "cpu" | "memory";
+                                resource: ("nvidia.com/gpu" | "cpu" | "memory") | string;
                             }[];
+                            status: {
+                                admittedJobs: number;
+                                pendingJobs: number;
+                                usage: {
+                                    borrowed: number | string;
+                                    flavor?: string;
+                                    nominal: number | string | null;
+                                    resource: string;
+                                    used: number | string;
+                                }[];
+                            };
                             /** @enum {string} */
                             strategy: "BestEffortFIFO" | "StrictFIFO";
                             /** Format: date-time */
@@ -1124,8 +1151,7 @@ export interface operations {
                             flavor?: string;
                             lendingLimit?: number | string;
                             nominal: number | string;
-                            /** @enum {string} */
-                            resource: "nvidia.com/gpu" | "cpu" | "memory";
+                            resource: ("nvidia.com/gpu" | "cpu" | "memory") | string;
                         }[];
                         /** @enum {string} */
                         strategy: "BestEffortFIFO" | "StrictFIFO";
@@ -1226,9 +1252,19 @@ export interface operations {
                             flavor?: string;
                             lendingLimit?: number | string;
                             nominal: number | string;
-                            /** @enum {string} */
-                            resource: "nvidia.com/gpu" | "cpu" | "memory";
+                            resource: ("nvidia.com/gpu" | "cpu" | "memory") | string;
                         }[];
+                        status: {
+                            admittedJobs: number;
+                            pendingJobs: number;
+                            usage: {
+                                borrowed: number | string;
+                                flavor?: string;
+                                nominal: number | string | null;
+                                resource: string;
+                                used: number | string;
+                            }[];
+                        };
                         /** @enum {string} */
                         strategy: "BestEffortFIFO" | "StrictFIFO";
                         /** Format: date-time */
@@ -1390,8 +1426,7 @@ export interface operations {
                             flavor?: string;
                             lendingLimit?: number | string;
                             nominal: number | string;
-                            /** @enum {string} */
-                            resource: "nvidia.com/gpu" | "cpu" | "memory";
+                            resource: ("nvidia.com/gpu" | "cpu" | "memory") | string;
                         }[];
                         /** @enum {string} */
                         strategy: "BestEffortFIFO" | "StrictFIFO";
@@ -6025,9 +6060,11 @@ export interface operations {
                                 gpuMilli?: number;
                                 migProfile?: string;
                                 node: string;
+                                product?: string;
                                 sharedResource?: string;
                             }[] | null;
                             policy: string | null;
+                            preemptedBy: string | null;
                             priority: number;
                             project: string;
                             queue: string;
@@ -6050,6 +6087,8 @@ export interface operations {
                             status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
                             statusReason: string;
                             timeoutSeconds: number | null;
+                            unschedulable: boolean;
+                            unschedulableSince: string | null;
                             /** Format: date-time */
                             updatedAt: string;
                             workers: number;
@@ -6181,9 +6220,11 @@ export interface operations {
                             gpuMilli?: number;
                             migProfile?: string;
                             node: string;
+                            product?: string;
                             sharedResource?: string;
                         }[] | null;
                         policy: string | null;
+                        preemptedBy: string | null;
                         priority: number;
                         project: string;
                         queue: string;
@@ -6206,6 +6247,8 @@ export interface operations {
                         status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
                         statusReason: string;
                         timeoutSeconds: number | null;
+                        unschedulable: boolean;
+                        unschedulableSince: string | null;
                         /** Format: date-time */
                         updatedAt: string;
                         workers: number;
@@ -6243,9 +6286,11 @@ export interface operations {
                             gpuMilli?: number;
                             migProfile?: string;
                             node: string;
+                            product?: string;
                             sharedResource?: string;
                         }[] | null;
                         policy: string | null;
+                        preemptedBy: string | null;
                         priority: number;
                         project: string;
                         queue: string;
@@ -6268,6 +6313,8 @@ export interface operations {
                         status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
                         statusReason: string;
                         timeoutSeconds: number | null;
+                        unschedulable: boolean;
+                        unschedulableSince: string | null;
                         /** Format: date-time */
                         updatedAt: string;
                         workers: number;
@@ -6379,6 +6426,7 @@ export interface operations {
                         env: {
                             [key: string]: string;
                         };
+                        estimatedStartAt: string | null;
                         excludedNodes: string[];
                         finishedAt: string | null;
                         /** Format: uuid */
@@ -6401,9 +6449,11 @@ export interface operations {
                             gpuMilli?: number;
                             migProfile?: string;
                             node: string;
+                            product?: string;
                             sharedResource?: string;
                         }[] | null;
                         policy: string | null;
+                        preemptedBy: string | null;
                         priority: number;
                         project: string;
                         queue: string;
@@ -6427,6 +6477,8 @@ export interface operations {
                         status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
                         statusReason: string;
                         timeoutSeconds: number | null;
+                        unschedulable: boolean;
+                        unschedulableSince: string | null;
                         /** Format: date-time */
                         updatedAt: string;
                         workers: number;
@@ -6506,9 +6558,11 @@ export interface operations {
                             gpuMilli?: number;
                             migProfile?: string;
                             node: string;
+                            product?: string;
                             sharedResource?: string;
                         }[] | null;
                         policy: string | null;
+                        preemptedBy: string | null;
                         priority: number;
                         project: string;
                         queue: string;
@@ -6531,6 +6585,8 @@ export interface operations {
                         status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
                         statusReason: string;
                         timeoutSeconds: number | null;
+                        unschedulable: boolean;
+                        unschedulableSince: string | null;
                         /** Format: date-time */
                         updatedAt: string;
                         workers: number;
@@ -7044,6 +7100,82 @@ export interface operations {
             };
             /** @description The Content-Type is not one the operation accepts */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    UsageController_report: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339 instant; default: 7 days before `to` */
+                from?: string;
+                /** @description comma-separated: project, queue, user, flavor (default project) */
+                groupBy?: string;
+                /** @description only this project */
+                project?: string;
+                /** @description RFC 3339 instant; default: now */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        from: string;
+                        groupBy: ("project" | "queue" | "user" | "flavor")[];
+                        items: {
+                            attempts: number;
+                            cpuSeconds: number;
+                            flavor?: string;
+                            gpuHours: number;
+                            gpuSeconds: number;
+                            project?: string;
+                            queue?: string;
+                            user?: string;
+                        }[];
+                        /** Format: date-time */
+                        to: string;
+                        total: {
+                            cpuSeconds: number;
+                            gpuHours: number;
+                            gpuSeconds: number;
+                        };
+                    };
+                };
+            };
+            /** @description The body or query is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role or scopes do not allow this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

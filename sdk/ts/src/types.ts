@@ -89,7 +89,8 @@ export type ClusterQueueSpec = JsonBody<'ClusterQueuesController_create'>;
 export type ClusterQueueUpdate = JsonBody<'ClusterQueuesController_update'>;
 export type QuotaLine = NonNullable<ClusterQueueSpec['quota']>[number];
 /** A cluster queue; `version` is also its ETag, for `update`'s `ifMatch`. */
-export type ClusterQueue = Answer<'ClusterQueuesController_get'>;
+/** A cluster queue; `get` and `list` add `status` (what its admitted jobs hold per quota line, how many wait). */
+export type ClusterQueue = Omit<Answer<'ClusterQueuesController_get'>, 'status'> & { status?: Answer<'ClusterQueuesController_get'>['status'] };
 export type ProjectQueueSpec = JsonBody<'ProjectQueuesController_create'>;
 export type ProjectQueueUpdate = JsonBody<'ProjectQueuesController_update'>;
 /** A project's queue: the name its jobs give in `queue`, pointing at a cluster queue. */
