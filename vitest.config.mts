@@ -39,6 +39,19 @@ export default defineConfig({
       {
         plugins,
         test: {
+          // The web console (/ui) in Debian's headless Chromium, driven by playwright-core.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/helpers/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        plugins,
+        test: {
           name: 'k8s',
           include: ['test/k8s/**/*.test.ts'],
           environment: 'node',

@@ -5,6 +5,8 @@
 //   2. TypeScript: skipped when no file under src/ (nor a tsconfig or the lock file) is newer
 //      than the last successful build; otherwise an incremental tsc (build info in dist/, so
 //      deleting dist/ also forgets it).
+//   3. The web console (scripts/build-ui.mjs): rebuilt when anything under ui/ (or the lock
+//      file) is newer than dist/ui/index.html.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -40,9 +42,14 @@ if (!changed) {
   say(`built in ${((Date.now() - started.getTime()) / 1000).toFixed(1)} s`);
 }
 
+// 3. The web console.
+const UI_STAMP = 'dist/ui/index.html';
+const uiChanged = existsSync(UI_STAMP) ? newerThan(statSync(UI_STAMP).mtimeMs, ['ui', 'scripts/build-ui.mjs', 'package-lock.json']) : 'no earlier build';
+if (uiChanged) execFileSync(process.execPath, ['scripts/build-ui.mjs'], { stdio: 'inherit' });
+
 /** The first input (file or directory) modified after `time`, or undefined. */
-function newerThan(time) {
-  const stack = [...INPUTS];
+function newerThan(time, inputs = INPUTS) {
+  const stack = [...inputs];
   while (stack.length > 0) {
     const path = stack.pop();
     if (!existsSync(path)) continue;

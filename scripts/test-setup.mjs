@@ -3,8 +3,9 @@
 // works on a fresh machine, as `npm start` installs redis-server itself. `.ci/run` relies on it.
 //
 //  1. Debian's redis-server (the BullMQ trigger), prometheus (test/integration/dashboards.test.ts
-//     evaluates every dashboard query) and openssl (the Kubernetes tests' throwaway PKI):
-//     apt-get when root, as `npm start` does for redis-server.
+//     evaluates every dashboard query), openssl (the Kubernetes tests' throwaway PKI) and
+//     chromium (test/browser drives it with playwright-core; Playwright's own browser
+//     download is not reachable): apt-get when root, as `npm start` does for redis-server.
 //  2. The Python SDK with its test extras, tritonclient[http] and openapi-spec-validator
 //     (test/integration/openapi-valid.test.ts), into the `python3` on PATH:
 //     the tests run that interpreter, and so do local training jobs that say `python3`.
@@ -28,7 +29,7 @@ const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { stdio: 'inherit', .
 
 // 1. Debian packages.
 let aptUpdated = false;
-for (const [bin, pkg] of [['redis-server', 'redis-server'], ['prometheus', 'prometheus'], ['openssl', 'openssl']]) {
+for (const [bin, pkg] of [['redis-server', 'redis-server'], ['prometheus', 'prometheus'], ['openssl', 'openssl'], ['chromium', 'chromium']]) {
   if (has(bin)) continue;
   if (isRoot && has('apt-get')) {
     log(`${bin} not found; installing Debian package ${pkg}`);

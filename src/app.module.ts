@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ClusterModule } from './cluster/cluster.module.js';
 import { CommonModule } from './common/common.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import type { AppConfig, Role } from './common/config/config.schema.js';
 import { MetricsService } from './common/metrics/metrics.service.js';
 import { ModelsModule } from './models/models.module.js';
@@ -36,6 +37,7 @@ export class AppModule {
         UsageModule,
         ModelsModule,
         ServingModule.forRoles(roles, config.BEAMLINE_CLUSTER_DRIVER),
+        ConsoleModule.forRoles(roles),
       ],
     };
   }

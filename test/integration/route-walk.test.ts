@@ -17,6 +17,9 @@ const ROUTES: Record<string, Level> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',
   'GET /metrics': 'public',
+  // The web console's static files (docs/console.md): the page holds no data; its API calls carry the token.
+  'GET /ui': 'public',
+  'GET /ui/*path': 'public',
   'GET /v1/auth/config': 'public',
   'GET /v1/auth/whoami': 'any',
   'POST /v1/auth/login': 'any',

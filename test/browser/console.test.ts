@@ -1,0 +1,188 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { linearModel } from '../helpers/onnx.js';
+import { client, closeApp, seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { buildConsole, launchChromium, logIn, notModified, openPage, screenshot, type ConsolePage } from './browser.js';
+
+/**
+ * Issue 21: the console in a real browser against a started platform (local driver, on a
+ * machine made GPU-less): log in, watch a job reach Succeeded, read its logs, find the model
+ * version it registered, deploy it and ask the endpoint through the try-it form.
+ */
+let t: TestApp;
+let browser: Browser;
+let member: string;
+let viewer: string;
+let fakeBin: string;
+let c: ConsolePage;
+let page: Page;
+let jobId: string;
+const savedPath = process.env.PATH;
+const jobs = '/v1/projects/lab/training-jobs';
+
+/** Prints three epochs, then leaves y = 2x as model.onnx for the platform to register as `surrogate`. */
+const TRAIN = `const fs = require('node:fs'), path = require('node:path');
+let e = 0;
+const t = setInterval(() => {
+  e++;
+  console.log('epoch', e, 'loss', (1 / e).toFixed(3));
+  if (e === 3) {
+    clearInterval(t);
+    fs.writeFileSync(path.join(process.env.BEAMLINE_OUTPUT_DIR, 'model.onnx'), Buffer.from(process.env.MODEL_B64, 'base64'));
+  }
+}, 700);`;
+
+beforeAll(async () => {
+  buildConsole();
+  // An nvidia-smi that fails makes this machine GPU-less, so a GPU job waits with a reason.
+  fakeBin = await mkdtemp(join(tmpdir(), 'no-gpus-'));
+  await writeFile(join(fakeBin, 'nvidia-smi'), '#!/bin/sh\nexit 9\n');
+  await chmod(join(fakeBin, 'nvidia-smi'), 0o755);
+  process.env.PATH = `${fakeBin}:${savedPath}`;
+  t = await startTestApp({ env: { BEAMLINE_CLUSTER_DRIVER: 'local', BEAMLINE_SCHEDULER_INTERVAL_MS: '200' } });
+  member = await seedToken(t.app, 'MEMBER', ['lab']);
+  viewer = await seedToken(t.app, 'VIEWER', ['lab']);
+  browser = await launchChromium();
+  c = await openPage(browser);
+  page = c.page;
+});
+afterAll(async () => {
+  await browser?.close();
+  await closeApp(t);
+  process.env.PATH = savedPath;
+  await rm(fakeBin, { recursive: true, force: true });
+});
+
+const heading = (name: string) => page.getByRole('heading', { level: 1, name });
+
+describe('the web console', () => {
+  it('refuses a wrong token with the API detail, then logs in and lands on the jobs list', async () => {
+    await page.goto(`${t.url}/ui`);
+    await page.getByLabel('API token').fill('bl_not-a-token');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^401: .+/);
+    await screenshot(page, 'login');
+    await logIn(page, `${t.url}/ui`, member);
+    await heading('Training jobs').waitFor();
+    expect(page.url()).toBe(`${t.url}/ui/p/lab/jobs`);
+  });
+
+  it('shows a job submitted over REST move to Succeeded, with its timeline and logs', async () => {
+    const body = {
+      name: 'fit-surrogate',
+      image: 'unused',
+      command: [process.execPath, '-e', TRAIN],
+      env: { MODEL_B64: linearModel([[2]], [0]).toString('base64') },
+      resources: { cpu: '100m', memory: '64Mi' },
+      outputModel: 'surrogate',
+    };
+    const res = await client(t.url, member).post(jobs, body);
+    expect(res.status).toBe(201);
+    jobId = res.body.id;
+
+    // The list polls: the new job appears without a reload, and an unchanged list costs a 304.
+    const revalidated = notModified(page, '/training-jobs?');
+    const row = page.locator(`tr[data-job="${jobId}"]`);
+    await row.waitFor();
+    await revalidated;
+    await row.getByRole('link', { name: 'fit-surrogate' }).click();
+    await heading('fit-surrogate').waitFor();
+    expect(page.url()).toBe(`${t.url}/ui/p/lab/jobs/${jobId}`);
+    await page.locator('.status-line .badge', { hasText: 'Succeeded' }).waitFor({ timeout: 60_000 });
+    const logs = page.getByLabel('Log output');
+    await expect.poll(() => logs.textContent(), { timeout: 15_000 }).toBe('epoch 1 loss 1.000\nepoch 2 loss 0.500\nepoch 3 loss 0.333\n');
+    const timeline = await page.locator('ol.timeline .badge').allTextContents();
+    expect(timeline).toEqual(['Pending', 'Queued', 'Scheduled', 'Running', 'Succeeded']);
+    await page.getByRole('link', { name: 'surrogate v1' }).waitFor();
+    await screenshot(page, 'job', true);
+
+    await page.goto(`${t.url}/ui/p/lab/jobs?status=Succeeded`);
+    await page.locator(`tr[data-job="${jobId}"]`).waitFor();
+    await page.goto(`${t.url}/ui/p/lab/jobs?status=Failed`);
+    await page.getByText('No training jobs match.').waitFor();
+    await page.getByLabel('Status').selectOption('');
+    await page.locator(`tr[data-job="${jobId}"]`).waitFor();
+    expect(page.url()).toBe(`${t.url}/ui/p/lab/jobs`);
+    await screenshot(page, 'jobs');
+  });
+
+  it('explains why a GPU job waits and where it stands, and cancels it', async () => {
+    const res = await client(t.url, member).post(jobs, {
+      name: 'needs-a-gpu',
+      image: 'unused',
+      command: ['true'],
+      resources: { cpu: '100m', memory: '64Mi', gpu: { count: 1 } },
+    });
+    await page.goto(`${t.url}/ui/p/lab/jobs/${res.body.id}`);
+    const pending = page.getByRole('status');
+    await expect.poll(() => pending.textContent(), { timeout: 20_000 }).toBe('Waiting at position 1 in queue default: no GPU in this cluster');
+    await page.getByRole('button', { name: 'Cancel job' }).click();
+    await page.locator('.status-line .badge', { hasText: 'Cancelled' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Cancel job' }).count()).toBe(0);
+  });
+
+  it('shows the registered version with its lineage, deploys it and answers the try-it form', async () => {
+    await page.getByRole('link', { name: 'Models' }).click();
+    await page.getByRole('link', { name: 'surrogate' }).click();
+    await heading('surrogate').waitFor();
+    const v1 = page.locator('tr[data-version="1"]');
+    await expect.poll(() => v1.textContent()).toContain('x: float32 [batch, 1] → y: float32 [batch, 1]');
+    await v1.getByRole('link', { name: 'fit-surrogate' }).waitFor();
+
+    // A bad name: the API's problem+json detail is shown as it came.
+    await page.getByLabel('Endpoint name').fill('Bad Name');
+    await page.getByRole('button', { name: 'Deploy' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^400: .+\nname: .+/);
+    await page.getByLabel('Endpoint name').fill('surrogate');
+    await page.getByRole('button', { name: 'Deploy' }).click();
+    await page.waitForURL(`${t.url}/ui/p/lab/endpoints/surrogate`);
+    await heading('surrogate').waitFor();
+    await expect.poll(() => page.getByTestId('ready-replicas').textContent(), { timeout: 90_000 }).toBe('1/1');
+
+    await page.getByLabel(/^x \(float32 \[1, 1\]\)/).fill('3.5');
+    await page.getByRole('button', { name: 'Send' }).click();
+    // The answer, or the API's error in its place.
+    await page.locator('pre.answer, .try-it ~ .error').waitFor({ timeout: 60_000 });
+    expect(await page.getByRole('alert').count(), (await page.getByRole('alert').allTextContents()).join()).toBe(0);
+    const answer = page.getByLabel('Response');
+    expect(JSON.parse((await answer.textContent())!).outputs[0]).toMatchObject({ name: 'y', datatype: 'FP32', shape: [1, 1], data: [7] });
+    await screenshot(page, 'endpoint');
+
+    await page.getByRole('link', { name: 'surrogate v1' }).click();
+    await page.locator('tr[data-version="1"]').getByRole('link', { name: 'surrogate', exact: true }).waitFor(); // served by
+    await screenshot(page, 'model');
+    expect(c.dialogs).toEqual([]);
+    expect(c.errors).toEqual([]);
+  });
+
+  it('is read-only for a viewer: no cancel, no deploy', async () => {
+    const v = await openPage(browser);
+    await logIn(v.page, `${t.url}/ui/p/lab/models/surrogate`, viewer);
+    await v.page.getByRole('heading', { level: 1, name: 'surrogate' }).waitFor();
+    await v.page.locator('tr[data-version="1"]').waitFor();
+    expect(await v.page.getByRole('button', { name: 'Deploy' }).count()).toBe(0);
+    const sleeper = await client(t.url, member).post(jobs, { name: 'sleeper', image: 'unused', command: [process.execPath, '-e', 'setTimeout(() => {}, 60000)'], resources: { cpu: '100m', memory: '64Mi' } });
+    await v.page.goto(`${t.url}/ui/p/lab/jobs/${sleeper.body.id}`);
+    await v.page.locator('.status-line .badge', { hasText: 'Running' }).waitFor({ timeout: 30_000 });
+    expect(await v.page.getByRole('button', { name: 'Cancel job' }).count()).toBe(0);
+    await client(t.url, member).post(`${jobs}/${sleeper.body.id}/cancel`);
+    await v.page.context().close();
+  });
+
+  // Last: once the project has a queue, jobs must name one of its queues.
+  it('shows cluster queues with their quotas and the project queues that feed them', async () => {
+    const admin = client(t.url, await seedToken(t.app, 'ADMIN'));
+    const quota = [{ resource: 'nvidia.com/gpu', flavor: 'NVIDIA-H100-80GB-HBM3', nominal: 16, borrowingLimit: 8 }, { resource: 'cpu', nominal: '256' }];
+    expect((await admin.post('/v1/cluster-queues', { name: 'lab-gpus', cohort: 'lab', quota })).status).toBe(201);
+    expect((await admin.post('/v1/projects/lab/queues', { name: 'default', clusterQueue: 'lab-gpus' })).status).toBe(201);
+    await page.getByRole('link', { name: 'Queues' }).click();
+    await heading('Queues').waitFor();
+    const row = page.getByRole('row', { name: /lab-gpus/ }).first();
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toBe('lab-gpuslabBestEffortFIFOnvidia.com/gpu (NVIDIA-H100-80GB-HBM3): 16 / 8; cpu: 256');
+    await page.getByRole('cell', { name: 'default' }).waitFor();
+    await screenshot(page, 'queues');
+  });
+});
