@@ -55,6 +55,8 @@ export const AUDIT_ACTIONS: Readonly<Record<string, AuditAction>> = {
   // Training
   [`POST ${P}/training-jobs`]: { action: 'training-job.create', resource: 'training-job', fromResponse: { id: 'id', details: ['name', 'queue'] } },
   [`POST ${P}/training-jobs/:id/cancel`]: { action: 'training-job.cancel', resource: 'training-job', idParams: ['id'] },
+  [`POST ${P}/training-jobs/:id/resume`]: { action: 'training-job.resume', resource: 'training-job', idParams: ['id'] },
+  [`POST ${P}/training-jobs/:id/checkpoints`]: { action: 'training-job.checkpoint', resource: 'training-job', idParams: ['id'], fromResponse: { details: ['step', 'name'] } },
 
   // Model registry
   [`POST ${P}/models`]: { action: 'model.create', resource: 'model', fromResponse: { id: 'name' } },

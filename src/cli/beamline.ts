@@ -12,7 +12,7 @@ commands:
   runtime --model <url|path> [...]      the inference server of one endpoint replica
   login --url <url> [--token <token>]   log in (single sign-on, or an API token) for the commands below
   logout                                forget the saved tokens
-  train submit|wait|list|get|events|logs|cancel
+  train submit|wait|list|get|events|logs|cancel|resume
   models list|show|alias
   endpoints deploy|list|status|revisions|events|scale|rollback|delete|infer
   queue list|get|create|set-quota|history|delete   project queues (--cluster: cluster queues and quotas)

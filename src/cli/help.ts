@@ -28,6 +28,7 @@ const SUBCOMMANDS: Record<string, Record<string, Help>> = {
     events: h('train events <id>', 'Every status change of the job with its reason and message, oldest first.', 'beamline train events 3f2c9a6e-...'),
     logs: h('train logs <id> [-f|--follow] [--worker n] [--attempt n]', "A worker's output; -f streams until it ends.", 'beamline train logs 3f2c9a6e-... -f'),
     cancel: h('train cancel <id>', 'Cancels a job that has not ended.', 'beamline train cancel 3f2c9a6e-...'),
+    resume: h('train resume <id>', 'Puts a Failed or Cancelled job back in its queue as a new attempt; it gets its last complete checkpoint as BEAMLINE_RESUME_FROM.', 'beamline train resume 3f2c9a6e-...'),
   },
   models: {
     list: h('models list [--name-prefix p] [--tag t1,t2] [--limit n]', 'Registered models.', 'beamline models list --name-prefix iris'),

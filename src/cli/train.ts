@@ -11,6 +11,7 @@ export const TRAIN_USAGE = `usage: beamline train <command> [options]
   events <id>
   logs <id> [-f|--follow] [--worker n] [--attempt n]
   cancel <id>
+  resume <id>
 
 common: --json  --url  --token  --project
 
@@ -113,6 +114,11 @@ export async function train(argv: string[], out: Output): Promise<void> {
       const p = parse(rest);
       const job = await (await p.client()).training.cancel(positional(p, 0, 'id'));
       return out.result(job, () => `${job.name} ${job.id} ${job.status}\n`);
+    }
+    case 'resume': {
+      const p = parse(rest);
+      const job = await (await p.client()).training.resume(positional(p, 0, 'id'));
+      return out.result(job, () => `${job.name} ${job.id} ${job.status} (attempt ${job.attempt}, resumes from its last checkpoint)\n`);
     }
     default:
       throw new UsageError(command ? `unknown command 'train ${command}'` : 'missing command');

@@ -1,4 +1,5 @@
 import type { NodeSpec, WorkerPlacement } from '../gpu-scheduler/engine/model.js';
+import type { VolumeSpec } from '../training/training-volumes.js';
 
 /**
  * The port between Beamline and a cluster. Two adapters: `kubernetes`
@@ -39,6 +40,12 @@ export interface ClusterDriver {
    * it out; their training code uploads through the SDK instead.
    */
   outputPath?(jobId: string, attempt: number): string | undefined;
+  /** Local driver only: the job's checkpoint directory on this machine, so the controller can find checkpoints written without the SDK. */
+  checkpointPath?(jobId: string): string;
+  /** Whether a volume claim exists (Kubernetes: a PVC in the jobs' namespace; local: a directory under <home>/volumes). */
+  claimExists?(name: string): Promise<boolean>;
+  /** Releases the job's checkpoint storage (Kubernetes: deletes its PVC). Idempotent. */
+  deleteCheckpoints?(jobId: string): Promise<void>;
   /** Log lines of one worker; with follow, keeps yielding until the worker ends. */
   logs(jobId: string, attempt: number, worker: number, options: { follow: boolean; signal?: AbortSignal }): AsyncIterable<string>;
 }
@@ -82,6 +89,21 @@ export interface WorkloadSpec {
   migProfile?: string;
   /** One placement per worker; the index is the worker's rank. */
   workers: WorkerPlacement[];
+  /** Claims and scratch space mounted into every worker (validated by the API). */
+  volumes?: VolumeSpec[];
+  /** Where the job keeps checkpoints across attempts, and which one this attempt resumes from (issue 15). */
+  checkpoint?: CheckpointSpec;
+}
+
+export interface CheckpointSpec {
+  /** `step-<n>`, relative to the checkpoint directory: the last complete checkpoint; absent, start afresh. */
+  resumeFrom?: string;
+  /** How many complete checkpoints the job keeps (the SDK deletes older ones). */
+  keep: number;
+  /** Kubernetes: a per-job PVC from this StorageClass. Unset: an emptyDir, which no later attempt sees. */
+  storageClass?: string;
+  /** Kubernetes: the size the per-job PVC asks for, a quantity such as '10Gi'. */
+  size: string;
 }
 
 /** `Unknown`: the node stopped reporting (Kubernetes), so nothing is known of the worker. */
@@ -131,6 +153,22 @@ export function workerEnv(spec: WorkloadSpec, index: number, masterAddr: string,
   if (placement.gpuMilli !== undefined) env.BEAMLINE_GPU_MILLI = String(placement.gpuMilli);
   return env;
 }
+
+/**
+ * The checkpoint contract's env (issue 15): BEAMLINE_CHECKPOINT_DIR is `dir` (what the
+ * driver mounts or creates there); BEAMLINE_RESUME_FROM the last complete checkpoint in it,
+ * or empty, always set so a script can test it without a default. `resumable` false: the
+ * storage does not outlive an attempt, so no earlier checkpoint can be there to offer.
+ */
+export function checkpointEnv(spec: WorkloadSpec, dir: string, resumable = true): Record<string, string> {
+  const cp = spec.checkpoint;
+  if (!cp) return {};
+  const from = resumable && cp.resumeFrom ? `${dir.replace(/\/+$/, '')}/${cp.resumeFrom}` : '';
+  return { BEAMLINE_CHECKPOINT_DIR: dir, BEAMLINE_RESUME_FROM: from, BEAMLINE_CHECKPOINT_KEEP: String(cp.keep) };
+}
+
+/** Where a worker finds volume `name` (both drivers): BEAMLINE_VOLUME_<NAME>, dashes as underscores. */
+export const volumeEnvName = (name: string) => `BEAMLINE_VOLUME_${name.toUpperCase().replace(/-/g, '_')}`;
 
 /**
  * Device visibility of a worker that runs as a plain process on the host (local driver):

@@ -74,6 +74,14 @@ describe('transition', () => {
     expect(transition(...args)).toMatchObject({ ok: true, ...expected });
   });
 
+  it('resumes only a Failed or Cancelled job, as a new attempt', () => {
+    expect(transition(job('Failed', 2, 2), 'resume')).toMatchObject({ ok: true, to: 'Queued', attempt: 3, reason: 'Resumed' });
+    expect(transition(job('Cancelled', 0, 0), 'resume')).toMatchObject({ ok: true, to: 'Queued', attempt: 1, reason: 'Resumed' });
+    for (const status of ['Succeeded', 'Running', 'Queued'] as const) {
+      expect(transition(job(status, 0, 0), 'resume')).toMatchObject({ ok: false });
+    }
+  });
+
   it('covers every status', () => {
     expect(TRAINING_STATUSES).toHaveLength(7);
   });

@@ -10,6 +10,7 @@
  *      │                 └────────requeue (node lost)──────────┘  (always; not counted against maxRetries)
  *      │                 └──reject (no node can ever run it, past the timeout)──► Failed
  *      └── cancel from any non-terminal state ──► Cancelled
+ *   Failed, Cancelled ──resume (by hand)──► Queued   (a new attempt; no retry used)
  *
  * Every retry and requeue is a new attempt (a new workload). Retries used are
  * `attempt - requeues`: losing a node is not the job's fault, so it costs no retry.
@@ -17,7 +18,7 @@
 export const TRAINING_STATUSES = ['Pending', 'Queued', 'Scheduled', 'Running', 'Succeeded', 'Failed', 'Cancelled'] as const;
 export type TrainingStatus = (typeof TRAINING_STATUSES)[number];
 
-export type TrainingAction = 'admit' | 'bind' | 'unbind' | 'start' | 'succeed' | 'fail' | 'requeue' | 'cancel' | 'reject';
+export type TrainingAction = 'admit' | 'bind' | 'unbind' | 'start' | 'succeed' | 'fail' | 'requeue' | 'cancel' | 'resume' | 'reject';
 
 export const TERMINAL: ReadonlySet<TrainingStatus> = new Set(['Succeeded', 'Failed', 'Cancelled']);
 
@@ -38,7 +39,7 @@ export type TransitionResult =
   | { ok: true; to: TrainingStatus; attempt: number; reason: string; note?: string }
   | { ok: false; error: string };
 
-const MOVES: Record<Exclude<TrainingAction, 'fail' | 'requeue' | 'cancel'>, { from: TrainingStatus[]; to: TrainingStatus; reason: string }> = {
+const MOVES: Record<Exclude<TrainingAction, 'fail' | 'requeue' | 'cancel' | 'resume'>, { from: TrainingStatus[]; to: TrainingStatus; reason: string }> = {
   admit: { from: ['Pending'], to: 'Queued', reason: 'Admitted' },
   bind: { from: ['Queued'], to: 'Scheduled', reason: 'Bound' },
   unbind: { from: ['Scheduled'], to: 'Queued', reason: 'Unbound' },
@@ -50,6 +51,11 @@ const MOVES: Record<Exclude<TrainingAction, 'fail' | 'requeue' | 'cancel'>, { fr
 
 export function transition(current: TransitionInput, action: TrainingAction, cause?: string): TransitionResult {
   const { status, attempt, maxRetries } = current;
+  // The one way out of a terminal state: a person asks for it; the attempt starts from its checkpoint.
+  if (action === 'resume') {
+    if (status === 'Failed' || status === 'Cancelled') return { ok: true, to: 'Queued', attempt: attempt + 1, reason: 'Resumed', note: 'resumed by hand, no retry used' };
+    return { ok: false, error: `only a Failed or Cancelled job can be resumed; this one is ${status}` };
+  }
   if (TERMINAL.has(status)) {
     return { ok: false, error: `job is ${status}, a terminal state; '${action}' is not allowed` };
   }

@@ -46,6 +46,7 @@ export class TrainingController {
   @ApiQuery({ name: 'status', required: false, description: 'comma-separated statuses' })
   @ApiQuery({ name: 'queue', required: false })
   @ApiQuery({ name: 'namePrefix', required: false })
+  @ApiQuery({ name: 'submittedBy', required: false, description: 'the principal that submitted the job (exact)' })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiOkResponse({ schema: jsonSchema(trainingJobPageSchema) })
@@ -97,5 +98,14 @@ export class TrainingController {
   @ApiOkResponse({ schema: jsonSchema(trainingJobSchema) })
   cancel(@CurrentProject() project: ProjectRef, @Param('id') id: string) {
     return this.training.cancel(project, id);
+  }
+
+  @Post(':id/resume')
+  @ApiOperation({ summary: 'Resume a Failed or Cancelled job: a new attempt from its last complete checkpoint (BEAMLINE_RESUME_FROM)' })
+  @ApiConflictResponse({ description: 'The job is not Failed or Cancelled' })
+  @HttpCode(200)
+  @ApiOkResponse({ schema: jsonSchema(trainingJobSchema) })
+  resume(@CurrentProject() project: ProjectRef, @Param('id') id: string) {
+    return this.training.resume(project, id);
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TRAINING_STATUSES } from './training-state.js';
 import { parseCpuMilli, parseMemoryMiB } from './quantity.js';
+import { volumesSchema } from './training-volumes.js';
 
 const dnsLabel = z
   .string()
@@ -74,6 +75,15 @@ export const submitTrainingJobSchema = z.strictObject({
   // that refuses the pod) before it fails with the pod's own reason (issue 20).
   startTimeoutSeconds: z.number().int().min(1).max(24 * 3600).default(600),
   outputModel: z.string().regex(/^[a-z0-9]([-_.a-z0-9]*[a-z0-9])?$/, 'must be a model name: lowercase letters, digits, - _ .').max(128).optional(),
+  // Claims and scratch space mounted into every worker (training-volumes.ts, issue 15).
+  volumes: volumesSchema,
+}).superRefine((job, ctx) => {
+  // Memory-backed scratch is charged to the worker's memory limit: it must fit in it.
+  job.volumes.forEach((v, i) => {
+    if (v.scratch?.medium === 'Memory' && v.scratch.sizeLimit !== undefined && v.scratch.sizeLimit > job.resources.memory) {
+      ctx.addIssue({ code: 'custom', message: `must not exceed resources.memory (${job.resources.memory}Mi)`, path: ['volumes', i, 'scratch', 'sizeLimit'] });
+    }
+  });
 });
 export type SubmitTrainingJob = z.output<typeof submitTrainingJobSchema>;
 
@@ -114,6 +124,8 @@ export const listTrainingJobsSchema = z.strictObject({
   status: statusList.optional(),
   queue: dnsLabel.optional(),
   namePrefix: z.string().min(1).max(63).optional(),
+  /** Jobs submitted by this principal (the view's submittedBy), exact match. */
+  submittedBy: z.string().min(1).max(255).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().min(1).max(512).optional(),
 });

@@ -20,12 +20,17 @@ import { TrainingReconciler } from './training.reconciler.js';
 import { TrainingRepository } from './training.repository.js';
 import { TrainingService } from './training.service.js';
 import { ClusterOffersPublisher, ClusterOffersReader } from './offers/cluster-offers.store.js';
+import { CheckpointsController } from './checkpoints/checkpoints.controller.js';
+import { CheckpointsRepository } from './checkpoints/checkpoints.repository.js';
+import { CheckpointsService } from './checkpoints/checkpoints.service.js';
+import { VolumeChecks } from './training-volume-checks.js';
 
 /** `api` gets the REST controller; `controller` gets the queue consumer and the reconciler. */
 @Module({})
 export class TrainingModule {
   static forRoles(roles: { api: boolean; controller: boolean }, driver: 'local' | 'kubernetes' | 'none'): DynamicModule {
     const providers: Provider[] = [TrainingRepository, TrainingQueue, TrainingService, TrainingMetrics, TrainingLogs, ClusterOffersReader, EtaRepository, EtaService];
+    providers.push(CheckpointsRepository, CheckpointsService, VolumeChecks);
     // The driver comes from the global ClusterModule: the API reads logs through it; only the controller starts it and schedules.
     if (roles.controller) providers.push(TrainingProcessor, TrainingReconciler);
     if (roles.controller && driver !== 'none') {
@@ -38,7 +43,7 @@ export class TrainingModule {
     return {
       module: TrainingModule,
       imports: [ModelsModule],
-      controllers: roles.api ? [TrainingController] : [],
+      controllers: roles.api ? [TrainingController, CheckpointsController] : [],
       providers,
       exports: [TrainingService],
     };

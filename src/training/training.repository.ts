@@ -5,10 +5,12 @@ import { PrismaService } from '../common/database/prisma.service.js';
 import type { WorkerPlacement } from '../gpu-scheduler/engine/model.js';
 import type { TrainingStatus } from './training-state.js';
 import type { SubmitTrainingJob, WorkerResources } from './training.dto.js';
+import type { VolumeSpec } from './training-volumes.js';
 import { endedAttemptRows, HOLDING } from '../usage/index.js';
 
-export interface NewTrainingJob extends Omit<SubmitTrainingJob, 'resources'> {
+export interface NewTrainingJob extends Omit<SubmitTrainingJob, 'resources' | 'volumes'> {
   projectId: string;
+  volumes: VolumeSpec[];
   resources: WorkerResources;
   idempotencyKey?: string;
   requestHash?: string;
@@ -21,6 +23,7 @@ export interface ListFilter {
   statuses?: TrainingStatus[];
   queue?: string;
   namePrefix?: string;
+  submittedBy?: string;
   limit: number;
   after?: { createdAt: Date; id: string };
 }
@@ -55,10 +58,10 @@ export class TrainingRepository {
 
   /** Inserts the job and its first event in one transaction. */
   async create(input: NewTrainingJob): Promise<TrainingJob> {
-    const { resources, env, ...rest } = input;
+    const { resources, env, volumes, ...rest } = input;
     return this.prisma.$transaction(async (tx) => {
       const job = await tx.trainingJob.create({
-        data: { ...rest, env, resources: resources as unknown as Prisma.InputJsonValue, status: 'Pending', statusReason: 'Submitted' },
+        data: { ...rest, env, volumes: volumes as unknown as Prisma.InputJsonValue, resources: resources as unknown as Prisma.InputJsonValue, status: 'Pending', statusReason: 'Submitted' },
       });
       await tx.trainingJobEvent.create({ data: { jobId: job.id, fromStatus: null, toStatus: 'Pending', reason: 'Submitted' } });
       return job;
@@ -83,6 +86,7 @@ export class TrainingRepository {
     if (filter.statuses) where.status = { in: filter.statuses };
     if (filter.queue) where.queue = filter.queue;
     if (filter.namePrefix) where.name = { startsWith: filter.namePrefix };
+    if (filter.submittedBy) where.submittedBy = filter.submittedBy;
     if (filter.after) {
       const { createdAt, id } = filter.after;
       where.OR = [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }];
@@ -145,6 +149,7 @@ export class TrainingRepository {
       if (change.from === 'Queued') data.unschedulableSince = null; // a flag of the wait that ends here
       if (change.to === 'Running') data.startedAt = now;
       if (change.to === 'Succeeded' || change.to === 'Failed' || change.to === 'Cancelled') data.finishedAt = now;
+      else if (change.from === 'Failed' || change.from === 'Cancelled') data.finishedAt = null; // resumed by hand
       // An attempt that stops holding its devices is charged for them in the same transaction,
       // so usage is counted exactly once whatever ended it (finish, failure, cancel, requeue, preemption).
       const ending = HOLDING.has(change.from) && !HOLDING.has(change.to) ? await tx.trainingJob.findUnique({ where: { id } }) : null;

@@ -55,6 +55,16 @@ export const trainingJobSchema = z.strictObject({
   containerRestarts: z.number().int(),
   excludedNodes: z.array(z.string()),
   outputModel: z.string().nullable(),
+  volumes: z.array(
+    z.strictObject({
+      name: z.string(),
+      mountPath: z.string(),
+      readOnly: z.boolean(),
+      claim: z.string().optional(),
+      scratch: z.strictObject({ sizeLimitMiB: z.number().int().optional(), medium: z.enum(['Disk', 'Memory']) }).optional(),
+    }),
+  ),
+  submittedBy: z.string().nullable(),
   status,
   statusReason: z.string(),
   pendingReason: z.string().nullable(),
@@ -111,3 +121,4 @@ type _Page = Agree<Mismatch<Answer<'list'>, z.input<typeof trainingJobPageSchema
 type _Event = Agree<Mismatch<ReturnType<typeof toEventView>, z.input<typeof trainingJobEventSchema>>>;
 type _Events = Agree<Mismatch<Answer<'events'>, z.input<typeof trainingJobEventsSchema>>>;
 type _Cancel = Agree<Mismatch<Answer<'cancel'>, z.input<typeof trainingJobSchema>>>;
+type _Resume = Agree<Mismatch<Answer<'resume'>, z.input<typeof trainingJobSchema>>>;

@@ -8,6 +8,8 @@ import { ModelLineage } from '../models/models.lineage.js';
 import { transition, type TrainingAction, type TrainingStatus } from './training-state.js';
 import { idempotencyKeySchema, normaliseResources, type ListTrainingJobs, type SubmitTrainingJob } from './training.dto.js';
 import { TrainingQueue } from './training.queue.js';
+import { VolumeChecks } from './training-volume-checks.js';
+import { toVolumeSpecs } from './training-volumes.js';
 import { EtaService } from './eta.service.js';
 import { ClusterOffersReader } from './offers/cluster-offers.store.js';
 import { isUniqueViolation, TrainingRepository, type SchedulingFields } from './training.repository.js';
@@ -23,6 +25,7 @@ export class TrainingService {
     private readonly lineage: ModelLineage,
     private readonly offers: ClusterOffersReader,
     private readonly eta: EtaService,
+    private readonly volumeChecks: VolumeChecks,
   ) {}
 
   /**
@@ -45,11 +48,14 @@ export class TrainingService {
     await this.checkQueue(project, body.queue);
     // A fraction or MIG profile no node can ever serve is refused now, not left Queued (issue 20).
     await this.offers.check(normaliseResources(body.resources).gpu);
+    const volumes = toVolumeSpecs(body.volumes);
+    await this.volumeChecks.check(volumes);
     let job: TrainingJob;
     try {
-      const { resources, ...rest } = body;
+      const { resources, volumes: _asSubmitted, ...rest } = body;
       job = await this.jobs.create({
         ...rest,
+        volumes,
         resources: normaliseResources(resources),
         projectId: project.id,
         idempotencyKey: key,
@@ -96,6 +102,7 @@ export class TrainingService {
       statuses: query.status,
       queue: query.queue,
       namePrefix: query.namePrefix,
+      submittedBy: query.submittedBy,
       limit: query.limit + 1,
       after,
     });
@@ -120,6 +127,23 @@ export class TrainingService {
   async cancel(project: ProjectRef, id: string): Promise<TrainingJobView> {
     const job = await this.load(project, id);
     const updated = await this.applyAction(job.id, 'cancel', 'cancelled through the API');
+    return toJobView(updated, project.name);
+  }
+
+  /**
+   * A Failed or Cancelled job goes back to its queue as a new attempt, which gets the last
+   * complete checkpoint as BEAMLINE_RESUME_FROM. No retry is used and no backoff applies:
+   * a person asked for it.
+   */
+  async resume(project: ProjectRef, id: string): Promise<TrainingJobView> {
+    const job = await this.load(project, id);
+    const updated = await this.applyAction(job.id, 'resume', 'resumed through the API', (j) => ({
+      placement: null,
+      scheduledAt: null,
+      notBefore: null,
+      preemptingSince: null,
+      requeues: j.requeues + 1,
+    }));
     return toJobView(updated, project.name);
   }
 

@@ -1,4 +1,5 @@
 import type { TrainingJob, TrainingJobEvent } from '../generated/prisma/client.js';
+import type { VolumeSpec } from './training-volumes.js';
 
 /** The public JSON shape of a training job (the API's contract, not the table's). */
 export function toJobView(job: TrainingJob, projectName: string) {
@@ -25,6 +26,9 @@ export function toJobView(job: TrainingJob, projectName: string) {
     containerRestarts: job.containerRestarts,
     excludedNodes: job.excludedNodes,
     outputModel: job.outputModel,
+    /** The principal (token or user name) that submitted it; null for jobs from before it was recorded. */
+    submittedBy: job.submittedBy,
+    volumes: job.volumes as unknown as VolumeSpec[],
     status: job.status,
     statusReason: job.statusReason,
     pendingReason: job.status === 'Queued' ? job.pendingReason : null,

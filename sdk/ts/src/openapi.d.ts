@@ -630,6 +630,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/projects/{project}/training-jobs/{id}/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The job's complete checkpoints, newest step first (the last BEAMLINE_CHECKPOINT_KEEP) */
+        get: operations["CheckpointsController_list"];
+        put?: never;
+        /** Record a complete checkpoint (step-<n>, renamed into BEAMLINE_CHECKPOINT_DIR); the SDK's checkpoint.save calls this */
+        post: operations["CheckpointsController_record"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/projects/{project}/training-jobs/{id}/events": {
         parameters: {
             query?: never;
@@ -657,6 +675,23 @@ export interface paths {
         get: operations["TrainingController_logs"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/training-jobs/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a Failed or Cancelled job: a new attempt from its last complete checkpoint (BEAMLINE_RESUME_FROM) */
+        post: operations["TrainingController_resume"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6019,6 +6054,8 @@ export interface operations {
                 queue?: string;
                 /** @description comma-separated statuses */
                 status?: string;
+                /** @description the principal that submitted the job (exact) */
+                submittedBy?: string;
             };
             header?: never;
             path: {
@@ -6086,11 +6123,23 @@ export interface operations {
                             /** @enum {string} */
                             status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
                             statusReason: string;
+                            submittedBy: string | null;
                             timeoutSeconds: number | null;
                             unschedulable: boolean;
                             unschedulableSince: string | null;
                             /** Format: date-time */
                             updatedAt: string;
+                            volumes: {
+                                claim?: string;
+                                mountPath: string;
+                                name: string;
+                                readOnly: boolean;
+                                scratch?: {
+                                    /** @enum {string} */
+                                    medium: "Disk" | "Memory";
+                                    sizeLimitMiB?: number;
+                                };
+                            }[];
                             workers: number;
                             workingDir: string | null;
                         }[];
@@ -6182,6 +6231,21 @@ export interface operations {
                     /** @default 600 */
                     startTimeoutSeconds?: number;
                     timeoutSeconds?: number;
+                    volumes?: {
+                        claim?: string;
+                        mountPath: string;
+                        name: string;
+                        /** @default false */
+                        readOnly?: boolean;
+                        scratch?: {
+                            /**
+                             * @default Disk
+                             * @enum {string}
+                             */
+                            medium?: "Disk" | "Memory";
+                            sizeLimit?: string;
+                        };
+                    }[];
                     /** @default 1 */
                     workers?: number;
                     workingDir?: string;
@@ -6246,11 +6310,23 @@ export interface operations {
                         /** @enum {string} */
                         status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
                         statusReason: string;
+                        submittedBy: string | null;
                         timeoutSeconds: number | null;
                         unschedulable: boolean;
                         unschedulableSince: string | null;
                         /** Format: date-time */
                         updatedAt: string;
+                        volumes: {
+                            claim?: string;
+                            mountPath: string;
+                            name: string;
+                            readOnly: boolean;
+                            scratch?: {
+                                /** @enum {string} */
+                                medium: "Disk" | "Memory";
+                                sizeLimitMiB?: number;
+                            };
+                        }[];
                         workers: number;
                         workingDir: string | null;
                     };
@@ -6312,11 +6388,23 @@ export interface operations {
                         /** @enum {string} */
                         status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
                         statusReason: string;
+                        submittedBy: string | null;
                         timeoutSeconds: number | null;
                         unschedulable: boolean;
                         unschedulableSince: string | null;
                         /** Format: date-time */
                         updatedAt: string;
+                        volumes: {
+                            claim?: string;
+                            mountPath: string;
+                            name: string;
+                            readOnly: boolean;
+                            scratch?: {
+                                /** @enum {string} */
+                                medium: "Disk" | "Memory";
+                                sizeLimitMiB?: number;
+                            };
+                        }[];
                         workers: number;
                         workingDir: string | null;
                     };
@@ -6476,11 +6564,23 @@ export interface operations {
                         /** @enum {string} */
                         status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
                         statusReason: string;
+                        submittedBy: string | null;
                         timeoutSeconds: number | null;
                         unschedulable: boolean;
                         unschedulableSince: string | null;
                         /** Format: date-time */
                         updatedAt: string;
+                        volumes: {
+                            claim?: string;
+                            mountPath: string;
+                            name: string;
+                            readOnly: boolean;
+                            scratch?: {
+                                /** @enum {string} */
+                                medium: "Disk" | "Memory";
+                                sizeLimitMiB?: number;
+                            };
+                        }[];
                         workers: number;
                         workingDir: string | null;
                     };
@@ -6584,11 +6684,23 @@ export interface operations {
                         /** @enum {string} */
                         status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
                         statusReason: string;
+                        submittedBy: string | null;
                         timeoutSeconds: number | null;
                         unschedulable: boolean;
                         unschedulableSince: string | null;
                         /** Format: date-time */
                         updatedAt: string;
+                        volumes: {
+                            claim?: string;
+                            mountPath: string;
+                            name: string;
+                            readOnly: boolean;
+                            scratch?: {
+                                /** @enum {string} */
+                                medium: "Disk" | "Memory";
+                                sizeLimitMiB?: number;
+                            };
+                        }[];
                         workers: number;
                         workingDir: string | null;
                     };
@@ -6623,6 +6735,165 @@ export interface operations {
             };
             /** @description The job already ended, or changed concurrently */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CheckpointsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description the project name */
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            at: string;
+                            attempt: number;
+                            name: string;
+                            sizeBytes: number;
+                            step: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description No credential, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource named in the path does not exist (or is not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CheckpointsController_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description the project name */
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    attempt?: number;
+                    name?: string;
+                    sizeBytes: number;
+                    step: number;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        attempt: number;
+                        name: string;
+                        sizeBytes: number;
+                        step: number;
+                    };
+                };
+            };
+            /** @description The body or query is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource named in the path does not exist (or is not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The job is not Scheduled or Running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body exceeds BEAMLINE_BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Content-Type is not one the operation accepts */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6757,6 +7028,135 @@ export interface operations {
             };
             /** @description No cluster driver is configured */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    TrainingController_resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description the project name */
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        args: string[];
+                        attempt: number;
+                        command: string[];
+                        containerRestarts: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        env: {
+                            [key: string]: string;
+                        };
+                        excludedNodes: string[];
+                        finishedAt: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        image: string;
+                        maxRetries: number;
+                        name: string;
+                        notBefore: string | null;
+                        outputModel: string | null;
+                        pendingReason: string | null;
+                        placement: {
+                            gpuIndexes: number[];
+                            gpuMilli?: number;
+                            migProfile?: string;
+                            node: string;
+                            product?: string;
+                            sharedResource?: string;
+                        }[] | null;
+                        policy: string | null;
+                        preemptedBy: string | null;
+                        priority: number;
+                        project: string;
+                        queue: string;
+                        resources: {
+                            cpuMilli: number;
+                            gpu?: {
+                                count?: number;
+                                migProfile?: string;
+                                milli?: number;
+                                minMemoryMiB?: number;
+                                products?: string[];
+                            };
+                            memoryMiB: number;
+                        };
+                        restarts: number;
+                        scheduledAt: string | null;
+                        startedAt: string | null;
+                        startTimeoutSeconds: number;
+                        /** @enum {string} */
+                        status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
+                        statusReason: string;
+                        submittedBy: string | null;
+                        timeoutSeconds: number | null;
+                        unschedulable: boolean;
+                        unschedulableSince: string | null;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        volumes: {
+                            claim?: string;
+                            mountPath: string;
+                            name: string;
+                            readOnly: boolean;
+                            scratch?: {
+                                /** @enum {string} */
+                                medium: "Disk" | "Memory";
+                                sizeLimitMiB?: number;
+                            };
+                        }[];
+                        workers: number;
+                        workingDir: string | null;
+                    };
+                };
+            };
+            /** @description No credential, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource named in the path does not exist (or is not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The job is not Failed or Cancelled */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

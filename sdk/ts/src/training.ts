@@ -76,6 +76,11 @@ export class Training {
     return this.http.json('POST', `${this.base()}/${idOf(job)}/cancel`);
   }
 
+  /** A Failed or Cancelled job back to its queue as a new attempt, resuming from its last checkpoint (BEAMLINE_RESUME_FROM). */
+  resume(job: JobRef): Promise<TrainingJob> {
+    return this.http.json('POST', `${this.base()}/${idOf(job)}/resume`);
+  }
+
   /** Every status change with its reason, oldest first. */
   async events(job: JobRef): Promise<TrainingJobEvent[]> {
     return (await this.http.json<{ items: TrainingJobEvent[] }>('GET', `${this.base()}/${idOf(job)}/events`)).items;

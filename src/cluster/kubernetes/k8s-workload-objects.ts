@@ -1,5 +1,7 @@
 import type { V1EnvVar, V1Pod, V1Secret, V1Service } from '@kubernetes/client-node';
-import { workerEnv, type WorkloadSpec } from '../cluster-driver.js';
+import { checkpointEnv, workerEnv, type WorkloadSpec } from '../cluster-driver.js';
+import { CHECKPOINT_DIR, checkpointsPersist, checkpointVolume } from './k8s-checkpoint-volume.js';
+import { userVolumes } from './k8s-job-volumes.js';
 import { SECRET_DIR, containerSecurityContext, jobVolumes, podSecurityContext, workingDirOf, workspaceOf } from './k8s-pod-security.js';
 import { podGpuRequest } from './k8s-gpu-devices.js';
 import { ANNOTATION, GPU_RESOURCE, LABEL, MANAGED_BY, MASTER_PORT, SCHEDULER_NAME, WORKER_CONTAINER, labelValue, podName, serviceName } from './k8s-names.js';
@@ -66,6 +68,8 @@ export const masterAddr = (spec: WorkloadSpec, namespace: string) =>
  *   env (secretKeyRef: the SDKs read BEAMLINE_TOKEN) and as read-only files under
  *   SECRET_DIR (BEAMLINE_TOKEN_FILE), for code that must not keep it in its environment.
  * - Restricted security context, writable /tmp and workspace: see k8s-pod-security.ts.
+ * - Checkpoints (issue 15): the job's PVC, or an emptyDir, at CHECKPOINT_DIR; see k8s-checkpoint-volume.ts.
+ *   The spec's own volumes (claims, scratch, /dev/shm): k8s-job-volumes.ts.
  */
 export function workerPod(spec: WorkloadSpec, index: number, namespace: string): V1Pod {
   const placement = spec.workers[index];
@@ -76,8 +80,18 @@ export function workerPod(spec: WorkloadSpec, index: number, namespace: string):
     ...workerEnv(spec, index, masterAddr(spec, namespace), MASTER_PORT, false),
     ...gpu.env,
     ...(secret && spec.secretEnv?.BEAMLINE_TOKEN ? { BEAMLINE_TOKEN_FILE: `${SECRET_DIR}/BEAMLINE_TOKEN` } : {}),
+    ...checkpointEnv(spec, CHECKPOINT_DIR, checkpointsPersist(spec)),
   };
+  const own = userVolumes(spec);
+  Object.assign(env, own.env);
   const { volumes, mounts } = jobVolumes(spec, secret);
+  const checkpoints = checkpointVolume(spec);
+  if (checkpoints) {
+    volumes.push(checkpoints.volume);
+    mounts.push(checkpoints.mount);
+  }
+  volumes.push(...own.volumes);
+  mounts.push(...own.mounts);
   const workingDir = workingDirOf(spec);
   const fromSecret: V1EnvVar[] = Object.keys(spec.secretEnv ?? {})
     .sort()

@@ -7,6 +7,7 @@ import type { ClusterDriver, ClusterInventory, WorkloadSpec, WorkloadStatus } fr
 import { ignoring, startOrThrow, statusOf } from './k8s-calls.js';
 import { buildInventory, isOwnPod, nodeSignature } from './k8s-inventory.js';
 import { WORKER_CONTAINER, podName, workloadSelector } from './k8s-names.js';
+import { checkpointClaim, checkpointClaimName } from './k8s-checkpoint-volume.js';
 import { envSecret, hasSecretEnv, masterService, needsMasterService, workerPod } from './k8s-workload-objects.js';
 import { workloadsOf } from './k8s-workload-status.js';
 import { Listeners } from '../listeners.js';
@@ -100,6 +101,9 @@ export class KubernetesDriver implements ClusterDriver {
   async createWorkload(spec: WorkloadSpec): Promise<void> {
     if (spec.workers.length === 0) throw new Error(`workload ${spec.jobId}/${spec.attempt} has no workers`);
     const namespace = this.namespace;
+    // The job's checkpoint claim outlives its attempts: an existing one (an earlier attempt's) is kept.
+    const claim = checkpointClaim(spec, namespace);
+    if (claim) await ignoring(409, this.core.createNamespacedPersistentVolumeClaim({ namespace, body: claim }));
     const service = needsMasterService(spec) ? ignoring(409, this.core.createNamespacedService({ namespace, body: masterService(spec, namespace) })) : undefined;
     const createPod = async (index: number) => {
       const pod = workerPod(spec, index, namespace);
@@ -135,6 +139,20 @@ export class KubernetesDriver implements ClusterDriver {
       this.core.deleteCollectionNamespacedPod({ namespace, labelSelector }),
       this.core.deleteCollectionNamespacedService({ namespace, labelSelector }),
     ]);
+  }
+
+  async claimExists(name: string): Promise<boolean> {
+    try {
+      await this.core.readNamespacedPersistentVolumeClaim({ namespace: this.namespace, name });
+      return true;
+    } catch (e) {
+      if (statusOf(e) === 404) return false;
+      throw e;
+    }
+  }
+
+  async deleteCheckpoints(jobId: string): Promise<void> {
+    await ignoring(404, this.core.deleteNamespacedPersistentVolumeClaim({ namespace: this.namespace, name: checkpointClaimName(jobId) }));
   }
 
   /**

@@ -9,6 +9,9 @@ import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'no
  *   <home>/jobs/<id>/a<n>/  0711 root   spec.json (no secrets), worker-N.{log,pid,exit}: 0600 root
  *   .../a<n>/work/          0700 job    the job's own directory: HOME, cwd, workingDir resolves here
  *   .../a<n>/output/        0700 job    BEAMLINE_OUTPUT_DIR, read back by the controller (root)
+ *   .../a<n>/scratch/<v>/   0700 job    a scratch volume (BEAMLINE_VOLUME_<V>)
+ *   <home>/volumes/<claim>/ operator's  a claim volume, shared by the jobs that name it
+ *   <home>/jobs/<id>/checkpoints/ 0700 job  BEAMLINE_CHECKPOINT_DIR, shared by every attempt
  */
 
 /** The PATH every job gets: system directories only, never the platform's own. */
@@ -99,14 +102,15 @@ export function unreachableBy(path: string, who: Ids): string | undefined {
  * As root: <home> can be entered (the postgres user and the jobs need that) but not
  * listed, and each entry of it that the platform owns loses every group/other bit, so a
  * job cannot read the admin token, artifacts or serving files even by a guessed name.
- * The jobs tree is left to `ownedDir`. Run at start and before each job: the artifact
+ * The jobs tree is left to `ownedDir`, and `volumes/` (claims, made by an operator for jobs
+ * to read: issue 15) to the operator. Run at start and before each job: the artifact
  * store and embedded PostgreSQL create or re-open entries later.
  */
-export async function privatizeHome(home: string, keep: string): Promise<void> {
+export async function privatizeHome(home: string, keep: string[]): Promise<void> {
   await chmod(home, 0o711);
   for (const name of await readdir(home)) {
     const path = join(home, name);
-    if (path === keep) continue;
+    if (keep.includes(path)) continue;
     const st = await lstat(path);
     if (st.isSymbolicLink() || st.uid !== process.getuid?.()) continue; // postgres/ is the postgres user's, 0700 already
     if (st.mode & 0o077) await chmod(path, st.mode & 0o7700);

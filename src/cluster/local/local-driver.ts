@@ -1,11 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, hostname, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { NodeSpec } from '../../gpu-scheduler/engine/model.js';
-import { hostDeviceEnv, workerEnv, type ClusterDriver, type ClusterInventory, type WorkerStatus, type WorkloadSpec, type WorkloadStatus } from '../cluster-driver.js';
+import { checkpointEnv, hostDeviceEnv, workerEnv, type ClusterDriver, type ClusterInventory, type WorkerStatus, type WorkloadSpec, type WorkloadStatus } from '../cluster-driver.js';
 import { localGpus } from './gpu-inventory.js';
 import { followFile } from './log-follow.js';
+import { localVolumes } from './local-volumes.js';
 import { jobEnv, ownedDir, privatizeHome, resolveCommand, resolveWorkingDir, unreachableBy } from './job-sandbox.js';
 import { DEFAULT_JOB_USER, resolveJobIdentity, type JobIdentity } from './job-user.js';
 import { isAlive, killGroup, signalGroup, spawnWorker } from './worker-process.js';
@@ -29,7 +30,8 @@ interface LocalWorkload {
 /**
  * The embedded driver: this machine is the one node, each worker a real process.
  * Everything a workload needs to survive a controller restart lives on disk under
- * <home>/jobs/<jobId>/a<attempt>/: spec.json, worker-N.log, worker-N.pid, worker-N.exit.
+ * <home>/jobs/<jobId>/a<attempt>/: spec.json, worker-N.log, worker-N.pid, worker-N.exit;
+ * checkpoints, shared by the attempts, in <home>/jobs/<jobId>/checkpoints/.
  * The container image is not used: commands run on the host, in the job's own directory,
  * as the unprivileged job user when the platform is root (job-sandbox.ts has the layout
  * and permissions, job-user.ts the account).
@@ -104,6 +106,10 @@ export class LocalDriver implements ClusterDriver {
     const workDir = join(dir, 'work');
     await ownedDir(workDir, 0o700, owner);
     await ownedDir(join(dir, 'output'), 0o700, owner);
+    // Per job, not per attempt: what one attempt checkpointed, the next resumes from (issue 15).
+    const checkpoints = this.checkpointPath(spec.jobId);
+    if (spec.checkpoint) await ownedDir(checkpoints, 0o700, owner);
+    const volumes = await localVolumes(spec, this.volumesRoot(), dir, owner);
     // The job token reaches the worker through its env only: spec.json (kept for adoption) leaves it out.
     const { secretEnv: _secret, ...stored } = spec;
     await writeFile(join(dir, 'spec.json'), JSON.stringify(stored), { mode: 0o600 });
@@ -137,7 +143,7 @@ export class LocalDriver implements ClusterDriver {
       const child = spawnWorker({
         command: [resolveCommand(command, process.env.PATH), ...rest, ...spec.args],
         cwd,
-        env: jobEnv(cwd, { ...workerEnv(spec, worker.index, '127.0.0.1'), ...hostDeviceEnv(spec.workers[worker.index]) }, join(dir, 'output')),
+        env: jobEnv(cwd, { ...workerEnv(spec, worker.index, '127.0.0.1'), ...hostDeviceEnv(spec.workers[worker.index]), ...checkpointEnv(spec, checkpoints), ...volumes }, join(dir, 'output')),
         logFile: logPath(dir, worker.index),
         exitFile: worker.exitFile,
         ids: owner,
@@ -201,6 +207,20 @@ export class LocalDriver implements ClusterDriver {
     return join(this.root, jobId, `a${attempt}`, 'output');
   }
 
+  /** A claim is a directory under <home>/volumes that an operator made; never a symlink. */
+  async claimExists(name: string): Promise<boolean> {
+    const st = await lstat(join(this.volumesRoot(), name)).catch(() => undefined);
+    return st?.isDirectory() ?? false;
+  }
+
+  private volumesRoot(): string {
+    return resolve(this.home, 'volumes');
+  }
+
+  checkpointPath(jobId: string): string {
+    return join(this.root, jobId, 'checkpoints');
+  }
+
   /** Removes the files of finished attempts (logs included). */
   async purge(jobId: string): Promise<void> {
     await rm(join(this.root, jobId), { recursive: true, force: true });
@@ -221,7 +241,7 @@ export class LocalDriver implements ClusterDriver {
 
   /** Only as root with a separate job user: otherwise the job is the platform's user anyway. */
   private async protectHome(): Promise<void> {
-    if (this.identity?.mode === 'isolated' && this.identity.uid !== 0) await privatizeHome(resolve(this.home), this.root);
+    if (this.identity?.mode === 'isolated' && this.identity.uid !== 0) await privatizeHome(resolve(this.home), [this.root, this.volumesRoot()]);
   }
 
   private async collectExit(worker: LocalWorker): Promise<void> {

@@ -89,6 +89,12 @@ export const configSchema = z
     BEAMLINE_PREEMPTION_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
     /** A Queued job no node can ever run (docs/queues.md) fails as Unschedulable after this long; 0 keeps it Queued. */
     BEAMLINE_UNSCHEDULABLE_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(900),
+    /** Complete checkpoints a training job keeps: the SDK deletes older files, the platform their records (issue 15). */
+    BEAMLINE_CHECKPOINT_KEEP: z.coerce.number().int().min(1).max(100).default(3),
+    /** Kubernetes: the StorageClass of each training job's checkpoint PVC; empty, an emptyDir that no later attempt sees. */
+    BEAMLINE_CHECKPOINT_STORAGE_CLASS: z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$/, 'expected a StorageClass name').max(253).default(''),
+    /** Kubernetes: the size each checkpoint PVC asks for. */
+    BEAMLINE_CHECKPOINT_SIZE: z.string().regex(/^[1-9]\d*(Mi|Gi|Ti)$/, "expected a quantity such as '10Gi'").default('10Gi'),
     BEAMLINE_K8S_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default('beamline-jobs'),
     /** In a pod: the service-account token and CA (default: the kubelet's mount, /var/run/secrets/kubernetes.io/serviceaccount). */
     BEAMLINE_K8S_SERVICE_ACCOUNT_DIR: z.string().min(1).optional(),

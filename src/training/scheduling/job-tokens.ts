@@ -5,6 +5,7 @@ import { AuthRepository } from '../../common/auth/auth.repository.js';
 import { newToken } from '../../common/auth/token.js';
 import { PrismaService } from '../../common/database/prisma.service.js';
 import { PublicUrl } from '../../common/public-url.js';
+import { CheckpointsService } from '../checkpoints/checkpoints.service.js';
 import { workloadSpecOf } from './workload-spec.js';
 
 /**
@@ -20,14 +21,15 @@ export class JobTokens {
     private readonly auth: AuthRepository,
     private readonly prisma: PrismaService,
     private readonly publicUrl: PublicUrl,
+    private readonly checkpoints: CheckpointsService,
   ) {}
 
-  /** The workload of the job's current attempt, its env carrying a fresh token. */
+  /** The workload of the job's current attempt, its env carrying a fresh token and its checkpoint to resume from. */
   async workloadSpec(job: TrainingJob, projectName: string): Promise<WorkloadSpec> {
     const spec = workloadSpecOf(job, projectName);
     // Platform values win over user env of the same name: the token must be the job's own.
     const { BEAMLINE_TOKEN, ...env } = { ...spec.env, ...(await this.envFor(job)) };
-    return { ...spec, env, secretEnv: { BEAMLINE_TOKEN } };
+    return { ...spec, env, secretEnv: { BEAMLINE_TOKEN }, checkpoint: await this.checkpoints.forAttempt(job) };
   }
 
   private async envFor(job: TrainingJob): Promise<Record<string, string>> {

@@ -101,6 +101,8 @@ export class JobReconciler {
         if (verdict.succeed) {
           const note = restarts > 0 ? `; ${restarts} container restart(s)` : '';
           await this.training.applyAction(job.id, 'succeed', `all ${job.workers} worker(s) exited 0${note}${await this.registerOutput(job)}`, ended);
+          // Nothing resumes a Succeeded job, so its checkpoint claim (Kubernetes) goes; a failure here leaves it for a person.
+          await this.driver.deleteCheckpoints?.(job.id).catch((error: Error) => this.logger.warn({ jobId: job.id, err: error.message }, 'deleting the checkpoint claim failed'));
         }
         return;
       case 'wait':

@@ -2,6 +2,7 @@ import type { TrainingJob } from '../../generated/prisma/client.js';
 import type { WorkloadSpec } from '../../cluster/cluster-driver.js';
 import type { WorkerPlacement } from '../../gpu-scheduler/engine/model.js';
 import type { WorkerResources } from '../training.dto.js';
+import type { VolumeSpec } from '../training-volumes.js';
 
 /** What the driver must create for the job's current attempt at its recorded placement. */
 export function workloadSpecOf(job: TrainingJob, projectName: string): WorkloadSpec {
@@ -21,6 +22,7 @@ export function workloadSpecOf(job: TrainingJob, projectName: string): WorkloadS
     gpuCount: resources.gpu?.count ?? 0,
     migProfile: resources.gpu?.migProfile,
     workers: (job.placement ?? []) as unknown as WorkerPlacement[],
+    volumes: (job.volumes ?? []) as unknown as VolumeSpec[],
   };
 }
 

@@ -31,6 +31,7 @@ from .errors import (
     ValidationError,
     WaitTimeout,
 )
+from . import checkpoint
 from .pod import current_job_id, log_metric, log_model, metrics
 from .types import (
     Alias,

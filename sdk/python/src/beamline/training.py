@@ -45,6 +45,7 @@ class Training:
         timeout_seconds: int | None = None,
         output_model: str | None = None,
         idempotency_key: str | None = None,
+        volumes: Sequence[Mapping[str, Any]] | None = None,
     ) -> TrainingJob:
         """Submit a job. An ``Idempotency-Key`` is always sent (a random one unless given),
         so the retry after a dropped answer returns the same job instead of a second one."""
@@ -59,6 +60,8 @@ class Training:
             "maxRetries": max_retries,
             "timeoutSeconds": timeout_seconds,
             "outputModel": output_model,
+            # [{"name", "mountPath", "claim" | "scratch", "readOnly"}]: docs/checkpoints.md, "Volumes"
+            "volumes": [dict(v) for v in volumes] if volumes is not None else None,
         }
         body.update({k: v for k, v in optional.items() if v is not None})
         key = idempotency_key or f"py-{uuid.uuid4()}"
@@ -91,6 +94,11 @@ class Training:
     def cancel(self, job: "str | TrainingJob") -> TrainingJob:
         # Cancelling twice is a 409 (terminal state), never a second effect: safe to retry.
         return TrainingJob.from_api(self._c.http.json("POST", self._path(job_id(job), "cancel"), retry=True))
+
+    def resume(self, job: "str | TrainingJob") -> TrainingJob:
+        """A Failed or Cancelled job back to its queue as a new attempt that resumes from its
+        last complete checkpoint (``BEAMLINE_RESUME_FROM``). Not retried: a repeat is a 409."""
+        return TrainingJob.from_api(self._c.http.json("POST", self._path(job_id(job), "resume")))
 
     def events(self, job: "str | TrainingJob") -> List[TrainingEvent]:
         data = self._c.http.json("GET", self._path(job_id(job), "events"))

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { toFieldProblems } from '../common/validation/zod.js';
+import { submitTrainingJobSchema } from './training.dto.js';
+import { mountPathProblem, toVolumeSpecs, volumesSchema } from './training-volumes.js';
+
+const job = (volumes: unknown[], memory = '2Gi') => ({ name: 'j', image: 'i', resources: { cpu: '1', memory }, volumes });
+const fields = (volumes: unknown[], memory?: string) => {
+  const result = submitTrainingJobSchema.safeParse(job(volumes, memory));
+  return result.success ? [] : toFieldProblems(result.error).map((p) => p.field);
+};
+
+describe('job volumes', () => {
+  it.each([
+    ['relative path', [{ name: 'a', mountPath: 'data', claim: 'c' }], ['volumes.0.mountPath']],
+    ['/', [{ name: 'a', mountPath: '/', claim: 'c' }], ['volumes.0.mountPath']],
+    ['..', [{ name: 'a', mountPath: '/data/../etc', claim: 'c' }], ['volumes.0.mountPath']],
+    ['trailing slash', [{ name: 'a', mountPath: '/data/', claim: 'c' }], ['volumes.0.mountPath']],
+    ['a Beamline path', [{ name: 'a', mountPath: '/beamline/checkpoints/x', claim: 'c' }], ['volumes.0.mountPath']],
+    ['overlap', [{ name: 'a', mountPath: '/data', claim: 'c' }, { name: 'b', mountPath: '/data/x', scratch: {} }], ['volumes.1.mountPath']],
+    ['same name', [{ name: 'a', mountPath: '/d1', claim: 'c' }, { name: 'a', mountPath: '/d2', claim: 'c' }], ['volumes.1.name']],
+    ['neither claim nor scratch', [{ name: 'a', mountPath: '/d' }], ['volumes.0']],
+    ['both', [{ name: 'a', mountPath: '/d', claim: 'c', scratch: {} }], ['volumes.0']],
+    ['a claim in another namespace', [{ name: 'a', mountPath: '/d', claim: 'other/c' }], ['volumes.0.claim']],
+    ['a dataset (not built)', [{ name: 'a', mountPath: '/d', dataset: 'mnist' }], ['volumes.0.dataset', 'volumes.0']],
+    ['a bad size', [{ name: 'a', mountPath: '/d', scratch: { sizeLimit: 'lots' } }], ['volumes.0.scratch.sizeLimit']],
+    ['over 1Ti', [{ name: 'a', mountPath: '/d', scratch: { sizeLimit: '2Ti' } }], ['volumes.0.scratch.sizeLimit']],
+    ['memory without a limit', [{ name: 'shm', mountPath: '/dev/shm', scratch: { medium: 'Memory' } }], ['volumes.0.scratch.sizeLimit']],
+    ['memory over the memory limit', [{ name: 'shm', mountPath: '/dev/shm', scratch: { medium: 'Memory', sizeLimit: '4Gi' } }], ['volumes.0.scratch.sizeLimit']],
+  ])('refuses %s, naming the field', (_name, volumes, expected) => {
+    expect(fields(volumes)).toEqual(expected);
+  });
+
+  it('accepts a read-only claim, disk scratch and a memory-backed /dev/shm within the memory limit', () => {
+    const parsed = volumesSchema.parse([
+      { name: 'data', mountPath: '/data', claim: 'imagenet', readOnly: true },
+      { name: 'scratch', mountPath: '/scratch', scratch: { sizeLimit: '50Gi' } },
+      { name: 'shm', mountPath: '/dev/shm', scratch: { medium: 'Memory', sizeLimit: '1Gi' } },
+    ]);
+    expect(toVolumeSpecs(parsed)).toEqual([
+      { name: 'data', mountPath: '/data', readOnly: true, claim: 'imagenet' },
+      { name: 'scratch', mountPath: '/scratch', readOnly: false, scratch: { medium: 'Disk', sizeLimitMiB: 51200 } },
+      { name: 'shm', mountPath: '/dev/shm', readOnly: false, scratch: { medium: 'Memory', sizeLimitMiB: 1024 } },
+    ]);
+    expect(fields([{ name: 'shm', mountPath: '/dev/shm', scratch: { medium: 'Memory', sizeLimit: '1Gi' } }])).toEqual([]);
+    expect(mountPathProblem('/data/set-1')).toBeUndefined();
+  });
+});
