@@ -65,6 +65,12 @@ describe('submitTrainingJobSchema', () => {
   it('reports every missing required field', () => {
     expect(fieldsOf({})).toEqual(expect.arrayContaining(['name', 'image', 'resources']));
   });
+
+  it('takes a topology (mode defaults to required), kept with the stored resources; refuses unknown scopes', () => {
+    const job = parseOrThrow(submitTrainingJobSchema, { ...valid, workers: 4, topology: { scope: 'rack' } });
+    expect(normaliseResources(job.resources, job.topology).topology).toEqual({ scope: 'rack', mode: 'required' });
+    expect(fieldsOf({ ...valid, topology: { scope: 'zone' } })).toEqual(['topology.scope']);
+  });
 });
 
 describe('normaliseResources', () => {

@@ -46,6 +46,12 @@ export const resourcesSchema = z.strictObject({
   gpu: gpuSchema.optional(),
 });
 
+/** Gang placement inside one node, NVLink domain or rack (engine/topology.ts). */
+export const topologySchema = z.strictObject({
+  scope: z.enum(['node', 'nvlink', 'rack']),
+  mode: z.enum(['required', 'preferred']).default('required'),
+});
+
 export const submitTrainingJobSchema = z.strictObject({
   name: dnsLabel,
   image: z.string().min(1).max(512).regex(/^\S+$/, 'must not contain whitespace'),
@@ -67,6 +73,7 @@ export const submitTrainingJobSchema = z.strictObject({
     .optional(),
   resources: resourcesSchema,
   workers: z.number().int().min(1).max(1024).default(1),
+  topology: topologySchema.optional(),
   priority: z.number().int().min(-1000).max(1000).default(0),
   queue: dnsLabel.default('default'),
   maxRetries: z.number().int().min(0).max(20).default(0),
@@ -99,10 +106,13 @@ export interface WorkerResources {
     products?: string[];
     minMemoryMiB?: number;
   };
+  /** The job's topology (a job-level field, stored here so that it needs no column of its own). */
+  topology?: z.output<typeof topologySchema>;
 }
 
-export function normaliseResources(resources: SubmitTrainingJob['resources']): WorkerResources {
+export function normaliseResources(resources: SubmitTrainingJob['resources'], topology?: SubmitTrainingJob['topology']): WorkerResources {
   const out: WorkerResources = { cpuMilli: resources.cpu, memoryMiB: resources.memory };
+  if (topology) out.topology = topology;
   const gpu = resources.gpu;
   if (gpu) {
     out.gpu = {};

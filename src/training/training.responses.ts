@@ -21,6 +21,7 @@ const workerResources = z.strictObject({
       minMemoryMiB: z.number().int().optional(),
     })
     .optional(),
+  topology: z.strictObject({ scope: z.enum(['node', 'nvlink', 'rack']), mode: z.enum(['required', 'preferred']) }).optional(),
 });
 
 const workerPlacement = z.strictObject({

@@ -52,11 +52,11 @@ export class TrainingService {
     await this.volumeChecks.check(volumes);
     let job: TrainingJob;
     try {
-      const { resources, volumes: _asSubmitted, ...rest } = body;
+      const { resources, topology, volumes: _asSubmitted, ...rest } = body;
       job = await this.jobs.create({
         ...rest,
         volumes,
-        resources: normaliseResources(resources),
+        resources: normaliseResources(resources, topology),
         projectId: project.id,
         idempotencyKey: key,
         requestHash,

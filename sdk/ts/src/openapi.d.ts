@@ -6115,6 +6115,12 @@ export interface operations {
                                     products?: string[];
                                 };
                                 memoryMiB: number;
+                                topology?: {
+                                    /** @enum {string} */
+                                    mode: "required" | "preferred";
+                                    /** @enum {string} */
+                                    scope: "node" | "nvlink" | "rack";
+                                };
                             };
                             restarts: number;
                             scheduledAt: string | null;
@@ -6231,6 +6237,15 @@ export interface operations {
                     /** @default 600 */
                     startTimeoutSeconds?: number;
                     timeoutSeconds?: number;
+                    topology?: {
+                        /**
+                         * @default required
+                         * @enum {string}
+                         */
+                        mode?: "required" | "preferred";
+                        /** @enum {string} */
+                        scope: "node" | "nvlink" | "rack";
+                    };
                     volumes?: {
                         claim?: string;
                         mountPath: string;
@@ -6302,6 +6317,12 @@ export interface operations {
                                 products?: string[];
                             };
                             memoryMiB: number;
+                            topology?: {
+                                /** @enum {string} */
+                                mode: "required" | "preferred";
+                                /** @enum {string} */
+                                scope: "node" | "nvlink" | "rack";
+                            };
                         };
                         restarts: number;
                         scheduledAt: string | null;
@@ -6380,6 +6401,12 @@ export interface operations {
                                 products?: string[];
                             };
                             memoryMiB: number;
+                            topology?: {
+                                /** @enum {string} */
+                                mode: "required" | "preferred";
+                                /** @enum {string} */
+                                scope: "node" | "nvlink" | "rack";
+                            };
                         };
                         restarts: number;
                         scheduledAt: string | null;
@@ -6556,6 +6583,12 @@ export interface operations {
                                 products?: string[];
                             };
                             memoryMiB: number;
+                            topology?: {
+                                /** @enum {string} */
+                                mode: "required" | "preferred";
+                                /** @enum {string} */
+                                scope: "node" | "nvlink" | "rack";
+                            };
                         };
                         restarts: number;
                         scheduledAt: string | null;
@@ -6676,6 +6709,12 @@ export interface operations {
                                 products?: string[];
                             };
                             memoryMiB: number;
+                            topology?: {
+                                /** @enum {string} */
+                                mode: "required" | "preferred";
+                                /** @enum {string} */
+                                scope: "node" | "nvlink" | "rack";
+                            };
                         };
                         restarts: number;
                         scheduledAt: string | null;
@@ -7098,6 +7137,12 @@ export interface operations {
                                 products?: string[];
                             };
                             memoryMiB: number;
+                            topology?: {
+                                /** @enum {string} */
+                                mode: "required" | "preferred";
+                                /** @enum {string} */
+                                scope: "node" | "nvlink" | "rack";
+                            };
                         };
                         restarts: number;
                         scheduledAt: string | null;

@@ -4,13 +4,27 @@ import { Worker } from 'node:worker_threads';
 import { DEFAULT_POLICY, POLICY_NAMES } from '../engine/policies/index.js';
 import { ALL_TRACES, publishedFor } from './published.js';
 import { percentile, ReplayResult } from './replay.js';
+import { topologyTable } from './topology.js';
 import type { ReplayTask } from './replay.worker.js';
 
-// npm run bench:scheduler -- --data <folder> --trace <name|all> --policy <name|all> --seeds 42-51 --json <file>
-//   [--nodes <n>]          replicate the trace's GPU nodes to n nodes (e.g. 5000)
-//   [--workers <n>]        replays run in n worker threads (default: min(2, cores)); 1 for cleanest timing
-//   [--scale 1000,5000,20000]  time per decision of the default policy on replicated clusters
-//   [--max-arrivals <n>]   with --scale: stop each replay after n arrivals (allocation then reads NaN)
+export const USAGE = `Usage: npm run bench:scheduler -- [options]
+
+Replays Alibaba cluster-trace-gpu-v2023 (openb) against the scheduler engine, as the FGD simulator does.
+
+  --data <folder>        the trace CSVs (default ../shared/data/alibaba-gpu-v2023)
+  --trace <name|all|a,b> trace(s) by name (default: default); all = the 17 with published FGD figures
+  --policy <name|all|a,b> policies (default: the default policy); known: ${POLICY_NAMES.join(', ')}
+  --seeds <list>         e.g. 42-51 or 1001-1010 or 1,2,3 (default 42-51)
+  --json <file>          also write the table rows as JSON
+  --nodes <n>            replicate the trace's GPU nodes to n nodes (e.g. 5000)
+  --workers <n>          replays in n worker threads (default: min(2, cores)); 1 for cleanest timing
+  --scale <n,n,...>      time per decision of the default policy on replicated clusters
+  --pods <n>             with --scale: n arrivals per replay (demand inflated past 130 % as needed), e.g. 50000
+  --max-arrivals <n>     with --scale: stop each replay after n arrivals (allocation then reads NaN)
+  --no-baseline          with --scale: skip the scan-every-group baseline rows
+  --topology             gangs of 8/16/32 GPUs on seeded multi-rack clusters: one rack vs topology-blind (uses --seeds)
+  --help                 print this and exit
+`;
 
 interface Row {
   trace: string;
@@ -22,6 +36,8 @@ interface Row {
   p99Micros: number;
   nodes?: number;
 }
+
+const KNOWN_FLAGS = ['data', 'trace', 'policy', 'seeds', 'json', 'nodes', 'workers', 'scale', 'pods', 'max-arrivals', 'no-baseline', 'topology', 'help', 'h'];
 
 function args(argv: string[]): Map<string, string> {
   const m = new Map<string, string>();
@@ -124,20 +140,45 @@ function printTable(rows: Row[]): void {
 
 async function main(): Promise<void> {
   const a = args(process.argv.slice(2));
+  if (a.has('help') || a.has('h')) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const unknown = [...a.keys()].filter((k) => !KNOWN_FLAGS.includes(k));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown option ${unknown.map((k) => `--${k}`).join(', ')}\n\n${USAGE}`);
+    process.exit(2);
+  }
   const data = a.get('data') ?? '../shared/data/alibaba-gpu-v2023';
   const seeds = parseSeeds(a.get('seeds') ?? '42-51');
   const workers = Number(a.get('workers') ?? Math.min(2, availableParallelism()));
   const nodes = a.has('nodes') ? Number(a.get('nodes')) : undefined;
   const started = Date.now();
+  if (a.has('topology')) {
+    console.log(`Synthetic multi-rack clusters (bench/topology.ts), seeds ${seeds.join(',')}, default policy ${DEFAULT_POLICY}\n`);
+    console.log('| gangs | gang GPUs | arrived | placed | in one rack (of placed) | racks touched (mean) |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+    for (const r of topologyTable(seeds)) {
+      console.log(`| ${r.mode} | ${r.gangGpus} | ${r.arrived} | ${r.placed} | ${r.oneRack} (${((100 * r.oneRack) / r.placed).toFixed(1)} %) | ${fmt(r.meanRacks)} |`);
+    }
+    return;
+  }
   if (a.has('scale')) {
-    // One replay at a time, each row printed as soon as it is done.
-    const maxArrivals = a.has('max-arrivals') ? Number(a.get('max-arrivals')) : undefined;
-    console.log('| nodes | arrivals timed | alloc@100 | alloc@130 | placements/s | mean µs | p50 µs | p99 µs |');
-    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+    // One replay at a time, each row printed as soon as it is done; per cluster size the
+    // per-shape index and, unless --no-baseline, the scan over every node group it replaced.
+    const maxArrivals = a.has('max-arrivals') ? Number(a.get('max-arrivals')) : a.has('pods') ? Number(a.get('pods')) : undefined;
+    const minArrivals = a.has('pods') ? Number(a.get('pods')) : undefined;
+    const engines = a.has('no-baseline') ? [false] : [true, false];
+    console.log('| nodes | decision | arrivals | placed | alloc@100 | alloc@130 | placements/s | mean µs | p50 µs | p99 µs |');
+    console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const n of a.get('scale')!.split(',').map(Number)) {
-      const [{ task, result: r }] = await runAll([{ data, trace: a.get('trace') ?? 'default', policy: DEFAULT_POLICY, seed: seeds[0], nodes: n, maxArrivals }], 1);
-      const mean = (r.seconds * 1e6) / r.micros.length;
-      console.log(`| ${task.nodes} | ${r.micros.length} | ${fmt(r.allocAt100)} | ${fmt(r.allocAt130)} | ${Math.round(r.micros.length / r.seconds)} | ${fmt(mean)} | ${fmt(percentile(r.micros, 50))} | ${fmt(percentile(r.micros, 99))} |`);
+      for (const scanAll of engines) {
+        const task: ReplayTask = { data, trace: a.get('trace') ?? 'default', policy: DEFAULT_POLICY, seed: seeds[0], nodes: n, maxArrivals, minArrivals, scanAll };
+        const [{ result: r }] = await runAll([task], 1);
+        const mean = (r.seconds * 1e6) / r.micros.length;
+        const cells = [n, scanAll ? 'scan all groups (before)' : 'per-shape index', r.micros.length, r.placed, fmt(r.allocAt100), fmt(r.allocAt130), Math.round(r.micros.length / r.seconds), fmt(mean), fmt(percentile(r.micros, 50)), fmt(percentile(r.micros, 99))];
+        console.log(`| ${cells.join(' | ')} |`);
+      }
     }
     return;
   }

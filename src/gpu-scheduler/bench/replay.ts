@@ -27,10 +27,24 @@ export interface ReplayResult {
  * order, never moved or removed; a pod that does not fit stays unplaced. The target
  * workload for fragmentation is the original trace (before tuning), as in the simulator.
  */
-export function replay(nodes: readonly NodeSpec[], pods: readonly TracePod[], policyName: string, seed: number, maxArrivals = Infinity): ReplayResult {
+export interface ReplayOptions {
+  /** Stop after this many arrivals. */
+  maxArrivals?: number;
+  /** Inflate demand past 130 % until there are at least this many arrivals (the scale runs); the first 130 % are unchanged. */
+  minArrivals?: number;
+  /** Scan every node group per decision (the speed baseline) instead of the per-shape index. */
+  scanAll?: boolean;
+}
+
+export function replay(nodes: readonly NodeSpec[], pods: readonly TracePod[], policyName: string, seed: number, opts: ReplayOptions = {}): ReplayResult {
   const state = new ClusterState(nodes);
+  state.scanAll = opts.scanAll === true;
   const capacity = state.totalGpuMilli;
-  const order = arrivalOrder(pods, capacity, seed).slice(0, maxArrivals);
+  let ratio = 1.3;
+  let order = arrivalOrder(pods, capacity, seed, ratio);
+  // Same seed, larger ratio: the shuffle and the draws so far repeat, so the prefix is the 130 % order.
+  while (opts.minArrivals !== undefined && order.length < opts.minArrivals) order = arrivalOrder(pods, capacity, seed, (ratio *= 2));
+  order = order.slice(0, opts.maxArrivals ?? Infinity);
   const policy = createPolicy(policyName, TargetWorkload.fromRequests(pods.map((p) => p.request)));
   // The tie-breaking stream is separate from the ordering stream, so every policy sees the same arrivals.
   const rng = createRng(seed * 7919 + 1);

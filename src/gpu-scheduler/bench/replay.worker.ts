@@ -12,6 +12,8 @@ export interface ReplayTask {
   seed: number;
   nodes?: number;
   maxArrivals?: number;
+  minArrivals?: number;
+  scanAll?: boolean;
 }
 
 const nodeCache = new Map<string, NodeSpec[]>();
@@ -30,6 +32,6 @@ parentPort?.on('message', (task: ReplayTask) => {
     pods = loadPods(task.data, task.trace);
     podCache.set(task.trace, pods);
   }
-  const r = replay(nodes, pods, task.policy, task.seed, task.maxArrivals);
+  const r = replay(nodes, pods, task.policy, task.seed, { maxArrivals: task.maxArrivals, minArrivals: task.minArrivals, scanAll: task.scanAll });
   parentPort!.postMessage({ task, result: r }, [r.micros.buffer as ArrayBuffer]);
 });

@@ -1,3 +1,4 @@
+import { BestIndex } from './best-index.js';
 import { ClusterSnapshot, MILLI_PER_GPU, NodeSpec, WorkerPlacement, WorkerRequest } from './model.js';
 import { shareMilli } from './sharing.js';
 
@@ -59,6 +60,8 @@ export interface NodeGroup {
   minIndex: number;
   /** Position in ClusterState.groupList. */
   slot: number;
+  /** Set when its last node leaves; BestIndex entries pointing at it are then dropped. */
+  removed: boolean;
 }
 
 const staticKeyOf = (n: NodeSpec): string =>
@@ -74,6 +77,12 @@ export class ClusterState {
   readonly groups = new Map<string, NodeGroup>();
   /** The same groups as an array: scanning it is what every decision does. */
   readonly groupList: NodeGroup[] = [];
+  /** Groups created, and groups whose lowest node index dropped, in order: what BestIndex reads. */
+  readonly groupLog: NodeGroup[] = [];
+  /** Per request-shape id: the best group for that shape (placement.ts). */
+  bestIndexes: BestIndex[] = [];
+  /** Scan every group per decision instead of BestIndex: the benchmark's before/after baseline only. */
+  scanAll = false;
   private readonly byName = new Map<string, NodeState>();
   readonly totalGpuMilli: number;
   usedGpuMilli = 0;
@@ -146,12 +155,15 @@ export class ClusterState {
     const key = node.dynamicKey();
     let g = this.groups.get(key);
     if (!g) {
-      g = { key, nodes: [], scores: [], minIndex: node.index, slot: this.groupList.length };
+      g = { key, nodes: [], scores: [], minIndex: node.index, slot: this.groupList.length, removed: false };
       this.groups.set(key, g);
       this.groupList.push(g);
+      this.groupLog.push(g);
+    } else if (node.index < g.minIndex) {
+      g.minIndex = node.index;
+      this.groupLog.push(g);
     }
     g.nodes.push(node);
-    if (node.index < g.minIndex) g.minIndex = node.index;
     node.group = g;
   }
 
@@ -164,6 +176,7 @@ export class ClusterState {
     g.nodes.pop();
     node.group = undefined;
     if (g.nodes.length === 0) {
+      g.removed = true;
       this.groups.delete(g.key);
       const last = this.groupList[this.groupList.length - 1];
       this.groupList[g.slot] = last;
@@ -177,5 +190,6 @@ export class ClusterState {
   /** Forget cached scores, e.g. when the policy or its target workload changes. */
   clearScores(): void {
     for (const g of this.groupList) g.scores = [];
+    this.bestIndexes = [];
   }
 }

@@ -112,6 +112,8 @@ export const STATIC_FILTERS = new Set(['node-selector', 'taints', 'product', 'gp
 
 /** True when every filter passes. */
 export function fits(node: NodeState, req: WorkerRequest): boolean {
+  // CPU and memory first: on a busy cluster they reject most nodes, and cost two compares.
+  if (node.cpuFree < req.cpuMilli || node.memFree < req.memoryMiB) return false;
   for (const f of FILTERS) if (f.check(node, req) !== null) return false;
   return true;
 }

@@ -77,10 +77,28 @@ export interface WorkerRequest {
   excludedNodes?: readonly string[];
 }
 
+/**
+ * Where a gang's workers must (required) or should (preferred) be: inside one node, one NVLink
+ * domain or one rack, read from node labels (engine/topology.ts; `label` overrides the key).
+ */
+export interface TopologySpec {
+  scope: 'node' | 'nvlink' | 'rack';
+  mode: 'required' | 'preferred';
+  label?: string;
+}
+
+/** Node indexes to avoid (a Set, or a view that answers has() without listing them). */
+export interface NodeIndexSet {
+  readonly size: number;
+  has(index: number): boolean;
+}
+
 export interface Job {
   id: string;
   workers: number;
   request: WorkerRequest;
+  /** Absent: workers go wherever the policy puts them. */
+  topology?: TopologySpec;
   priority: number;
   queue: string;
   project: string;

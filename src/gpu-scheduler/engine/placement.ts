@@ -1,10 +1,12 @@
+import { BestIndex } from './best-index.js';
 import { ClusterState, NodeGroup, NodeState } from './cluster-state.js';
 import { fits } from './filters.js';
-import { Job, shapeId, WorkerPlacement, WorkerRequest } from './model.js';
+import { Job, NodeIndexSet, shapeId, WorkerPlacement, WorkerRequest } from './model.js';
 import { Policy } from './policies/policy.js';
 import { Rng } from './rng.js';
+import { placeInDomains } from './topology.js';
 
-const usable = (g: NodeGroup, exclude?: ReadonlySet<number>): NodeState[] =>
+const usable = (g: NodeGroup, exclude?: NodeIndexSet): NodeState[] =>
   exclude && exclude.size > 0 ? g.nodes.filter((n) => !exclude.has(n.index)) : g.nodes;
 
 /**
@@ -13,22 +15,32 @@ const usable = (g: NodeGroup, exclude?: ReadonlySet<number>): NodeState[] =>
  * so after one placement only the node that changed is scored again.
  * `exclude` holds node indexes reserved for someone else (backfill reservations).
  */
-export function selectNode(state: ClusterState, req: WorkerRequest, policy: Policy, rng: Rng, exclude?: ReadonlySet<number>): NodeState | null {
+export function selectNode(state: ClusterState, req: WorkerRequest, policy: Policy, rng: Rng, exclude?: NodeIndexSet): NodeState | null {
   const id = shapeId(req);
   const excluding = exclude !== undefined && exclude.size > 0;
   const first = policy.tieBreak === 'first';
-  let best = -Infinity;
-  let bestIndex = Infinity;
-  const tied: NodeGroup[] = [];
-  const groups = state.groupList;
-  for (let i = 0; i < groups.length; i++) {
-    const g = groups[i];
+  const scoreOf = (g: NodeGroup): number => {
     let s = g.scores[id];
     if (s === undefined) {
       const rep = g.nodes[0];
       s = fits(rep, req) ? policy.score(rep, req) : -Infinity;
       g.scores[id] = s;
     }
+    return s;
+  };
+  if (first && !excluding && !state.scanAll) {
+    // The common case reads the per-shape heap; reservations and random ties scan below.
+    const index = (state.bestIndexes[id] ??= new BestIndex());
+    const g = index.top(state.groupLog, scoreOf);
+    return g ? state.nodes[g.minIndex] : null;
+  }
+  let best = -Infinity;
+  let bestIndex = Infinity;
+  const tied: NodeGroup[] = [];
+  const groups = state.groupList;
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i];
+    const s = scoreOf(g);
     if (s === -Infinity || s < best) continue;
     let minIndex = g.minIndex;
     if (excluding) {
@@ -59,7 +71,7 @@ export function selectNode(state: ClusterState, req: WorkerRequest, policy: Poli
 }
 
 /** Selects a node and devices for one worker and takes them from the state. */
-export function placeWorker(state: ClusterState, req: WorkerRequest, policy: Policy, rng: Rng, exclude?: ReadonlySet<number>): WorkerPlacement | null {
+export function placeWorker(state: ClusterState, req: WorkerRequest, policy: Policy, rng: Rng, exclude?: NodeIndexSet): WorkerPlacement | null {
   const node = selectNode(state, req, policy, rng, exclude);
   if (!node) return null;
   const gpuIndexes = req.gpu.kind === 'none' ? [] : policy.devices(node, req, rng);
@@ -76,9 +88,15 @@ export function placeWorker(state: ClusterState, req: WorkerRequest, policy: Pol
 
 /**
  * Gang admission: every worker gets a node or none does. Each worker's devices are on one
- * node; workers are placed one after another so later ones see earlier ones' usage.
+ * node; workers are placed one after another so later ones see earlier ones' usage. A job
+ * with `topology` is placed inside as few domains as it allows (engine/topology.ts).
  */
-export function placeGang(state: ClusterState, job: Job, policy: Policy, rng: Rng, exclude?: ReadonlySet<number>): WorkerPlacement[] | null {
+export function placeGang(state: ClusterState, job: Job, policy: Policy, rng: Rng, exclude?: NodeIndexSet): WorkerPlacement[] | null {
+  if (job.topology) return placeInDomains(state, job, job.topology, (ex) => placeAll(state, job, policy, rng, ex), exclude);
+  return placeAll(state, job, policy, rng, exclude);
+}
+
+function placeAll(state: ClusterState, job: Job, policy: Policy, rng: Rng, exclude?: NodeIndexSet): WorkerPlacement[] | null {
   const placed: WorkerPlacement[] = [];
   for (let w = 0; w < job.workers; w++) {
     const p = placeWorker(state, job.request, policy, rng, exclude);

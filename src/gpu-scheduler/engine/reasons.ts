@@ -83,6 +83,9 @@ export function explainUnplaceable(state: ClusterState, job: Job): string {
     return `${NEVER_RUNS}: ${parts.join('; ')}`;
   }
   const g = req.gpu;
+  if (best.fitting > 0 && job.topology?.mode === 'required' && (job.workers > 1 || job.topology.scope !== 'node')) {
+    return `needs ${job.workers} workers inside one ${job.topology.scope === 'node' ? 'node' : `${job.topology.scope} domain`} (topology required); none has room now`;
+  }
   if (best.fitting > 0 && job.workers > 1) {
     return `needs ${job.workers} workers placed together; only ${best.fitting} eligible node(s) fit one now`;
   }

@@ -47,6 +47,7 @@ export function toEngineJob(job: SchedulableJob): Job {
     id: job.id,
     workers: job.workers,
     request,
+    ...(job.resources.topology ? { topology: job.resources.topology } : {}),
     priority: job.priority,
     queue: job.queue,
     project: job.projectId,

@@ -1,4 +1,4 @@
-import { GpuRequest, Job, NodeSpec, RunningJob, Taint, Toleration, WorkerPlacement, WorkerRequest } from '../model.js';
+import { GpuRequest, Job, NodeSpec, RunningJob, Taint, Toleration, TopologySpec, WorkerPlacement, WorkerRequest } from '../model.js';
 import { ClusterQueueSpec } from '../quota.js';
 
 // Fluent builders with overridable defaults, in the style of Kueue's testing wrappers.
@@ -142,6 +142,11 @@ export class JobBuilder {
 
   submittedAt(t: number): this {
     this.job.submittedAt = t;
+    return this;
+  }
+
+  topology(scope: TopologySpec['scope'], mode: TopologySpec['mode'] = 'required', label?: string): this {
+    this.job.topology = { scope, mode, ...(label ? { label } : {}) };
     return this;
   }
 
