@@ -1,4 +1,6 @@
-import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { Inject, Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule, type Provider } from '@nestjs/common';
+import { APP_CONFIG } from '../common/config/config.js';
+import type { AppConfig } from '../common/config/config.schema.js';
 import { EndpointLeaderLock } from '../common/leader/leader-lock.js';
 import { PublicUrl } from '../common/public-url.js';
 import { ModelsModule } from '../models/models.module.js';
@@ -12,12 +14,21 @@ import { EndpointsController } from './endpoints/endpoints.controller.js';
 import { EndpointsMetrics } from './endpoints/endpoints.metrics.js';
 import { EndpointsRepository } from './endpoints/endpoints.repository.js';
 import { EndpointsService } from './endpoints/endpoints.service.js';
+import { InferFastPath } from './endpoints/infer-fast-path.js';
 import { PrometheusTargetsController } from './endpoints/prometheus-targets.controller.js';
 import { ReplicaTokens } from './endpoints/replica-tokens.js';
 
 /** `api` gets the REST API and the infer proxy; `controller` gets the endpoint reconciler loop. */
 @Module({})
-export class ServingModule {
+export class ServingModule implements NestModule {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  /** The infer proxy's hot path ahead of Nest's router (infer-fast-path.ts); only where the API serves. */
+  configure(consumer: MiddlewareConsumer): void {
+    if (this.config.BEAMLINE_ROLE !== 'api' && this.config.BEAMLINE_ROLE !== 'all') return;
+    consumer.apply(InferFastPath).forRoutes({ path: 'v1/projects/:project/endpoints/:name/infer', method: RequestMethod.POST });
+  }
+
   static forRoles(roles: { api: boolean; controller: boolean }, driver: 'local' | 'kubernetes' | 'none'): DynamicModule {
     const providers: Provider[] = [EndpointsRepository, EndpointsService, EndpointsMetrics, EndpointRouter, EndpointProxy, ReplicaTokens];
     if (roles.controller && driver !== 'none') {

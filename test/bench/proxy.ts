@@ -3,7 +3,10 @@
 // What the API's infer proxy (src/serving/endpoints/endpoint-proxy.ts) costs over calling
 // the replica directly: the real platform in this process on embedded PostgreSQL and Redis,
 // the local serving driver with one real `beamline runtime` replica of a small ONNX MLP.
-// Direct and proxied rounds alternate (ABAB…) so the machine's drifting load hits both.
+// Direct, proxied and Nest-routed rounds alternate (ABCABC…) so the machine's drifting load
+// hits all three. `proxy` is `/infer`, served by the fast path ahead of Nest's router
+// (src/serving/endpoints/infer-fast-path.ts); `nest` is the same replica route as
+// `/v2/models/<m>/infer`, which still goes through Nest's pipeline: the fast path's baseline.
 // See docs/benchmarks.md, "Infer proxy overhead".
 import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -59,6 +62,7 @@ const CASES = [1, 64].map((rows) => ({
 interface Round {
   direct: LoadResult;
   proxy: LoadResult;
+  nest: LoadResult;
 }
 interface Cell {
   caseName: string;
@@ -139,11 +143,12 @@ async function main(): Promise<void> {
     const targets = {
       direct: { url: `${upstream}/v2/models/${MODEL}/infer`, headers: { authorization: `Bearer ${replicaToken}` } },
       proxy: { url: `${base}${endpoints}/${MODEL}/infer`, headers: { authorization: `Bearer ${token}` } },
+      nest: { url: `${base}${endpoints}/${MODEL}/v2/models/${MODEL}/infer`, headers: { authorization: `Bearer ${token}` } },
     };
     // Both paths must give the same answer before they are timed against each other.
     for (const c of CASES) {
       const answers = await Promise.all(Object.values(targets).map(async (t) => (await fetch(t.url, { method: 'POST', headers: { ...t.headers, 'content-type': 'application/json' }, body: c.body })).text()));
-      if (answers[0] !== answers[1] || !answers[0].includes('"outputs"')) throw new Error(`direct and proxied answers differ for ${c.name}: ${answers.map((a) => a.slice(0, 200)).join(' | ')}`);
+      if (answers.some((a) => a !== answers[0]) || !answers[0].includes('"outputs"')) throw new Error(`direct and proxied answers differ for ${c.name}: ${answers.map((a) => a.slice(0, 200)).join(' | ')}`);
     }
 
     const loadBefore = loadavg();
@@ -155,8 +160,9 @@ async function main(): Promise<void> {
           const run = (t: { url: string; headers: Record<string, string> }) => runLoad({ ...t, body: c.body, concurrency, warmupSeconds: WARMUP, seconds: SECONDS });
           const direct = await run(targets.direct);
           const proxy = await run(targets.proxy);
-          cell.rounds.push({ direct, proxy });
-          log(`${c.name} c=${concurrency} round ${r + 1}: direct ${direct.perSecond} req/s p50 ${direct.p50Ms} ms, proxy ${proxy.perSecond} req/s p50 ${proxy.p50Ms} ms`);
+          const nest = await run(targets.nest);
+          cell.rounds.push({ direct, proxy, nest });
+          log(`${c.name} c=${concurrency} round ${r + 1}: direct ${direct.perSecond} req/s p50 ${direct.p50Ms} ms, proxy ${proxy.perSecond} req/s p50 ${proxy.p50Ms} ms, nest ${nest.perSecond} req/s p50 ${nest.p50Ms} ms`);
         }
         cells.push(cell);
       }
@@ -189,23 +195,26 @@ function print(cells: Cell[], before: number[], after: number[]): void {
   console.log(`\nbench:proxy  npm run bench:proxy -- --seconds ${SECONDS} --warmup ${WARMUP} --rounds ${ROUNDS} --concurrency ${LEVELS.join(',')}`);
   console.log(`date: ${new Date().toISOString()}`);
   console.log(`machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, node ${process.version}, load average ${before.map((l) => l.toFixed(2)).join(' ')} before, ${after.map((l) => l.toFixed(2)).join(' ')} after`);
-  const head = ['concurrency', 'direct req/s', 'proxy req/s', 'req/s change', 'direct p50 ms', 'proxy p50 ms', 'p50 overhead ms', 'direct p95 ms', 'proxy p95 ms', 'p95 overhead ms', 'direct p99 ms', 'proxy p99 ms', 'p99 overhead ms', 'errors'];
+  const head = ['path', 'concurrency', 'direct req/s', 'proxied req/s', '% of direct', 'direct p50 ms', 'proxied p50 ms', 'p50 overhead ms', 'direct p95 ms', 'proxied p95 ms', 'p95 overhead ms', 'direct p99 ms', 'proxied p99 ms', 'p99 overhead ms', 'errors'];
+  const paths = { proxy: 'fast path `/infer`', nest: 'Nest route `/v2/models/m/infer`' } as const;
   for (const caseName of [...new Set(cells.map((c) => c.caseName))]) {
     const rows = cells.filter((c) => c.caseName === caseName);
-    console.log(`\n${caseName}, ${rows[0].bytes} B request body, ${ROUNDS} rounds of ${SECONDS} s each way (medians)\n`);
-    console.log(`| ${head.join(' | ')} |\n|${head.map(() => '---:').join('|')}|`);
-    for (const cell of rows) {
-      const m = (pick: (r: LoadResult) => number, side: 'direct' | 'proxy') => median(cell.rounds.map((r) => pick(r[side])));
-      const diff = (pick: (r: LoadResult) => number) => median(cell.rounds.map((r) => pick(r.proxy) - pick(r.direct)));
-      const ratio = median(cell.rounds.map((r) => r.proxy.perSecond / r.direct.perSecond - 1)) * 100;
-      const errors = cell.rounds.reduce((n, r) => n + r.direct.errors + r.proxy.errors, 0);
-      const line = [cell.concurrency, m((r) => r.perSecond, 'direct'), m((r) => r.perSecond, 'proxy'), `${sign(ratio, 0)} %`];
-      for (const pick of [(r: LoadResult) => r.p50Ms, (r: LoadResult) => r.p95Ms, (r: LoadResult) => r.p99Ms]) line.push(fmt(m(pick, 'direct')), fmt(m(pick, 'proxy')), sign(diff(pick)));
-      line.push(errors);
-      console.log(`| ${line.join(' | ')} |`);
+    console.log(`\n${caseName}, ${rows[0].bytes} B request body, ${ROUNDS} rounds of ${SECONDS} s each way (medians; overheads and % are medians of the per-round figures)\n`);
+    console.log(`| ${head.join(' | ')} |\n|---|${head.slice(1).map(() => '---:').join('|')}|`);
+    for (const [side, label] of Object.entries(paths) as Array<[keyof typeof paths, string]>) {
+      for (const cell of rows) {
+        const m = (pick: (r: LoadResult) => number, which: keyof Round) => median(cell.rounds.map((r) => pick(r[which])));
+        const diff = (pick: (r: LoadResult) => number) => median(cell.rounds.map((r) => pick(r[side]) - pick(r.direct)));
+        const share = median(cell.rounds.map((r) => r[side].perSecond / r.direct.perSecond)) * 100;
+        const errors = cell.rounds.reduce((n, r) => n + r.direct.errors + r[side].errors, 0);
+        const line = [label, cell.concurrency, fmt(m((r) => r.perSecond, 'direct'), 0), fmt(m((r) => r.perSecond, side), 0), `${fmt(share, 0)} %`];
+        for (const pick of [(r: LoadResult) => r.p50Ms, (r: LoadResult) => r.p95Ms, (r: LoadResult) => r.p99Ms]) line.push(fmt(m(pick, 'direct')), fmt(m(pick, side)), sign(diff(pick)));
+        line.push(errors);
+        console.log(`| ${line.join(' | ')} |`);
+      }
     }
   }
-  const firstError = cells.flatMap((c) => c.rounds.flatMap((r) => [r.direct.firstError, r.proxy.firstError])).find(Boolean);
+  const firstError = cells.flatMap((c) => c.rounds.flatMap((r) => [r.direct.firstError, r.proxy.firstError, r.nest.firstError])).find(Boolean);
   if (firstError) console.log(`\nfirst error: ${firstError}`);
 }
 

@@ -46,6 +46,7 @@ export class EndpointProxy implements OnModuleInit {
   waitMs = PROXY_WAIT_MS;
   /** Direct until onModuleInit picks the configured access (replica-access.ts); a test may set it. */
   access: ReplicaAccess = new DirectAccess();
+  private readonly replicaTokens = new Map<string, Promise<string>>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -105,7 +106,7 @@ export class EndpointProxy implements OnModuleInit {
             path: path + queryOf(req),
             headers: forwardedHeaders(req),
             body,
-            replicaToken: await this.tokens.forEndpoint(route.endpointId),
+            replicaToken: await this.replicaToken(route.endpointId),
           });
           if (answer.statusCode === 401) {
             // Never the caller's fault (their token is not forwarded): the replica does not know ours.
@@ -136,6 +137,17 @@ export class EndpointProxy implements OnModuleInit {
     this.observe(project, name, 503, started);
     res.setHeader('Retry-After', '1');
     throw new AppError(ErrorCode.Unavailable, `Endpoint '${name}' has no ready replica (${lastError})`);
+  }
+
+  /** Derived once per endpoint: the secret it comes from is read once per process too (replica-tokens.ts). */
+  private replicaToken(endpointId: string): Promise<string> {
+    let token = this.replicaTokens.get(endpointId);
+    if (!token) {
+      token = this.tokens.forEndpoint(endpointId);
+      this.replicaTokens.set(endpointId, token);
+      token.catch(() => this.replicaTokens.delete(endpointId));
+    }
+    return token;
   }
 
   private reply(answer: ReplicaAnswer, res: Response): void {

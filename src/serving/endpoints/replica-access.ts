@@ -62,11 +62,31 @@ export const CONNECT_TIMEOUT_MS = 3000;
  */
 export class DirectAccess implements ReplicaAccess {
   readonly mode = 'direct' as const;
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 512 });
+  /**
+   * One keep-alive pool per replica. LIFO reuse keeps the few sockets a light load needs
+   * warm (the idle rest time out) instead of spreading requests over every socket a burst
+   * opened. A pool is forgotten when a connection to its replica fails (drained,
+   * restarted), so the next request starts on fresh sockets; it is not destroyed, since
+   * other requests may still be mid-answer on it, and its idle sockets close on their own.
+   */
+  private readonly agents = new Map<string, Agent>();
 
   send(upstream: string, r: ReplicaRequest): Promise<ReplicaAnswer> {
     const headers = { ...r.headers, 'content-length': r.body.length, authorization: `Bearer ${r.replicaToken}` };
-    return sendWithConnectTimeout(request, new URL(r.path, upstream), { method: r.method, headers, agent: this.agent }, r.body, upstream);
+    const agent = this.agentFor(upstream);
+    return sendWithConnectTimeout(request, new URL(r.path, upstream), { method: r.method, headers, agent }, r.body, upstream).catch((error: unknown) => {
+      if (this.agents.get(upstream) === agent) this.agents.delete(upstream);
+      throw error;
+    });
+  }
+
+  private agentFor(upstream: string): Agent {
+    let agent = this.agents.get(upstream);
+    if (!agent) {
+      agent = new Agent({ keepAlive: true, maxSockets: 512, scheduling: 'lifo' });
+      this.agents.set(upstream, agent);
+    }
+    return agent;
   }
 }
 

@@ -67,4 +67,51 @@ describe('Batcher', () => {
     await Promise.all([batcher.submit(request(1)), batcher.submit({ ...request(2), batchKey: null }), batcher.submit({ ...request(3), batchKey: 'other' }), batcher.submit(request(4))]);
     expect(model.runs).toEqual([2, 1, 1]);
   });
+
+  describe('return wait', () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    /** The fake model, but each run takes `ms` (a timer, so the event loop stays free). */
+    function slowModel(ms: number) {
+      const model = fakeModel();
+      const runs: number[] = [];
+      const run = async (feeds: readonly InferInput[]) => {
+        runs.push(feeds[0].shape[0]);
+        await sleep(ms);
+        return model.run(feeds);
+      };
+      return { runs, run };
+    }
+
+    /** r1 runs alone, r2 queues during it, r1's caller comes back 1 ms after its answer. */
+    async function closedLoop(returnWaitFraction: number): Promise<number[]> {
+      const model = slowModel(40);
+      const batcher = new Batcher(model.run, { enabled: true, maxBatchSize: 64, maxQueueDelayMicros: 0, returnWaitFraction });
+      const first = batcher.submit(request(1));
+      await sleep(5);
+      const second = batcher.submit(request(2));
+      await first;
+      await sleep(1);
+      await Promise.all([second, batcher.submit(request(3))]);
+      return model.runs;
+    }
+
+    it('holds the next batch for the callers a run answered, so the cohorts merge', async () => {
+      expect(await closedLoop(1)).toEqual([1, 2]);
+    });
+
+    it('without it the returning caller misses the run that just left', async () => {
+      expect(await closedLoop(0)).toEqual([1, 1, 1]);
+    });
+
+    it('never holds a lone caller', async () => {
+      const model = slowModel(40);
+      const batcher = new Batcher(model.run, { enabled: true, maxBatchSize: 64, maxQueueDelayMicros: 0, returnWaitFraction: 1 });
+      await batcher.submit(request(1));
+      await sleep(1);
+      void batcher.submit(request(2));
+      // Inside the 40 ms window, yet the run starts on the next turn: 1 answered + 0 queued = 1.
+      await new Promise((r) => setImmediate(r));
+      expect(model.runs).toEqual([1, 1]);
+    });
+  });
 });

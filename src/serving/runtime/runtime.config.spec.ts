@@ -4,7 +4,7 @@ import { loadRuntimeConfig, RuntimeConfigError } from './runtime.config.js';
 describe('loadRuntimeConfig', () => {
   it('has defaults, takes env, and lets flags win over env', () => {
     const config = loadRuntimeConfig(['--model', 'm.onnx', '--max-batch-size=16'], { BEAMLINE_RUNTIME_MAX_BATCH_SIZE: '8', BEAMLINE_RUNTIME_BATCHING: 'off', PATH: '/bin' });
-    expect(config).toMatchObject({ model: 'm.onnx', maxBatchSize: 16, batching: false, port: 8080, host: '0.0.0.0', executionProviders: ['cpu'], maxQueueDelayMicros: 0, graceSeconds: 30 });
+    expect(config).toMatchObject({ model: 'm.onnx', maxBatchSize: 16, batching: false, port: 8080, host: '0.0.0.0', executionProviders: ['cpu'], maxQueueDelayMicros: 0, returnWaitFraction: 0, graceSeconds: 30 });
   });
 
   it('reads the whole configuration from env alone (containers)', () => {
@@ -15,6 +15,7 @@ describe('loadRuntimeConfig', () => {
   it.each([
     [['--model', 'm', '--max-batch-size', '0'], {}, /--max-batch-size \(BEAMLINE_RUNTIME_MAX_BATCH_SIZE\): .*(>=|at least|too small).*\(got "0"\)/],
     [['--model', 'm', '--batching', 'maybe'], {}, /--batching \(BEAMLINE_RUNTIME_BATCHING\)/],
+    [['--model', 'm', '--return-wait-fraction', '2'], {}, /--return-wait-fraction \(BEAMLINE_RUNTIME_RETURN_WAIT_FRACTION\)/],
     [['--model', 'm', '--execution-providers', 'tpu'], {}, /--execution-providers \(BEAMLINE_RUNTIME_EXECUTION_PROVIDERS\)/],
     [['--model', 'm', '--colour', 'red'], {}, /--colour: unknown option\n[^\n]*\(see/],
     [['--model'], {}, /--model: needs a value/],

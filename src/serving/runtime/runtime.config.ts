@@ -34,6 +34,8 @@ const fields = {
   batching: onOff.default(true),
   maxBatchSize: int(1, 65_536).default(64),
   maxQueueDelayMicros: int(0, 10_000_000).default(0),
+  /** After a run, wait up to this fraction of its time for the callers it answered (batcher.ts, step 3); 0 (off) until a run shows it pays. */
+  returnWaitFraction: z.coerce.number().min(0).max(1).default(0),
   rangePolicy: z.enum(['refuse', 'warn']).optional(),
   maxBodyBytes: int(1024, 2 ** 31).default(64 * 1024 * 1024),
   drainSeconds: z.coerce.number().min(0).max(600).default(2),

@@ -67,7 +67,7 @@ export async function startRuntime(config: RuntimeConfig, log: Logger = pino({ l
     const spec = model.spec;
     const labels = { model: spec.name, version: spec.version };
     const modelMetrics = metrics.forModel(spec.name, spec.version);
-    const batching = { enabled: config.batching && spec.batchable, maxBatchSize: config.maxBatchSize, maxQueueDelayMicros: config.maxQueueDelayMicros };
+    const batching = { enabled: config.batching && spec.batchable, maxBatchSize: config.maxBatchSize, maxQueueDelayMicros: config.maxQueueDelayMicros, returnWaitFraction: config.returnWaitFraction };
     const loadedModel = model;
     const batcher = new Batcher((feeds) => loadedModel.run(feeds), batching, (rows) => modelMetrics.batchSize.observe(rows));
     await model.warmUp(batching.enabled ? [1, config.maxBatchSize] : [1]);

@@ -2,9 +2,11 @@
  * `npm run bench:runtime`: the same ONNX models (a small MLP, a mid-size conv net), the
  * same load generator and machine, one run, side by side:
  *   1. the floor: onnxruntime-node session.run in this process;
- *   2. `beamline runtime` without and with dynamic batching at each concurrency;
- *   3. KServe's Python ModelServer with onnxruntime (installed into .beamline/bench-venv).
- * Options: --seconds 2 --warmup 0.5 --repeat 3 --concurrency 1,16,64 --models mlp,conv --no-python --no-binary
+ *   2. `beamline runtime` without and with dynamic batching at each concurrency (and with
+ *      batching plus a 0.25 return wait, to show what the wait adds);
+ *   3. KServe's Python ModelServer with onnxruntime (installed into .beamline/bench-venv);
+ *   4. Seldon's MLServer, adaptive batching off and on, when it is installed there.
+ * Options: --seconds 2 --warmup 0.5 --repeat 3 --concurrency 1,16,64 --models mlp,conv,wide --no-python --no-binary
  * Each cell is the median of the repeats (req/s, p50 and p99 taken separately).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,7 +15,8 @@ import { join, resolve } from 'node:path';
 import ort from 'onnxruntime-node';
 import { convNetModel, mlpModel, weights } from '../../../../test/helpers/onnx-conv.js';
 import { runInProcess, runLoad, type LoadResult } from './load.js';
-import { ensurePythonServer, pythonVersions, startBeamline, startKserve, type BenchServer } from './servers.js';
+import { wideMlpModel } from './wide-mlp.js';
+import { ensurePythonServer, mlserverMissing, mlserverVersion, pythonVersions, startBeamline, startKserve, startMlserver, type BenchServer } from './servers.js';
 
 interface Row {
   model: string;
@@ -29,7 +32,7 @@ function arg(name: string, fallback: string): string {
 const seconds = Number(arg('seconds', '2'));
 const warmup = Number(arg('warmup', '0.5'));
 const levels = arg('concurrency', '1,16,64').split(',').map(Number);
-const modelNames = arg('models', 'mlp,conv').split(',');
+const modelNames = arg('models', 'mlp,conv,wide').split(',');
 const withPython = !process.argv.includes('--no-python');
 const withBinary = !process.argv.includes('--no-binary');
 const maxBatchSize = Number(arg('max-batch-size', '64'));
@@ -38,6 +41,8 @@ const repeat = Number(arg('repeat', '3'));
 const MODELS: Record<string, { onnx: () => Buffer; input: string; shape: number[] }> = {
   mlp: { onnx: () => mlpModel(32, 128, 10), input: 'x', shape: [1, 32] },
   conv: { onnx: () => convNetModel(), input: 'image', shape: [1, 3, 32, 32] },
+  // 64 → 4096 → 4096 → 4096 → 16 (wide-mlp.ts): the model where batching matters.
+  wide: { onnx: () => wideMlpModel(), input: 'x', shape: [1, 64] },
 };
 
 const dir = resolve('.beamline/bench');
@@ -46,6 +51,7 @@ const log = (line: string) => console.error(line);
 
 async function main(): Promise<void> {
   const pythonProblem = withPython ? ensurePythonServer(log) : 'skipped (--no-python)';
+  const mlserverProblem = pythonProblem ?? mlserverMissing();
   const rows: Row[] = [];
   for (const name of modelNames) {
     const spec = MODELS[name];
@@ -69,8 +75,13 @@ async function main(): Promise<void> {
     const starts: Array<[string, () => Promise<BenchServer>]> = [
       ['beamline runtime, batching off', () => startBeamline(path, false, maxBatchSize)],
       [`beamline runtime, batching on (max ${maxBatchSize})`, () => startBeamline(path, true, maxBatchSize)],
+      [`beamline runtime, batching on (max ${maxBatchSize}), return wait 0.25`, () => startBeamline(path, true, maxBatchSize, ['--return-wait-fraction', '0.25'])],
     ];
     if (!pythonProblem) starts.push(['KServe ModelServer (Python) + onnxruntime', () => startKserve(name, path)]);
+    if (!pythonProblem && !mlserverProblem) {
+      starts.push(['MLServer (Python) + onnxruntime, batching off', () => startMlserver(name, path, 1)]);
+      starts.push([`MLServer (Python) + onnxruntime, adaptive batching (max ${maxBatchSize})`, () => startMlserver(name, path, maxBatchSize)]);
+    }
     // All servers up at once and measured in turn, repeat after repeat: the machine's
     // load drifts, and interleaving spreads the drift over every row alike.
     const servers: Array<[string, BenchServer]> = [];
@@ -79,7 +90,7 @@ async function main(): Promise<void> {
       // Every server with JSON tensors; Beamline's also with binary ones.
       const cells = servers.flatMap(([label, server]) => [
         { label, server, request: json as { body: Buffer; headers?: Record<string, number> } },
-        ...(withBinary && label.startsWith('beamline') ? [{ label: `${label}, binary tensors`, server, request: binary }] : []),
+        ...(withBinary && label.startsWith('beamline') && !label.endsWith('return wait 0.25') ? [{ label: `${label}, binary tensors`, server, request: binary }] : []),
       ]);
       const runs = new Map<string, LoadResult[]>();
       for (let r = 0; r < repeat; r++) {
@@ -100,7 +111,7 @@ async function main(): Promise<void> {
       for (const [, server] of servers) await server.stop();
     }
   }
-  const report = render(rows, pythonProblem);
+  const report = render(rows, pythonProblem, mlserverProblem);
   writeFileSync(join(dir, 'runtime-results.md'), report);
   console.log(report);
 }
@@ -120,10 +131,10 @@ function median(results: LoadResult[]): LoadResult {
 
 const f = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 
-function render(rows: Row[], pythonProblem: string | undefined): string {
+function render(rows: Row[], pythonProblem: string | undefined, mlserverProblem: string | undefined): string {
   const lines = [
     `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end; Node ${process.version}, onnxruntime-node ${ort.env.versions.node}, CPU provider.`,
-    `Python baseline: ${pythonProblem ? `not run: ${pythonProblem}` : pythonVersions()}.`,
+    `Python baseline: ${pythonProblem ? `not run: ${pythonProblem}` : pythonVersions()}; MLServer: ${mlserverProblem ? `not run: ${mlserverProblem}` : `${mlserverVersion()}, one process (parallel_workers 0), same onnxruntime session defaults`}.`,
     `Each cell: the median of ${repeat} runs (servers interleaved), each ${warmup} s warm-up then ${seconds} s closed loop; batch-1 FP32 requests, JSON data unless the row says binary tensors (the V2 binary extension); × floor = req/s ÷ the floor's req/s.`,
     '',
     '| model | server | concurrency | req/s | p50 ms | p99 ms | × floor | errors |',
@@ -140,9 +151,18 @@ function render(rows: Row[], pythonProblem: string | undefined): string {
 function targets(rows: Row[]): string[] {
   const get = (model: string, server: string, c: number) => rows.find((r) => r.model === model && r.server.startsWith(server) && r.concurrency === c)?.result;
   const out = ['Targets:'];
-  const on = get('mlp', 'beamline runtime, batching on', 64);
-  const off = get('mlp', 'beamline runtime, batching off', 64);
-  if (on && off) out.push(`- mlp, concurrency 64, batching on ÷ off (JSON): ${f(on.perSecond / off.perSecond)}× (target ≥ 3×): ${on.perSecond >= 3 * off.perSecond ? 'met' : 'NOT met'}`);
+  for (const model of new Set(rows.map((r) => r.model))) {
+    const exact = (server: string, c: number) => rows.find((r) => r.model === model && r.server === server && r.concurrency === c)?.result;
+    const onLabel = `beamline runtime, batching on (max ${maxBatchSize})`;
+    for (const suffix of ['', ', binary tensors']) {
+      const on64 = exact(onLabel + suffix, 64);
+      const off64 = exact('beamline runtime, batching off' + suffix, 64);
+      if (on64 && off64) out.push(`- ${model}${suffix}, concurrency 64, batching on ÷ off: ${f(on64.perSecond / off64.perSecond)}× (target ≥ 3× on wide): ${on64.perSecond >= 3 * off64.perSecond ? 'met' : 'NOT met'}`);
+      const on1 = exact(onLabel + suffix, 1);
+      const off1 = exact('beamline runtime, batching off' + suffix, 1);
+      if (on1 && off1) out.push(`- ${model}${suffix}, concurrency 1, p50 batching on − off: ${f(on1.p50Ms - off1.p50Ms, 3)} ms (target ≤ +0.3 ms): ${on1.p50Ms - off1.p50Ms <= 0.3 ? 'met' : 'NOT met'}`);
+    }
+  }
   for (const model of new Set(rows.map((r) => r.model))) {
     const floor = get(model, 'floor', 1);
     for (const r of rows.filter((x) => x.model === model && x.server.startsWith('beamline'))) {
