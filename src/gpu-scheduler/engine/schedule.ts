@@ -81,7 +81,10 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   //    one that borrows), then the project holding the smallest dominant share of the cluster
   //    (fair share within a queue), then the oldest, then id for determinism. Shares are
   //    re-evaluated after every admission.
-  const queue = [...input.pending];
+  //    The shares are the same for every job of one (queue, project), and the rest of the key
+  //    never changes; so each such bucket is sorted once, and the next job is the smallest of
+  //    the buckets' heads: the same order as scanning every pending job for every pick, without
+  //    its O(pending²) cost (5,000 pending jobs took ~8 s a cycle that way).
   const key = (j: Job): [number, number, number, number, string] => [
     -j.priority,
     quota.share(j.queue),
@@ -89,19 +92,32 @@ export function schedule(input: ScheduleInput): ScheduleResult {
     j.submittedAt,
     j.id,
   ];
-  const before = (a: Job, b: Job): boolean => {
-    const ka = key(a);
-    const kb = key(b);
+  const less = (ka: ReturnType<typeof key>, kb: ReturnType<typeof key>): boolean => {
     for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i];
     return false;
+  };
+  const buckets = new Map<string, { jobs: Job[]; next: number }>();
+  for (const j of input.pending) {
+    const id = `${j.queue}\u0000${j.project}`;
+    const b = buckets.get(id) ?? { jobs: [], next: 0 };
+    b.jobs.push(j);
+    buckets.set(id, b);
+  }
+  const staticOrder = (a: Job, b: Job): number => b.priority - a.priority || a.submittedAt - b.submittedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  for (const b of buckets.values()) b.jobs.sort(staticOrder);
+  const takeNext = (): Job | undefined => {
+    let best: { bucket: { jobs: Job[]; next: number }; key: ReturnType<typeof key> } | undefined;
+    for (const bucket of buckets.values()) {
+      if (bucket.next >= bucket.jobs.length) continue;
+      const k = key(bucket.jobs[bucket.next]);
+      if (!best || less(k, best.key)) best = { bucket, key: k };
+    }
+    return best ? best.bucket.jobs[best.bucket.next++] : undefined;
   };
   // StrictFIFO queues whose head could not be admitted this cycle, with that head's id.
   const heldBack = new Map<string, string>();
 
-  while (queue.length > 0) {
-    let at = 0;
-    for (let i = 1; i < queue.length; i++) if (before(queue[i], queue[at])) at = i;
-    const job = queue.splice(at, 1)[0];
+  for (let job = takeNext(); job !== undefined; job = takeNext()) {
 
     // 4. Flavors: the queue's GPU products, in its order, that the job allows.
     const spec = quota.spec(job.queue);
