@@ -6,6 +6,7 @@ import { LeaderLock } from '../../common/leader/leader-lock.js';
 import type { JobScheduler } from '../scheduler.port.js';
 import { JobReconciler } from './job.reconciler.js';
 import { SchedulingLoop } from './scheduling.loop.js';
+import { SchedulingMetrics } from './scheduling.metrics.js';
 
 /**
  * Runs reconcile-then-schedule, one at a time (never concurrently, so the reconciler
@@ -28,6 +29,7 @@ export class ControllerCycle implements JobScheduler, OnApplicationBootstrap, On
     private readonly reconciler: JobReconciler,
     private readonly loop: SchedulingLoop,
     private readonly leader: LeaderLock,
+    private readonly metrics: SchedulingMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -67,10 +69,12 @@ export class ControllerCycle implements JobScheduler, OnApplicationBootstrap, On
   private async runCycles(): Promise<void> {
     do {
       this.again = false;
+      const started = performance.now();
       try {
         await this.reconciler.runOnce();
         const { bound } = await this.loop.runOnce();
         if (bound > 0) this.again = true; // newly bound jobs: let the reconciler see them at once
+        this.metrics.observeCycle((performance.now() - started) / 1000);
       } catch (error) {
         this.logger.warn({ err: (error as Error).message }, 'controller cycle failed; retrying on the next trigger');
       }

@@ -11,6 +11,7 @@ export class SchedulingMetrics {
   private readonly gpusTotal: Gauge<'product'>;
   private readonly gpusAllocated: Gauge<'product'>;
   private readonly preempted: Counter;
+  private readonly cycle: Histogram;
 
   constructor(metrics: MetricsService) {
     this.gpusTotal = new Gauge({ name: 'beamline_gpus_total', help: 'GPUs in the cluster by product', labelNames: ['product'], registers: [metrics.registry] });
@@ -24,6 +25,13 @@ export class SchedulingMetrics {
       name: 'beamline_scheduling_latency_seconds',
       help: 'From submission to the scheduling decision being recorded',
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
+      registers: [metrics.registry],
+    });
+    // One reconcile + schedule cycle, binding included (pod creation on the Kubernetes driver): docs/benchmarks.md.
+    this.cycle = new Histogram({
+      name: 'beamline_scheduling_cycle_seconds',
+      help: 'One controller cycle: reconcile, snapshot, decide, preempt, bind and record pending reasons',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [metrics.registry],
     });
     this.preempted = new Counter({ name: 'beamline_preemptions_total', help: 'Running jobs preempted (SIGTERM sent) by the scheduler', registers: [metrics.registry] });
@@ -62,6 +70,10 @@ export class SchedulingMetrics {
 
   observeBound(submittedAt: Date, now: Date): void {
     this.latency.observe(Math.max(0, (now.getTime() - submittedAt.getTime()) / 1000));
+  }
+
+  observeCycle(seconds: number): void {
+    this.cycle.observe(seconds);
   }
 
   observePreempted(): void {
