@@ -6,8 +6,9 @@
 //     evaluates every dashboard query), openssl (the Kubernetes tests' throwaway PKI) and
 //     chromium (test/browser drives it with playwright-core; Playwright's own browser
 //     download is not reachable): apt-get when root, as `npm start` does for redis-server.
-//  2. The Python SDK with its test extras, tritonclient[http] and openapi-spec-validator
-//     (test/integration/openapi-valid.test.ts), into the `python3` on PATH:
+//  2. The Python SDK with its test extras, tritonclient[http], openapi-spec-validator
+//     (test/integration/openapi-valid.test.ts) and Schemathesis, pinned so that its seeded
+//     inputs stay the same (test/integration/fuzz-rest.test.ts), into the `python3` on PATH:
 //     the tests run that interpreter, and so do local training jobs that say `python3`.
 //  3. As root, o+x (enter, not list) on the folders above that interpreter, because jobs run as
 //     the unprivileged beamline-job user (docs/security.md) and python may live under /root.
@@ -42,7 +43,7 @@ for (const [bin, pkg] of [['redis-server', 'redis-server'], ['prometheus', 'prom
 
 // 2. Python packages. pip is quick when everything is there; the SDK is reinstalled each time
 //    so its dependencies follow sdk/python/pyproject.toml (the tests import the SDK's source).
-const PIP_ARGS = ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', './sdk/python[numpy,test]', 'tritonclient[http]', 'openapi-spec-validator>=0.7'];
+const PIP_ARGS = ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', './sdk/python[numpy,test]', 'tritonclient[http]', 'openapi-spec-validator>=0.7', 'schemathesis==4.32.5'];
 const pipCommand = `python3 ${PIP_ARGS.map((a) => (/[[\]]/.test(a) ? `'${a}'` : a)).join(' ')}`;
 if (!has('python3')) {
   missing.push('python3 (3.10 or newer) with pip, then: ' + pipCommand);

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiRequestedRangeNotSatisfiableResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiRequestedRangeNotSatisfiableResponse, ApiResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, CurrentProject } from '../common/auth/current.decorator.js';
 import type { Principal, ProjectRef } from '../common/auth/principal.js';
@@ -73,6 +73,7 @@ export class ModelVersionsController {
   @ApiConflictResponse({ description: 'An alias or an endpoint uses the version' })
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a version; 409 while an alias or an inference endpoint uses it' })
+  @ApiNoContentResponse({ description: 'Deleted' })
   async delete(@CurrentProject() project: ProjectRef, @Param('name') name: string, @Param('version') version: string): Promise<void> {
     await this.versions.delete(project, name, version);
   }
@@ -82,6 +83,7 @@ export class ModelVersionsController {
   @ApiUnprocessableEntityResponse({ description: 'The file is not a loadable ONNX model' })
   @ApiOperation({ summary: 'Upload the ONNX artifact of a PendingUpload version as application/octet-stream (streamed, sha256-verified)' })
   @ApiConsumes('application/octet-stream')
+  @ApiBody({ schema: { type: 'string', format: 'binary' }, description: 'the ONNX file' })
   @ApiHeader({ name: SHA256_HEADER, required: false, description: 'the sha256 the file must have' })
   @ApiOkResponse({ schema: jsonSchema(modelVersionSchema) })
   upload(@CurrentProject() project: ProjectRef, @Param('name') name: string, @Param('version') version: string, @Req() req: Request) {
@@ -93,6 +95,9 @@ export class ModelVersionsController {
   @ApiOperation({ summary: 'Download the artifact: ETag is the sha256; If-None-Match and single byte ranges are honoured (HEAD too)' })
   @ApiHeader({ name: 'Range', required: false })
   @ApiHeader({ name: 'If-None-Match', required: false })
+  @ApiOkResponse({ description: 'The whole artifact', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiResponse({ status: 206, description: 'The requested byte range', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiResponse({ status: 304, description: 'If-None-Match names the artifact: not sent again' })
   async download(
     @CurrentProject() project: ProjectRef,
     @Param('name') name: string,

@@ -72,6 +72,7 @@ export class ClusterQueuesController {
   @ApiQuery({ name: 'drain', required: false, enum: ['true', 'false'] })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ schema: jsonSchema(drainResultSchema) })
+  @ApiConflictResponse({ description: 'Jobs use the queue and drain is not true' })
   delete(
     @CurrentPrincipal() principal: Principal,
     @Param('name') name: string,

@@ -73,6 +73,7 @@ export class ProjectQueuesController {
   @ApiOperation({ summary: 'Delete a queue: 409 while its jobs wait or run' })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiNoContentResponse()
+  @ApiConflictResponse({ description: 'Jobs of the queue wait or run' })
   delete(@CurrentProject() project: ProjectRef, @CurrentPrincipal() principal: Principal, @Param('name') name: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
     return this.queues.deleteProjectQueue(project, name, ifMatch, principal);
   }

@@ -69,6 +69,7 @@ export class TrainingController {
   @Get(':id/logs')
   @ApiConflictResponse({ description: 'The job has not been scheduled yet' })
   @ApiServiceUnavailableResponse({ description: 'No cluster driver is configured' })
+  @ApiOkResponse({ description: "The worker's output", content: { 'text/plain': { schema: { type: 'string' } } } })
   @ApiOperation({ summary: 'Worker logs as text/plain; follow=true streams until the worker ends' })
   @ApiQuery({ name: 'follow', required: false })
   @ApiQuery({ name: 'worker', required: false })

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../common/auth/current.decorator.js';
 import type { Principal } from '../common/auth/principal.js';
 import { jsonSchema } from '../common/openapi/json-schema.js';
@@ -22,6 +22,7 @@ export class UsageController {
   @ApiQuery({ name: 'groupBy', required: false, description: 'comma-separated: project, queue, user, flavor (default project)' })
   @ApiQuery({ name: 'project', required: false, description: 'only this project' })
   @ApiOkResponse({ schema: jsonSchema(usageReportSchema) })
+  @ApiNotFoundResponse({ description: 'The project named by `project` does not exist' })
   report(@CurrentPrincipal() principal: Principal, @Query(new ZodPipe(usageQuerySchema, 'query')) query: UsageQuery) {
     return this.usage.report(principal, query);
   }

@@ -904,7 +904,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1197,7 +1197,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1309,6 +1309,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -1364,7 +1373,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1393,6 +1402,33 @@ export interface operations {
             };
             /** @description A resource named in the path does not exist (or is not visible to the caller) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Jobs use the queue and drain is not true */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names a version the resource no longer has: read it again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change needs If-Match with the version read (the ETag of GET) */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1472,7 +1508,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1508,6 +1544,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description If-Match names a version the resource no longer has: read it again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body exceeds BEAMLINE_BODY_LIMIT */
             413: {
                 headers: {
@@ -1519,6 +1564,15 @@ export interface operations {
             };
             /** @description The Content-Type is not one the operation accepts */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change needs If-Match with the version read (the ETag of GET) */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1557,6 +1611,15 @@ export interface operations {
                             version: number;
                         }[];
                     };
+                };
+            };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No credential, or an unknown, expired or revoked one */
@@ -1666,7 +1729,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1799,7 +1862,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2019,7 +2082,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2156,6 +2219,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -2256,6 +2328,15 @@ export interface operations {
                         /** Format: date-time */
                         updatedAt: string;
                     };
+                };
+            };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No credential, or an unknown, expired or revoked one */
@@ -2389,7 +2470,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2486,6 +2567,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -2528,6 +2618,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -2627,6 +2726,15 @@ export interface operations {
                             status: "Pending" | "Progressing" | "Complete" | "Failed" | "Superseded";
                         }[];
                     };
+                };
+            };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No credential, or an unknown, expired or revoked one */
@@ -2736,7 +2844,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2879,7 +2987,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2959,6 +3067,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -3023,6 +3140,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -3087,6 +3213,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -3151,6 +3286,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -3215,6 +3359,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -3279,6 +3432,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -3343,6 +3505,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -3420,6 +3591,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -3483,7 +3663,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3558,6 +3738,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -3631,7 +3820,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3717,7 +3906,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3821,6 +4010,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -3896,7 +4094,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3982,6 +4180,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -4038,6 +4245,15 @@ export interface operations {
                         updatedAt: string;
                         version: number;
                     };
+                };
+            };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No credential, or an unknown, expired or revoked one */
@@ -4105,7 +4321,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4190,6 +4406,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -4257,7 +4482,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4401,7 +4626,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4626,7 +4851,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4789,6 +5014,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -4832,6 +5066,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -5008,7 +5258,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5090,6 +5340,40 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The whole artifact */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The requested byte range */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description If-None-Match names the artifact: not sent again */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -5143,7 +5427,12 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description the ONNX file */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
         responses: {
             200: {
                 headers: {
@@ -5229,6 +5518,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -5258,6 +5556,24 @@ export interface operations {
             };
             /** @description The version already has its artifact */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body exceeds BEAMLINE_BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Content-Type is not one the operation accepts */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5305,6 +5621,15 @@ export interface operations {
                             version: number;
                         }[];
                     };
+                };
+            };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No credential, or an unknown, expired or revoked one */
@@ -5372,7 +5697,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5468,6 +5793,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -5518,6 +5852,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -5538,6 +5881,33 @@ export interface operations {
             };
             /** @description A resource named in the path does not exist (or is not visible to the caller) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Jobs of the queue wait or run */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names a version the resource no longer has: read it again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change needs If-Match with the version read (the ETag of GET) */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5586,7 +5956,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5622,6 +5992,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description If-Match names a version the resource no longer has: read it again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body exceeds BEAMLINE_BODY_LIMIT */
             413: {
                 headers: {
@@ -5633,6 +6012,15 @@ export interface operations {
             };
             /** @description The Content-Type is not one the operation accepts */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change needs If-Match with the version read (the ETag of GET) */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5673,6 +6061,15 @@ export interface operations {
                             version: number;
                         }[];
                     };
+                };
+            };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No credential, or an unknown, expired or revoked one */
@@ -5743,7 +6140,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5824,7 +6221,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5916,6 +6313,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -5989,7 +6395,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6153,7 +6559,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6437,7 +6843,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6619,6 +7025,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -6745,6 +7160,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -6813,6 +7237,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -6877,7 +7310,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6974,6 +7407,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -7020,7 +7462,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The worker's output */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7173,6 +7624,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -7282,7 +7742,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7346,7 +7806,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7427,6 +7887,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credential, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -7498,7 +7967,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7601,7 +8070,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The body or query is invalid; `errors` names each field */
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7621,6 +8090,15 @@ export interface operations {
             };
             /** @description The credential's role or scopes do not allow this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The project named by `project` does not exist */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

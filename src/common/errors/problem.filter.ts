@@ -101,7 +101,9 @@ function problem(
     code,
     ...base,
   };
-  if (errors && errors.length > 0) body.errors = errors;
+  // The documented Problem schema requires `field` on every entry; a problem raised without
+  // one (a multipart part with no name) is about the body as a whole.
+  if (errors && errors.length > 0) body.errors = errors.map((e) => ({ field: typeof e.field === 'string' && e.field !== '' ? e.field : 'body', message: String(e.message) }));
   return body;
 }
 

@@ -8,12 +8,14 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 
 /** Why each standard error happens, written once for every operation that can answer it. */
 const ERRORS: Record<number, string> = {
-  400: 'The body or query is invalid; `errors` names each field',
+  400: 'The body, query, a path parameter or a header is invalid; `errors` names each field',
   401: 'No credential, or an unknown, expired or revoked one',
   403: "The credential's role or scopes do not allow this",
   404: 'A resource named in the path does not exist (or is not visible to the caller)',
+  412: 'If-Match names a version the resource no longer has: read it again',
   413: 'The body exceeds BEAMLINE_BODY_LIMIT',
   415: 'The Content-Type is not one the operation accepts',
+  428: 'The change needs If-Match with the version read (the ETag of GET)',
   429: 'A rate limit is spent; Retry-After says when to retry',
 };
 
@@ -76,11 +78,15 @@ function completeOperation(path: string, method: string, op: OperationObject, fa
   op.parameters = params;
 
   // 4. Errors: the standard ones by what the route does, then problem+json bodies for all.
+  // Every path parameter and query value is checked for text PostgreSQL cannot store
+  // (UrlTextGuard), and header values are parsed (Idempotency-Key, If-Match): all can be a 400.
   const hasBody = op.requestBody !== undefined;
+  const ifMatch = params.some((p) => p.in === 'header' && p.name.toLowerCase() === 'if-match');
   const statuses = [
-    ...(hasBody || facts?.validatesBody || params.some((p) => p.in === 'query') ? [400] : []),
+    ...(hasBody || facts?.validatesBody || params.length > 0 ? [400] : []),
     ...(facts?.public ? [] : [401, 403]),
     ...(pathNames.length > 0 ? [404] : []),
+    ...(ifMatch ? [412, 428] : []),
     ...(hasBody && method !== 'get' ? [413, 415] : []),
     ...(facts?.rateLimited ? [429] : []),
   ];

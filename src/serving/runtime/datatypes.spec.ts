@@ -9,6 +9,11 @@ describe('flatten', () => {
     [[1, [2, 3]], [1, 2, 3]],
     [[], []],
   ])('%j → %j', (input, out) => expect(flatten(input)).toEqual(out));
+
+  it('flattens 100,000 levels of nesting without overflowing the stack', () => {
+    const deep = JSON.parse(`${'['.repeat(100_000)}1${']'.repeat(100_000)}`) as unknown[];
+    expect(flatten([deep, 2])).toEqual([1, 2]);
+  });
 });
 
 describe('fromJson / toJsonText round trip', () => {

@@ -48,7 +48,7 @@ export const allocate = (datatype: V2Datatype, length: number): TensorData => IN
 
 export class CodecError extends Error {}
 
-/** Flattens nested `data` (row-major) into `out`; flat arrays take the fast path. */
+/** Flattens nested `data` (row-major); flat arrays take the fast path. */
 export function flatten(data: unknown[]): unknown[] {
   if (data.length === 0 || !Array.isArray(data[0])) {
     for (let i = 0; i < data.length; i++) if (Array.isArray(data[i])) return flattenDeep(data);
@@ -57,10 +57,27 @@ export function flatten(data: unknown[]): unknown[] {
   return flattenDeep(data);
 }
 
-function flattenDeep(data: unknown[], out: unknown[] = []): unknown[] {
-  for (const item of data) {
-    if (Array.isArray(item)) flattenDeep(item, out);
-    else out.push(item);
+/**
+ * With an explicit stack, not recursion: a body of 20,000 nested `[` is valid JSON and
+ * must be a 400 (wrong element count), not a stack overflow (found by test/integration/fuzz-v2.test.ts).
+ */
+function flattenDeep(data: unknown[]): unknown[] {
+  const out: unknown[] = [];
+  const arrays: unknown[][] = [data];
+  const next: number[] = [0];
+  while (arrays.length > 0) {
+    const top = arrays.length - 1;
+    const items = arrays[top];
+    if (next[top] === items.length) {
+      arrays.pop();
+      next.pop();
+      continue;
+    }
+    const item = items[next[top]++];
+    if (Array.isArray(item)) {
+      arrays.push(item);
+      next.push(0);
+    } else out.push(item);
   }
   return out;
 }
