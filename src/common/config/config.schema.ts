@@ -16,7 +16,8 @@ const byteSize = z
 /**
  * BEAMLINE_* variables that belong to the clients, not the server: the SDKs and CLI read
  * the first four (docs/sdk.md, docs/cli.md tell users to export them), and training
- * workers get all seven (the SDK's `beamline.pod` reads the last three). A shell that
+ * workers get the others too (the SDK's `beamline.pod` reads the three after them,
+ * `beamline.checkpoint` the last two). A shell that
  * exports them may also start the server, so the server ignores exactly these names and
  * still refuses any other unknown BEAMLINE_* variable. Kept in step with the SDK sources
  * by config.spec.ts; documented in docs/configuration.md ("Client variables").
@@ -29,6 +30,8 @@ export const CLIENT_VARIABLES: readonly string[] = [
   'BEAMLINE_TRAINING_JOB',
   'BEAMLINE_ATTEMPT',
   'BEAMLINE_OUTPUT_DIR',
+  'BEAMLINE_CHECKPOINT_DIR',
+  'BEAMLINE_RESUME_FROM',
 ];
 
 /**

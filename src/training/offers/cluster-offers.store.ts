@@ -12,6 +12,7 @@ import { type ClusterOffers, offerProblem, offersOf } from './cluster-offers.js'
 const TTL_SECONDS = 300;
 const REFRESH_MS = 60_000;
 const READ_CACHE_MS = 5_000;
+const MISS_CACHE_MS = 250;
 
 const keyOf = (config: AppConfig) => `${config.BEAMLINE_QUEUE_PREFIX}:cluster-offers`;
 
@@ -105,7 +106,10 @@ export class ClusterOffersReader implements OnModuleDestroy {
   }
 
   private async offers(): Promise<ClusterOffers | undefined> {
-    if (this.cached && Date.now() - this.cached.at < READ_CACHE_MS) return this.cached.offers;
+    // A miss (no controller has published yet) is asked again soon, not cached for READ_CACHE_MS:
+    // the first view after a start would otherwise hide the cluster for five seconds.
+    const maxAge = this.cached?.offers ? READ_CACHE_MS : MISS_CACHE_MS;
+    if (this.cached && Date.now() - this.cached.at < maxAge) return this.cached.offers;
     const raw = await this.redis.get(keyOf(this.config)).catch(() => null);
     const offers = raw ? (JSON.parse(raw) as ClusterOffers) : undefined;
     this.cached = { at: Date.now(), offers };
