@@ -39,6 +39,18 @@ export default defineConfig({
       {
         plugins,
         test: {
+          // Issue 19: the HA chaos suite (docs/reliability.md); starts its own PostgreSQL and Redis.
+          name: 'chaos',
+          include: ['test/chaos/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 900_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        plugins,
+        test: {
           // The web console (/ui) in Debian's headless Chromium, driven by playwright-core.
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],

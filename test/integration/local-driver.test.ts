@@ -124,6 +124,18 @@ describe('local ClusterDriver (real processes)', () => {
     expect(restarted.workloads().filter((w) => w.jobId === ok.jobId)).toHaveLength(1); // adopted once
   });
 
+  it('a driver that stops and starts again (a controller that led, lost the lock, leads again) sees what another one created meanwhile (issue 19, chaos suite)', async () => {
+    const { d: first, home } = await driver();
+    await first.stop(); // lost the lock
+    const { d: second } = await driver(home); // the other controller leads and starts a job
+    const s = spec(`process.exit(0)`);
+    await second.createWorkload(s);
+    await second.stop();
+    await eventually(async () => existsSync(join(home, 'jobs', s.jobId, 'a0', 'worker-0.exit')));
+    await first.start(); // leads again
+    expect(statusOf(first, s.jobId)?.workers[0]).toMatchObject({ phase: 'Succeeded', exitCode: 0 });
+  });
+
   it('fails a worker whose command does not exist with 127', async () => {
     const { d } = await driver();
     const s = spec('', 1, { command: ['/nonexistent/binary'] });

@@ -67,12 +67,20 @@ export class LocalDriver implements ClusterDriver {
       gpus: (this.options.gpus ?? localGpus)(),
     };
     // Adopted workers (started before a restart) are not our children: check them each second.
+    if (this.timer) clearInterval(this.timer); // started twice: one timer, not two
     this.timer = setInterval(() => void this.checkAdopted(), 1000);
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.listeners.clear();
+    // A controller that stops leading may lead again after another replica created and
+    // finished workloads on this machine: what it holds in memory is stale then, so the next
+    // start() reads the disk again. Without this, the chaos suite (issue 19) saw a re-elected
+    // controller fail a job as WorkersLost whose worker had exited 0 under the other leader.
+    for (const load of this.loads.values()) clearTimeout(load.killTimer);
+    this.loads.clear();
+    this.adopted = false;
   }
 
   inventory(): ClusterInventory {
@@ -282,7 +290,10 @@ export class LocalDriver implements ClusterDriver {
           const exitFile = join(dir, `worker-${index}.exit`);
           const pid = Number(readText(join(dir, `worker-${index}.pid`)) ?? '0') || undefined;
           const worker: LocalWorker = { index, node: LOCAL_NODE, phase: 'Running', restarts: 0, exitFile, pid };
-          if (!pid || !isAlive(pid)) settle(worker, parseExit(readText(exitFile)));
+          // The exit record is the supervisor's last act, so it counts even while the supervisor
+          // is still exiting (alive, or a zombie not yet reaped): a busy machine showed that window.
+          const exit = parseExit(readText(exitFile));
+          if (exit || !pid || !isAlive(pid)) settle(worker, exit);
           else if (stopping !== undefined) worker.terminating = true;
           workers.push(worker);
         }

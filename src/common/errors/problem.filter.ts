@@ -1,6 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppError, ErrorCode, type FieldProblem } from './app-error.js';
+import { isDatabaseUnavailable } from './database-unavailable.js';
+
+/** PostgreSQL restarting or unreachable: a 503 with Retry-After, never a 500 (issue 19). */
+const DATABASE_UNAVAILABLE = 'database_unavailable';
 
 const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.ValidationFailed]: 400,
@@ -62,10 +66,13 @@ export class ProblemFilter implements ExceptionFilter {
     const request = http.getRequest<Request & { id?: string }>();
     const response = http.getResponse<Response>();
     const body = toProblem(exception, request.originalUrl ?? request.url, request.id);
-    if (body.status >= 500) {
+    if (body.code === DATABASE_UNAVAILABLE) {
+      this.logger.warn({ requestId: request.id, err: (exception as Error).message }, 'database unavailable');
+    } else if (body.status >= 500) {
       this.logger.error({ requestId: request.id, err: exception }, 'unhandled error');
     }
     if (response.headersSent) return;
+    if (body.code === DATABASE_UNAVAILABLE) response.setHeader('Retry-After', '1');
     response.status(body.status).type('application/problem+json').send(JSON.stringify(body));
   }
 }
@@ -83,6 +90,7 @@ export function toProblem(exception: unknown, instance: string, requestId?: stri
     const code = status === 404 ? ErrorCode.NotFound : `http_${status}`;
     return problem(status, code, exception.message, base);
   }
+  if (isDatabaseUnavailable(exception)) return problem(503, DATABASE_UNAVAILABLE, 'The database cannot be reached at the moment; retry shortly', base);
   return problem(500, 'internal', 'An unexpected error occurred; quote the request id when reporting it', base);
 }
 

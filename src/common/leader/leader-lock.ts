@@ -54,7 +54,7 @@ export class LeaderLock implements OnApplicationShutdown {
     this.lost = () => {
       if (!this.leading) return;
       this.leading = false;
-      this.logger.warn('lost the leader lock (database connection ended); stopping controller work');
+      this.logger.warn(`lost the ${this.lockName} leader lock (database connection ended); stopping its work`);
       onChange(false);
     };
   }

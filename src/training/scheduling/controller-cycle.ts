@@ -34,7 +34,20 @@ export class ControllerCycle implements JobScheduler, OnApplicationBootstrap, On
 
   onApplicationBootstrap(): void {
     // Only the leader schedules; a standby replica waits for the lock.
-    this.leader.run((leading) => void (leading ? this.lead() : this.standDown()));
+    this.leader.run((leading) => this.follow(leading));
+  }
+
+  /**
+   * Gains and losses of the lock take effect in order. A lead() that ran while the previous
+   * standDown() still awaited its last cycle had the driver stopped under it afterwards (no
+   * watch timer, no listeners), and the jobs it had adopted never left Running (found by the
+   * chaos suite, issue 19, after a PostgreSQL restart: lost and regained within seconds).
+   */
+  private transition: Promise<void> = Promise.resolve();
+  private follow(leading: boolean): void {
+    this.transition = this.transition
+      .then(() => (leading ? this.lead() : this.standDown()))
+      .catch((error: unknown) => this.logger.warn({ err: (error as Error).message }, leading ? 'taking the lead failed' : 'standing down failed'));
   }
 
   private async lead(): Promise<void> {
@@ -83,6 +96,7 @@ export class ControllerCycle implements JobScheduler, OnApplicationBootstrap, On
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    await this.transition;
     await this.standDown();
   }
 }

@@ -1,0 +1,159 @@
+import { leaderLines, type ChaosCluster, type Member } from './chaos-cluster.js';
+
+export type Random = () => number;
+
+/** mulberry32: a small seeded generator, so a seed replays the same schedule and load choices. */
+export function seeded(seed: number): Random {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export type FaultKind = 'kill-leader' | 'kill-api' | 'restart-postgres' | 'restart-redis' | 'flush-redis' | 'partition-leader';
+
+export interface PlannedFault {
+  kind: FaultKind;
+  /** Seconds of normal load before this fault. */
+  pauseS: number;
+}
+
+export interface FaultResult {
+  kind: FaultKind;
+  /** When it was injected (epoch ms). */
+  at: number;
+  target: string;
+  /** kill-leader, partition-leader: ms from the fault to another controller's leader line. */
+  failoverMs?: number;
+  /** ms until every member was up again and one controller led; absent while a killed process was still restarting. */
+  recoveredMs?: number;
+}
+
+/** The run's faults in a seeded order: every kind at least once, `leaderKills` leader kills. */
+export function plan(random: Random, leaderKills: number): PlannedFault[] {
+  const kinds: FaultKind[] = ['kill-api', 'restart-postgres', 'restart-redis', 'flush-redis', 'partition-leader'];
+  for (let i = 0; i < leaderKills; i++) kinds.push('kill-leader');
+  for (let i = kinds.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [kinds[i], kinds[j]] = [kinds[j], kinds[i]];
+  }
+  return kinds.map((kind) => ({ kind, pauseS: 3 + Math.round(random() * 5) }));
+}
+
+/** Applies one fault to the cluster, waits for it to recover, and says what happened. */
+export class FaultInjector {
+  constructor(
+    private readonly cluster: ChaosCluster,
+    private readonly random: Random,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Replacements of killed processes still starting: the next fault that needs them waits. */
+  private starting: Promise<void>[] = [];
+
+  async apply(kind: FaultKind): Promise<FaultResult> {
+    // A fault on processes waits until the cluster is whole again; one on PostgreSQL or Redis
+    // goes on while a killed process restarts (a restart takes long on a loaded machine).
+    if (['kill-leader', 'kill-api', 'partition-leader'].includes(kind)) await this.settled();
+    const started = Date.now();
+    let target = '';
+    let failoverMs: number | undefined;
+    switch (kind) {
+      case 'kill-leader': {
+        const leader = await this.leader();
+        target = leader.name;
+        const at = await this.cluster.kill(leader);
+        failoverMs = await this.failover(leader, at);
+        this.starting.push(this.cluster.launch(leader));
+        break;
+      }
+      case 'kill-api': {
+        const apis = this.cluster.members.filter((m) => m.role === 'api');
+        const victim = apis[Math.floor(this.random() * apis.length)];
+        target = victim.name;
+        await this.cluster.kill(victim); // the load generator has requests in flight on both apis at all times
+        this.starting.push(this.cluster.launch(victim));
+        break;
+      }
+      case 'partition-leader': {
+        const leader = await this.leader();
+        target = leader.name;
+        const at = Date.now();
+        leader.proxy.cut();
+        failoverMs = await this.failover(leader, at);
+        await sleep(3000); // the cut controller retries against a database it cannot reach
+        leader.proxy.heal();
+        break;
+      }
+      case 'restart-postgres':
+        target = 'postgresql';
+        await this.cluster.restartPostgres();
+        break;
+      case 'restart-redis':
+        target = 'redis';
+        await this.cluster.restartRedis();
+        break;
+      case 'flush-redis':
+        target = 'redis';
+        await this.cluster.flushRedis();
+        break;
+    }
+    if (this.starting.length === 0) await this.recovered();
+    const result = { kind, at: started, target, failoverMs, ...(this.starting.length === 0 ? { recoveredMs: Date.now() - started } : {}) };
+    this.log(`fault ${JSON.stringify(result)}`);
+    return result;
+  }
+
+  /** Every replacement started, every member ready and one controller leading. */
+  async settled(): Promise<void> {
+    await Promise.all(this.starting.splice(0));
+    await this.recovered();
+  }
+
+  private async leader(): Promise<Member> {
+    return waitFor(async () => this.cluster.leader(), 60_000, 'a leading controller');
+  }
+
+  /** Time from `at` to the first leader line of another live controller after it. */
+  private async failover(from: Member, at: number): Promise<number> {
+    const other = this.cluster.controllers().find((m) => m !== from)!;
+    const line = await waitFor(
+      async () => other.platform && leaderLines(other.platform.output()).find((l) => l.leads && l.at >= at - 5),
+      60_000,
+      `${other.name} to lead after ${from.name} went`,
+    );
+    return Math.max(0, line.at - at);
+  }
+
+  /** Every member up (ready) and one controller leading. */
+  private async recovered(): Promise<void> {
+    await waitFor(
+      async () => {
+        for (const m of this.cluster.members) {
+          if (!m.platform) return false;
+          const res = await fetch(`${m.platform.url}/readyz`).catch(() => undefined);
+          if (res?.status !== 200) return false;
+        }
+        return this.cluster.leader() !== undefined;
+      },
+      90_000,
+      'the cluster to recover',
+    );
+  }
+}
+
+export async function waitFor<T>(check: () => Promise<T>, timeoutMs: number, what: string): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    await sleep(50);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,72 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+
+/**
+ * A TCP proxy the chaos suite controls, put between one platform process and PostgreSQL.
+ * `cut()` is the partition: every open connection is reset and new ones are refused until
+ * `heal()`. `retarget()` follows a restarted PostgreSQL to its new port without the
+ * platform's DATABASE_URL changing.
+ *
+ * A cut resets both sides at once, as a firewall that rejects does. A silent blackhole
+ * (packets dropped, no reset) is not modelled: see docs/reliability.md.
+ */
+export class TcpProxy {
+  private server?: Server;
+  private readonly open = new Set<Socket>();
+  private partitioned = false;
+  port = 0;
+
+  constructor(private targetPort: number) {}
+
+  async start(): Promise<void> {
+    this.server = createServer((client) => this.accept(client));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as { port: number }).port;
+  }
+
+  retarget(port: number): void {
+    this.targetPort = port;
+  }
+
+  /** The partition: resets every connection and refuses new ones. */
+  cut(): void {
+    this.partitioned = true;
+    for (const socket of this.open) socket.resetAndDestroy();
+    this.open.clear();
+  }
+
+  heal(): void {
+    this.partitioned = false;
+  }
+
+  /** Resets every connection (PostgreSQL went away) without refusing new ones. */
+  dropAll(): void {
+    for (const socket of this.open) socket.resetAndDestroy();
+    this.open.clear();
+  }
+
+  async stop(): Promise<void> {
+    this.dropAll();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private accept(client: Socket): void {
+    if (this.partitioned) {
+      client.resetAndDestroy();
+      return;
+    }
+    const upstream = connect(this.targetPort, '127.0.0.1');
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ]) {
+      this.open.add(a);
+      a.on('error', () => b.destroy());
+      a.on('close', () => {
+        this.open.delete(a);
+        b.destroy();
+      });
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  }
+}
