@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ClusterModule } from './cluster/cluster.module.js';
+import { ClusterViewModule } from './cluster-view/cluster-view.module.js';
 import { CommonModule } from './common/common.module.js';
 import { ConsoleModule } from './console/console.module.js';
 import type { AppConfig, Role } from './common/config/config.schema.js';
@@ -38,6 +39,7 @@ export class AppModule {
         ModelsModule,
         ServingModule.forRoles(roles, config.BEAMLINE_CLUSTER_DRIVER),
         ConsoleModule.forRoles(roles),
+        ClusterViewModule.forRoles(roles),
       ],
     };
   }

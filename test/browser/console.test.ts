@@ -106,6 +106,18 @@ describe('the web console', () => {
     await page.getByLabel('Status').selectOption('');
     await page.locator(`tr[data-job="${jobId}"]`).waitFor();
     expect(page.url()).toBe(`${t.url}/ui/p/lab/jobs`);
+    // The user filter: the submitter is shown, and another name matches nothing.
+    const me = (await client(t.url, member).get('/v1/auth/whoami')).body.name as string;
+    await expect.poll(() => page.locator(`tr[data-job="${jobId}"]`).textContent()).toContain(me);
+    await page.getByLabel('Submitted by').fill('someone-else');
+    await page.getByLabel('Submitted by').press('Enter');
+    await page.getByText('No training jobs match.').waitFor();
+    expect(page.url()).toBe(`${t.url}/ui/p/lab/jobs?user=someone-else`);
+    await page.getByLabel('Submitted by').fill(me);
+    await page.getByLabel('Submitted by').press('Enter');
+    await page.locator(`tr[data-job="${jobId}"]`).waitFor();
+    await page.getByLabel('Submitted by').fill('');
+    await page.getByLabel('Submitted by').press('Enter');
     await screenshot(page, 'jobs');
   });
 
@@ -119,9 +131,16 @@ describe('the web console', () => {
     await page.goto(`${t.url}/ui/p/lab/jobs/${res.body.id}`);
     const pending = page.getByRole('status');
     await expect.poll(() => pending.textContent(), { timeout: 20_000 }).toBe('Waiting at position 1 in queue default: no GPU in this cluster');
+    await page.getByText('None recorded.').waitFor(); // the checkpoints list, empty for this job
     await page.getByRole('button', { name: 'Cancel job' }).click();
     await page.locator('.status-line .badge', { hasText: 'Cancelled' }).waitFor();
     expect(await page.getByRole('button', { name: 'Cancel job' }).count()).toBe(0);
+    // Resume (the retry): a new attempt goes back to the queue; then cancel it for good.
+    await page.getByRole('button', { name: 'Resume (retry)' }).click();
+    await page.locator('.status-line .badge', { hasText: /Pending|Queued/ }).waitFor();
+    expect(await page.getByRole('button', { name: 'Resume (retry)' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Cancel job' }).click();
+    await page.locator('.status-line .badge', { hasText: 'Cancelled' }).waitFor();
   });
 
   it('shows the registered version with its lineage, deploys it and answers the try-it form', async () => {
@@ -149,10 +168,22 @@ describe('the web console', () => {
     expect(await page.getByRole('alert').count(), (await page.getByRole('alert').allTextContents()).join()).toBe(0);
     const answer = page.getByLabel('Response');
     expect(JSON.parse((await answer.textContent())!).outputs[0]).toMatchObject({ name: 'y', datatype: 'FP32', shape: [1, 1], data: [7] });
-    await screenshot(page, 'endpoint');
+    // The traffic charts: the try-it request is counted, and more requests move the rate.
+    const counted = page.getByTestId('traffic-total');
+    await expect.poll(() => counted.textContent(), { timeout: 10_000 }).toBe('1');
+    const infer = { inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 1], data: [1] }] };
+    for (let i = 0; i < 5; i++) expect((await client(t.url, member).post('/v1/projects/lab/endpoints/surrogate/infer', infer)).status).toBe(200);
+    await expect.poll(() => counted.textContent(), { timeout: 10_000 }).toBe('6');
+    const peak = async () => Number(await page.locator('figure.chart', { hasText: 'Requests per second' }).getAttribute('data-peak'));
+    await expect.poll(peak, { timeout: 10_000 }).toBeGreaterThan(0);
+    await screenshot(page, 'endpoint', true);
 
     await page.getByRole('link', { name: 'surrogate v1' }).click();
     await page.locator('tr[data-version="1"]').getByRole('link', { name: 'surrogate', exact: true }).waitFor(); // served by
+    // Alias history: an alias set over REST shows up with where it came from.
+    expect((await client(t.url, member).put('/v1/projects/lab/models/surrogate/aliases/prod', { version: 1 })).status).toBe(200);
+    await page.getByText('History (1)').click({ timeout: 15_000 });
+    await expect.poll(() => page.getByRole('list', { name: 'History of @prod' }).textContent()).toContain('set to v1');
     await screenshot(page, 'model');
     expect(c.dialogs).toEqual([]);
     expect(c.errors).toEqual([]);
@@ -180,9 +211,16 @@ describe('the web console', () => {
     expect((await admin.post('/v1/projects/lab/queues', { name: 'default', clusterQueue: 'lab-gpus' })).status).toBe(201);
     await page.getByRole('link', { name: 'Queues' }).click();
     await heading('Queues').waitFor();
-    const row = page.getByRole('row', { name: /lab-gpus/ }).first();
-    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toBe('lab-gpuslabBestEffortFIFOnvidia.com/gpu (NVIDIA-H100-80GB-HBM3): 16 / 8; cpu: 256');
+    await page.getByRole('heading', { name: 'Cohort lab' }).waitFor();
+    const row = page.locator('tr[data-queue="lab-gpus"]');
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('BestEffortFIFOnvidia.com/gpu (NVIDIA-H100-80GB-HBM3): 16 / 8; cpu: 256');
     await page.getByRole('cell', { name: 'default' }).waitFor();
+    // A running job is charged to the cluster queue: its usage and admitted count show.
+    const sleeper = await client(t.url, member).post(jobs, { name: 'charged', image: 'unused', command: [process.execPath, '-e', 'setTimeout(() => {}, 60000)'], resources: { cpu: '500m', memory: '64Mi' } });
+    expect(sleeper.status).toBe(201);
+    await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain('1 / 0');
+    expect(await row.textContent()).toContain('cpu: 0.5 used of 256');
     await screenshot(page, 'queues');
+    await client(t.url, member).post(`${jobs}/${sleeper.body.id}/cancel`);
   });
 });

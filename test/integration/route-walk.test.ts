@@ -32,6 +32,7 @@ const ROUTES: Record<string, Level> = {
   'GET /v1/audit': 'platform',
   'GET /v1/prometheus/targets': 'platform',
   'GET /v1/cluster-queues': 'any',
+  'GET /v1/cluster/nodes': 'any',
   'POST /v1/cluster-queues': 'platform',
   'GET /v1/cluster-queues/:name': 'any',
   'PATCH /v1/cluster-queues/:name': 'platform',
@@ -84,6 +85,7 @@ const ROUTES: Record<string, Level> = {
   [`POST ${P}/endpoints/:name/rollback`]: 'member',
   [`GET ${P}/endpoints/:name/revisions`]: 'viewer',
   [`GET ${P}/endpoints/:name/events`]: 'viewer',
+  [`GET ${P}/endpoints/:name/traffic`]: 'viewer',
   [`DELETE ${P}/endpoints/:name`]: 'member',
   // Inference changes nothing: viewers may call it (with the `infer` scope).
   [`POST ${P}/endpoints/:name/infer`]: 'viewer',

@@ -130,6 +130,12 @@ describe('training jobs over REST (real PostgreSQL + Redis)', () => {
       expect(cancelled.body.items.map((j: { name: string }) => j.name)).toEqual(['filter-a']);
       const both = await api.get(`${base}?queue=cpu-only&namePrefix=filter-`);
       expect(both.body.items).toHaveLength(2);
+      const me = (await api.get('/v1/auth/whoami')).body.name as string;
+      expect(both.body.items.map((j: { submittedBy: string }) => j.submittedBy)).toEqual([me, me]);
+      const mine = await api.get(`${base}?namePrefix=filter-&submittedBy=${encodeURIComponent(me)}`);
+      expect(mine.body.items).toHaveLength(2);
+      const others = await api.get(`${base}?namePrefix=filter-&submittedBy=someone-else`);
+      expect(others.body.items).toHaveLength(0);
     });
 
     it.each([

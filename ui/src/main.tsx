@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, session } from './api';
 import { ErrorText, Loading, NotFound, Project, type ProjectContext } from './components';
+import { ClusterPage } from './pages/cluster';
 import { EndpointPage, EndpointsPage } from './pages/endpoints';
 import { JobPage } from './pages/job';
 import { JobsPage } from './pages/jobs';
@@ -27,6 +28,7 @@ const SECTIONS = [
   ['models', 'Models'],
   ['endpoints', 'Endpoints'],
   ['queues', 'Queues'],
+  ['cluster', 'Cluster'],
 ] as const;
 
 function App() {
@@ -78,6 +80,7 @@ function Page({ section, rest, query }: { section?: string; rest: string[]; quer
   if (section === 'endpoints' && rest.length === 0) return <EndpointsPage />;
   if (section === 'endpoints' && rest.length === 1) return <EndpointPage name={rest[0]} />;
   if (section === 'queues' && rest.length === 0) return <QueuesPage />;
+  if (section === 'cluster' && rest.length === 0) return <ClusterPage />;
   return <NotFound what="This page" />;
 }
 

@@ -34,7 +34,22 @@ export interface Job {
   startedAt: string | null;
   finishedAt: string | null;
   queuePosition?: number | null;
+  submittedBy: string | null;
+  /** Queued and no node can ever run it as asked (it fails as Unschedulable after a timeout). */
+  unschedulable: boolean;
+  unschedulableSince: string | null;
+  /** GET one job only: a rough estimate, null when unknown. */
+  estimatedStartAt?: string | null;
+  preemptedBy: string | null;
   modelVersions?: { model: string; version: number; status: string }[];
+}
+
+export interface Checkpoint {
+  step: number;
+  name: string;
+  sizeBytes: number;
+  attempt: number;
+  at: string;
 }
 
 export interface JobEvent {

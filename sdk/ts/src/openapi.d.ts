@@ -151,6 +151,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cluster/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Nodes and their GPUs (product, memory, MIG slices, sharing) with the jobs holding each device; other projects' jobs without name */
+        get: operations["ClusterViewController_nodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/projects": {
         parameters: {
             query?: never;
@@ -277,6 +294,23 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["EndpointsController_scale"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/endpoints/{name}/traffic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An endpoint's infer-proxy requests by status and latency histogram, cumulative, counted by the api instance that answers (not the cluster's total) */
+        get: operations["EndpointTrafficController_traffic"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1642,6 +1676,102 @@ export interface operations {
             };
             /** @description A resource named in the path does not exist (or is not visible to the caller) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ClusterViewController_nodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        at: string;
+                        items: {
+                            cpuMilli: number;
+                            gpus: {
+                                holders: ({
+                                    gpuMilli?: number;
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** @constant */
+                                    kind: "job";
+                                    migProfile?: string;
+                                    name: string;
+                                    project: string;
+                                    worker: number;
+                                } | {
+                                    gpuMilli?: number;
+                                    /** @constant */
+                                    kind: "hidden";
+                                    migProfile?: string;
+                                } | {
+                                    gpuMilli?: number;
+                                    /** @constant */
+                                    kind: "foreign";
+                                    migProfile?: string;
+                                    owner: string;
+                                })[];
+                                index: number;
+                                memoryMiB: number;
+                                mig?: {
+                                    [key: string]: number;
+                                };
+                                migUsed?: {
+                                    [key: string]: number;
+                                };
+                                product: string;
+                                sharing?: {
+                                    /** @enum {string} */
+                                    mode: "none" | "time-slicing" | "mps";
+                                    replicas: number;
+                                };
+                                usedMilli: number;
+                            }[];
+                            labels: {
+                                [key: string]: string;
+                            };
+                            memoryMiB: number;
+                            name: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No credential, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No controller has published the node list yet */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3043,6 +3173,81 @@ export interface operations {
             };
             /** @description The Content-Type is not one the operation accepts */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    EndpointTrafficController_traffic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                /** @description the project name */
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        latency: {
+                            buckets: {
+                                count: number;
+                                le: number | "+Inf";
+                            }[];
+                            count: number;
+                            sumSeconds: number;
+                        };
+                        requests: {
+                            [key: string]: number;
+                        };
+                        /** @constant */
+                        scope: "this api instance";
+                        /** Format: date-time */
+                        since: string;
+                    };
+                };
+            };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource named in the path does not exist (or is not visible to the caller) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -7,6 +7,7 @@ import { redisOptions } from '../../common/queue/redis-options.js';
 import { AppError } from '../../common/errors/app-error.js';
 import type { WorkerResources } from '../training.dto.js';
 import { type ClusterOffers, offerProblem, offersOf } from './cluster-offers.js';
+import { nodesSnapshotOf } from './cluster-nodes.js';
 
 /** Long enough to outlive a controller failover, short enough that a dead controller's view expires. */
 const TTL_SECONDS = 300;
@@ -15,6 +16,8 @@ const READ_CACHE_MS = 5_000;
 const MISS_CACHE_MS = 250;
 
 const keyOf = (config: AppConfig) => `${config.BEAMLINE_QUEUE_PREFIX}:cluster-offers`;
+/** The node list beside the offers, for GET /v1/cluster/nodes (src/cluster-view reads it). */
+export const nodesKeyOf = (config: Pick<AppConfig, 'BEAMLINE_QUEUE_PREFIX'>) => `${config.BEAMLINE_QUEUE_PREFIX}:cluster-nodes`;
 
 /**
  * The controller publishes what the cluster's GPUs offer (ClusterOffers) to Redis whenever
@@ -29,6 +32,7 @@ export class ClusterOffersPublisher implements OnApplicationBootstrap, OnModuleD
   private pending?: NodeJS.Timeout;
   private unsubscribe?: () => void;
   private last = '';
+  private lastNodes = '';
 
   constructor(
     @Inject(CLUSTER_DRIVER) private readonly driver: ClusterDriver,
@@ -61,16 +65,22 @@ export class ClusterOffersPublisher implements OnApplicationBootstrap, OnModuleD
 
   private async publish(refresh: boolean): Promise<void> {
     let offers: ClusterOffers;
+    let nodes: ReturnType<typeof nodesSnapshotOf>;
     try {
-      offers = offersOf(this.driver.inventory().nodes, Date.now());
+      const inventory = this.driver.inventory();
+      offers = offersOf(inventory.nodes, Date.now());
+      nodes = nodesSnapshotOf(inventory, offers.at);
     } catch {
       return; // the driver has not listed the cluster yet: publish nothing rather than an empty cluster
     }
     const products = JSON.stringify(offers.products);
-    if (!refresh && products === this.last) return;
+    const nodeList = JSON.stringify({ nodes: nodes.nodes, foreign: nodes.foreign });
+    if (!refresh && products === this.last && nodeList === this.lastNodes) return;
     try {
       await this.redis.set(keyOf(this.config), JSON.stringify(offers), 'EX', TTL_SECONDS);
+      await this.redis.set(nodesKeyOf(this.config), JSON.stringify(nodes), 'EX', TTL_SECONDS);
       this.last = products;
+      this.lastNodes = nodeList;
     } catch (error) {
       this.logger.warn(`could not publish the cluster's GPU offers: ${(error as Error).message}`);
     }

@@ -4,6 +4,7 @@ import { usePoll } from '../poll';
 import { enc, href } from '../router';
 import type { Endpoint, ModelVersion, Page, Revision } from '../types';
 import { TryIt } from './try-it';
+import { TrafficCharts } from './traffic';
 
 const replicasText = (e: Endpoint) => `${e.observed.readyReplicas ?? 0}/${e.replicas}`;
 
@@ -80,6 +81,7 @@ export function EndpointPage({ name }: { name: string }) {
         </table>
       )}
       {version && <TryIt endpoint={base} version={version} />}
+      <TrafficCharts base={base} />
     </article>
   );
 }

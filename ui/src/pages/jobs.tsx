@@ -6,16 +6,18 @@ import type { Job, Page } from '../types';
 
 const STATUSES = ['Pending', 'Queued', 'Scheduled', 'Running', 'Succeeded', 'Failed', 'Cancelled'];
 
-/** The filters live in the URL (?status=&queue=&name=), so a filtered list can be shared. */
+/** The filters live in the URL (?status=&queue=&name=&user=), so a filtered list can be shared. */
 export function JobsPage({ query }: { query: URLSearchParams }) {
   const { project } = useProject();
   const status = query.get('status') ?? '';
   const queue = query.get('queue') ?? '';
   const name = query.get('name') ?? '';
+  const user = query.get('user') ?? '';
   const api = new URLSearchParams({ limit: '100' });
   if (status) api.set('status', status);
   if (queue) api.set('queue', queue);
   if (name) api.set('namePrefix', name);
+  if (user) api.set('submittedBy', user);
   const { data, error } = usePoll<Page<Job>>(projectPath(project, `training-jobs?${api}`));
 
   const setFilter = (key: string, value: string) => {
@@ -45,6 +47,9 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
         <label>
           Name starts with <input name="name" value={name} onChange={(e) => setFilter('name', (e.target as HTMLInputElement).value.trim())} />
         </label>
+        <label>
+          Submitted by <input name="user" value={user} onChange={(e) => setFilter('user', (e.target as HTMLInputElement).value.trim())} />
+        </label>
       </form>
       {error && <Failure error={error} what="This list" />}
       {!data && !error && <Loading />}
@@ -52,7 +57,7 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
       {data && data.items.length > 0 && (
         <table>
           <thead>
-            <tr><th>Name</th><th>Status</th><th>Queue</th><th>Workers</th><th>Created</th><th>Finished</th></tr>
+            <tr><th>Name</th><th>Status</th><th>Queue</th><th>Submitted by</th><th>Workers</th><th>Created</th><th>Finished</th></tr>
           </thead>
           <tbody>
             {data.items.map((job) => (
@@ -60,6 +65,7 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
                 <td><a {...href(`/p/${enc(project)}/jobs/${job.id}`)}>{job.name}</a></td>
                 <td><Badge value={job.status} /></td>
                 <td>{job.queue}</td>
+                <td>{job.submittedBy ?? '—'}</td>
                 <td>{job.workers}</td>
                 <td>{when(job.createdAt)}</td>
                 <td>{when(job.finishedAt)}</td>

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, projectPath, send } from '../api';
-import { Badge, canChange, ErrorText, Failure, Loading, useProject } from '../components';
+import { Badge, canChange, ErrorText, Failure, Loading, useProject, when } from '../components';
 import { usePoll } from '../poll';
 import { enc, href, navigate } from '../router';
 import type { Endpoint, Model, ModelVersion, Page, Tensor } from '../types';
@@ -58,7 +58,7 @@ export function ModelPage({ name }: { name: string }) {
       ) : (
         <ul>
           {Object.entries(model.aliases ?? {}).map(([alias, v]) => (
-            <li key={alias}><code>@{alias}</code> → version {v}</li>
+            <li key={alias}><code>@{alias}</code> → version {v} <AliasHistory base={base} alias={alias} /></li>
           ))}
         </ul>
       )}
@@ -120,5 +120,33 @@ function Deploy({ model, versions }: { model: string; versions: number[] }) {
       <button type="submit">Deploy</button>
       <ErrorText error={error} />
     </form>
+  );
+}
+
+interface AliasEvent {
+  id: string;
+  fromVersion: number | null;
+  toVersion: number | null;
+  protected: boolean;
+  byToken: string | null;
+  at: string;
+}
+
+/** Where an alias pointed over time (GET …/aliases/<alias>/history), newest first as the API gives it. */
+function AliasHistory({ base, alias }: { base: string; alias: string }) {
+  const { data } = usePoll<{ items: AliasEvent[] }>(`${base}/aliases/${enc(alias)}/history`, 10_000);
+  if (!data || data.items.length === 0) return null;
+  return (
+    <details>
+      <summary>History ({data.items.length})</summary>
+      <ol class="timeline" aria-label={`History of @${alias}`}>
+        {data.items.map((e) => (
+          <li key={e.id}>
+            <time>{when(e.at)}</time> {e.fromVersion === null ? 'set to' : `v${e.fromVersion} →`} {e.toVersion === null ? 'deleted' : `v${e.toVersion}`}
+            {e.protected ? ' (protected)' : ''}{e.byToken ? ` by ${e.byToken}` : ''}
+          </li>
+        ))}
+      </ol>
+    </details>
   );
 }
