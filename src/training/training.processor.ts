@@ -27,6 +27,7 @@ export class TrainingProcessor implements OnApplicationBootstrap, OnApplicationS
       concurrency: 4,
     });
     this.worker.on('error', (error) => this.logger.warn({ err: error.message }, 'queue worker error'));
+    this.worker.on('failed', (job, error) => this.logger.warn({ trainingJobId: job?.data.trainingJobId, err: error.message }, 'admission failed; the reconciler sends it again'));
   }
 
   async process(job: Job<AdmissionMessage>): Promise<string> {

@@ -14,7 +14,11 @@ export interface AdmissionMessage {
 
 /**
  * Producer side of BullMQ. The message id equals the training job id, so a second
- * trigger for the same job (a retried submit, the reconciler) is dropped by BullMQ.
+ * trigger for the same job (a retried submit, the reconciler) is dropped by BullMQ while
+ * the first waits or runs. A finished message is removed, failed ones too: BullMQ also drops
+ * an id that sits in its failed set, so a message that failed once (the database restarting
+ * under it) kept its job Pending for good, and the chaos suite caught it. The reconciler's
+ * next pass sends it again; the worker logs each failure.
  * Never throws: a job whose trigger failed stays Pending and the reconciler
  * re-enqueues it once Redis is back.
  */
@@ -34,7 +38,7 @@ export class TrainingQueue implements OnModuleDestroy {
   async enqueue(trainingJobId: string): Promise<boolean> {
     try {
       await withTimeout(
-        this.queue.add('admit', { trainingJobId } satisfies AdmissionMessage, { jobId: trainingJobId, removeOnComplete: true, removeOnFail: 1000 }),
+        this.queue.add('admit', { trainingJobId } satisfies AdmissionMessage, { jobId: trainingJobId, removeOnComplete: true, removeOnFail: true }),
         2000,
       );
       return true;
@@ -44,10 +48,10 @@ export class TrainingQueue implements OnModuleDestroy {
     }
   }
 
-  /** Waiting/active/delayed/failed counts for /metrics; undefined while Redis is down. */
+  /** Waiting/active/delayed counts for /metrics (failed messages are removed at once); undefined while Redis is down. */
   async counts(): Promise<Record<string, number> | undefined> {
     try {
-      return await withTimeout(this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'), 1000);
+      return await withTimeout(this.queue.getJobCounts('waiting', 'active', 'delayed'), 1000);
     } catch {
       return undefined;
     }

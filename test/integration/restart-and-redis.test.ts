@@ -4,6 +4,7 @@ import { freePort } from '../../src/common/embedded/free-port.js';
 import { startEmbeddedRedis, type RunningRedis } from '../../src/common/embedded/embedded-redis.js';
 import { TrainingQueue } from '../../src/training/training.queue.js';
 import { TrainingReconciler } from '../../src/training/training.reconciler.js';
+import { TrainingService } from '../../src/training/training.service.js';
 import { client, eventually, jobBody, migratedDatabase, seedToken, sleep, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const open: Array<{ close(): Promise<void> } | RunningRedis> = [];
@@ -74,6 +75,27 @@ describe('nothing submitted is lost, nothing is done twice', () => {
     open.push(redis);
     await eventually(async () => (await api.get(`${base}/${submitted.body.id}`)).body.status === 'Queued', 20_000, 'admission after Redis returns');
     expect((await api.get('/readyz')).status).toBe(200);
+    expect((await events(api, submitted.body.id)).map((e) => e.to)).toEqual(['Pending', 'Queued']);
+  });
+
+  it('a job whose admission message failed (the database restarting) is admitted by the next reconcile pass', async () => {
+    // Found by the chaos suite (issue 19, seed 938083580): a failed message stayed in BullMQ's
+    // failed set, so every re-enqueue of the same id was dropped and the job stayed Pending.
+    const t = await startTestApp({});
+    open.push(t);
+    const api = client(t.url, await seedToken(t.app, 'MEMBER', ['lab']));
+    const training = t.app.get(TrainingService);
+    const admit = training.admit.bind(training);
+    let failures = 0;
+    training.admit = async (id: string) => {
+      if (failures++ === 0) throw new Error('Database error. Code: 57P01 terminating connection due to administrator command');
+      return admit(id);
+    };
+    const submitted = await api.post(base, jobBody({ name: 'admit-fails-once' }));
+    expect(submitted.status).toBe(201);
+    await eventually(async () => failures > 0, 10_000, 'the failed admission');
+    await t.app.get(TrainingReconciler).reconcile(); // also runs on its own timer
+    await eventually(async () => (await api.get(`${base}/${submitted.body.id}`)).body.status === 'Queued', 10_000, 'admission after the reconcile pass');
     expect((await events(api, submitted.body.id)).map((e) => e.to)).toEqual(['Pending', 'Queued']);
   });
 });
