@@ -6,13 +6,17 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
  * `heal()`. `retarget()` follows a restarted PostgreSQL to its new port without the
  * platform's DATABASE_URL changing.
  *
- * A cut resets both sides at once, as a firewall that rejects does. A silent blackhole
- * (packets dropped, no reset) is not modelled: see docs/reliability.md.
+ * A cut resets both sides at once, as a firewall that rejects does. `silence()` is the
+ * other kind: bytes stop flowing both ways and nothing is closed, as when packets are
+ * dropped; `endUpstream()` then plays PostgreSQL's keepalive giving up on its side only
+ * (the real server's keepalives would be answered by this proxy's own TCP stack).
  */
 export class TcpProxy {
   private server?: Server;
   private readonly open = new Set<Socket>();
   private partitioned = false;
+  private silent = false;
+  private readonly upstreams = new Set<Socket>();
   port = 0;
 
   constructor(private targetPort: number) {}
@@ -36,6 +40,22 @@ export class TcpProxy {
 
   heal(): void {
     this.partitioned = false;
+    this.silent = false;
+  }
+
+  /** A silent partition of the open connections: nothing forwarded, nothing closed. */
+  silence(): void {
+    this.silent = true;
+    for (const socket of this.open) {
+      socket.unpipe();
+      socket.pause();
+    }
+  }
+
+  /** The server side ends its sessions; the client side hears nothing of it. */
+  endUpstream(): void {
+    for (const socket of this.upstreams) socket.destroy();
+    this.upstreams.clear();
   }
 
   /** Resets every connection (PostgreSQL went away) without refusing new ones. */
@@ -54,7 +74,16 @@ export class TcpProxy {
       client.resetAndDestroy();
       return;
     }
+    if (this.silent) {
+      // The partition goes on for new connections too: accepted, never answered.
+      this.open.add(client);
+      client.on('error', () => undefined);
+      client.on('close', () => this.open.delete(client));
+      client.pause();
+      return;
+    }
     const upstream = connect(this.targetPort, '127.0.0.1');
+    this.upstreams.add(upstream);
     for (const [a, b] of [
       [client, upstream],
       [upstream, client],
@@ -63,7 +92,8 @@ export class TcpProxy {
       a.on('error', () => b.destroy());
       a.on('close', () => {
         this.open.delete(a);
-        b.destroy();
+        this.upstreams.delete(a);
+        if (!this.silent) b.destroy();
       });
     }
     client.pipe(upstream);
