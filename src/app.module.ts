@@ -6,6 +6,7 @@ import { ConsoleModule } from './console/console.module.js';
 import type { AppConfig, Role } from './common/config/config.schema.js';
 import { MetricsService } from './common/metrics/metrics.service.js';
 import { ModelsModule } from './models/models.module.js';
+import { DatasetsModule } from './datasets/datasets.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
 import { QueuesModule } from './queues/queues.module.js';
 import { AccessModule } from './access/access.module.js';
@@ -37,6 +38,7 @@ export class AppModule {
         TrainingModule.forRoles(roles, config.BEAMLINE_CLUSTER_DRIVER),
         UsageModule,
         ModelsModule,
+        DatasetsModule,
         ServingModule.forRoles(roles, config.BEAMLINE_CLUSTER_DRIVER),
         ConsoleModule.forRoles(roles),
         ClusterViewModule.forRoles(roles),

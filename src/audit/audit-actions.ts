@@ -68,6 +68,11 @@ export const AUDIT_ACTIONS: Readonly<Record<string, AuditAction>> = {
   [`DELETE ${P}/models/:name/versions/:version`]: { action: 'model-version.delete', resource: 'model-version', idParams: ['name', 'version'] },
   [`PUT ${P}/models/:name/versions/:version/artifact`]: { action: 'model-version.upload', resource: 'model-version', idParams: ['name', 'version'], fromResponse: { details: ['sha256'] } },
 
+  // Datasets (issue 15)
+  [`POST ${P}/datasets`]: { action: 'dataset.create', resource: 'dataset', fromResponse: { id: 'name' } },
+  [`POST ${P}/datasets/:name/versions`]: { action: 'dataset-version.create', resource: 'dataset-version', idParams: ['name'], fromResponse: { id: 'version', details: ['kind', 'uri', 'digest'] } },
+  [`DELETE ${P}/datasets/:name/versions/:version`]: { action: 'dataset-version.delete', resource: 'dataset-version', idParams: ['name', 'version'] },
+
   // Serving: every change below is a rollout (a new revision); rollback re-applies an old one.
   [`POST ${P}/endpoints`]: { action: 'endpoint.create', resource: 'endpoint', fromResponse: { id: 'name', details: ['modelVersion', 'desiredRevision'] } },
   [`PATCH ${P}/endpoints/:name`]: { action: 'endpoint.update', resource: 'endpoint', idParams: ['name'], fromResponse: { details: ['modelVersion', 'desiredRevision'] } },

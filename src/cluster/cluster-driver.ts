@@ -46,8 +46,20 @@ export interface ClusterDriver {
   claimExists?(name: string): Promise<boolean>;
   /** Releases the job's checkpoint storage (Kubernetes: deletes its PVC). Idempotent. */
   deleteCheckpoints?(jobId: string): Promise<void>;
-  /** Log lines of one worker; with follow, keeps yielding until the worker ends. */
+  /**
+   * The output of one worker as text, newlines included; with follow, keeps yielding until
+   * the worker ends. Throws LogSourceGone, before yielding anything, when the cluster no
+   * longer has that log (pod deleted, worker directory removed): the archive has it then.
+   */
   logs(jobId: string, attempt: number, worker: number, options: { follow: boolean; signal?: AbortSignal }): AsyncIterable<string>;
+}
+
+/** The live log of a worker no longer exists in the cluster (issue 15: readers fall back to the archive). */
+export class LogSourceGone extends Error {
+  constructor(what: string) {
+    super(`the log of ${what} is gone from the cluster`);
+    this.name = 'LogSourceGone';
+  }
 }
 
 export interface ClusterInventory {

@@ -4,9 +4,23 @@ import type { Model } from '../generated/prisma/client.js';
 import { PrismaService } from '../common/database/prisma.service.js';
 import type { ModelSignature } from './signature.js';
 
-/** A version with what its views need: lineage and the aliases pointing at it. */
+/**
+ * A version with what its views need: lineage and the aliases pointing at it. Lineage
+ * includes the dataset versions its training job mounted (src/datasets records them), read
+ * here in the same query so "which data trained production?" costs no extra round trip.
+ */
 export const VERSION_INCLUDE = {
-  trainingJob: { select: { id: true, name: true, status: true } },
+  trainingJob: {
+    select: {
+      id: true,
+      name: true,
+      status: true,
+      datasetReads: {
+        select: { attempt: true, volume: true, datasetVersion: { select: { version: true, digest: true, uri: true, dataset: { select: { name: true } } } } },
+        orderBy: { id: 'asc' },
+      },
+    },
+  },
   aliases: { select: { alias: true }, orderBy: { alias: 'asc' } },
   artifact: { select: { size: true } },
 } satisfies Prisma.ModelVersionInclude;
@@ -67,11 +81,17 @@ export class ModelsRepository {
   /**
    * One transaction: 1) record the artifact (once per digest); 2) take the next version
    * number by incrementing the model's counter, which row-locks the model until commit,
-   * so concurrent registrations queue here and never share a number; 3) insert.
+   * so concurrent registrations queue here and never share a number; 3) insert, with the
+   * lineage of a training job's output: its attempt and the last checkpoint it had recorded
+   * (issue 15), read in the same transaction so they agree with each other.
    */
   createVersion(input: NewVersion): Promise<VersionRow> {
     return this.prisma.$transaction(async (tx) => {
       const { artifact } = input;
+      const job = input.trainingJobId ? await tx.trainingJob.findUnique({ where: { id: input.trainingJobId }, select: { attempt: true } }) : null;
+      const checkpoint = input.trainingJobId
+        ? await tx.trainingCheckpoint.findFirst({ where: { jobId: input.trainingJobId }, orderBy: { step: 'desc' }, select: { step: true, name: true } })
+        : null;
       if (artifact) {
         await tx.modelArtifact.createMany({ data: [{ sha256: artifact.sha256, size: BigInt(artifact.size) }], skipDuplicates: true });
       }
@@ -86,6 +106,9 @@ export class ModelsRepository {
           metrics: input.metrics,
           variables: input.variables,
           trainingJobId: input.trainingJobId,
+          trainingAttempt: job?.attempt,
+          checkpointStep: checkpoint?.step,
+          checkpointName: checkpoint?.name,
           claimedSha256: input.claimedSha256,
           createdByToken: input.createdByToken,
           artifactSha256: artifact?.sha256,

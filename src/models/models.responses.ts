@@ -47,8 +47,20 @@ export const modelVersionSchema = z.strictObject({
   variables: variablesSchema,
   aliases: z.array(z.string()),
   trainingJob: z
-    .strictObject({ id: z.uuid(), name: z.string(), status: z.enum(TRAINING_STATUSES) })
+    .strictObject({
+      id: z.uuid(),
+      name: z.string(),
+      status: z.enum(TRAINING_STATUSES),
+      /** The job's attempt when the version was registered (null for versions from before issue 15). */
+      attempt: z.number().int().nullable(),
+      /** The last checkpoint the job had recorded then: what the output came from. */
+      checkpoint: z.strictObject({ step: z.number().int(), name: z.string() }).nullable(),
+    })
     .nullable(),
+  /** Lineage: the dataset versions the training job mounted (empty without a job, or when it read none). */
+  datasets: z.array(
+    z.strictObject({ dataset: z.string(), version: z.number().int(), digest: z.string().nullable(), uri: z.string(), attempts: z.array(z.number().int()) }),
+  ),
   createdByToken: z.string().nullable(),
   createdAt: isoTime,
   updatedAt: isoTime,

@@ -39,13 +39,32 @@ export function toVersionView(row: VersionRow, model: { name: string }, projectN
     signature: row.signature,
     variables: row.variables,
     aliases: row.aliases.map((a) => a.alias),
-    trainingJob: row.trainingJob,
+    trainingJob: row.trainingJob && {
+      id: row.trainingJob.id,
+      name: row.trainingJob.name,
+      status: row.trainingJob.status,
+      attempt: row.trainingAttempt,
+      checkpoint: row.checkpointStep === null || row.checkpointName === null ? null : { step: row.checkpointStep, name: row.checkpointName },
+    },
+    datasets: datasetsRead(row.trainingJob?.datasetReads ?? []),
     createdByToken: row.createdByToken,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
 export type VersionView = ReturnType<typeof toVersionView>;
+
+/** Lineage: each dataset version the training job mounted, once, with the attempts that read it. */
+function datasetsRead(reads: NonNullable<VersionRow['trainingJob']>['datasetReads']) {
+  const out = new Map<string, { dataset: string; version: number; digest: string | null; uri: string; attempts: number[] }>();
+  for (const r of reads) {
+    const key = `${r.datasetVersion.dataset.name}/${r.datasetVersion.version}`;
+    const entry = out.get(key) ?? { dataset: r.datasetVersion.dataset.name, version: r.datasetVersion.version, digest: r.datasetVersion.digest, uri: r.datasetVersion.uri, attempts: [] };
+    if (!entry.attempts.includes(r.attempt)) entry.attempts.push(r.attempt);
+    out.set(key, entry);
+  }
+  return [...out.values()];
+}
 
 export function toAliasView(alias: AliasState, modelName: string) {
   return {

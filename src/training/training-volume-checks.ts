@@ -1,27 +1,46 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CLUSTER_DRIVER, type ClusterDriver } from '../cluster/cluster-driver.js';
-import { AppError } from '../common/errors/app-error.js';
+import type { ProjectRef } from '../common/auth/principal.js';
+import { AppError, type FieldProblem } from '../common/errors/app-error.js';
+import { DatasetMounts } from '../datasets/dataset-mounts.js';
 import type { VolumeSpec } from './training-volumes.js';
 
 /**
- * The checks of a job's volumes that need the cluster: every claim must exist (Kubernetes:
- * a PVC in the jobs' namespace; local: a directory under <home>/volumes). Done at submit,
+ * The checks of a job's volumes that need the cluster or the database: every claim must
+ * exist (Kubernetes: a PVC in the jobs' namespace; local: a directory under <home>/volumes),
+ * and every dataset version too (resolved here into what the driver mounts). Done at submit,
  * before anything is written, so a refused job leaves nothing behind. Without a cluster
  * driver there is nothing to ask, and the claim is taken on trust.
  */
 @Injectable()
 export class VolumeChecks {
-  constructor(@Optional() @Inject(CLUSTER_DRIVER) private readonly driver?: ClusterDriver) {}
+  constructor(
+    private readonly datasets: DatasetMounts,
+    @Optional() @Inject(CLUSTER_DRIVER) private readonly driver?: ClusterDriver,
+  ) {}
 
-  async check(volumes: VolumeSpec[]): Promise<void> {
+  /** The volumes as stored on the job (datasets resolved); a 400 naming every bad field. */
+  async check(project: ProjectRef, volumes: VolumeSpec[]): Promise<VolumeSpec[]> {
+    const { volumes: resolved, problems } = await this.datasets.resolve(project, volumes);
+    problems.push(...(await this.claimProblems(resolved)));
+    if (problems.length > 0) throw AppError.validation(problems.sort((a, b) => a.field.localeCompare(b.field)));
+    return resolved;
+  }
+
+  private async claimProblems(volumes: VolumeSpec[]): Promise<FieldProblem[]> {
     const exists = this.driver?.claimExists?.bind(this.driver);
-    if (!exists) return;
-    const problems = [];
+    if (!exists) return [];
+    const where = this.driver!.kind === 'kubernetes' ? "a PersistentVolumeClaim in the jobs' namespace" : 'a directory under <BEAMLINE_HOME>/volumes';
+    const problems: FieldProblem[] = [];
     for (const [i, v] of volumes.entries()) {
       if (v.claim !== undefined && !(await exists(v.claim))) {
-        problems.push({ field: `volumes.${i}.claim`, message: `no claim '${v.claim}' here (${this.driver!.kind === 'kubernetes' ? "a PersistentVolumeClaim in the jobs' namespace" : 'a directory under <BEAMLINE_HOME>/volumes'})` });
+        problems.push({ field: `volumes.${i}.claim`, message: `no claim '${v.claim}' here (${where})` });
+      }
+      // A dataset's claim was there when the version was registered; it may have gone since.
+      if (v.dataset?.claim !== undefined && !(await exists(v.dataset.claim))) {
+        problems.push({ field: `volumes.${i}.dataset`, message: `the claim '${v.dataset.claim}' of ${v.dataset.name} v${v.dataset.version} is gone (${where})` });
       }
     }
-    if (problems.length > 0) throw AppError.validation(problems);
+    return problems;
   }
 }

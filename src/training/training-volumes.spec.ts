@@ -21,7 +21,7 @@ describe('job volumes', () => {
     ['neither claim nor scratch', [{ name: 'a', mountPath: '/d' }], ['volumes.0']],
     ['both', [{ name: 'a', mountPath: '/d', claim: 'c', scratch: {} }], ['volumes.0']],
     ['a claim in another namespace', [{ name: 'a', mountPath: '/d', claim: 'other/c' }], ['volumes.0.claim']],
-    ['a dataset (not built)', [{ name: 'a', mountPath: '/d', dataset: 'mnist' }], ['volumes.0.dataset', 'volumes.0']],
+    ['a dataset given as a bare name', [{ name: 'a', mountPath: '/d', dataset: 'mnist' }], ['volumes.0.dataset']],
     ['a bad size', [{ name: 'a', mountPath: '/d', scratch: { sizeLimit: 'lots' } }], ['volumes.0.scratch.sizeLimit']],
     ['over 1Ti', [{ name: 'a', mountPath: '/d', scratch: { sizeLimit: '2Ti' } }], ['volumes.0.scratch.sizeLimit']],
     ['memory without a limit', [{ name: 'shm', mountPath: '/dev/shm', scratch: { medium: 'Memory' } }], ['volumes.0.scratch.sizeLimit']],
@@ -43,5 +43,13 @@ describe('job volumes', () => {
     ]);
     expect(fields([{ name: 'shm', mountPath: '/dev/shm', scratch: { medium: 'Memory', sizeLimit: '1Gi' } }])).toEqual([]);
     expect(mountPathProblem('/data/set-1')).toBeUndefined();
+  });
+
+  it('takes a dataset by name and version, always read-only; refuses readOnly: false and a second kind', () => {
+    const parsed = volumesSchema.parse([{ name: 'train', mountPath: '/data', dataset: { name: 'digits', version: 2 } }]);
+    expect(toVolumeSpecs(parsed)).toEqual([{ name: 'train', mountPath: '/data', readOnly: true, dataset: { name: 'digits', version: 2, versionId: '' } }]);
+    expect(fields([{ name: 'd', mountPath: '/d', readOnly: false, dataset: { name: 'digits', version: 1 } }])).toEqual(['volumes.0.readOnly']);
+    expect(fields([{ name: 'd', mountPath: '/d', claim: 'c', dataset: { name: 'digits', version: 1 } }])).toEqual(['volumes.0']);
+    expect(fields([{ name: 'd', mountPath: '/d', dataset: { name: 'digits', version: 0 } }])).toEqual(['volumes.0.dataset.version']);
   });
 });

@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { parseMemoryMiB } from './quantity.js';
 
 /**
- * Volumes in the job spec (issue 15, item 1): an existing claim, or scratch space that lives
- * as long as the attempt (on disk, or in memory for /dev/shm, which PyTorch DataLoader
- * workers need). Datasets are not built yet. Paths Beamline mounts itself are reserved.
+ * Volumes in the job spec (issue 15, items 1 and 2): an existing claim, scratch space that
+ * lives as long as the attempt (on disk, or in memory for /dev/shm, which PyTorch DataLoader
+ * workers need), or a dataset version, always read-only (src/datasets resolves it at submit).
+ * Paths Beamline mounts itself are reserved.
  */
 export const RESERVED_PATHS = ['/beamline', '/tmp', '/workspace', '/var/run/secrets'];
 /** Largest scratch space one volume may ask for, in MiB (1 TiB). */
@@ -34,12 +35,16 @@ export const volumeSchema = z
   .strictObject({
     name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be lowercase letters, digits and dashes').max(40),
     mountPath: z.string().min(1).max(512),
-    readOnly: z.boolean().default(false),
+    // Optional so that a dataset can refuse an explicit `false`; a claim or scratch defaults to writable.
+    readOnly: z.boolean().optional(),
     claim: pvcName.optional(),
+    dataset: z.strictObject({ name: z.string().min(1).max(128), version: z.number().int().min(1) }).optional(),
     scratch: z.strictObject({ sizeLimit: sizeLimit.optional(), medium: z.enum(['Disk', 'Memory']).default('Disk') }).optional(),
   })
   .superRefine((v, ctx) => {
-    if ((v.claim === undefined) === (v.scratch === undefined)) ctx.addIssue({ code: 'custom', message: 'give exactly one of claim or scratch', path: [] });
+    const kinds = [v.claim, v.scratch, v.dataset].filter((k) => k !== undefined).length;
+    if (kinds !== 1) ctx.addIssue({ code: 'custom', message: 'give exactly one of claim, scratch or dataset', path: [] });
+    if (v.dataset && v.readOnly === false) ctx.addIssue({ code: 'custom', message: 'a dataset is always mounted read-only', path: ['readOnly'] });
     const problem = mountPathProblem(v.mountPath);
     if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['mountPath'] });
     if (v.scratch?.medium === 'Memory' && v.scratch.sizeLimit === undefined) {
@@ -88,14 +93,34 @@ export interface VolumeSpec {
   readOnly: boolean;
   claim?: string;
   scratch?: { sizeLimitMiB?: number; medium: 'Disk' | 'Memory' };
+  /** Resolved at submit (src/datasets/dataset-mounts.ts), so the drivers need no database. */
+  dataset?: DatasetMount;
 }
 
+/**
+ * A dataset version as a driver mounts it: either a path in a claim (`claim` + `path`,
+ * relative, '' for the whole claim) or an uploaded archive (`archiveSha256`), which the
+ * local driver finds unpacked under <home>/datasets and a Kubernetes init container fetches
+ * from the API with the job's token, using `fetchImage`.
+ */
+export interface DatasetMount {
+  name: string;
+  version: number;
+  versionId: string;
+  claim?: string;
+  path?: string;
+  archiveSha256?: string;
+  fetchImage?: string;
+}
+
+/** The spec as stored; a dataset volume carries only its name and version until src/datasets resolves it. */
 export function toVolumeSpecs(volumes: Volume[]): VolumeSpec[] {
   return volumes.map((v) => ({
     name: v.name,
     mountPath: v.mountPath,
-    readOnly: v.readOnly,
+    readOnly: v.dataset ? true : (v.readOnly ?? false),
     ...(v.claim !== undefined ? { claim: v.claim } : {}),
     ...(v.scratch ? { scratch: { medium: v.scratch.medium, ...(v.scratch.sizeLimit !== undefined ? { sizeLimitMiB: v.scratch.sizeLimit } : {}) } } : {}),
+    ...(v.dataset ? { dataset: { name: v.dataset.name, version: v.dataset.version, versionId: '' } } : {}),
   }));
 }

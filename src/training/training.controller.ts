@@ -70,7 +70,7 @@ export class TrainingController {
   @ApiConflictResponse({ description: 'The job has not been scheduled yet' })
   @ApiServiceUnavailableResponse({ description: 'No cluster driver is configured' })
   @ApiOkResponse({ description: "The worker's output", content: { 'text/plain': { schema: { type: 'string' } } } })
-  @ApiOperation({ summary: 'Worker logs as text/plain; follow=true streams until the worker ends' })
+  @ApiOperation({ summary: 'Worker logs as text/plain, live while the cluster has them, else from the archive; follow=true streams until the worker ends' })
   @ApiQuery({ name: 'follow', required: false })
   @ApiQuery({ name: 'worker', required: false })
   @ApiQuery({ name: 'attempt', required: false })

@@ -82,7 +82,7 @@ export const submitTrainingJobSchema = z.strictObject({
   // that refuses the pod) before it fails with the pod's own reason (issue 20).
   startTimeoutSeconds: z.number().int().min(1).max(24 * 3600).default(600),
   outputModel: z.string().regex(/^[a-z0-9]([-_.a-z0-9]*[a-z0-9])?$/, 'must be a model name: lowercase letters, digits, - _ .').max(128).optional(),
-  // Claims and scratch space mounted into every worker (training-volumes.ts, issue 15).
+  // Claims, scratch space and dataset versions mounted into every worker (training-volumes.ts, issue 15).
   volumes: volumesSchema,
 }).superRefine((job, ctx) => {
   // Memory-backed scratch is charged to the worker's memory limit: it must fit in it.

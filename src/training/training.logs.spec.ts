@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterDriver } from '../cluster/cluster-driver.js';
+import { LogSourceGone, type ClusterDriver } from '../cluster/cluster-driver.js';
+import type { ArchivedLogs } from './logs/archived-logs.js';
 import type { TrainingRepository } from './training.repository.js';
 import { TrainingLogs } from './training.logs.js';
 
@@ -8,7 +9,7 @@ const project = { id: 'p', name: 'default' };
 const job = (status: string) => ({ id: ID, projectId: 'p', status, attempt: 0, workers: 1, scheduledAt: new Date(), startedAt: status === 'Scheduled' ? null : new Date() });
 
 /** Strict fakes: the repository answers the statuses given in order; the driver records when it was asked. */
-function setup(statuses: string[]) {
+function setup(statuses: string[], live: 'there' | 'gone' = 'there') {
   const asked: string[] = [];
   let reads = 0;
   const repo = {
@@ -21,10 +22,17 @@ function setup(statuses: string[]) {
   const driver = {
     logs: async function* () {
       asked.push('driver.logs');
+      if (live === 'gone') throw new LogSourceGone('worker 0');
       yield 'hello\n';
     },
   } as unknown as ClusterDriver;
-  return { logs: new TrainingLogs(repo, driver), asked };
+  const archive = {
+    read: async function* () {
+      asked.push('archive.read');
+      yield 'archived\n';
+    },
+  } as unknown as ArchivedLogs;
+  return { logs: new TrainingLogs(repo, archive, driver), asked };
 }
 
 async function read(stream: AsyncIterable<string>): Promise<string> {
@@ -54,5 +62,17 @@ describe('TrainingLogs', () => {
     setTimeout(() => abort.abort(), 300);
     expect(await read(stream)).toBe('');
     expect(asked).not.toContain('driver.logs');
+  });
+
+  it('serves the live log while the cluster has it, without reading the archive', async () => {
+    const { logs, asked } = setup(['Succeeded']);
+    expect(await read(await logs.open(project, ID, { follow: true, worker: 0 }, new AbortController().signal))).toBe('hello\n');
+    expect(asked).toEqual(['read Succeeded', 'driver.logs']);
+  });
+
+  it('serves the archive once the live log is gone, and a follow ends with it', async () => {
+    const { logs, asked } = setup(['Succeeded'], 'gone');
+    expect(await read(await logs.open(project, ID, { follow: true, worker: 0 }, new AbortController().signal))).toBe('archived\n');
+    expect(asked).toEqual(['read Succeeded', 'driver.logs', 'archive.read']);
   });
 });

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { z } from 'zod';
-import { CLUSTER_DRIVER, type ClusterDriver } from '../cluster/cluster-driver.js';
+import { CLUSTER_DRIVER, LogSourceGone, type ClusterDriver } from '../cluster/cluster-driver.js';
 import type { ProjectRef } from '../common/auth/principal.js';
 import { AppError, ErrorCode } from '../common/errors/app-error.js';
+import { ArchivedLogs } from './logs/archived-logs.js';
 import { TrainingRepository } from './training.repository.js';
 import { UUID } from './training.view.js';
 
@@ -13,11 +14,16 @@ export const logsQuerySchema = z.strictObject({
 });
 export type LogsQuery = z.output<typeof logsQuerySchema>;
 
-/** Worker logs through the ClusterDriver (local: the process output files; Kubernetes: the pod log API). */
+/**
+ * Worker logs: live through the ClusterDriver (local: the process output files; Kubernetes:
+ * the pod log API) while the cluster has them, else from the archive the controller wrote to
+ * the artifact store (issue 15, logs/), so a log outlives its pod or worker directory.
+ */
 @Injectable()
 export class TrainingLogs {
   constructor(
     private readonly jobs: TrainingRepository,
+    private readonly archive: ArchivedLogs,
     @Optional() @Inject(CLUSTER_DRIVER) private readonly driver?: ClusterDriver,
   ) {}
 
@@ -29,14 +35,31 @@ export class TrainingLogs {
     }
     const attempt = query.attempt ?? job.attempt;
     if (attempt > job.attempt) throw AppError.validation([{ field: 'query.attempt', message: `the job is at attempt ${job.attempt}` }]);
-    if (!this.driver) throw new AppError(ErrorCode.Unavailable, 'No cluster driver is configured, so there are no logs');
     const neverRan = attempt === job.attempt && job.scheduledAt === null && job.startedAt === null;
+    if (!this.driver) {
+      if (neverRan) throw new AppError(ErrorCode.Unavailable, 'No cluster driver is configured, so there are no logs');
+      return this.archive.read(job.id, attempt, query.worker, signal); // what a driver configured before archived
+    }
     if (neverRan) throw new AppError(ErrorCode.Conflict, `The job has not been scheduled yet (status ${job.status})`);
     const options = { follow: query.follow, signal };
     // Following a job that is placed but not started yet waits for it to start: answering at
     // once with nothing (the worker has no log yet) looked like a job with no output.
-    if (query.follow && attempt === job.attempt && job.status === 'Scheduled') return this.afterStart(project, job.id, attempt, query.worker, options);
-    return this.driver.logs(job.id, attempt, query.worker, options);
+    const live = query.follow && attempt === job.attempt && job.status === 'Scheduled' ? this.afterStart(project, job.id, attempt, query.worker, options) : this.driver.logs(job.id, attempt, query.worker, options);
+    return this.orArchived(live, job.id, attempt, query.worker, signal);
+  }
+
+  /**
+   * The live log while the cluster has it (it is the freshest: the archive lags by up to
+   * BEAMLINE_JOB_LOG_FLUSH_SECONDS); once it is gone, the archive, which ends a follow too:
+   * a worker whose log is gone has ended.
+   */
+  private async *orArchived(live: AsyncIterable<string>, id: string, attempt: number, worker: number, signal: AbortSignal): AsyncIterable<string> {
+    try {
+      yield* live;
+    } catch (error) {
+      if (!(error instanceof LogSourceGone)) throw error;
+      yield* this.archive.read(id, attempt, worker, signal);
+    }
   }
 
   private async *afterStart(project: ProjectRef, id: string, attempt: number, worker: number, options: { follow: boolean; signal: AbortSignal }): AsyncIterable<string> {

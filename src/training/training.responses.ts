@@ -63,6 +63,18 @@ export const trainingJobSchema = z.strictObject({
       readOnly: z.boolean(),
       claim: z.string().optional(),
       scratch: z.strictObject({ sizeLimitMiB: z.number().int().optional(), medium: z.enum(['Disk', 'Memory']) }).optional(),
+      /** The dataset version as resolved at submit (src/datasets): a claim path or an uploaded archive. */
+      dataset: z
+        .strictObject({
+          name: z.string(),
+          version: z.number().int(),
+          versionId: z.uuid(),
+          claim: z.string().optional(),
+          path: z.string().optional(),
+          archiveSha256: z.string().optional(),
+          fetchImage: z.string().optional(),
+        })
+        .optional(),
     }),
   ),
   submittedBy: z.string().nullable(),
@@ -91,6 +103,14 @@ const producedVersion = z.strictObject({
   status: z.enum(['PendingUpload', 'Ready']),
   sha256: z.string().nullable(),
 });
+const readDataset = z.strictObject({
+  dataset: z.string(),
+  version: z.number().int(),
+  digest: z.string().nullable(),
+  uri: z.string(),
+  volume: z.string(),
+  attempts: z.array(z.number().int()),
+});
 /**
  * GET one job adds `queuePosition` (Queued only): 1 + the Queued jobs ahead of it in its cluster
  * queue by priority then age, and `estimatedStartAt`; `pendingReason` says what blocks it in words.
@@ -100,6 +120,8 @@ export const trainingJobDetailSchema = trainingJobSchema.extend({
   /** Queued GPU jobs only: when enough devices are expected free (eta.ts; capacity only, a rough estimate); null when unknown. */
   estimatedStartAt: isoTime.nullable(),
   modelVersions: z.array(producedVersion),
+  /** Lineage: the dataset versions the job's attempts mounted (src/datasets). */
+  datasets: z.array(readDataset),
 });
 export const trainingJobPageSchema = pageOf(trainingJobSchema);
 

@@ -5,6 +5,7 @@ import type { Principal, ProjectRef } from '../common/auth/principal.js';
 import { AppError, ErrorCode } from '../common/errors/app-error.js';
 import { parseOrThrow } from '../common/validation/zod.js';
 import { ModelLineage } from '../models/models.lineage.js';
+import { DatasetMounts } from '../datasets/dataset-mounts.js';
 import { transition, type TrainingAction, type TrainingStatus } from './training-state.js';
 import { idempotencyKeySchema, normaliseResources, type ListTrainingJobs, type SubmitTrainingJob } from './training.dto.js';
 import { TrainingQueue } from './training.queue.js';
@@ -26,6 +27,7 @@ export class TrainingService {
     private readonly offers: ClusterOffersReader,
     private readonly eta: EtaService,
     private readonly volumeChecks: VolumeChecks,
+    private readonly datasets: DatasetMounts,
   ) {}
 
   /**
@@ -48,8 +50,7 @@ export class TrainingService {
     await this.checkQueue(project, body.queue);
     // A fraction or MIG profile no node can ever serve is refused now, not left Queued (issue 20).
     await this.offers.check(normaliseResources(body.resources).gpu);
-    const volumes = toVolumeSpecs(body.volumes);
-    await this.volumeChecks.check(volumes);
+    const volumes = await this.volumeChecks.check(project, toVolumeSpecs(body.volumes));
     let job: TrainingJob;
     try {
       const { resources, topology, volumes: _asSubmitted, ...rest } = body;
@@ -111,12 +112,16 @@ export class TrainingService {
     return { items: page.map((job) => toJobView(job, project.name)), nextCursor };
   }
 
-  /** One job, with the model versions it produced (lineage from the registry) and, while Queued, its place in its queue and a rough start estimate. */
-  async get(project: ProjectRef, id: string): Promise<TrainingJobView & { queuePosition: number | null; estimatedStartAt: string | null; modelVersions: unknown[] }> {
+  /**
+   * One job, with its lineage (the model versions it produced, from the registry; the dataset
+   * versions its attempts mounted) and, while Queued, its place in its queue and a rough start estimate.
+   */
+  async get(project: ProjectRef, id: string) {
     const job = await this.load(project, id);
     const queuePosition = job.status === 'Queued' ? await this.jobs.queuePosition(job) : null;
     const estimatedStartAt = (await this.eta.estimate(job))?.toISOString() ?? null;
-    return { ...toJobView(job, project.name), queuePosition, estimatedStartAt, modelVersions: await this.lineage.versionsProducedBy(job.id) };
+    const [modelVersions, datasets] = await Promise.all([this.lineage.versionsProducedBy(job.id), this.datasets.readBy(job.id)]);
+    return { ...toJobView(job, project.name), queuePosition, estimatedStartAt, modelVersions, datasets };
   }
 
   async events(project: ProjectRef, id: string) {

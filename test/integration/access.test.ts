@@ -134,7 +134,7 @@ describe('tokens', () => {
     expect((await alphaAdmin.get('/v1/projects/alpha/tokens')).body.items.map((i: { id: string }) => i.id)).not.toContain(jobToken.id);
     expect((await alphaAdmin.delete(`/v1/projects/alpha/tokens/${jobToken.id}`)).status).toBe(404);
     // The job is not Scheduled or Running, so the controller's sweep revokes its JOB token, never the user's look-alike.
-    await new JobTokens(t.app.get(AuthRepository), prisma, undefined as never, undefined as never).revokeFinished();
+    await new JobTokens(t.app.get(AuthRepository), prisma, undefined as never, undefined as never, undefined as never).revokeFinished();
     expect((await prisma.apiToken.findUniqueOrThrow({ where: { id: jobToken.id } })).revokedAt).not.toBeNull();
     expect((await prisma.apiToken.findUniqueOrThrow({ where: { id: named.body.id } })).revokedAt).toBeNull();
   });

@@ -260,7 +260,7 @@ describe('lineage', () => {
 
     const res = await reg.multipart(`${base}/injector-surrogate/versions`, trained.onnx, { trainingJobId: job.body.id, metrics: { loss: 0.01 } });
     expect(res.status).toBe(201);
-    expect(res.body.trainingJob).toEqual({ id: job.body.id, name: 'fit-surrogate', status: 'Pending' });
+    expect(res.body.trainingJob).toEqual({ id: job.body.id, name: 'fit-surrogate', status: 'Pending', attempt: 0, checkpoint: null });
     expect(res.body.artifact.sha256).toBe(sha256(trained.onnx));
 
     const lineage = await t.app.get(ModelLineage).versionsProducedBy(job.body.id);

@@ -28,6 +28,7 @@ beforeAll(async () => {
       BEAMLINE_ARTIFACT_DIR: join(dir, 'artifacts'),
       BEAMLINE_CLUSTER_DRIVER: 'local',
       BEAMLINE_SCHEDULER_INTERVAL_MS: '200',
+      BEAMLINE_RETRY_BACKOFF_MS: '100',
     },
   });
   token = await seedToken(t.app, 'MEMBER', ['lab']);
@@ -77,7 +78,7 @@ describe('lineage from a training job run through the local driver', () => {
       status: 'Ready',
       metrics: { mse: 0.0001 },
       artifact: { sha256: sha256(model) },
-      trainingJob: { id: job.id, name: 'fit-surrogate', status: 'Succeeded' },
+      trainingJob: { id: job.id, name: 'fit-surrogate', status: 'Succeeded', attempt: 0, checkpoint: null },
     });
 
     // The controller-side path finds the job's registration and does not register it twice.
@@ -94,5 +95,36 @@ describe('lineage from a training job run through the local driver', () => {
     expect(await t.app.get(ModelLineage).versionsProducedBy(job.id)).toEqual([
       { model: 'surrogate', version: 1, status: 'Ready', sha256: sha256(model) },
     ]);
+  });
+
+  it('names the attempt and the last checkpoint of a job whose output the controller registers', async () => {
+    // Attempt 0 checkpoints step-1 and crashes; attempt 1 checkpoints step-2 (renamed into
+    // place, no SDK) and leaves model.onnx in BEAMLINE_OUTPUT_DIR for the controller.
+    const script = `
+const { writeFileSync, renameSync } = require('node:fs');
+const { join } = require('node:path');
+const dir = process.env.BEAMLINE_CHECKPOINT_DIR;
+const step = (n) => { writeFileSync(join(dir, '.tmp-' + n), 'w' + n); renameSync(join(dir, '.tmp-' + n), join(dir, 'step-' + n)); };
+if (process.env.BEAMLINE_ATTEMPT === '0') { step(1); process.exit(3); }
+step(2);
+writeFileSync(join(process.env.BEAMLINE_OUTPUT_DIR, 'model.onnx'), Buffer.from(process.env.MODEL_B64, 'base64'));
+`;
+    const submitted = await api.post('/v1/projects/lab/training-jobs', {
+      name: 'resumed-output',
+      image: 'unused-by-local-driver',
+      command: [process.execPath, '-e', script],
+      env: { MODEL_B64: model.toString('base64') },
+      resources: { cpu: '100m', memory: '64Mi' },
+      maxRetries: 1,
+      outputModel: 'from-checkpoint',
+    });
+    expect(submitted.status).toBe(201);
+    const job = await eventually(async () => {
+      const res = await api.get(`/v1/projects/lab/training-jobs/${submitted.body.id}`);
+      return ['Succeeded', 'Failed'].includes(res.body.status) ? res.body : undefined;
+    }, 30_000, 'the job to finish');
+    expect(job).toMatchObject({ status: 'Succeeded', attempt: 1 });
+    const version = await api.get('/v1/projects/lab/models/from-checkpoint/versions/latest');
+    expect(version.body.trainingJob).toEqual({ id: job.id, name: 'resumed-output', status: 'Succeeded', attempt: 1, checkpoint: { step: 2, name: 'step-2' } });
   });
 });

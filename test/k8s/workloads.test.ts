@@ -1,6 +1,6 @@
 import { CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkerStatus, WorkloadSpec } from '../../src/cluster/cluster-driver.js';
+import { LogSourceGone, type WorkerStatus, type WorkloadSpec } from '../../src/cluster/cluster-driver.js';
 import { workloadSpec } from '../../src/cluster/testing/workload-spec.js';
 import { KubernetesDriver } from '../../src/cluster/kubernetes/kubernetes-driver.js';
 import { podName, serviceName } from '../../src/cluster/kubernetes/k8s-names.js';
@@ -240,5 +240,19 @@ describe('kubernetes driver workloads', () => {
     // Not 403 (RBAC) nor 404 (wrong pod name): the API server found the pod and failed to reach its kubelet.
     expect(error?.code).toBe(500);
     expect(error?.body?.message).toContain('/containerLogs/');
+  });
+
+  it('says a deleted pod\'s log is gone (404 from the API server), so the api serves the archive (issue 15)', async () => {
+    const spec = job('logs-gone');
+    await driver.createWorkload(spec);
+    await allRunning(spec);
+    await driver.deleteWorkload(spec.jobId);
+    await expect
+      .poll(async () => readPod(spec).then(() => 'present', () => 'gone'), { timeout: 30_000, interval: 500 })
+      .toBe('gone');
+    const read = async () => {
+      for await (const line of driver.logs(spec.jobId, spec.attempt, 0, { follow: false })) return line;
+    };
+    await expect(read()).rejects.toBeInstanceOf(LogSourceGone);
   });
 });

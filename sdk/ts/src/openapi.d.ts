@@ -184,6 +184,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/projects/{project}/datasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List datasets by name prefix, in name order */
+        get: operations["DatasetsController_list"];
+        put?: never;
+        /** Register a dataset (name unique in the project); its data comes with versions */
+        post: operations["DatasetsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/datasets/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DatasetsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/datasets/{name}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List versions, newest first */
+        get: operations["DatasetVersionsController_list"];
+        put?: never;
+        /** Register a version. multipart/form-data (part `file`: a .tar or .tar.gz, part `spec`: {"description"}) uploads an archive, checked and unpacked; application/json {"uri": "pvc://<claim>/<path>" | "s3://<bucket>/<prefix>"} points at data elsewhere */
+        post: operations["DatasetVersionsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/datasets/{name}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version with its size, file count, digest and the job attempts that mounted it (usedBy) */
+        get: operations["DatasetVersionsController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a version; 409 while any training job names it or has read it */
+        delete: operations["DatasetVersionsController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/datasets/{name}/versions/{version}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the uploaded archive as stored (ETag and X-Content-SHA256: its sha256); 404 for pvc:// and s3:// versions */
+        get: operations["DatasetVersionsController_archive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/projects/{project}/endpoints": {
         parameters: {
             query?: never;
@@ -705,7 +792,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Worker logs as text/plain; follow=true streams until the worker ends */
+        /** Worker logs as text/plain, live while the cluster has them, else from the archive; follow=true streams until the worker ends */
         get: operations["TrainingController_logs"];
         put?: never;
         post?: never;
@@ -1906,6 +1993,693 @@ export interface operations {
             };
             /** @description The Content-Type is not one the operation accepts */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DatasetsController_list: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                namePrefix?: string;
+            };
+            header?: never;
+            path: {
+                /** @description the project name */
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            /** Format: uuid */
+                            id: string;
+                            latestVersion: number;
+                            name: string;
+                            project: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource named in the path does not exist (or is not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DatasetsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the project name */
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default  */
+                    description?: string;
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        description: string;
+                        /** Format: uuid */
+                        id: string;
+                        latestVersion: number;
+                        name: string;
+                        project: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource named in the path does not exist (or is not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dataset with this name exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body exceeds BEAMLINE_BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Content-Type is not one the operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DatasetsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                /** @description the project name */
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        description: string;
+                        /** Format: uuid */
+                        id: string;
+                        latestVersion: number;
+                        name: string;
+                        project: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource named in the path does not exist (or is not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DatasetVersionsController_list: {
+        parameters: {
+            query?: {
+                cursor?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                name: string;
+                /** @description the project name */
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            archive: {
+                                downloadUrl: string;
+                                sha256: string;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdByToken: string | null;
+                            dataset: string;
+                            description: string;
+                            digest: string | null;
+                            digestNote: string | null;
+                            fileCount: number | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "archive" | "pvc" | "s3";
+                            project: string;
+                            sizeBytes: number | null;
+                            uri: string;
+                            usedBy: {
+                                attempts: number[];
+                                trainingJob: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    /** @enum {string} */
+                                    status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
+                                };
+                            }[];
+                            version: number;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource named in the path does not exist (or is not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DatasetVersionsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                /** @description the project name */
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default  */
+                    description?: string;
+                    uri: string;
+                };
+                "multipart/form-data": {
+                    /** @default  */
+                    description?: string;
+                    uri: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        archive: {
+                            downloadUrl: string;
+                            sha256: string;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdByToken: string | null;
+                        dataset: string;
+                        description: string;
+                        digest: string | null;
+                        digestNote: string | null;
+                        fileCount: number | null;
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "archive" | "pvc" | "s3";
+                        project: string;
+                        sizeBytes: number | null;
+                        uri: string;
+                        usedBy: {
+                            attempts: number[];
+                            trainingJob: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
+                            };
+                        }[];
+                        version: number;
+                    };
+                };
+            };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource named in the path does not exist (or is not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The archive, or its files unpacked, exceed BEAMLINE_DATASET_MAX_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Content-Type is not one the operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DatasetVersionsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                /** @description the project name */
+                project: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        archive: {
+                            downloadUrl: string;
+                            sha256: string;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdByToken: string | null;
+                        dataset: string;
+                        description: string;
+                        digest: string | null;
+                        digestNote: string | null;
+                        fileCount: number | null;
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "archive" | "pvc" | "s3";
+                        project: string;
+                        sizeBytes: number | null;
+                        uri: string;
+                        usedBy: {
+                            attempts: number[];
+                            trainingJob: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                status: "Pending" | "Queued" | "Scheduled" | "Running" | "Succeeded" | "Failed" | "Cancelled";
+                            };
+                        }[];
+                        version: number;
+                    };
+                };
+            };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource named in the path does not exist (or is not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DatasetVersionsController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                /** @description the project name */
+                project: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource named in the path does not exist (or is not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A training job names or has read the version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DatasetVersionsController_archive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                /** @description the project name */
+                project: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The archive */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource named in the path does not exist (or is not visible to the caller) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4761,6 +5535,13 @@ export interface operations {
                             /** Format: date-time */
                             createdAt: string;
                             createdByToken: string | null;
+                            datasets: {
+                                attempts: number[];
+                                dataset: string;
+                                digest: string | null;
+                                uri: string;
+                                version: number;
+                            }[];
                             description: string;
                             format: string;
                             /** Format: uuid */
@@ -4786,6 +5567,11 @@ export interface operations {
                             status: "PendingUpload" | "Ready";
                             tags: string[];
                             trainingJob: {
+                                attempt: number | null;
+                                checkpoint: {
+                                    name: string;
+                                    step: number;
+                                } | null;
                                 /** Format: uuid */
                                 id: string;
                                 name: string;
@@ -4988,6 +5774,13 @@ export interface operations {
                         /** Format: date-time */
                         createdAt: string;
                         createdByToken: string | null;
+                        datasets: {
+                            attempts: number[];
+                            dataset: string;
+                            digest: string | null;
+                            uri: string;
+                            version: number;
+                        }[];
                         description: string;
                         format: string;
                         /** Format: uuid */
@@ -5013,6 +5806,11 @@ export interface operations {
                         status: "PendingUpload" | "Ready";
                         tags: string[];
                         trainingJob: {
+                            attempt: number | null;
+                            checkpoint: {
+                                name: string;
+                                step: number;
+                            } | null;
                             /** Format: uuid */
                             id: string;
                             name: string;
@@ -5151,6 +5949,13 @@ export interface operations {
                         /** Format: date-time */
                         createdAt: string;
                         createdByToken: string | null;
+                        datasets: {
+                            attempts: number[];
+                            dataset: string;
+                            digest: string | null;
+                            uri: string;
+                            version: number;
+                        }[];
                         description: string;
                         format: string;
                         /** Format: uuid */
@@ -5176,6 +5981,11 @@ export interface operations {
                         status: "PendingUpload" | "Ready";
                         tags: string[];
                         trainingJob: {
+                            attempt: number | null;
+                            checkpoint: {
+                                name: string;
+                                step: number;
+                            } | null;
                             /** Format: uuid */
                             id: string;
                             name: string;
@@ -5395,6 +6205,13 @@ export interface operations {
                         /** Format: date-time */
                         createdAt: string;
                         createdByToken: string | null;
+                        datasets: {
+                            attempts: number[];
+                            dataset: string;
+                            digest: string | null;
+                            uri: string;
+                            version: number;
+                        }[];
                         description: string;
                         format: string;
                         /** Format: uuid */
@@ -5420,6 +6237,11 @@ export interface operations {
                         status: "PendingUpload" | "Ready";
                         tags: string[];
                         trainingJob: {
+                            attempt: number | null;
+                            checkpoint: {
+                                name: string;
+                                step: number;
+                            } | null;
                             /** Format: uuid */
                             id: string;
                             name: string;
@@ -5655,6 +6477,13 @@ export interface operations {
                         /** Format: date-time */
                         createdAt: string;
                         createdByToken: string | null;
+                        datasets: {
+                            attempts: number[];
+                            dataset: string;
+                            digest: string | null;
+                            uri: string;
+                            version: number;
+                        }[];
                         description: string;
                         format: string;
                         /** Format: uuid */
@@ -5680,6 +6509,11 @@ export interface operations {
                         status: "PendingUpload" | "Ready";
                         tags: string[];
                         trainingJob: {
+                            attempt: number | null;
+                            checkpoint: {
+                                name: string;
+                                step: number;
+                            } | null;
                             /** Format: uuid */
                             id: string;
                             name: string;
@@ -6748,6 +7582,16 @@ export interface operations {
                             updatedAt: string;
                             volumes: {
                                 claim?: string;
+                                dataset?: {
+                                    archiveSha256?: string;
+                                    claim?: string;
+                                    fetchImage?: string;
+                                    name: string;
+                                    path?: string;
+                                    version: number;
+                                    /** Format: uuid */
+                                    versionId: string;
+                                };
                                 mountPath: string;
                                 name: string;
                                 readOnly: boolean;
@@ -6859,9 +7703,12 @@ export interface operations {
                     };
                     volumes?: {
                         claim?: string;
+                        dataset?: {
+                            name: string;
+                            version: number;
+                        };
                         mountPath: string;
                         name: string;
-                        /** @default false */
                         readOnly?: boolean;
                         scratch?: {
                             /**
@@ -6950,6 +7797,16 @@ export interface operations {
                         updatedAt: string;
                         volumes: {
                             claim?: string;
+                            dataset?: {
+                                archiveSha256?: string;
+                                claim?: string;
+                                fetchImage?: string;
+                                name: string;
+                                path?: string;
+                                version: number;
+                                /** Format: uuid */
+                                versionId: string;
+                            };
                             mountPath: string;
                             name: string;
                             readOnly: boolean;
@@ -7034,6 +7891,16 @@ export interface operations {
                         updatedAt: string;
                         volumes: {
                             claim?: string;
+                            dataset?: {
+                                archiveSha256?: string;
+                                claim?: string;
+                                fetchImage?: string;
+                                name: string;
+                                path?: string;
+                                version: number;
+                                /** Format: uuid */
+                                versionId: string;
+                            };
                             mountPath: string;
                             name: string;
                             readOnly: boolean;
@@ -7149,6 +8016,14 @@ export interface operations {
                         containerRestarts: number;
                         /** Format: date-time */
                         createdAt: string;
+                        datasets: {
+                            attempts: number[];
+                            dataset: string;
+                            digest: string | null;
+                            uri: string;
+                            version: number;
+                            volume: string;
+                        }[];
                         env: {
                             [key: string]: string;
                         };
@@ -7216,6 +8091,16 @@ export interface operations {
                         updatedAt: string;
                         volumes: {
                             claim?: string;
+                            dataset?: {
+                                archiveSha256?: string;
+                                claim?: string;
+                                fetchImage?: string;
+                                name: string;
+                                path?: string;
+                                version: number;
+                                /** Format: uuid */
+                                versionId: string;
+                            };
                             mountPath: string;
                             name: string;
                             readOnly: boolean;
@@ -7351,6 +8236,16 @@ export interface operations {
                         updatedAt: string;
                         volumes: {
                             claim?: string;
+                            dataset?: {
+                                archiveSha256?: string;
+                                claim?: string;
+                                fetchImage?: string;
+                                name: string;
+                                path?: string;
+                                version: number;
+                                /** Format: uuid */
+                                versionId: string;
+                            };
                             mountPath: string;
                             name: string;
                             readOnly: boolean;
@@ -7815,6 +8710,16 @@ export interface operations {
                         updatedAt: string;
                         volumes: {
                             claim?: string;
+                            dataset?: {
+                                archiveSha256?: string;
+                                claim?: string;
+                                fetchImage?: string;
+                                name: string;
+                                path?: string;
+                                version: number;
+                                /** Format: uuid */
+                                versionId: string;
+                            };
                             mountPath: string;
                             name: string;
                             readOnly: boolean;

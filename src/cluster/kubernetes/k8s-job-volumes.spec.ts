@@ -42,4 +42,39 @@ describe('the volumes of a job spec in its pods', () => {
     const env = Object.fromEntries(pod.spec!.containers[0].env!.map((e) => [e.name, e.value]));
     expect(env).toMatchObject({ BEAMLINE_VOLUME_DATA: '/data', BEAMLINE_VOLUME_SCRATCH: '/scratch', BEAMLINE_VOLUME_SHM: '/dev/shm' });
   });
+
+  it('mounts a claim dataset read-only at its subPath, and fetches an uploaded one in an init container with the job token', () => {
+    const sha = 'a'.repeat(64);
+    const pod = workerPod(
+      {
+        ...spec,
+        env: { BEAMLINE_URL: 'http://beamline:8080' },
+        secretEnv: { BEAMLINE_TOKEN: 'secret' },
+        volumes: [
+          { name: 'imgs', mountPath: '/imgs', readOnly: true, dataset: { name: 'images', version: 3, versionId: 'x', claim: 'lab-data', path: 'images/2026' } },
+          { name: 'train', mountPath: '/train', readOnly: true, dataset: { name: 'digits', version: 1, versionId: 'y', archiveSha256: sha, fetchImage: 'curl:1' } },
+        ],
+      },
+      0,
+      'ns',
+    );
+    expect(pod.spec!.volumes).toEqual(expect.arrayContaining([{ name: 'v-imgs', persistentVolumeClaim: { claimName: 'lab-data', readOnly: true } }, { name: 'v-train', emptyDir: {} }]));
+    expect(pod.spec!.containers[0].volumeMounts).toEqual(
+      expect.arrayContaining([
+        { name: 'v-imgs', mountPath: '/imgs', subPath: 'images/2026', readOnly: true },
+        { name: 'v-train', mountPath: '/train', readOnly: true },
+      ]),
+    );
+    const [init] = pod.spec!.initContainers!;
+    expect(init).toMatchObject({ name: 'dataset-train', image: 'curl:1', volumeMounts: [{ name: 'v-train', mountPath: '/dataset' }] });
+    expect(init.env).toEqual(
+      expect.arrayContaining([
+        { name: 'DATASET_SHA256', value: sha },
+        { name: 'BEAMLINE_URL', value: 'http://beamline:8080' },
+        { name: 'BEAMLINE_TOKEN', valueFrom: { secretKeyRef: { name: expect.any(String), key: 'BEAMLINE_TOKEN' } } },
+      ]),
+    );
+    expect(JSON.stringify(init)).not.toContain('secret"'); // the token is never a plain value
+    expect(init.command!.join(' ')).toContain('sha256sum -c');
+  });
 });

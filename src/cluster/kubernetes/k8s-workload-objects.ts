@@ -82,7 +82,7 @@ export function workerPod(spec: WorkloadSpec, index: number, namespace: string):
     ...(secret && spec.secretEnv?.BEAMLINE_TOKEN ? { BEAMLINE_TOKEN_FILE: `${SECRET_DIR}/BEAMLINE_TOKEN` } : {}),
     ...checkpointEnv(spec, CHECKPOINT_DIR, checkpointsPersist(spec)),
   };
-  const own = userVolumes(spec);
+  const own = userVolumes(spec, secret);
   Object.assign(env, own.env);
   const { volumes, mounts } = jobVolumes(spec, secret);
   const checkpoints = checkpointVolume(spec);
@@ -114,6 +114,8 @@ export function workerPod(spec: WorkloadSpec, index: number, namespace: string):
       automountServiceAccountToken: false,
       securityContext: podSecurityContext(spec),
       volumes,
+      // Dataset archives are fetched into their emptyDirs before the worker starts (k8s-job-volumes.ts).
+      ...(own.initContainers.length ? { initContainers: own.initContainers } : {}),
       tolerations: [{ key: GPU_RESOURCE, operator: 'Exists', effect: 'NoSchedule' }],
       containers: [
         {

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { CoreV1Api, KubeConfig, Log, makeInformer, type Informer, type ObjectCache, type V1Node, type V1Pod } from '@kubernetes/client-node';
 import { kubeEnv, loadKubeConfig } from './kube-config.js';
 import type { WorkerPlacement } from '../../gpu-scheduler/engine/model.js';
-import type { ClusterDriver, ClusterInventory, WorkloadSpec, WorkloadStatus } from '../cluster-driver.js';
+import { LogSourceGone, type ClusterDriver, type ClusterInventory, type WorkloadSpec, type WorkloadStatus } from '../cluster-driver.js';
 import { ignoring, startOrThrow, statusOf } from './k8s-calls.js';
 import { buildInventory, isOwnPod, nodeSignature } from './k8s-inventory.js';
 import { WORKER_CONTAINER, podName, workloadSelector } from './k8s-names.js';
@@ -170,14 +170,21 @@ export class KubernetesDriver implements ClusterDriver {
   /** The pod log API. On KWOK nodes no container runs, so the API server has no kubelet to ask and this fails. */
   async *logs(jobId: string, attempt: number, worker: number, options: { follow: boolean; signal?: AbortSignal }): AsyncIterable<string> {
     const stream = new PassThrough();
-    const request = await new Log(this.kc).log(this.namespace, podName(jobId, attempt, worker), WORKER_CONTAINER, stream, { follow: options.follow });
+    const request = await new Log(this.kc)
+      .log(this.namespace, podName(jobId, attempt, worker), WORKER_CONTAINER, stream, { follow: options.follow })
+      .catch((error: unknown) => {
+        // The pod is deleted: its log went with it (issue 15: the archive has it).
+        if ((error as { code?: number }).code === 404) throw new LogSourceGone(`pod ${podName(jobId, attempt, worker)}`);
+        throw error;
+      });
     const abort = () => {
       request.abort();
       stream.end();
     };
     options.signal?.addEventListener('abort', abort, { once: true });
     try {
-      for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) yield line;
+      // Lines with their newline: callers write the text as it is (it was lost before issue 15).
+      for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) yield `${line}\n`;
     } finally {
       options.signal?.removeEventListener('abort', abort);
       request.abort();

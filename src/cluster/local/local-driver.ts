@@ -3,10 +3,10 @@ import { lstat, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, hostname, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { NodeSpec } from '../../gpu-scheduler/engine/model.js';
-import { checkpointEnv, hostDeviceEnv, workerEnv, type ClusterDriver, type ClusterInventory, type WorkerStatus, type WorkloadSpec, type WorkloadStatus } from '../cluster-driver.js';
+import { checkpointEnv, hostDeviceEnv, LogSourceGone, workerEnv, type ClusterDriver, type ClusterInventory, type WorkerStatus, type WorkloadSpec, type WorkloadStatus } from '../cluster-driver.js';
 import { localGpus } from './gpu-inventory.js';
 import { followFile } from './log-follow.js';
-import { localVolumes } from './local-volumes.js';
+import { datasetsRoot, localVolumes } from './local-volumes.js';
 import { jobEnv, ownedDir, privatizeHome, resolveCommand, resolveWorkingDir, unreachableBy } from './job-sandbox.js';
 import { DEFAULT_JOB_USER, resolveJobIdentity, type JobIdentity } from './job-user.js';
 import { isAlive, killGroup, signalGroup, spawnWorker } from './worker-process.js';
@@ -117,7 +117,7 @@ export class LocalDriver implements ClusterDriver {
     // Per job, not per attempt: what one attempt checkpointed, the next resumes from (issue 15).
     const checkpoints = this.checkpointPath(spec.jobId);
     if (spec.checkpoint) await ownedDir(checkpoints, 0o700, owner);
-    const volumes = await localVolumes(spec, this.volumesRoot(), dir, owner);
+    const volumes = await localVolumes(spec, this.home, dir, owner);
     // The job token reaches the worker through its env only: spec.json (kept for adoption) leaves it out.
     const { secretEnv: _secret, ...stored } = spec;
     await writeFile(join(dir, 'spec.json'), JSON.stringify(stored), { mode: 0o600 });
@@ -208,6 +208,8 @@ export class LocalDriver implements ClusterDriver {
     const dir = join(this.root, jobId, `a${attempt}`);
     // Read from disk, not memory: the API role serves logs without running the driver.
     const running = () => existsSync(join(dir, `worker-${worker}.pid`)) && !existsSync(join(dir, `worker-${worker}.exit`)) && !existsSync(join(dir, 'deleted'));
+    // Removed (purge, a cleaned-up home) or never made on this machine: the archive has it.
+    if (!existsSync(logPath(dir, worker)) && !running()) throw new LogSourceGone(`worker ${worker} of ${jobId} attempt ${attempt}`);
     yield* followFile(logPath(dir, worker), { follow: options.follow, signal: options.signal, stillWriting: running });
   }
 
@@ -249,7 +251,7 @@ export class LocalDriver implements ClusterDriver {
 
   /** Only as root with a separate job user: otherwise the job is the platform's user anyway. */
   private async protectHome(): Promise<void> {
-    if (this.identity?.mode === 'isolated' && this.identity.uid !== 0) await privatizeHome(resolve(this.home), [this.root, this.volumesRoot()]);
+    if (this.identity?.mode === 'isolated' && this.identity.uid !== 0) await privatizeHome(resolve(this.home), [this.root, this.volumesRoot(), datasetsRoot(this.home)]);
   }
 
   private async collectExit(worker: LocalWorker): Promise<void> {

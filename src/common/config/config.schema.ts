@@ -93,11 +93,21 @@ export const configSchema = z
     /** A Queued job no node can ever run (docs/queues.md) fails as Unschedulable after this long; 0 keeps it Queued. */
     BEAMLINE_UNSCHEDULABLE_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(900),
     /** Complete checkpoints a training job keeps: the SDK deletes older files, the platform their records (issue 15). */
+    /** Largest dataset archive upload, and the most its files may add up to once unpacked (issue 15). */
+    BEAMLINE_DATASET_MAX_BYTES: byteSize.default(2048 * 1024 * 1024),
+    /** Kubernetes: the image of the init container that fetches an uploaded dataset archive (needs sh, curl, tar). */
+    BEAMLINE_DATASET_FETCH_IMAGE: z.string().min(1).max(512).default('curlimages/curl:8.11.1'),
     BEAMLINE_CHECKPOINT_KEEP: z.coerce.number().int().min(1).max(100).default(3),
     /** Kubernetes: the StorageClass of each training job's checkpoint PVC; empty, an emptyDir that no later attempt sees. */
     BEAMLINE_CHECKPOINT_STORAGE_CLASS: z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$/, 'expected a StorageClass name').max(253).default(''),
     /** Kubernetes: the size each checkpoint PVC asks for. */
     BEAMLINE_CHECKPOINT_SIZE: z.string().regex(/^[1-9]\d*(Mi|Gi|Ti)$/, "expected a quantity such as '10Gi'").default('10Gi'),
+    /** Training logs go to the artifact store in chunks of at most this many KiB (issue 15, docs/checkpoints.md "Logs"). */
+    BEAMLINE_JOB_LOG_CHUNK_KIB: z.coerce.number().int().min(1).max(65_536).default(256),
+    /** ...and a chunk is cut when its oldest byte is this old, which bounds what a lost pod can take with it. */
+    BEAMLINE_JOB_LOG_FLUSH_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+    /** Archived logs of jobs that ended this many days ago are deleted; 0 keeps them as long as the job record. */
+    BEAMLINE_JOB_LOG_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
     BEAMLINE_K8S_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default('beamline-jobs'),
     /** In a pod: the service-account token and CA (default: the kubelet's mount, /var/run/secrets/kubernetes.io/serviceaccount). */
     BEAMLINE_K8S_SERVICE_ACCOUNT_DIR: z.string().min(1).optional(),

@@ -58,15 +58,7 @@ export class CheckpointsService {
    * all there is) is offered as BEAMLINE_RESUME_FROM.
    */
   async forAttempt(job: TrainingJob): Promise<CheckpointSpec> {
-    const dir = this.driver?.checkpointPath?.(job.id);
-    let exists: Set<string> | undefined;
-    if (dir) {
-      const found = await scanCheckpoints(dir);
-      exists = new Set(found.map((c) => c.name));
-      const known = new Set((await this.checkpoints.list(job.id)).map((c) => c.name));
-      const fresh = found.filter((c) => !known.has(c.name)).map((c) => ({ ...c, jobId: job.id, attempt: Math.max(0, job.attempt - 1) }));
-      await this.checkpoints.record(fresh, this.config.BEAMLINE_CHECKPOINT_KEEP);
-    }
+    const exists = await this.discover(job, Math.max(0, job.attempt - 1));
     const recorded = await this.checkpoints.list(job.id);
     const resumeFrom = job.attempt === 0 ? undefined : resumeName(recorded, exists);
     return {
@@ -75,6 +67,21 @@ export class CheckpointsService {
       ...(this.config.BEAMLINE_CHECKPOINT_STORAGE_CLASS ? { storageClass: this.config.BEAMLINE_CHECKPOINT_STORAGE_CLASS } : {}),
       size: this.config.BEAMLINE_CHECKPOINT_SIZE,
     };
+  }
+
+  /**
+   * Local driver: records the complete checkpoints in the job's directory that nobody
+   * reported, as written by `attempt` (a new attempt credits the one before it; a finished
+   * one, itself). Returns the names on disk; undefined where the driver has no local directory.
+   */
+  async discover(job: TrainingJob, attempt = job.attempt): Promise<Set<string> | undefined> {
+    const dir = this.driver?.checkpointPath?.(job.id);
+    if (!dir) return undefined;
+    const found = await scanCheckpoints(dir);
+    const known = new Set((await this.checkpoints.list(job.id)).map((c) => c.name));
+    const fresh = found.filter((c) => !known.has(c.name)).map((c) => ({ ...c, jobId: job.id, attempt }));
+    await this.checkpoints.record(fresh, this.config.BEAMLINE_CHECKPOINT_KEEP);
+    return new Set(found.map((c) => c.name));
   }
 
   private async load(project: ProjectRef, id: string): Promise<TrainingJob> {

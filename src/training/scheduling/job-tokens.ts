@@ -6,6 +6,7 @@ import { newToken } from '../../common/auth/token.js';
 import { PrismaService } from '../../common/database/prisma.service.js';
 import { PublicUrl } from '../../common/public-url.js';
 import { CheckpointsService } from '../checkpoints/checkpoints.service.js';
+import { DatasetMounts } from '../../datasets/dataset-mounts.js';
 import { workloadSpecOf } from './workload-spec.js';
 
 /**
@@ -22,11 +23,14 @@ export class JobTokens {
     private readonly prisma: PrismaService,
     private readonly publicUrl: PublicUrl,
     private readonly checkpoints: CheckpointsService,
+    private readonly datasets: DatasetMounts,
   ) {}
 
   /** The workload of the job's current attempt, its env carrying a fresh token and its checkpoint to resume from. */
   async workloadSpec(job: TrainingJob, projectName: string): Promise<WorkloadSpec> {
     const spec = workloadSpecOf(job, projectName);
+    // Lineage (issue 15): this attempt mounts these dataset versions; recorded before the workload exists.
+    await this.datasets.recordReads(job.id, job.attempt, spec.volumes);
     // Platform values win over user env of the same name: the token must be the job's own.
     const { BEAMLINE_TOKEN, ...env } = { ...spec.env, ...(await this.envFor(job)) };
     return { ...spec, env, secretEnv: { BEAMLINE_TOKEN }, checkpoint: await this.checkpoints.forAttempt(job) };

@@ -13,6 +13,8 @@ import type { TrainingAction } from '../training-state.js';
 import { SchedulingRepository } from './scheduling.repository.js';
 import { retryDelayMs } from './workload-spec.js';
 import { decideWorkload, restartsOf } from './workload-verdict.js';
+import { LogArchiver } from '../logs/log-archiver.js';
+import { CheckpointsService } from '../checkpoints/checkpoints.service.js';
 
 /**
  * Level-based: compares what the record says (Scheduled/Running jobs and their attempt)
@@ -30,6 +32,8 @@ export class JobReconciler {
     private readonly training: TrainingService,
     private readonly registration: ModelRegistration,
     private readonly tokens: JobTokens,
+    private readonly logArchive: LogArchiver,
+    private readonly checkpoints: CheckpointsService,
   ) {}
 
   async runOnce(now = new Date()): Promise<void> {
@@ -72,7 +76,7 @@ export class JobReconciler {
         await this.driver.createWorkload(await this.tokens.workloadSpec(job, projectName));
         return;
       case 'requeue':
-        await this.driver.deleteWorkload(job.id, job.attempt);
+        await this.deleteAttempt(job.id, job.attempt, job.workers);
         await this.training.applyAction(
           job.id,
           'requeue',
@@ -87,7 +91,7 @@ export class JobReconciler {
         );
         return;
       case 'fail':
-        if (workload) await this.driver.deleteWorkload(job.id, job.attempt);
+        if (workload) await this.deleteAttempt(job.id, job.attempt, job.workers);
         await this.training.applyAction(
           job.id,
           'fail',
@@ -128,7 +132,7 @@ export class JobReconciler {
     }
     const restarts = restartsOf(workload);
     const exits = (workload?.workers ?? []).map((w) => `worker ${w.index}: ${w.message ?? `exit ${w.exitCode ?? 'unknown'}`}`);
-    await this.driver.deleteWorkload(job.id, job.attempt);
+    await this.deleteAttempt(job.id, job.attempt, job.workers);
     await this.training.applyAction(
       job.id,
       'requeue',
@@ -155,6 +159,8 @@ export class JobReconciler {
     const path = join(dir, 'model.onnx');
     if (!existsSync(path)) return `; no ${path} to register as '${job.outputModel}'`;
     try {
+      // Checkpoints this attempt renamed into place without the SDK count for the lineage too.
+      await this.checkpoints.discover(job);
       const result = await this.registration.registerJobOutput({
         projectId: job.projectId,
         modelName: job.outputModel,
@@ -166,6 +172,12 @@ export class JobReconciler {
     } catch (error) {
       return `; '${job.outputModel}' not registered: ${(error as Error).message}`;
     }
+  }
+
+  /** The attempt's logs are archived to the end first: Kubernetes deletes a pod's log with the pod (issue 15). */
+  private async deleteAttempt(jobId: string, attempt: number, workers: number): Promise<void> {
+    await this.logArchive.finish(jobId, attempt, workers);
+    await this.driver.deleteWorkload(jobId, attempt);
   }
 
   private async act(job: TrainingJob, action: TrainingAction, message: string): Promise<void> {
@@ -181,7 +193,7 @@ export class JobReconciler {
       const finishedNormally = record?.status === 'Succeeded' && record.attempt === orphan.attempt;
       if (finishedNormally) continue; // keep completed workers (and their logs) around
       if (record && (record.status === 'Scheduled' || record.status === 'Running') && record.attempt === orphan.attempt) continue;
-      await this.driver.deleteWorkload(orphan.jobId, orphan.attempt);
+      await this.deleteAttempt(orphan.jobId, orphan.attempt, orphan.workers.length);
       this.logger.log({ jobId: orphan.jobId, attempt: orphan.attempt, status: record?.status }, 'deleted orphan workload');
     }
   }
