@@ -24,6 +24,7 @@ const endpointFields = (e: Endpoint) =>
   fields([
     ['name', e.name], ['model', `${e.model}:${e.modelVersion}${e.follows ? ` (follows ${e.follows})` : ''}`], ['phase', e.phase],
     ['ready', e.ready], ['replicas', `${e.observed?.availableReplicas ?? 0}/${e.replicas} available`],
+    ['autoscaling', e.autoscaling ? `${e.autoscaling.minReplicas}–${e.autoscaling.maxReplicas} replicas, ${e.autoscaling.targetInFlight} in flight per replica, scale down after ${e.autoscaling.scaleDownDelaySeconds} s` : 'off'],
     ['revision', `desired ${e.desiredRevision}, good ${e.goodRevision ?? '-'}`], ['reason', e.reason], ['message', e.message],
     ['infer', e.inferUrl],
   ]);
@@ -99,6 +100,8 @@ export async function endpoints(argv: string[], out: Output): Promise<void> {
       const endpoint = await sdk.endpoints.deploy(spec as EndpointSpec).catch(async (error: unknown) => {
         if (!(error instanceof Conflict) || !error.errors.some((e) => e.field === 'name')) throw error;
         const { name: _name, model: _model, ...changes } = spec;
+        // Autoscaled, the controller owns the count: a PATCH with replicas would be a 400 (docs/endpoints.md).
+        if (changes.autoscaling) delete changes.replicas;
         return sdk.endpoints.update(spec.name!, changes);
       });
       return settle(sdk, p, out, endpoint);

@@ -4,7 +4,9 @@ import type { AppConfig } from '../common/config/config.schema.js';
 import { EndpointLeaderLock } from '../common/leader/leader-lock.js';
 import { PublicUrl } from '../common/public-url.js';
 import { ModelsModule } from '../models/models.module.js';
+import { EndpointAutoscaler } from './endpoints/endpoint.autoscaler.js';
 import { EndpointControllerLoop } from './endpoints/endpoint.controller-loop.js';
+import { EndpointDemand, EndpointDemandReader } from './endpoints/endpoint-demand.js';
 import { EndpointReconciler } from './endpoints/endpoint.reconciler.js';
 import { EndpointModelFiles } from './endpoints/endpoint-model-files.js';
 import { EndpointProxy } from './endpoints/endpoint-proxy.js';
@@ -31,8 +33,11 @@ export class ServingModule implements NestModule {
 
   static forRoles(roles: { api: boolean; controller: boolean }, driver: 'local' | 'kubernetes' | 'none'): DynamicModule {
     const providers: Provider[] = [EndpointsRepository, EndpointsService, EndpointsMetrics, EndpointRouter, EndpointProxy, ReplicaTokens];
+    // Autoscaling's demand: the infer proxy publishes it, the controller reads it (endpoint-demand.ts).
+    if (roles.api) providers.push(EndpointDemand);
     if (roles.controller && driver !== 'none') {
       providers.push(PublicUrl, EndpointLeaderLock, EndpointModelFiles, EndpointReconciler, EndpointControllerLoop, { provide: ENDPOINT_TRIGGER, useExisting: EndpointControllerLoop });
+      providers.push(EndpointAutoscaler, EndpointDemandReader);
     }
     return { module: ServingModule, imports: [ModelsModule], controllers: roles.api ? [EndpointsController, PrometheusTargetsController] : [], providers };
   }

@@ -2711,6 +2711,12 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
+                            autoscaling: {
+                                maxReplicas: number;
+                                minReplicas: number;
+                                scaleDownDelaySeconds: number;
+                                targetInFlight: number;
+                            } | null;
                             batching: {
                                 enabled: boolean;
                                 maxBatchSize: number;
@@ -2819,6 +2825,16 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    autoscaling?: {
+                        /** @default 4 */
+                        maxReplicas?: number;
+                        /** @default 1 */
+                        minReplicas?: number;
+                        /** @default 60 */
+                        scaleDownDelaySeconds?: number;
+                        /** @default 8 */
+                        targetInFlight?: number;
+                    } | null;
                     /**
                      * @default {
                      *       "enabled": true,
@@ -2874,6 +2890,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        autoscaling: {
+                            maxReplicas: number;
+                            minReplicas: number;
+                            scaleDownDelaySeconds: number;
+                            targetInFlight: number;
+                        } | null;
                         batching: {
                             enabled: boolean;
                             maxBatchSize: number;
@@ -2933,6 +2955,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        autoscaling: {
+                            maxReplicas: number;
+                            minReplicas: number;
+                            scaleDownDelaySeconds: number;
+                            targetInFlight: number;
+                        } | null;
                         batching: {
                             enabled: boolean;
                             maxBatchSize: number;
@@ -3070,6 +3098,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        autoscaling: {
+                            maxReplicas: number;
+                            minReplicas: number;
+                            scaleDownDelaySeconds: number;
+                            targetInFlight: number;
+                        } | null;
                         batching: {
                             enabled: boolean;
                             maxBatchSize: number;
@@ -3181,6 +3215,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        autoscaling: {
+                            maxReplicas: number;
+                            minReplicas: number;
+                            scaleDownDelaySeconds: number;
+                            targetInFlight: number;
+                        } | null;
                         batching: {
                             enabled: boolean;
                             maxBatchSize: number;
@@ -3286,6 +3326,12 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    autoscaling?: {
+                        maxReplicas?: number;
+                        minReplicas?: number;
+                        scaleDownDelaySeconds?: number;
+                        targetInFlight?: number;
+                    } | null;
                     batching?: {
                         /** @default true */
                         enabled?: boolean;
@@ -3321,6 +3367,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        autoscaling: {
+                            maxReplicas: number;
+                            minReplicas: number;
+                            scaleDownDelaySeconds: number;
+                            targetInFlight: number;
+                        } | null;
                         batching: {
                             enabled: boolean;
                             maxBatchSize: number;
@@ -3600,6 +3652,12 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
+                            autoscaling: {
+                                maxReplicas: number;
+                                minReplicas: number;
+                                scaleDownDelaySeconds: number;
+                                targetInFlight: number;
+                            } | null;
                             batching: {
                                 enabled: boolean;
                                 maxBatchSize: number;
@@ -3695,6 +3753,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        autoscaling: {
+                            maxReplicas: number;
+                            minReplicas: number;
+                            scaleDownDelaySeconds: number;
+                            targetInFlight: number;
+                        } | null;
                         batching: {
                             enabled: boolean;
                             maxBatchSize: number;
@@ -3838,6 +3902,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        autoscaling: {
+                            maxReplicas: number;
+                            minReplicas: number;
+                            scaleDownDelaySeconds: number;
+                            targetInFlight: number;
+                        } | null;
                         batching: {
                             enabled: boolean;
                             maxBatchSize: number;

@@ -120,6 +120,10 @@ export const configSchema = z
     BEAMLINE_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     /** Key of the per-endpoint replica tokens (src/serving/endpoints/replica-tokens.ts); default: <HOME>/replica-secret. */
     BEAMLINE_REPLICA_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+    /** Autoscaled endpoints at zero replicas (docs/endpoints.md, "Autoscaling"): requests one API instance holds per endpoint while a replica starts; more get 503. */
+    BEAMLINE_ENDPOINT_HOLD_QUEUE: z.coerce.number().int().min(0).max(100_000).default(256),
+    /** …and how long each waits for a ready replica before 503 with Retry-After. */
+    BEAMLINE_ENDPOINT_HOLD_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
     /** The image of endpoint replicas on Kubernetes: it must have `beamline` on its PATH. deploy/ sets the platform's own. */
     BEAMLINE_RUNTIME_IMAGE: z.string().min(1).regex(/^\S+$/).default(PLATFORM_IMAGE),
     // Single sign-on (src/auth, docs/configuration.md): no issuer = SSO off, API tokens only.

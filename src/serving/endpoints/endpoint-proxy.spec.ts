@@ -160,3 +160,49 @@ describe('replicaAccessMode', () => {
     expect(chosen.why).not.toBe('');
   });
 });
+
+// Issue 18, item 3: an autoscaled endpoint with no ready replica holds the request (bounded).
+describe('endpoint proxy: holding requests for an autoscaled endpoint at zero', () => {
+  const config = { BEAMLINE_BODY_LIMIT: 1024, BEAMLINE_ENDPOINT_HOLD_QUEUE: 1, BEAMLINE_ENDPOINT_HOLD_TIMEOUT_MS: 400 } as AppConfig;
+  const gauges = { ...metrics, proxyInFlight: { inc: () => undefined, dec: () => undefined }, proxyHeld: { inc: () => undefined, dec: () => undefined } } as unknown as EndpointsMetrics;
+  /** The demand tracker's contract: a place in the queue while there is room. */
+  function demand() {
+    let held = 0;
+    const calls: string[] = [];
+    return {
+      calls,
+      enter: () => (calls.push('enter'), () => undefined),
+      hold: () => {
+        if (held >= 1) return undefined;
+        held++;
+        calls.push('hold');
+        return () => void held--;
+      },
+    };
+  }
+  const autoscaled = (upstreams: string[]): EndpointRouter => {
+    const r = router(upstreams);
+    return { ...r, route: async () => ({ endpointId: 'e1', modelName: 'm', upstreams, autoscaled: true }) } as unknown as EndpointRouter;
+  };
+
+  it('waits the hold timeout, not the usual 5 s, then 503 with Retry-After saying why', async () => {
+    const d = demand();
+    const proxy = new EndpointProxy(config, autoscaled([]), gauges, tokens, d as never);
+    proxy.waitMs = 50;
+    const { res, headers } = response();
+    const began = Date.now();
+    await expect(proxy.forward(project, 'e', undefined, inferRequest(), res)).rejects.toEqual(unavailable(/none became ready within 400 ms .*BEAMLINE_ENDPOINT_HOLD_TIMEOUT_MS/));
+    expect(Date.now() - began).toBeGreaterThanOrEqual(350);
+    expect(headers['retry-after']).toBe('1');
+    expect(d.calls).toEqual(['enter', 'hold']);
+  });
+
+  it('refuses at once beyond the queue bound, naming it', async () => {
+    const d = demand();
+    d.hold(); // the one place is taken
+    const proxy = new EndpointProxy(config, autoscaled([]), gauges, tokens, d as never);
+    const { res, headers } = response();
+    await expect(proxy.forward(project, 'e', undefined, inferRequest(), res)).rejects.toEqual(unavailable(/hold queue is full \(1 requests already wait.*BEAMLINE_ENDPOINT_HOLD_QUEUE/));
+    expect(headers['retry-after']).toBe('1');
+  });
+});

@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ProjectRef } from '../../common/auth/principal.js';
 import { APP_CONFIG } from '../../common/config/config.js';
 import type { AppConfig } from '../../common/config/config.schema.js';
 import { AppError, ErrorCode } from '../../common/errors/app-error.js';
-import { EndpointRouter } from './endpoint-router.js';
+import { EndpointDemand } from './endpoint-demand.js';
+import { EndpointRouter, type Route } from './endpoint-router.js';
 import { EndpointsMetrics } from './endpoints.metrics.js';
 import { replicaPath } from './replica-routes.js';
 import { DirectAccess, ReplicaPathError, replicaAccessMode, type ReplicaAccess, type ReplicaAnswer } from './replica-access.js';
@@ -53,6 +54,7 @@ export class EndpointProxy implements OnModuleInit {
     private readonly router: EndpointRouter,
     private readonly metrics: EndpointsMetrics,
     private readonly tokens: ReplicaTokens,
+    @Optional() private readonly demand?: EndpointDemand,
   ) {}
 
   /** The API picks how it reaches replicas once, and says so in the boot log. The controller never proxies. */
@@ -91,15 +93,20 @@ export class EndpointProxy implements OnModuleInit {
   async forward(project: ProjectRef, name: string, upstreamPath: string | undefined, req: Request, res: Response): Promise<void> {
     const started = performance.now();
     const body = await readBody(req, Math.max(this.config.BEAMLINE_BODY_LIMIT, INFER_BODY_LIMIT));
-    const deadline = Date.now() + this.waitMs;
+    let deadline = Date.now() + this.waitMs;
     const failed = new Set<string>();
     let lastError = 'no replica is ready';
+    let counted = false;
+    let unhold: (() => void) | undefined;
+    let callerLeft = false;
     for (;;) {
       const route = await this.router.route(project, name);
       if (!route) throw AppError.notFound(`Endpoint '${name}' in project '${project.name}'`);
+      if (route.autoscaled && !counted) counted = this.count(project, name, route, res);
       const path = upstreamPath ?? `/v2/models/${encodeURIComponent(route.modelName)}/infer`;
       const upstream = this.router.pick(route, failed);
       if (upstream) {
+        unhold?.();
         try {
           const answer = await this.access.send(upstream, {
             method: req.method,
@@ -130,13 +137,40 @@ export class EndpointProxy implements OnModuleInit {
           continue;
         }
       }
+      if (route.autoscaled && !unhold && this.demand) {
+        // No ready replica (scaled to zero, or starting): wait in the bounded queue; holding wakes the autoscaler.
+        unhold = this.demand.hold(route.endpointId);
+        if (!unhold) this.unavailable(project, name, started, res, `Endpoint '${name}' has no ready replica and its hold queue is full (${this.config.BEAMLINE_ENDPOINT_HOLD_QUEUE} requests already wait on this API instance, BEAMLINE_ENDPOINT_HOLD_QUEUE); retry later`);
+        this.metrics.proxyHeld.inc({ project: project.name, endpoint: name });
+        res.once('close', () => this.metrics.proxyHeld.dec({ project: project.name, endpoint: name }));
+        res.once('close', unhold);
+        res.once('close', () => (callerLeft = true)); // before an answer, 'close' means the caller hung up
+        deadline = Math.max(deadline, Date.now() + this.config.BEAMLINE_ENDPOINT_HOLD_TIMEOUT_MS);
+        lastError = `none became ready within ${this.config.BEAMLINE_ENDPOINT_HOLD_TIMEOUT_MS} ms while the endpoint scaled up (BEAMLINE_ENDPOINT_HOLD_TIMEOUT_MS)`;
+      }
       if (Date.now() >= deadline) break;
       failed.clear();
       await sleep(50);
+      if (callerLeft) return; // nobody to answer: stop waiting for a replica
     }
+    this.unavailable(project, name, started, res, `Endpoint '${name}' has no ready replica (${lastError})`);
+  }
+
+  /** 503 with Retry-After: the caller may try again; never a 500. */
+  private unavailable(project: ProjectRef, name: string, started: number, res: Response, message: string): never {
     this.observe(project, name, 503, started);
     res.setHeader('Retry-After', '1');
-    throw new AppError(ErrorCode.Unavailable, `Endpoint '${name}' has no ready replica (${lastError})`);
+    throw new AppError(ErrorCode.Unavailable, message);
+  }
+
+  /** An autoscaled endpoint's request counts as demand until its answer is done (or the caller left). */
+  private count(project: ProjectRef, name: string, route: Route, res: Response): boolean {
+    if (!this.demand) return false;
+    const labels = { project: project.name, endpoint: name };
+    this.metrics.proxyInFlight.inc(labels);
+    res.once('close', this.demand.enter(route.endpointId));
+    res.once('close', () => this.metrics.proxyInFlight.dec(labels));
+    return true;
   }
 
   /** Derived once per endpoint: the secret it comes from is read once per process too (replica-tokens.ts). */

@@ -8,6 +8,8 @@ export interface Route {
   endpointId: string;
   modelName: string;
   upstreams: string[];
+  /** Autoscaled: with no ready replica, a request is held (bounded) and counted as demand (endpoint-demand.ts). */
+  autoscaled?: boolean;
 }
 
 const CACHE_MS = 250;
@@ -34,7 +36,7 @@ export class EndpointRouter {
     if (!entry || Date.now() - entry.at > CACHE_MS) {
       const row = await this.repo.find(project.id, name);
       const observed = (row?.observed ?? {}) as ObservedState;
-      entry = { at: Date.now(), observed, route: row && row.phase !== 'Deleting' ? { endpointId: row.id, modelName: row.model.name, upstreams: observed.upstreams ?? [] } : undefined };
+      entry = { at: Date.now(), observed, route: row && row.phase !== 'Deleting' ? { endpointId: row.id, modelName: row.model.name, upstreams: observed.upstreams ?? [], autoscaled: row.autoscaling !== null } : undefined };
       this.cache.set(key, entry);
     }
     if (!entry.route) return undefined;

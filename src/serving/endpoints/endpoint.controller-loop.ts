@@ -1,16 +1,19 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG } from '../../common/config/config.js';
 import type { AppConfig } from '../../common/config/config.schema.js';
 import { EndpointLeaderLock } from '../../common/leader/leader-lock.js';
 import { SERVING_DRIVER, type ServingDriver } from '../../cluster/serving-driver.js';
 import type { EndpointTrigger } from './endpoint-trigger.js';
 import { EndpointReconciler } from './endpoint.reconciler.js';
+import { EndpointDemandReader } from './endpoint-demand.js';
 
 /**
  * Runs the endpoint reconciler, one pass at a time, in the replica that holds the
  * endpoint leader lock: on every driver change, on every API change in this process,
  * and every BEAMLINE_SCHEDULER_INTERVAL_MS (which also picks up changes made through
- * another API replica and alias moves). Triggers during a pass collapse into one more pass.
+ * another API replica and alias moves), and when an API instance holds a request for an
+ * autoscaled endpoint with no ready replica (endpoint-demand.ts: 0 → 1 without waiting for the
+ * interval). Triggers during a pass collapse into one more pass.
  */
 @Injectable()
 export class EndpointControllerLoop implements EndpointTrigger, OnApplicationBootstrap, OnApplicationShutdown {
@@ -26,6 +29,7 @@ export class EndpointControllerLoop implements EndpointTrigger, OnApplicationBoo
     @Inject(SERVING_DRIVER) private readonly driver: ServingDriver,
     private readonly reconciler: EndpointReconciler,
     private readonly leader: EndpointLeaderLock,
+    @Optional() private readonly demand?: EndpointDemandReader,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -49,6 +53,7 @@ export class EndpointControllerLoop implements EndpointTrigger, OnApplicationBoo
     await this.driver.start();
     this.unsubscribe.push(this.driver.onChange(() => void this.trigger()));
     this.unsubscribe.push(this.driver.onEvent((ref, event) => void this.reconciler.driverEvent(ref, event)));
+    if (this.demand) this.unsubscribe.push(this.demand.onWake(() => void this.trigger()));
     this.timer = setInterval(() => void this.trigger(), this.config.BEAMLINE_SCHEDULER_INTERVAL_MS);
     void this.trigger();
   }

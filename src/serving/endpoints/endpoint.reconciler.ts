@@ -1,11 +1,14 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { isDeepStrictEqual } from 'node:util';
 import { AuthRepository } from '../../common/auth/auth.repository.js';
 import { newToken } from '../../common/auth/token.js';
 import { PublicUrl } from '../../common/public-url.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { SERVING_DRIVER, type EndpointDeployment, type EndpointObservation, type EndpointRef, type RolloutEvent, type ServingDriver } from '../../cluster/serving-driver.js';
+import { replicasFor } from './autoscaling.js';
 import type { RevisionTemplate } from './endpoints.dto.js';
+import { EndpointAutoscaler } from './endpoint.autoscaler.js';
+import { EndpointDemandReader } from './endpoint-demand.js';
 import { EndpointModelFiles } from './endpoint-model-files.js';
 import { EndpointsRepository, type EndpointRow, type EndpointStatusUpdate } from './endpoints.repository.js';
 import { ReplicaTokens } from './replica-tokens.js';
@@ -36,14 +39,19 @@ export class EndpointReconciler {
     private readonly publicUrl: PublicUrl,
     private readonly replicaTokens: ReplicaTokens,
     private readonly audit: AuditService,
+    private readonly autoscaler: EndpointAutoscaler,
+    @Optional() private readonly demand?: EndpointDemandReader,
   ) {}
 
   async runOnce(): Promise<void> {
     const rows = await this.repo.all();
     const observed = new Map(this.driver.observe().map((o) => [o.endpointId, o]));
+    // Concurrency per endpoint, summed over the API instances; only asked for when something autoscales.
+    const demand = rows.some((r) => r.autoscaling !== null) ? await this.demand?.read() : undefined;
+    this.autoscaler.retain(new Set(rows.map((r) => r.id)));
     for (const row of rows) {
       try {
-        await this.reconcile(row, observed.get(row.id));
+        await this.reconcile(row, observed.get(row.id), demand);
       } catch (error) {
         this.logger.warn({ endpoint: `${row.project.name}/${row.name}`, err: (error as Error).message }, 'endpoint reconcile failed; retrying next cycle');
       }
@@ -58,7 +66,7 @@ export class EndpointReconciler {
     await this.repo.addEvent(ref.endpointId, event).catch(() => undefined);
   }
 
-  private async reconcile(row: Row, obs: EndpointObservation | undefined): Promise<void> {
+  private async reconcile(row: Row, obs: EndpointObservation | undefined, demand: Map<string, number> | undefined): Promise<void> {
     const ref: EndpointRef = { endpointId: row.id, project: row.project.name, name: row.name };
     if (row.phase === 'Deleting') {
       await this.driver.delete(ref);
@@ -69,6 +77,9 @@ export class EndpointReconciler {
     if (row.alias && (await this.followAlias(row))) return; // a new revision: the next cycle applies it
     const rev = (await this.repo.revision(row.id, row.desiredRevision))!;
     const template = rev.template as unknown as RevisionTemplate;
+    // Autoscaled: the count for this pass, stored before it is applied (endpoint.autoscaler.ts).
+    const concurrency = demand ? (demand.get(row.id) ?? 0) : undefined;
+    row.replicas = await this.autoscaler.step(row, { revision: rev.revision, status: rev.status, template }, concurrency, (e) => this.event(ref, e));
 
     if (!obs || obs.revision !== rev.revision || obs.replicas !== row.replicas) {
       await this.driver.apply(await this.deployment(row, ref, rev.revision, template));
@@ -134,7 +145,8 @@ export class EndpointReconciler {
     if (!good) {
       return { phase: 'Failed', reason, message: `revision ${failed} (version ${template.model.version}) failed and there is no earlier good revision: ${obs.message ?? ''}` };
     }
-    const goodTemplate = { ...(good.template as unknown as RevisionTemplate), replicas: row.replicas };
+    const goodTemplate = { ...(good.template as unknown as RevisionTemplate) };
+    goodTemplate.replicas = replicasFor(goodTemplate.autoscaling, row.replicas);
     delete (goodTemplate as { idempotencyKey?: string }).idempotencyKey;
     const message = `revision ${failed} (version ${template.model.version}) failed (${reason}: ${obs.message ?? ''}); rolled back to revision ${good.revision} (version ${good.modelVersion})`;
     const { revision } = await this.repo.addRevision(row.id, { template: goodTemplate, cause: 'AutomaticRollback', message, sourceRevision: good.revision, phase: 'RolledBack', reason, byToken: null });
@@ -158,6 +170,8 @@ export class EndpointReconciler {
     if (target.version === current.model.version || target.status !== 'Ready' || !target.artifactSha256) return false;
     if (await this.repo.aliasMoveFailed(row.id, target.version)) return false;
     const template: RevisionTemplate = { ...current, model: { ...current.model, version: target.version, versionId: target.id, sha256: target.artifactSha256 } };
+    // Autoscaled: the new version starts at the current count (at least 1), not the old revision's starting one.
+    if (current.autoscaling) template.replicas = replicasFor(current.autoscaling, row.replicas);
     delete (template as { idempotencyKey?: string }).idempotencyKey;
     const message = `@${row.alias} moved: version ${current.model.version} → ${target.version}`;
     await this.repo.addRevision(row.id, { template, cause: 'AliasMoved', message, phase: 'Progressing', reason: 'AliasMoved', byToken: null });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseCpuMilli, parseMemoryMiB } from '../../training/quantity.js';
+import { autoscalingPatchSchema, autoscalingProblem, autoscalingSchema, type Autoscaling } from './autoscaling.js';
 
 /** Endpoint names become Deployment/Service names (with a prefix): a short DNS label. */
 export const endpointName = z
@@ -52,17 +53,25 @@ const replicas = z.number().int().min(1, 'must be at least 1').max(64);
 const maxSurge = z.number().int().min(1).max(64);
 const deadline = z.number().int().min(10).max(3600);
 
-export const createEndpointSchema = z.strictObject({
-  name: endpointName,
-  model: z.string().min(1).max(128),
-  version: versionRef,
-  replicas: replicas.default(1),
-  resources: resourcesSchema.default({ cpu: '1', memory: '1Gi' }),
-  batching: batchingSchema.default({ enabled: true, maxBatchSize: 64, maxQueueDelayMicros: 0 }),
-  env: envSchema.default({}),
-  maxSurge: maxSurge.default(1),
-  progressDeadlineSeconds: deadline.default(600),
-});
+export const createEndpointSchema = z
+  .strictObject({
+    name: endpointName,
+    model: z.string().min(1).max(128),
+    version: versionRef,
+    /** Fixed: the replica count. With `autoscaling`: the starting count, clamped to [max(1, minReplicas), maxReplicas]. */
+    replicas: replicas.default(1),
+    resources: resourcesSchema.default({ cpu: '1', memory: '1Gi' }),
+    batching: batchingSchema.default({ enabled: true, maxBatchSize: 64, maxQueueDelayMicros: 0 }),
+    env: envSchema.default({}),
+    maxSurge: maxSurge.default(1),
+    progressDeadlineSeconds: deadline.default(600),
+    /** Absent or null: a fixed `replicas`. */
+    autoscaling: autoscalingSchema.nullable().optional(),
+  })
+  .superRefine((body, ctx) => {
+    const problem = body.autoscaling ? autoscalingProblem(body.autoscaling) : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', path: problem.field.split('.'), message: problem.message });
+  });
 export type CreateEndpoint = z.output<typeof createEndpointSchema>;
 
 export const updateEndpointSchema = z
@@ -74,6 +83,8 @@ export const updateEndpointSchema = z
     env: envSchema.optional(),
     maxSurge: maxSurge.optional(),
     progressDeadlineSeconds: deadline.optional(),
+    /** Fields merge into the current spec (defaults where there is none); null turns autoscaling off. */
+    autoscaling: autoscalingPatchSchema.optional(),
   })
   .refine((body) => Object.keys(body).length > 0, 'give at least one field to change');
 export type UpdateEndpoint = z.output<typeof updateEndpointSchema>;
@@ -96,9 +107,12 @@ export interface RevisionTemplate {
   normalised: { cpuMilli: number; memoryMiB: number; gpuCount: number; gpuProduct?: string };
   batching: { enabled: boolean; maxBatchSize: number; maxQueueDelayMicros: number };
   env: Record<string, string>;
+  /** Fixed: the count. Autoscaled: the count this revision started with (the endpoint's `replicas` moves on). */
   replicas: number;
   maxSurge: number;
   progressDeadlineSeconds: number;
+  /** Absent in revisions made before autoscaling existed: the same as null. */
+  autoscaling?: Autoscaling | null;
 }
 
 export function normaliseEndpointResources(resources: RevisionTemplate['resources']): RevisionTemplate['normalised'] {

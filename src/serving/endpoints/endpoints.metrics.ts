@@ -14,6 +14,9 @@ const PHASES = ['Progressing', 'Complete', 'Failed', 'RolledBack', 'Deleting'] a
 export class EndpointsMetrics {
   readonly proxyRequests: Counter<'project' | 'endpoint' | 'code'>;
   readonly proxyDuration: Histogram<'project' | 'endpoint'>;
+  /** Autoscaled endpoints only (the demand the autoscaler sees), this API instance. */
+  readonly proxyInFlight: Gauge<'project' | 'endpoint'>;
+  readonly proxyHeld: Gauge<'project' | 'endpoint'>;
 
   constructor(metrics: MetricsService, repo: EndpointsRepository) {
     const registers = [metrics.registry];
@@ -50,6 +53,8 @@ export class EndpointsMetrics {
       },
     });
     this.proxyRequests = new Counter({ name: 'beamline_endpoint_proxy_requests_total', help: 'Requests through the API infer proxy by HTTP status', labelNames: [...labelNames, 'code'], registers });
+    this.proxyInFlight = new Gauge({ name: 'beamline_endpoint_proxy_in_flight', help: 'Requests to an autoscaled endpoint this API instance is answering or holding', labelNames, registers });
+    this.proxyHeld = new Gauge({ name: 'beamline_endpoint_proxy_held_requests', help: 'Requests this API instance holds for an autoscaled endpoint with no ready replica', labelNames, registers });
     this.proxyDuration = new Histogram({
       name: 'beamline_endpoint_proxy_request_duration_seconds',
       help: 'Latency of requests through the API infer proxy, upstream included',

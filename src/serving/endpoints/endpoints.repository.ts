@@ -39,6 +39,7 @@ export interface NewEvent {
 
 const withModel = { model: { select: { name: true } } } as const;
 const json = (v: unknown) => v as Prisma.InputJsonValue;
+const autoscalingColumn = (t: RevisionTemplate) => (t.autoscaling ? json(t.autoscaling) : Prisma.DbNull);
 
 /** The only place that touches the endpoint tables. */
 @Injectable()
@@ -59,6 +60,7 @@ export class EndpointsRepository {
             replicas: t.replicas,
             maxSurge: t.maxSurge,
             progressDeadlineSeconds: t.progressDeadlineSeconds,
+            autoscaling: autoscalingColumn(t),
             latestRevision: 1,
             desiredRevision: 1,
             phase: first.phase,
@@ -101,6 +103,7 @@ export class EndpointsRepository {
           replicas: t.replicas,
           maxSurge: t.maxSurge,
           progressDeadlineSeconds: t.progressDeadlineSeconds,
+          autoscaling: autoscalingColumn(t),
           phase: input.phase,
           reason: input.reason,
           message: input.message,
@@ -172,6 +175,21 @@ export class EndpointsRepository {
     await this.prisma.endpoint.updateMany({
       where: { id: endpointId, phase: { not: 'Deleting' } },
       data: { ...rest, ...(observed !== undefined ? { observed: json(observed) } : {}) },
+    });
+  }
+
+  /**
+   * The autoscaler's replica count (no revision: the count is not part of the template),
+   * compare-and-set on the count and revision it decided from, so a concurrent PATCH or
+   * deletion wins. The reason and message change only on a Complete endpoint (a rollout's
+   * or a failure's own words stay). Returns whether it was written.
+   */
+  async setScale(endpointId: string, from: { replicas: number; revision: number }, replicas: number, status?: { reason: string; message: string }): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const where = { id: endpointId, replicas: from.replicas, desiredRevision: from.revision, phase: { not: 'Deleting' as const } };
+      const { count } = await tx.endpoint.updateMany({ where, data: { replicas } });
+      if (count > 0 && status) await tx.endpoint.updateMany({ where: { id: endpointId, phase: 'Complete' }, data: status });
+      return count > 0;
     });
   }
 

@@ -14,6 +14,10 @@ const resources = z.strictObject({
 });
 const batching = z.strictObject({ enabled: z.boolean(), maxBatchSize: z.number().int(), maxQueueDelayMicros: z.number().int() });
 const env = z.record(z.string(), z.string());
+/** null: a fixed `replicas`; set: the controller moves `replicas` within [min, max] (docs/endpoints.md, "Autoscaling"). */
+const autoscaling = z
+  .strictObject({ minReplicas: z.number().int(), maxReplicas: z.number().int(), targetInFlight: z.number().int(), scaleDownDelaySeconds: z.number().int() })
+  .nullable();
 
 /** The driver's last observation, without the upstream URLs; empty until the first one. */
 const observed = z.strictObject({
@@ -43,6 +47,7 @@ export const endpointSchema = z.strictObject({
   env,
   maxSurge: z.number().int(),
   progressDeadlineSeconds: z.number().int(),
+  autoscaling,
   desiredRevision: z.number().int(),
   goodRevision: z.number().int().nullable(),
   phase: z.enum(['Progressing', 'Complete', 'Failed', 'RolledBack', 'Deleting']),
@@ -66,6 +71,7 @@ export const endpointRevisionSchema = z.strictObject({
   sourceRevision: z.number().int().nullable(),
   status: revisionStatus,
   replicas: z.number().int(),
+  autoscaling,
   resources,
   batching,
   env,

@@ -4,6 +4,7 @@ import type { Principal, ProjectRef } from '../../common/auth/principal.js';
 import { AppError, ErrorCode } from '../../common/errors/app-error.js';
 import { CLUSTER_DRIVER, type ClusterDriver } from '../../cluster/cluster-driver.js';
 import { ModelVersionsService } from '../../models/model-versions.service.js';
+import { autoscalingProblem, autoscalingSchema, replicasFor, type Autoscaling } from './autoscaling.js';
 import { normaliseEndpointResources, type CreateEndpoint, type ListEndpoints, type RevisionTemplate, type UpdateEndpoint } from './endpoints.dto.js';
 import { EndpointsRepository, type EndpointRow, type RevisionCause } from './endpoints.repository.js';
 import { ENDPOINT_TRIGGER, type EndpointTrigger } from './endpoint-trigger.js';
@@ -22,17 +23,22 @@ export class EndpointsService {
   async create(project: ProjectRef, principal: Principal, body: CreateEndpoint, idempotencyKey?: string): Promise<{ view: EndpointView; created: boolean }> {
     const { model, version, alias } = await this.resolveVersion(project, body.model, body.version);
     this.checkGpu(body.resources.gpu);
+    const autoscaling = body.autoscaling ?? null;
+    const replicas = autoscaling ? replicasFor(autoscaling, body.replicas) : body.replicas;
     const template: RevisionTemplate = {
       model,
       resources: { cpu: body.resources.cpu, memory: body.resources.memory, gpu: body.resources.gpu ?? null },
       normalised: normaliseEndpointResources({ cpu: body.resources.cpu, memory: body.resources.memory, gpu: body.resources.gpu ?? null }),
       batching: body.batching,
       env: body.env,
-      replicas: body.replicas,
+      replicas,
       maxSurge: body.maxSurge,
       progressDeadlineSeconds: body.progressDeadlineSeconds,
+      // Only when set: older revisions have no key, and rollback compares templates.
+      ...(autoscaling ? { autoscaling } : {}),
     };
-    const message = `serving ${body.model} version ${version}${alias ? ` (@${alias})` : ''} with ${body.replicas} replica(s)`;
+    const scale = autoscaling ? `autoscaling ${autoscaling.minReplicas}–${autoscaling.maxReplicas} replicas, starting at ${replicas}` : `${replicas} replica(s)`;
+    const message = `serving ${body.model} version ${version}${alias ? ` (@${alias})` : ''} with ${scale}`;
     const row = await this.repo.create(
       { projectId: project.id, name: body.name, modelId: model.modelId, alias, byToken: principal.tokenId ?? null },
       { template: { ...template, ...(idempotencyKey ? { idempotencyKey } : {}) }, cause: 'Created', message, phase: 'Progressing', reason: 'RevisionCreated', byToken: principal.tokenId ?? null },
@@ -78,16 +84,41 @@ export class EndpointsService {
     }
     if (body.batching) next.batching = { ...next.batching, ...body.batching };
     if (body.env) next.env = body.env;
-    if (body.replicas !== undefined) next.replicas = body.replicas;
+    this.applyScale(row, current, next, body);
     if (body.maxSurge !== undefined) next.maxSurge = body.maxSurge;
     if (body.progressDeadlineSeconds !== undefined) next.progressDeadlineSeconds = body.progressDeadlineSeconds;
     delete (next as { idempotencyKey?: string }).idempotencyKey;
     delete (current as { idempotencyKey?: string }).idempotencyKey;
     const aliasChanged = alias !== undefined && alias !== row.alias;
-    if (isDeepStrictEqual(next, current) && !aliasChanged) return this.view(row, project);
-    const onlyReplicas = isDeepStrictEqual({ ...next, replicas: current.replicas }, current) && !aliasChanged;
+    // An autoscaled endpoint's count moves without revisions: it is no change by itself.
+    if (isDeepStrictEqual(comparable(next), comparable(current)) && !aliasChanged) return this.view(row, project);
+    const onlyReplicas = isDeepStrictEqual(unscaled(next), unscaled(current)) && !aliasChanged;
     const cause: RevisionCause = onlyReplicas ? 'Scaled' : 'Updated';
     return this.revise(row, project, principal, next, cause, describe(current, next, alias), alias);
+  }
+
+  /**
+   * `replicas` and `autoscaling` from a PATCH. Autoscaled, the autoscaler owns the count, so
+   * a `replicas` is refused (400) rather than silently overridden; `autoscaling: null` makes
+   * the current count the fixed one. A new revision of an autoscaled endpoint starts at its
+   * current count within [max(1, min), max].
+   */
+  private applyScale(row: EndpointRow, current: RevisionTemplate, next: RevisionTemplate, body: UpdateEndpoint): void {
+    if (body.autoscaling === null) delete next.autoscaling;
+    else if (body.autoscaling) {
+      const merged: Autoscaling = autoscalingSchema.parse({ ...(current.autoscaling ?? {}), ...body.autoscaling });
+      const problem = autoscalingProblem(merged);
+      if (problem) throw AppError.validation([problem]);
+      next.autoscaling = merged;
+    }
+    if (next.autoscaling) {
+      if (body.replicas !== undefined) {
+        const { minReplicas, maxReplicas } = next.autoscaling;
+        throw AppError.validation([{ field: 'replicas', message: `the endpoint autoscales between ${minReplicas} and ${maxReplicas} replicas: change autoscaling, or set autoscaling to null for a fixed count` }]);
+      }
+      next.replicas = replicasFor(next.autoscaling, row.replicas);
+    } else if (body.replicas !== undefined) next.replicas = body.replicas;
+    else if (current.autoscaling) next.replicas = replicasFor(null, row.replicas);
   }
 
   async scale(project: ProjectRef, principal: Principal, name: string, replicas: number): Promise<EndpointView> {
@@ -106,7 +137,8 @@ export class EndpointsService {
         ? AppError.validation([{ field: 'revision', message: `endpoint '${name}' has no revision ${target}` }])
         : new AppError(ErrorCode.Conflict, `Endpoint '${name}' has no earlier revision that rolled out completely`, [{ field: 'revision', message: 'no previous good revision; name one' }]);
     }
-    const template = { ...(source.template as unknown as RevisionTemplate), replicas: row.replicas };
+    const sourceTemplate = source.template as unknown as RevisionTemplate;
+    const template = { ...sourceTemplate, replicas: replicasFor(sourceTemplate.autoscaling, row.replicas) };
     delete (template as { idempotencyKey?: string }).idempotencyKey;
     const message = `rollback to revision ${source.revision} (version ${source.modelVersion})${row.alias ? `; no longer follows @${row.alias}` : ''}`;
     const { endpoint } = await this.repo.addRevision(row.id, { template, cause: 'Rollback', message, sourceRevision: source.revision, alias: null, phase: 'Progressing', reason: 'Rollback', byToken: principal.tokenId ?? null });
@@ -223,12 +255,28 @@ function describe(from: RevisionTemplate, to: RevisionTemplate, alias: string | 
   if (from.model.version !== to.model.version) parts.push(`version ${from.model.version} → ${to.model.version}`);
   if (alias) parts.push(`follows @${alias}`);
   if (alias === null) parts.push('pinned to a version');
-  if (from.replicas !== to.replicas) parts.push(`replicas ${from.replicas} → ${to.replicas}`);
+  if (from.replicas !== to.replicas && !to.autoscaling) parts.push(`replicas ${from.replicas} → ${to.replicas}`);
+  if (!isDeepStrictEqual(from.autoscaling ?? null, to.autoscaling ?? null)) {
+    const a = to.autoscaling;
+    parts.push(a ? `autoscaling ${a.minReplicas}–${a.maxReplicas} replicas, ${a.targetInFlight} in flight per replica, scale-down delay ${a.scaleDownDelaySeconds} s` : `autoscaling off: ${to.replicas} fixed replica(s)`);
+  }
   if (!isDeepStrictEqual(from.resources, to.resources)) parts.push('resources changed');
   if (!isDeepStrictEqual(from.batching, to.batching)) parts.push('batching changed');
   if (!isDeepStrictEqual(from.env, to.env)) parts.push('env changed');
   if (from.maxSurge !== to.maxSurge || from.progressDeadlineSeconds !== to.progressDeadlineSeconds) parts.push('rollout settings changed');
   return parts.join('; ') || 'no change';
+}
+
+/** Without the idempotency key, and without the count when autoscaled (it moves on its own). */
+function comparable(t: RevisionTemplate): unknown {
+  const { idempotencyKey: _k, ...rest } = t as RevisionTemplate & { idempotencyKey?: string };
+  return t.autoscaling ? { ...rest, replicas: 0 } : rest;
+}
+
+/** Everything but the scale: what `Scaled` revisions leave unchanged. */
+function unscaled(t: RevisionTemplate): unknown {
+  const { replicas: _r, autoscaling: _a, idempotencyKey: _k, ...rest } = t as RevisionTemplate & { idempotencyKey?: string };
+  return rest;
 }
 
 export { sameTemplate };

@@ -34,6 +34,7 @@ export function toEndpointView(row: EndpointRow, template: RevisionTemplate, pro
     env: template.env,
     maxSurge: row.maxSurge,
     progressDeadlineSeconds: row.progressDeadlineSeconds,
+    autoscaling: template.autoscaling ?? null,
     desiredRevision: row.desiredRevision,
     goodRevision: row.goodRevision,
     phase: row.phase,
@@ -41,13 +42,19 @@ export function toEndpointView(row: EndpointRow, template: RevisionTemplate, pro
     message: row.message,
     observed: shown,
     // A Deleting endpoint gets no route (endpoint-router.ts) even while its replicas drain.
-    ready: row.phase !== 'Deleting' && (observed.availableReplicas ?? 0) > 0 && (upstreams?.length ?? 0) > 0,
+    // Scaled to zero (minReplicas 0) is ready too: the proxy holds a request while a replica starts.
+    ready: row.phase !== 'Deleting' && (((observed.availableReplicas ?? 0) > 0 && (upstreams?.length ?? 0) > 0) || scaledToZero(row, template)),
     inferUrl: `/v1/projects/${projectName}/endpoints/${row.name}/infer`,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
 export type EndpointView = ReturnType<typeof toEndpointView>;
+
+/** Complete at zero replicas by the autoscaler's choice, not by failure. */
+export function scaledToZero(row: EndpointRow, template: RevisionTemplate): boolean {
+  return row.phase === 'Complete' && row.replicas === 0 && template.autoscaling?.minReplicas === 0;
+}
 
 export function toRevisionView(row: EndpointRevision) {
   const template = row.template as unknown as RevisionTemplate;
@@ -59,6 +66,7 @@ export function toRevisionView(row: EndpointRevision) {
     sourceRevision: row.sourceRevision,
     status: row.status,
     replicas: template.replicas,
+    autoscaling: template.autoscaling ?? null,
     resources: template.resources,
     batching: template.batching,
     env: template.env,

@@ -46,10 +46,14 @@ class Endpoints:
         env: Mapping[str, str] | None = None,
         max_surge: int | None = None,
         progress_deadline_seconds: int | None = None,
+        autoscaling: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
     ) -> Endpoint:
         """Create an endpoint serving ``model`` at ``version``: a number, or ``"@alias"`` to
-        follow the alias (the endpoint rolls out by itself when the alias moves)."""
+        follow the alias (the endpoint rolls out by itself when the alias moves).
+        ``autoscaling`` (``{"minReplicas": 0, "maxReplicas": 4, "targetInFlight": 8,
+        "scaleDownDelaySeconds": 60}``) lets the controller move the count with the traffic;
+        ``replicas`` is then the starting count (docs/endpoints.md, "Autoscaling")."""
         body: dict[str, Any] = {"name": name, "model": model, "version": _version(version)}
         optional = {
             "replicas": replicas,
@@ -58,6 +62,7 @@ class Endpoints:
             "env": dict(env) if env is not None else None,
             "maxSurge": max_surge,
             "progressDeadlineSeconds": progress_deadline_seconds,
+            "autoscaling": dict(autoscaling) if autoscaling is not None else None,
         }
         body.update({k: v for k, v in optional.items() if v is not None})
         key = idempotency_key or f"py-{uuid.uuid4()}"
@@ -74,8 +79,11 @@ class Endpoints:
         env: Mapping[str, str] | None = None,
         max_surge: int | None = None,
         progress_deadline_seconds: int | None = None,
+        autoscaling: Mapping[str, Any] | None = None,
     ) -> Endpoint:
-        """Change the endpoint; a new revision (cause ``Updated``) when anything changed."""
+        """Change the endpoint; a new revision (cause ``Updated``) when anything changed.
+        ``autoscaling`` fields merge into the current spec; turning it off (``null``) is a PATCH
+        the REST API takes but this method does not send."""
         body = {
             k: v
             for k, v in {
@@ -86,6 +94,7 @@ class Endpoints:
                 "env": dict(env) if env is not None else None,
                 "maxSurge": max_surge,
                 "progressDeadlineSeconds": progress_deadline_seconds,
+                "autoscaling": dict(autoscaling) if autoscaling is not None else None,
             }.items()
             if v is not None
         }

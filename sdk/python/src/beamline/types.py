@@ -165,6 +165,8 @@ class Endpoint(ApiObject):
     env: dict[str, str] | None = None
     max_surge: int | None = None
     progress_deadline_seconds: int | None = None
+    #: ``{minReplicas, maxReplicas, targetInFlight, scaleDownDelaySeconds}``, or None for a fixed ``replicas``.
+    autoscaling: dict[str, Any] | None = None
     desired_revision: int | None = None
     good_revision: int | None = None
     phase: str = ""

@@ -66,6 +66,11 @@ describe('observeEndpoints', () => {
     expect(o.message).toBe('replica c is crash-looping (1 restarts); last termination: Error: boom (exit code 1)');
   });
 
+  it('counts a Deployment scaled to zero as Complete (the API server leaves zero counts out)', () => {
+    const d = deploymentOf({ ...r2, replicas: 0 }, revisions, { observedGeneration: 2 });
+    expect(observeEndpoints({ deployments: [d], replicaSets: sets, pods: [] }, 'ns', 3)[0]).toMatchObject({ replicas: 0, rollout: 'Complete', availableReplicas: 0, upstreams: [] });
+  });
+
   it('fails at the progress deadline and keeps Unschedulable Progressing', () => {
     const pending = pod('c', 'rs2', false, { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available' }] });
     const base = { observedGeneration: 2, replicas: 3, updatedReplicas: 1, availableReplicas: 2 };

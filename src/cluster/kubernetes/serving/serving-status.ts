@@ -119,7 +119,8 @@ function rolloutOf(d: V1Deployment, currentPods: V1Pod[], ready: number, crashLo
   const status = d.status ?? {};
   const fresh = (status.observedGeneration ?? 0) >= (d.metadata?.generation ?? 1);
   const replicas = d.spec?.replicas ?? 0;
-  if (fresh && status.updatedReplicas === replicas && (status.availableReplicas ?? 0) === replicas && (status.replicas ?? 0) === replicas) {
+  // `?? 0`: the API server leaves zero counts out, so a Deployment scaled to 0 (autoscaling) has no updatedReplicas.
+  if (fresh && (status.updatedReplicas ?? 0) === replicas && (status.availableReplicas ?? 0) === replicas && (status.replicas ?? 0) === replicas) {
     return { rollout: 'Complete' };
   }
   const progressing = status.conditions?.find((c) => c.type === 'Progressing');
