@@ -7,28 +7,14 @@
 // embedded PostgreSQL and Redis, no cluster driver (the job is marked Running by hand).
 // Sequential requests (a job records one checkpoint at a time); rounds alternate the two so
 // the machine's drifting load hits both. See docs/benchmarks.md, "Checkpoint recording".
-import { mkdtemp, rm } from 'node:fs/promises';
-import { register } from 'node:module';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-
-register('./decorator-metadata.mjs', import.meta.url);
-const { createApp } = await import('../../src/app.factory.js');
-const { newToken } = await import('../../src/common/auth/token.js');
-const { loadConfig } = await import('../../src/common/config/config.js');
-const { migrate } = await import('../../src/common/database/migrator.js');
-const { PrismaService } = await import('../../src/common/database/prisma.service.js');
-const { startEmbeddedPostgres } = await import('../../src/common/embedded/embedded-postgres.js');
-const { ensureRedisServer, startEmbeddedRedis } = await import('../../src/common/embedded/embedded-redis.js');
-const { JsonLogger } = await import('../../src/common/logging/json-logger.js');
+import { benchLog as log, seedToken, startBenchPlatform } from './bench-platform.js';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '300' }, rounds: { type: 'string', default: '3' } } });
 const REQUESTS = Number(values.requests);
 const ROUNDS = Number(values.rounds);
 const PROJECT = 'bench';
-const log = (line: string) => console.error(`[bench] ${line}`);
 
 async function timed(n: number, call: (i: number) => Promise<Response>): Promise<number[]> {
   const ms: number[] = [];
@@ -44,28 +30,11 @@ async function timed(n: number, call: (i: number) => Promise<Response>): Promise
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
 async function main(): Promise<void> {
-  const home = await mkdtemp(join(tmpdir(), 'beamline-bench-ckpt-'));
-  const postgres = await startEmbeddedPostgres(home, log);
-  const redis = await startEmbeddedRedis(ensureRedisServer(log));
-  let app: NestExpressApplication | undefined;
+  // No cluster driver: the job is marked Running by hand.
+  const platform = await startBenchPlatform('ckpt', { BEAMLINE_CLUSTER_DRIVER: 'none', BEAMLINE_RATE_SUBMIT_PER_TOKEN: 'off' });
   try {
-    await migrate(postgres.url, resolve('prisma/migrations'));
-    const config = loadConfig({
-      DATABASE_URL: postgres.url,
-      REDIS_URL: redis.url,
-      BEAMLINE_HOME: home,
-      BEAMLINE_CLUSTER_DRIVER: 'none',
-      BEAMLINE_BOOTSTRAP: 'off',
-      BEAMLINE_LOG_LEVEL: 'silent',
-      BEAMLINE_RATE_SUBMIT_PER_TOKEN: 'off',
-    });
-    app = await createApp(config, new JsonLogger('silent'));
-    await app.listen(0, '127.0.0.1');
-    const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-    const prisma = app.get(PrismaService);
-    const project = await prisma.project.upsert({ where: { name: PROJECT }, create: { name: PROJECT }, update: {} });
-    const { token, hash, prefix } = newToken();
-    await prisma.apiToken.create({ data: { name: 'bench', tokenHash: hash, prefix, role: 'MEMBER', projects: { create: [{ projectId: project.id }] } } });
+    const { base, prisma } = platform;
+    const token = await seedToken(prisma, PROJECT);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const submitted = await fetch(`${base}/v1/projects/${PROJECT}/training-jobs`, {
       method: 'POST',
@@ -96,10 +65,7 @@ async function main(): Promise<void> {
     }
     console.log(`| record − baseline (p50) | ${(quantile(all.record, 0.5) - quantile(all.read, 0.5)).toFixed(2)} | | |`);
   } finally {
-    await app?.close();
-    await redis.stop();
-    await postgres.stop();
-    await rm(home, { recursive: true, force: true });
+    await platform.close();
   }
 }
 

@@ -7,28 +7,12 @@
 // p50 of the same request through the same proxy right after. The real platform runs in
 // this process on embedded PostgreSQL and Redis with production defaults (controller pass
 // interval 1 s, readiness probed every 500 ms). See docs/benchmarks.md, "Cold start".
-import { mkdtemp, rm } from 'node:fs/promises';
-import { register } from 'node:module';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { ServingDriver } from '../../src/cluster/serving-driver.js';
 import { wideMlpModel } from '../../src/serving/runtime/bench/wide-mlp.js';
 import { mlpModel, weights } from '../helpers/onnx-conv.js';
 import { registry } from '../helpers/onnx-registry.js';
-
-// Nest needs decorator metadata, which tsx does not emit (see test/bench/proxy.ts).
-register('./decorator-metadata.mjs', import.meta.url);
-const { createApp } = await import('../../src/app.factory.js');
-const { SERVING_DRIVER } = await import('../../src/cluster/serving-driver.js');
-const { newToken } = await import('../../src/common/auth/token.js');
-const { loadConfig } = await import('../../src/common/config/config.js');
-const { migrate } = await import('../../src/common/database/migrator.js');
-const { PrismaService } = await import('../../src/common/database/prisma.service.js');
-const { startEmbeddedPostgres } = await import('../../src/common/embedded/embedded-postgres.js');
-const { ensureRedisServer, startEmbeddedRedis } = await import('../../src/common/embedded/embedded-redis.js');
-const { JsonLogger } = await import('../../src/common/logging/json-logger.js');
+import { benchApi, benchLog as log, median, seedToken, startBenchPlatform, waitFor, type Api } from './bench-platform.js';
 
 const { values } = parseArgs({
   options: {
@@ -40,8 +24,6 @@ const { values } = parseArgs({
 const ROUNDS = Number(values.rounds);
 const WARM = Number(values.warm);
 const PROJECT = 'bench';
-const log = (line: string) => console.error(`[bench] ${line}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The models: the small MLP of the proxy bench and tests, and the runtime bench's wide MLP (128 MiB of weights). */
 const MODELS: Record<string, { onnx: () => Buffer; label: string; input: { width: number } }> = {
@@ -58,43 +40,17 @@ interface Row {
   warmP50: number[];
 }
 
-async function api(base: string, token: string, method: string, path: string, body?: unknown, retried = false): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  // A pooled socket the server closed as idle (keep-alive timeout) resets once: these calls are safe to repeat.
-  if (!retried) return api(base, token, method, path, body, true).catch((e: Error) => ((e.cause as NodeJS.ErrnoException)?.code === 'ECONNRESET' ? api(base, token, method, path, body, true) : Promise.reject(e)));
-  const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function seedToken(app: NestExpressApplication): Promise<string> {
-  const prisma = app.get(PrismaService);
-  const project = await prisma.project.upsert({ where: { name: PROJECT }, create: { name: PROJECT }, update: {} });
-  const { token, hash, prefix } = newToken();
-  await prisma.apiToken.create({ data: { name: 'bench', tokenHash: hash, prefix, role: 'MEMBER', projects: { create: [{ projectId: project.id }] } } });
-  return token;
-}
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
 /** One model: register it, serve it with minReplicas 0, then ROUNDS × (wait for zero, time the first request, time WARM more). */
-async function measure(base: string, token: string, name: string): Promise<Row> {
+async function measure(base: string, token: string, api: Api, name: string): Promise<Row> {
   const model = MODELS[name];
   const onnx = model.onnx();
   const models = `/v1/projects/${PROJECT}/models`;
   const endpoints = `/v1/projects/${PROJECT}/endpoints`;
-  if ((await api(base, token, 'POST', models, { name })).status !== 201) throw new Error(`could not create model ${name}`);
+  if ((await api('POST', models, { name })).status !== 201) throw new Error(`could not create model ${name}`);
   const upload = await registry(base, token).multipart(`${models}/${name}/versions`, onnx);
   if (upload.status !== 201) throw new Error(`upload answered ${upload.status}`);
   const autoscaling = { minReplicas: 0, maxReplicas: 1, targetInFlight: 8, scaleDownDelaySeconds: 2 };
-  const created = await api(base, token, 'POST', endpoints, { name, model: name, version: 1, autoscaling, resources: { cpu: '1', memory: '2Gi' } });
+  const created = await api('POST', endpoints, { name, model: name, version: 1, autoscaling, resources: { cpu: '1', memory: '2Gi' } });
   if (created.status !== 201) throw new Error(`create endpoint answered ${created.status}: ${JSON.stringify(created.body)}`);
   const body = JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, model.input.width], data: Array.from(weights(model.input.width, 42, 1)) }] });
   const infer = async () => {
@@ -106,14 +62,14 @@ async function measure(base: string, token: string, name: string): Promise<Row> 
   for (let r = 0; r < ROUNDS; r++) {
     // At zero: no replica process left (a draining one would still be counted by the driver).
     await waitFor('scale to zero', async () => {
-      const e = (await api(base, token, 'GET', `${endpoints}/${name}`)).body;
+      const e = (await api('GET', `${endpoints}/${name}`)).body;
       return e.replicas === 0 && e.observed.rollout === 'Complete' && e.observed.availableReplicas === 0 && e.observed.updatedReplicas === 0 ? true : undefined;
     }, 120_000);
     const sent = Date.now();
     const began = performance.now();
     await infer();
     row.cold.push(performance.now() - began);
-    const events = (await api(base, token, 'GET', `${endpoints}/${name}/events`)).body.items as { reason: string; createdAt: string }[];
+    const events = (await api('GET', `${endpoints}/${name}/events`)).body.items as { reason: string; createdAt: string }[];
     const woke = events.filter((e) => e.reason === 'ScaledFromZero').at(-1);
     row.decided.push(woke ? Date.parse(woke.createdAt) - sent : NaN);
     const times: number[] = [];
@@ -125,50 +81,23 @@ async function measure(base: string, token: string, name: string): Promise<Row> 
     row.warmP50.push(median(times));
     log(`${name} round ${r + 1}: cold ${row.cold.at(-1)!.toFixed(0)} ms (scale decision after ${row.decided.at(-1)} ms), warm p50 ${row.warmP50.at(-1)!.toFixed(2)} ms`);
   }
-  await api(base, token, 'DELETE', `${endpoints}/${name}`);
-  await waitFor('delete', async () => ((await api(base, token, 'GET', `${endpoints}/${name}`)).status === 404 ? true : undefined), 60_000);
+  await api('DELETE', `${endpoints}/${name}`);
+  await waitFor('delete', async () => ((await api('GET', `${endpoints}/${name}`)).status === 404 ? true : undefined), 60_000);
   return row;
 }
 
 async function main(): Promise<void> {
-  const home = await mkdtemp(join(tmpdir(), 'beamline-bench-cold-'));
-  const postgres = await startEmbeddedPostgres(home, log);
-  const redis = await startEmbeddedRedis(ensureRedisServer(log));
-  let app: NestExpressApplication | undefined;
-  let driver: (ServingDriver & { stopAll?: () => Promise<void> }) | undefined;
+  const platform = await startBenchPlatform('cold', { BEAMLINE_CLUSTER_DRIVER: 'local' });
   try {
-    await migrate(postgres.url, resolve('prisma/migrations'));
-    const config = loadConfig({
-      DATABASE_URL: postgres.url,
-      REDIS_URL: redis.url,
-      BEAMLINE_HOME: home,
-      BEAMLINE_ARTIFACT_DIR: join(home, 'artifacts'),
-      BEAMLINE_CLUSTER_DRIVER: 'local',
-      BEAMLINE_BOOTSTRAP: 'off',
-      BEAMLINE_LOG_LEVEL: 'silent',
-    });
-    app = await createApp(config, new JsonLogger('silent'));
-    await app.listen(0, '127.0.0.1');
-    driver = app.get(SERVING_DRIVER, { strict: false });
-    const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-    const token = await seedToken(app);
+    const token = await seedToken(platform.prisma, PROJECT);
     const before = loadavg();
     const rows: Row[] = [];
-    for (const name of values.models!.split(',')) rows.push(await measure(base, token, name));
+    for (const name of values.models!.split(',')) rows.push(await measure(platform.base, token, benchApi(platform.base, token), name));
     print(rows, before, loadavg());
   } finally {
-    await driver?.stopAll?.().catch(() => undefined);
-    await app?.close();
-    await redis.stop();
-    await postgres.stop();
-    await rm(home, { recursive: true, force: true });
+    await platform.close();
   }
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 function print(rows: Row[], before: number[], after: number[]): void {
   const cpu = cpus();

@@ -9,30 +9,17 @@
 // `/v2/models/<m>/infer`, which still goes through Nest's pipeline: the fast path's baseline.
 // See docs/benchmarks.md, "Infer proxy overhead".
 import { writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { register } from 'node:module';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ServingDriver } from '../../src/cluster/serving-driver.js';
 import { mlpModel, weights } from '../helpers/onnx-conv.js';
 import { registry } from '../helpers/onnx-registry.js';
+import { benchApi, benchLog as log, median, seedToken, startBenchPlatform, waitFor } from './bench-platform.js';
 import { runLoad, type LoadResult } from './proxy-load.js';
 
-// Nest needs decorator metadata, which tsx does not emit: everything under src/ is
-// imported (dynamically, below) only after this hook is in place.
-register('./decorator-metadata.mjs', import.meta.url);
-const { createApp } = await import('../../src/app.factory.js');
+// Under src/ and decorated: imported after bench-platform.ts has registered the metadata hook.
 const { SERVING_DRIVER } = await import('../../src/cluster/serving-driver.js');
 const { ReplicaTokens } = await import('../../src/serving/endpoints/replica-tokens.js');
-const { newToken } = await import('../../src/common/auth/token.js');
-const { loadConfig } = await import('../../src/common/config/config.js');
-const { migrate } = await import('../../src/common/database/migrator.js');
-const { PrismaService } = await import('../../src/common/database/prisma.service.js');
-const { startEmbeddedPostgres } = await import('../../src/common/embedded/embedded-postgres.js');
-const { ensureRedisServer, startEmbeddedRedis } = await import('../../src/common/embedded/embedded-redis.js');
-const { JsonLogger } = await import('../../src/common/logging/json-logger.js');
 
 const { values } = parseArgs({
   options: {
@@ -50,8 +37,6 @@ const ROUNDS = Number(values.rounds);
 const LEVELS = values.concurrency!.split(',').map(Number);
 const PROJECT = 'bench';
 const MODEL = 'mlp';
-const log = (line: string) => console.error(`[bench] ${line}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The same request bodies on both paths: one row, and a batch of 64 rows, of 32 FP32. */
 const CASES = [1, 64].map((rows) => ({
@@ -71,69 +56,28 @@ interface Cell {
   rounds: Round[];
 }
 
-async function api(base: string, token: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function seedToken(app: NestExpressApplication): Promise<string> {
-  const prisma = app.get(PrismaService);
-  const project = await prisma.project.upsert({ where: { name: PROJECT }, create: { name: PROJECT }, update: {} });
-  const { token, hash, prefix } = newToken();
-  await prisma.apiToken.create({ data: { name: 'bench', tokenHash: hash, prefix, role: 'MEMBER', projects: { create: [{ projectId: project.id }] } } });
-  return token;
-}
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
-
 async function main(): Promise<void> {
-  const home = await mkdtemp(join(tmpdir(), 'beamline-bench-proxy-'));
-  const postgres = await startEmbeddedPostgres(home, log);
-  const redis = await startEmbeddedRedis(ensureRedisServer(log));
-  let app: NestExpressApplication | undefined;
-  let driver: (ServingDriver & { stopAll?: () => Promise<void> }) | undefined;
+  // Production defaults except where a bench needs otherwise (bench-platform.ts: no bootstrap token, no logs).
+  const platform = await startBenchPlatform('proxy', {
+    BEAMLINE_CLUSTER_DRIVER: 'local',
+    // Infer rate limits off: the closed loop sends as fast as the proxy answers, which on a
+    // larger machine passes the default 1000/s per token, and the bench measures the proxy,
+    // not 429s. --rate-limits keeps the defaults, to measure what the check (one Redis round trip) adds.
+    ...(values['rate-limits'] ? {} : { BEAMLINE_RATE_INFER_PER_TOKEN: 'off', BEAMLINE_RATE_INFER_PER_PROJECT: 'off' }),
+  });
   try {
-    await migrate(postgres.url, resolve('prisma/migrations'));
-    // Production defaults except where a bench needs otherwise: no bootstrap token, no logs.
-    const config = loadConfig({
-      DATABASE_URL: postgres.url,
-      REDIS_URL: redis.url,
-      BEAMLINE_HOME: home,
-      BEAMLINE_ARTIFACT_DIR: join(home, 'artifacts'),
-      BEAMLINE_CLUSTER_DRIVER: 'local',
-      BEAMLINE_BOOTSTRAP: 'off',
-      BEAMLINE_LOG_LEVEL: 'silent',
-      // Infer rate limits off: the closed loop sends as fast as the proxy answers, which on a
-      // larger machine passes the default 1000/s per token, and the bench measures the proxy,
-      // not 429s. --rate-limits keeps the defaults, to measure what the check (one Redis round trip) adds.
-      ...(values['rate-limits'] ? {} : { BEAMLINE_RATE_INFER_PER_TOKEN: 'off', BEAMLINE_RATE_INFER_PER_PROJECT: 'off' }),
-    });
-    app = await createApp(config, new JsonLogger('silent'));
-    await app.listen(0, '127.0.0.1');
-    driver = app.get(SERVING_DRIVER, { strict: false });
-    const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-    const token = await seedToken(app);
+    const { app, base } = platform;
+    const driver = app.get<typeof SERVING_DRIVER, ServingDriver>(SERVING_DRIVER, { strict: false });
+    const token = await seedToken(platform.prisma, PROJECT);
+    const api = benchApi(base, token);
     const models = `/v1/projects/${PROJECT}/models`;
     const endpoints = `/v1/projects/${PROJECT}/endpoints`;
-    if ((await api(base, token, 'POST', models, { name: MODEL })).status !== 201) throw new Error('could not create the model');
+    if ((await api('POST', models, { name: MODEL })).status !== 201) throw new Error('could not create the model');
     const upload = await registry(base, token).multipart(`${models}/${MODEL}/versions`, mlpModel(32, 128, 10));
     if (upload.status !== 201) throw new Error(`upload answered ${upload.status}: ${upload.bytes.toString()}`);
-    const created = await api(base, token, 'POST', endpoints, { name: MODEL, model: MODEL, version: 1, replicas: 1 });
+    const created = await api('POST', endpoints, { name: MODEL, model: MODEL, version: 1, replicas: 1 });
     if (created.status !== 201) throw new Error(`create endpoint answered ${created.status}: ${JSON.stringify(created.body)}`);
-    await waitFor('the endpoint to be Complete', async () => ((await api(base, token, 'GET', `${endpoints}/${MODEL}`)).body.phase === 'Complete' ? true : undefined), 120_000);
+    await waitFor('the endpoint to be Complete', async () => ((await api('GET', `${endpoints}/${MODEL}`)).body.phase === 'Complete' ? true : undefined), 120_000);
     const upstream = driver!.observe().find((o) => o.endpointId === created.body.id)?.upstreams?.[0];
     if (!upstream) throw new Error('the ready endpoint has no upstream');
     log(`endpoint Complete; replica at ${upstream}`);
@@ -170,22 +114,13 @@ async function main(): Promise<void> {
     print(cells, loadBefore, loadavg());
     if (values.json) writeFileSync(values.json, JSON.stringify(cells, null, 2));
 
-    await api(base, token, 'DELETE', `${endpoints}/${MODEL}`);
-    await waitFor('the endpoint to be deleted', async () => ((await api(base, token, 'GET', `${endpoints}/${MODEL}`)).status === 404 ? true : undefined), 30_000).catch((e: Error) => log(e.message));
+    await api('DELETE', `${endpoints}/${MODEL}`);
+    await waitFor('the endpoint to be deleted', async () => ((await api('GET', `${endpoints}/${MODEL}`)).status === 404 ? true : undefined), 30_000).catch((e: Error) => log(e.message));
   } finally {
-    // Local replicas outlive the app on purpose (a platform restart keeps endpoints up): stop them here.
-    await driver?.stopAll?.().catch(() => undefined);
-    await app?.close();
-    await redis.stop();
-    await postgres.stop();
-    await rm(home, { recursive: true, force: true });
+    await platform.close();
   }
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 const sign = (x: number, digits = 2) => `${x >= 0 ? '+' : ''}${fmt(x, digits)}`;
 

@@ -6,14 +6,11 @@
 // (test/helpers/k8s-cluster.ts), with KWOK nodes; each pod "runs" for its class's runtime
 // (tools/kwok/stages/beamline-pod-run-for.yaml). See docs/benchmarks.md, "Queues at Kueue's scale".
 import { writeFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { register } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startK8sCluster } from '../helpers/k8s-cluster.js';
 import { fakeGpuNode } from '../helpers/k8s-nodes.js';
+import { benchApi, benchLog as log, seedToken, sleep, startBenchPlatform, type BenchPlatform } from './bench-platform.js';
 import { pool } from './k8s-bind-rounds.js';
 import { BORROWING_LIMIT_CPU, CLASSES, cohortName, cycleRow, KUEUE, NOMINAL_CPU, quantile, queueName, submissions, type CycleSample } from './queues-shape.js';
 
@@ -46,55 +43,18 @@ const NODES = values.smoke ? 2 : Number(values.nodes);
 const CONCURRENCY = Number(values.concurrency);
 const MAX_SECONDS = Number(values['max-seconds']);
 const PROJECT = 'bench';
-const log = (line: string) => console.error(`[bench] ${new Date().toISOString().slice(11, 19)} ${line}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-// Nest needs decorator metadata, which tsx does not emit: src/ is imported only after this hook.
-register('./decorator-metadata.mjs', import.meta.url);
-const { createApp } = await import('../../src/app.factory.js');
+// Under src/ and decorated: imported after bench-platform.ts has registered the metadata hook.
 const { CLUSTER_DRIVER } = await import('../../src/cluster/cluster-driver.js');
-const { newToken } = await import('../../src/common/auth/token.js');
-const { loadConfig } = await import('../../src/common/config/config.js');
-const { migrate } = await import('../../src/common/database/migrator.js');
-const { PrismaService } = await import('../../src/common/database/prisma.service.js');
-const { startEmbeddedPostgres } = await import('../../src/common/embedded/embedded-postgres.js');
-const { ensureRedisServer, startEmbeddedRedis } = await import('../../src/common/embedded/embedded-redis.js');
-const { JsonLogger } = await import('../../src/common/logging/json-logger.js');
 const { SchedulingLoop } = await import('../../src/training/scheduling/scheduling.loop.js');
 const { SchedulingRepository } = await import('../../src/training/scheduling/scheduling.repository.js');
 const { JobReconciler } = await import('../../src/training/scheduling/job.reconciler.js');
 
-type Api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const apiOf =
-  (base: string, token: string): Api =>
-  async (method, path, body, headers = {}) => {
-    // A kept-alive socket the loaded server has just closed fails with ECONNRESET: tried again
-    // (submissions carry an Idempotency-Key, so a retry never makes a second job).
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const res = await fetch(`${base}${path}`, {
-          method,
-          headers: { authorization: `Bearer ${token}`, ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        const text = await res.text();
-        return { status: res.status, body: text ? JSON.parse(text) : undefined };
-      } catch (error) {
-        if (attempt >= 4) throw error;
-        await sleep(500);
-      }
-    }
-  };
-
 async function main(): Promise<void> {
-  const home = await mkdtemp(join(tmpdir(), 'beamline-bench-queues-'));
-  const postgres = await startEmbeddedPostgres(home, log);
-  const redis = await startEmbeddedRedis(ensureRedisServer(log));
   const cluster = await startK8sCluster({ log, kubeScheduler: false });
   const kc = new KubeConfig();
   kc.loadFromFile(cluster.kubeconfig);
   const core = kc.makeApiClient(CoreV1Api);
-  let close: (() => Promise<void>) | undefined;
+  let platform: BenchPlatform | undefined;
   try {
     // 1. KWOK nodes without GPUs (Kueue's test charges CPU), and the namespace the driver uses.
     const names = Array.from({ length: NODES }, (_, i) => `cpu-${String(i).padStart(3, '0')}`);
@@ -103,14 +63,8 @@ async function main(): Promise<void> {
     while ((await core.listNamespacedServiceAccount({ namespace: 'bench-queues' })).items.length === 0) await sleep(200);
 
     // 2. The platform, in this process so its controller cycles can be timed one by one.
-    await migrate(postgres.url, resolve('prisma/migrations'));
     process.env.KUBECONFIG = cluster.kubeconfig;
-    const config = loadConfig({
-      DATABASE_URL: postgres.url,
-      REDIS_URL: redis.url,
-      BEAMLINE_HOME: home,
-      BEAMLINE_BOOTSTRAP: 'off',
-      BEAMLINE_LOG_LEVEL: 'silent',
+    platform = await startBenchPlatform('queues', {
       BEAMLINE_CLUSTER_DRIVER: 'kubernetes',
       BEAMLINE_K8S_NAMESPACE: 'bench-queues',
       BEAMLINE_PUBLIC_URL: 'http://beamline-api.beamline.svc:8080',
@@ -120,13 +74,9 @@ async function main(): Promise<void> {
       BEAMLINE_RATE_SUBMIT_PER_TOKEN: 'off',
       BEAMLINE_RATE_SUBMIT_PER_PROJECT: 'off',
     });
-    const app = await createApp(config, new JsonLogger('silent'));
-    close = () => app.close();
-    await app.listen(0, '127.0.0.1');
+    const { app, prisma } = platform;
     const cycles = timeCycles(app);
-    const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-    const prisma = app.get(PrismaService);
-    const api = apiOf(base, await seedAdmin(prisma));
+    const api = benchApi(platform.base, await seedToken(prisma, PROJECT, 'ADMIN'));
 
     // 3. Kueue's queues: 6 per cohort, nominal 20 CPU, borrowing up to 100, no minimum runtime.
     for (let q = 0; q < QUEUES; q++) {
@@ -179,10 +129,8 @@ async function main(): Promise<void> {
     print(report);
     if (values.json) writeFileSync(values.json, JSON.stringify({ ...report, cycles }, null, 2));
   } finally {
-    await close?.().catch(() => undefined);
+    await platform?.close();
     await cluster.stop();
-    await redis.stop();
-    await postgres.stop();
   }
 }
 
@@ -190,7 +138,7 @@ async function main(): Promise<void> {
  * Times each controller cycle and its parts by wrapping, in this process, the reconciler,
  * the scheduling loop, the repository's pending-reason writes and the driver's pod creation.
  */
-function timeCycles(app: Awaited<ReturnType<typeof createApp>>): CycleSample[] {
+function timeCycles(app: BenchPlatform['app']): CycleSample[] {
   const samples: CycleSample[] = [];
   const driver = app.get<typeof CLUSTER_DRIVER, import('../../src/cluster/cluster-driver.js').ClusterDriver>(CLUSTER_DRIVER, { strict: false });
   let reconcileMs = 0;
@@ -230,13 +178,6 @@ function timeCycles(app: Awaited<ReturnType<typeof createApp>>): CycleSample[] {
     return result;
   });
   return samples;
-}
-
-async function seedAdmin(prisma: InstanceType<typeof PrismaService>): Promise<string> {
-  await prisma.project.create({ data: { name: PROJECT } });
-  const { token, hash, prefix } = newToken();
-  await prisma.apiToken.create({ data: { name: 'bench', tokenHash: hash, prefix, role: 'ADMIN', platformAdmin: true } });
-  return token;
 }
 
 interface JobRow {
