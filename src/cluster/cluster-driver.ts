@@ -46,12 +46,27 @@ export interface ClusterDriver {
   claimExists?(name: string): Promise<boolean>;
   /** Releases the job's checkpoint storage (Kubernetes: deletes its PVC). Idempotent. */
   deleteCheckpoints?(jobId: string): Promise<void>;
+  /** Kubernetes only: whether a StorageClass exists; undefined when the driver may not ask (RBAC). */
+  storageClassExists?(name: string): Promise<boolean | undefined>;
+  /**
+   * Deletes claims a job made for itself (`newClaim` volumes, named by jobClaimName):
+   * Kubernetes PVCs, local directories under <home>/volumes. Idempotent.
+   */
+  deleteJobClaims?(jobId: string, claims: string[]): Promise<void>;
+  /** The claims jobs made for themselves that exist now (from the cache, or a directory listing on the local driver). */
+  listJobClaims?(): JobClaim[];
   /**
    * The output of one worker as text, newlines included; with follow, keeps yielding until
    * the worker ends. Throws LogSourceGone, before yielding anything, when the cluster no
    * longer has that log (pod deleted, worker directory removed): the archive has it then.
    */
   logs(jobId: string, attempt: number, worker: number, options: { follow: boolean; signal?: AbortSignal }): AsyncIterable<string>;
+}
+
+/** A claim a job made for itself (a `newClaim` volume), as the driver finds it. */
+export interface JobClaim {
+  jobId: string;
+  claim: string;
 }
 
 /** The live log of a worker no longer exists in the cluster (issue 15: readers fall back to the archive). */
@@ -101,7 +116,11 @@ export interface WorkloadSpec {
   migProfile?: string;
   /** One placement per worker; the index is the worker's rank. */
   workers: WorkerPlacement[];
-  /** Claims and scratch space mounted into every worker (validated by the API). */
+  /**
+   * Claims, scratch space, datasets and the job's own new claims mounted into every worker
+   * (validated by the API). A new claim is made by createWorkload before any worker, if it
+   * is not there yet, and outlives the attempt (deleteJobClaims removes it).
+   */
   volumes?: VolumeSpec[];
   /** Where the job keeps checkpoints across attempts, and which one this attempt resumes from (issue 15). */
   checkpoint?: CheckpointSpec;

@@ -8,7 +8,10 @@ import type { VolumeSpec } from './training-volumes.js';
 /**
  * The checks of a job's volumes that need the cluster or the database: every claim must
  * exist (Kubernetes: a PVC in the jobs' namespace; local: a directory under <home>/volumes),
- * and every dataset version too (resolved here into what the driver mounts). Done at submit,
+ * and every dataset version too (resolved here into what the driver mounts); a new claim's
+ * StorageClass must exist where the driver can tell (Kubernetes, when the API may read
+ * StorageClasses; otherwise its pods wait for the claim until the start timeout fails the
+ * attempt, with the claim's name in the reason). Done at submit,
  * before anything is written, so a refused job leaves nothing behind. Without a cluster
  * driver there is nothing to ask, and the claim is taken on trust.
  */
@@ -22,7 +25,7 @@ export class VolumeChecks {
   /** The volumes as stored on the job (datasets resolved); a 400 naming every bad field. */
   async check(project: ProjectRef, volumes: VolumeSpec[]): Promise<VolumeSpec[]> {
     const { volumes: resolved, problems } = await this.datasets.resolve(project, volumes);
-    problems.push(...(await this.claimProblems(resolved)));
+    problems.push(...(await this.claimProblems(resolved)), ...(await this.storageClassProblems(resolved)));
     if (problems.length > 0) throw AppError.validation(problems.sort((a, b) => a.field.localeCompare(b.field)));
     return resolved;
   }
@@ -39,6 +42,20 @@ export class VolumeChecks {
       // A dataset's claim was there when the version was registered; it may have gone since.
       if (v.dataset?.claim !== undefined && !(await exists(v.dataset.claim))) {
         problems.push({ field: `volumes.${i}.dataset`, message: `the claim '${v.dataset.claim}' of ${v.dataset.name} v${v.dataset.version} is gone (${where})` });
+      }
+    }
+    return problems;
+  }
+
+  private async storageClassProblems(volumes: VolumeSpec[]): Promise<FieldProblem[]> {
+    const exists = this.driver?.storageClassExists?.bind(this.driver);
+    if (!exists) return [];
+    const problems: FieldProblem[] = [];
+    for (const [i, v] of volumes.entries()) {
+      const name = v.newClaim?.storageClass;
+      // undefined: the driver could not ask (no RBAC to read StorageClasses); taken on trust.
+      if (name !== undefined && (await exists(name)) === false) {
+        problems.push({ field: `volumes.${i}.newClaim.storageClass`, message: `no StorageClass '${name}' in this cluster` });
       }
     }
     return problems;

@@ -82,13 +82,17 @@ export const submitTrainingJobSchema = z.strictObject({
   // that refuses the pod) before it fails with the pod's own reason (issue 20).
   startTimeoutSeconds: z.number().int().min(1).max(24 * 3600).default(600),
   outputModel: z.string().regex(/^[a-z0-9]([-_.a-z0-9]*[a-z0-9])?$/, 'must be a model name: lowercase letters, digits, - _ .').max(128).optional(),
-  // Claims, scratch space and dataset versions mounted into every worker (training-volumes.ts, issue 15).
+  // Claims, scratch space, dataset versions and the job's own new claims mounted into every worker (training-volumes.ts, issue 15).
   volumes: volumesSchema,
 }).superRefine((job, ctx) => {
   // Memory-backed scratch is charged to the worker's memory limit: it must fit in it.
   job.volumes.forEach((v, i) => {
     if (v.scratch?.medium === 'Memory' && v.scratch.sizeLimit !== undefined && v.scratch.sizeLimit > job.resources.memory) {
       ctx.addIssue({ code: 'custom', message: `must not exceed resources.memory (${job.resources.memory}Mi)`, path: ['volumes', i, 'scratch', 'sizeLimit'] });
+    }
+    // One pod only may mount a ReadWriteOncePod claim: a gang's second worker would never start.
+    if (v.newClaim?.accessMode === 'ReadWriteOncePod' && job.workers > 1) {
+      ctx.addIssue({ code: 'custom', message: `only one pod may mount a ReadWriteOncePod claim, and this job has ${job.workers} workers`, path: ['volumes', i, 'newClaim', 'accessMode'] });
     }
   });
 });

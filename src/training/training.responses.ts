@@ -4,6 +4,7 @@ import type { ModelLineage } from '../models/models.lineage.js';
 import type { TrainingService } from './training.service.js';
 import { TRAINING_STATUSES } from './training-state.js';
 import type { toEventView, TrainingJobView } from './training.view.js';
+import { ACCESS_MODES } from './training-volumes.js';
 
 /** The answers of /v1/projects/{project}/training-jobs, as training.view.ts writes them. */
 const status = z.enum(TRAINING_STATUSES);
@@ -63,6 +64,17 @@ export const trainingJobSchema = z.strictObject({
       readOnly: z.boolean(),
       claim: z.string().optional(),
       scratch: z.strictObject({ sizeLimitMiB: z.number().int().optional(), medium: z.enum(['Disk', 'Memory']) }).optional(),
+      /** The job's own claim (issue 15): a PVC (Kubernetes) or a directory under <BEAMLINE_HOME>/volumes (local), deleted when the job ends unless `retain`. */
+      newClaim: z
+        .strictObject({
+          sizeMiB: z.number().int(),
+          storageClass: z.string().optional(),
+          accessMode: z.enum(ACCESS_MODES),
+          retain: z.boolean(),
+          /** Its name; a retained one is mounted by a later job as `claim: <claimName>`. */
+          claimName: z.string(),
+        })
+        .optional(),
       /** The dataset version as resolved at submit (src/datasets): a claim path or an uploaded archive. */
       dataset: z
         .strictObject({

@@ -50,7 +50,7 @@ export class TrainingService {
     await this.checkQueue(project, body.queue);
     // A fraction or MIG profile no node can ever serve is refused now, not left Queued (issue 20).
     await this.offers.check(normaliseResources(body.resources).gpu);
-    const volumes = await this.volumeChecks.check(project, toVolumeSpecs(body.volumes));
+    const volumes = await this.volumeChecks.check(project, toVolumeSpecs(body.volumes, body.workers));
     let job: TrainingJob;
     try {
       const { resources, topology, volumes: _asSubmitted, ...rest } = body;

@@ -1,5 +1,5 @@
 import type { TrainingJob, TrainingJobEvent } from '../generated/prisma/client.js';
-import type { VolumeSpec } from './training-volumes.js';
+import { jobClaimName, type VolumeSpec } from './training-volumes.js';
 
 /** The public JSON shape of a training job (the API's contract, not the table's). */
 export function toJobView(job: TrainingJob, projectName: string) {
@@ -28,7 +28,7 @@ export function toJobView(job: TrainingJob, projectName: string) {
     outputModel: job.outputModel,
     /** The principal (token or user name) that submitted it; null for jobs from before it was recorded. */
     submittedBy: job.submittedBy,
-    volumes: job.volumes as unknown as VolumeSpec[],
+    volumes: volumesView(job.id, job.volumes as unknown as VolumeSpec[]),
     status: job.status,
     statusReason: job.statusReason,
     pendingReason: job.status === 'Queued' ? job.pendingReason : null,
@@ -46,6 +46,12 @@ export function toJobView(job: TrainingJob, projectName: string) {
   };
 }
 export type TrainingJobView = ReturnType<typeof toJobView>;
+
+/** A new claim shows its name: a retained one is mounted by later jobs as `claim: <claimName>`. */
+function volumesView(jobId: string, volumes: VolumeSpec[]): VolumeView[] {
+  return volumes.map(({ newClaim, ...v }) => (newClaim ? { ...v, newClaim: { ...newClaim, claimName: jobClaimName(jobId, v.name) } } : v));
+}
+type VolumeView = Omit<VolumeSpec, 'newClaim'> & { newClaim?: NonNullable<VolumeSpec['newClaim']> & { claimName: string } };
 
 export function toEventView(event: TrainingJobEvent) {
   return {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubernetesDriver } from '../../src/cluster/kubernetes/kubernetes-driver.js';
 import { KubernetesServingDriver } from '../../src/cluster/kubernetes/serving/kubernetes-serving-driver.js';
 import { deployRbacObjects, impersonating } from '../helpers/k8s-rbac.js';
+import { eventually } from '../helpers/test-app.js';
 import { adminKubeConfig, createTestNamespace, deleteTestNamespace, uniqueSuffix, untilDriver } from '../helpers/k8s-namespace.js';
 import { createGpuNodes, deleteNodes } from '../helpers/k8s-nodes.js';
 
@@ -67,9 +68,15 @@ describe('deploy/rbac for the kubernetes driver', () => {
         memoryMiB: 512,
         gpuCount: 1,
         workers: [{ node: NODE, gpuIndexes: [0] }, { node: NODE, gpuIndexes: [1] }],
+        volumes: [{ name: 'out', mountPath: '/out', readOnly: false, newClaim: { sizeMiB: 1024, accessMode: 'ReadWriteMany' as const, retain: false } }],
       };
       await driver.createWorkload(spec);
       await driver.createWorkload(spec);
+      // The job's own claim (issue 15): made, watched, and deleted as the service account.
+      const claim = `bl-${spec.jobId}-v-out`;
+      // Claims wake no scheduling cycle (onChange), so the cache is polled.
+      await eventually(async () => driver.listJobClaims().some((c) => c.claim === claim) || undefined, 15_000, 'the claim in the cache');
+      expect(await driver.storageClassExists('no-such-class')).toBe(false);
       const running = await untilDriver(driver, () => {
         const w = driver.workloads().find((x) => x.jobId === spec.jobId);
         return w?.workers.length === 2 && w.workers.every((x) => x.phase === 'Running') ? w : undefined;
@@ -77,6 +84,8 @@ describe('deploy/rbac for the kubernetes driver', () => {
       expect(running.workers.map((w) => w.node)).toEqual([NODE, NODE]);
       await driver.deleteWorkload(spec.jobId);
       await untilDriver(driver, () => !driver.workloads().some((x) => x.jobId === spec.jobId));
+      await driver.deleteJobClaims(spec.jobId, [claim]);
+      await eventually(async () => !driver.listJobClaims().some((c) => c.claim === claim) || undefined, 15_000, 'the claim deleted');
     } finally {
       await driver.stop();
     }
@@ -124,6 +133,9 @@ describe('deploy/rbac for the kubernetes driver', () => {
     expect(await can('watch', 'replicasets', ns, undefined, 'apps')).toBe(true);
     expect(await can('create', 'secrets', ns)).toBe(true);
     expect(await can('create', 'events', ns)).toBe(true);
+    expect(await can('watch', 'persistentvolumeclaims', ns)).toBe(true);
+    expect(await can('delete', 'persistentvolumeclaims', ns)).toBe(true);
+    expect(await can('get', 'storageclasses', undefined, undefined, 'storage.k8s.io')).toBe(true);
   });
 
   it('denies anything broader', async () => {
@@ -137,6 +149,8 @@ describe('deploy/rbac for the kubernetes driver', () => {
     expect(await can('create', 'pods', ns, 'exec')).toBe(false);
     expect(await can('create', 'pods', other)).toBe(false);
     expect(await can('create', 'pods', other, 'binding')).toBe(false);
+    expect(await can('create', 'persistentvolumeclaims', other)).toBe(false);
+    expect(await can('create', 'storageclasses', undefined, undefined, 'storage.k8s.io')).toBe(false);
     // Its own namespace holds the platform's Secrets (database, Redis, admin token): no reads there either.
     expect(await can('get', 'secrets', platform)).toBe(false);
     expect(await can('create', 'pods', platform)).toBe(false);

@@ -1,6 +1,6 @@
 import type { V1Container, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import { volumeEnvName, type WorkloadSpec } from '../cluster-driver.js';
-import type { VolumeSpec } from '../../training/training-volumes.js';
+import { jobClaimName, type VolumeSpec } from '../../training/training-volumes.js';
 import { containerSecurityContext } from './k8s-pod-security.js';
 
 /** Where a dataset fetcher unpacks into its emptyDir (inside the init container only). */
@@ -24,6 +24,7 @@ const FETCH_SCRIPT = [
  * The volumes a job's spec asks for (issue 15), as pod volumes and mounts. Pod volume names
  * get a `v-` prefix so none can collide with Beamline's own (tmp, workspace, beamline-*).
  * - claim: an existing PVC of the jobs' namespace (checked at submit), read-only when asked;
+ * - newClaim: the job's own PVC (k8s-job-claims.ts), made before the pods, the same for every attempt;
  * - scratch: an emptyDir for the attempt; `Memory` makes it a tmpfs, which is what /dev/shm
  *   needs for PyTorch DataLoader workers (the container runtime's default /dev/shm is 64 MiB);
  * - dataset in a claim: the PVC, read-only, with the dataset's path as subPath;
@@ -46,6 +47,8 @@ export function userVolumes(spec: WorkloadSpec, secret?: string): { volumes: V1V
       volumes.push({ name, persistentVolumeClaim: { claimName: ds.claim!, readOnly: true } });
     } else if (v.claim !== undefined) {
       volumes.push({ name, persistentVolumeClaim: { claimName: v.claim, ...(v.readOnly ? { readOnly: true } : {}) } });
+    } else if (v.newClaim) {
+      volumes.push({ name, persistentVolumeClaim: { claimName: jobClaimName(spec.jobId, v.name), ...(v.readOnly ? { readOnly: true } : {}) } });
     } else {
       const sizeLimit = v.scratch?.sizeLimitMiB !== undefined ? `${v.scratch.sizeLimitMiB}Mi` : undefined;
       volumes.push({ name, emptyDir: { ...(v.scratch?.medium === 'Memory' ? { medium: 'Memory' } : {}), ...(sizeLimit ? { sizeLimit } : {}) } });

@@ -1,13 +1,14 @@
 import { PassThrough } from 'node:stream';
 import { createInterface } from 'node:readline';
-import { CoreV1Api, KubeConfig, Log, makeInformer, type Informer, type ObjectCache, type V1Node, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, Log, makeInformer, StorageV1Api, type Informer, type ObjectCache, type V1Node, type V1PersistentVolumeClaim, type V1Pod } from '@kubernetes/client-node';
 import { kubeEnv, loadKubeConfig } from './kube-config.js';
 import type { WorkerPlacement } from '../../gpu-scheduler/engine/model.js';
-import { LogSourceGone, type ClusterDriver, type ClusterInventory, type WorkloadSpec, type WorkloadStatus } from '../cluster-driver.js';
+import { LogSourceGone, type ClusterDriver, type ClusterInventory, type JobClaim, type WorkloadSpec, type WorkloadStatus } from '../cluster-driver.js';
 import { ignoring, startOrThrow, statusOf } from './k8s-calls.js';
 import { buildInventory, isOwnPod, nodeSignature } from './k8s-inventory.js';
-import { WORKER_CONTAINER, podName, workloadSelector } from './k8s-names.js';
+import { ANNOTATION, LABEL, MANAGED_BY, WORKER_CONTAINER, podName, workloadSelector } from './k8s-names.js';
 import { checkpointClaim, checkpointClaimName } from './k8s-checkpoint-volume.js';
+import { CLAIM_LABEL, jobClaims } from './k8s-job-claims.js';
 import { envSecret, hasSecretEnv, masterService, needsMasterService, workerPod } from './k8s-workload-objects.js';
 import { workloadsOf } from './k8s-workload-status.js';
 import { Listeners } from '../listeners.js';
@@ -35,10 +36,13 @@ export class KubernetesDriver implements ClusterDriver {
   readonly kind = 'kubernetes' as const;
   private readonly kc: KubeConfig;
   private readonly core: CoreV1Api;
+  private readonly storage: StorageV1Api;
   private readonly namespace: string;
   private readonly listeners = new Listeners();
   private nodes?: Cached<V1Node>;
   private pods?: Cached<V1Pod>;
+  /** The jobs' own claims (newClaim volumes) in the namespace: what the controller deletes when a job ends. */
+  private claims?: Cached<V1PersistentVolumeClaim>;
   private stopped = false;
   /** True once both informers have listed the cluster: before that their caches are empty, not the cluster. */
   private synced = false;
@@ -52,14 +56,23 @@ export class KubernetesDriver implements ClusterDriver {
     this.namespace = options.namespace;
     this.kc = options.kubeConfig ?? loadKubeConfig(kubeEnv({})).kc;
     this.core = this.kc.makeApiClient(CoreV1Api);
+    this.storage = this.kc.makeApiClient(StorageV1Api);
   }
 
   async start(): Promise<void> {
     this.stopped = false;
     this.nodes = this.watch<V1Node>('/api/v1/nodes', () => this.core.listNode(), (node, verb) => this.nodeMatters(node, verb));
     this.pods = this.watch<V1Pod>('/api/v1/pods', () => this.core.listPodForAllNamespaces());
+    const namespace = this.namespace;
+    const claimSelector = `${LABEL.managedBy}=${MANAGED_BY},${CLAIM_LABEL.volume}`;
+    this.claims = this.watch<V1PersistentVolumeClaim>(
+      `/api/v1/namespaces/${namespace}/persistentvolumeclaims`,
+      () => this.core.listNamespacedPersistentVolumeClaim({ namespace, labelSelector: claimSelector }),
+      () => false, // a claim's change needs no scheduling cycle
+      claimSelector,
+    );
     try {
-      await Promise.all([startOrThrow(this.nodes), startOrThrow(this.pods)]);
+      await Promise.all([startOrThrow(this.nodes), startOrThrow(this.pods), startOrThrow(this.claims)]);
       this.synced = true;
     } catch (e) {
       await this.stop();
@@ -73,7 +86,7 @@ export class KubernetesDriver implements ClusterDriver {
     this.synced = false;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    await Promise.all([this.nodes?.stop(), this.pods?.stop()]);
+    await Promise.all([this.nodes?.stop(), this.pods?.stop(), this.claims?.stop()]);
     this.listeners.clear();
   }
 
@@ -88,22 +101,68 @@ export class KubernetesDriver implements ClusterDriver {
     return workloadsOf((this.pods?.list(this.namespace) ?? []).filter((p) => isOwnPod(p, this.namespace)));
   }
 
+  /** From the cache; a claim being deleted is left out (its deletion was asked for already). */
+  listJobClaims(): JobClaim[] {
+    return (this.claims?.list(this.namespace) ?? []).flatMap((pvc) => {
+      const jobId = pvc.metadata?.annotations?.[ANNOTATION.jobId];
+      return jobId && !pvc.metadata?.deletionTimestamp ? [{ jobId, claim: pvc.metadata!.name! }] : [];
+    });
+  }
+
   onChange(listener: () => void): () => void {
     return this.listeners.add(listener);
   }
 
   /**
-   * In parallel: the headless Service for MASTER_ADDR (gangs only), and per worker: create
-   * the pod, then bind it to its node (pods/binding). Repeating any step after a crash is
-   * harmless: an existing object counts as created, and a pod already bound to the same
-   * node counts as bound.
+   * 1. The job's claims (its checkpoint PVC, its `newClaim` volumes): made once per job, so
+   *    an existing one (an earlier attempt's, or this one's before a restart) is kept.
+   * 2. In parallel: the headless Service for MASTER_ADDR (gangs only), and per worker: create
+   *    the pod, then bind it to its node (pods/binding).
+   * Repeating any step after a crash is harmless: an existing object counts as created, and
+   * a pod already bound to the same node counts as bound. If a step fails, the claims this
+   * call made are deleted, with the attempt's pods (which could never start without them):
+   * nothing is left half-made, and the next reconcile pass starts the attempt afresh.
    */
   async createWorkload(spec: WorkloadSpec): Promise<void> {
     if (spec.workers.length === 0) throw new Error(`workload ${spec.jobId}/${spec.attempt} has no workers`);
+    const made: string[] = [];
+    try {
+      // 1.
+      const cp = checkpointClaim(spec, this.namespace);
+      for (const claim of [...(cp ? [cp] : []), ...jobClaims(spec, this.namespace)]) {
+        if (await this.createClaim(claim)) made.push(claim.metadata!.name!);
+      }
+      // 2.
+      await this.createWorkers(spec);
+    } catch (error) {
+      if (made.length > 0) {
+        await this.deleteWorkload(spec.jobId, spec.attempt).catch(() => undefined);
+        await this.deleteJobClaims(spec.jobId, made).catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * True when this call made it; false when it was there. One being deleted (the job ended
+   * and was resumed before the pvc-protection finalizer let it go) cannot be mounted: the
+   * call fails, and the next reconcile pass makes it anew once it is gone.
+   */
+  private async createClaim(body: V1PersistentVolumeClaim): Promise<boolean> {
     const namespace = this.namespace;
-    // The job's checkpoint claim outlives its attempts: an existing one (an earlier attempt's) is kept.
-    const claim = checkpointClaim(spec, namespace);
-    if (claim) await ignoring(409, this.core.createNamespacedPersistentVolumeClaim({ namespace, body: claim }));
+    try {
+      await this.core.createNamespacedPersistentVolumeClaim({ namespace, body });
+      return true;
+    } catch (e) {
+      if (statusOf(e) !== 409) throw e;
+      const existing = await this.core.readNamespacedPersistentVolumeClaim({ namespace, name: body.metadata!.name! });
+      if (existing.metadata?.deletionTimestamp) throw new Error(`the claim ${body.metadata!.name} is still being deleted; the attempt starts once it is gone`, { cause: e });
+      return false;
+    }
+  }
+
+  private async createWorkers(spec: WorkloadSpec): Promise<void> {
+    const namespace = this.namespace;
     const service = needsMasterService(spec) ? ignoring(409, this.core.createNamespacedService({ namespace, body: masterService(spec, namespace) })) : undefined;
     const createPod = async (index: number) => {
       const pod = workerPod(spec, index, namespace);
@@ -155,6 +214,25 @@ export class KubernetesDriver implements ClusterDriver {
     await ignoring(404, this.core.deleteNamespacedPersistentVolumeClaim({ namespace: this.namespace, name: checkpointClaimName(jobId) }));
   }
 
+  /** Only claims of this job are deleted: the names come from jobClaimName, never from user input. */
+  async deleteJobClaims(jobId: string, claims: string[]): Promise<void> {
+    const foreign = claims.find((name) => !name.startsWith(`bl-${jobId}-`));
+    if (foreign) throw new Error(`${foreign} is not a claim of job ${jobId}`);
+    await Promise.all(claims.map((name) => ignoring(404, this.core.deleteNamespacedPersistentVolumeClaim({ namespace: this.namespace, name }))));
+  }
+
+  /** A 403 (the role may not read StorageClasses) means "cannot tell", not "missing". */
+  async storageClassExists(name: string): Promise<boolean | undefined> {
+    try {
+      await this.storage.readStorageClass({ name });
+      return true;
+    } catch (e) {
+      if (statusOf(e) === 404) return false;
+      if (statusOf(e) === 403) return undefined;
+      throw e;
+    }
+  }
+
   /**
    * Deletes the attempt's pods with the grace left until `deadline`: the kubelet sends
    * SIGTERM and kills after it. The informer keeps a pod (with its deletionTimestamp, so
@@ -192,8 +270,8 @@ export class KubernetesDriver implements ClusterDriver {
   }
 
   /** An informer that restarts itself (with backoff) after a watch or list error, until stop(). */
-  private watch<T extends V1Node | V1Pod>(path: string, list: () => Promise<{ items: T[] }>, matters: (obj: T, verb: string) => boolean = () => true): Cached<T> {
-    const informer = makeInformer<T>(this.kc, path, list as never) as Cached<T>;
+  private watch<T extends V1Node | V1Pod | V1PersistentVolumeClaim>(path: string, list: () => Promise<{ items: T[] }>, matters: (obj: T, verb: string) => boolean = () => true, labelSelector?: string): Cached<T> {
+    const informer = makeInformer<T>(this.kc, path, list as never, labelSelector) as Cached<T>;
     const firstDelay = this.options.restartDelayMs ?? 500;
     let delay = firstDelay;
     for (const verb of ['add', 'update', 'delete'] as const) {

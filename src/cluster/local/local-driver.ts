@@ -3,10 +3,10 @@ import { lstat, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, hostname, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { NodeSpec } from '../../gpu-scheduler/engine/model.js';
-import { checkpointEnv, hostDeviceEnv, LogSourceGone, workerEnv, type ClusterDriver, type ClusterInventory, type WorkerStatus, type WorkloadSpec, type WorkloadStatus } from '../cluster-driver.js';
+import { checkpointEnv, hostDeviceEnv, LogSourceGone, workerEnv, type ClusterDriver, type ClusterInventory, type JobClaim, type WorkerStatus, type WorkloadSpec, type WorkloadStatus } from '../cluster-driver.js';
 import { localGpus } from './gpu-inventory.js';
 import { followFile } from './log-follow.js';
-import { datasetsRoot, localVolumes } from './local-volumes.js';
+import { datasetsRoot, localJobClaims, localVolumes } from './local-volumes.js';
 import { jobEnv, ownedDir, privatizeHome, resolveCommand, resolveWorkingDir, unreachableBy } from './job-sandbox.js';
 import { DEFAULT_JOB_USER, resolveJobIdentity, type JobIdentity } from './job-user.js';
 import { isAlive, killGroup, signalGroup, spawnWorker } from './worker-process.js';
@@ -117,10 +117,19 @@ export class LocalDriver implements ClusterDriver {
     // Per job, not per attempt: what one attempt checkpointed, the next resumes from (issue 15).
     const checkpoints = this.checkpointPath(spec.jobId);
     if (spec.checkpoint) await ownedDir(checkpoints, 0o700, owner);
-    const volumes = await localVolumes(spec, this.home, dir, owner);
-    // The job token reaches the worker through its env only: spec.json (kept for adoption) leaves it out.
-    const { secretEnv: _secret, ...stored } = spec;
-    await writeFile(join(dir, 'spec.json'), JSON.stringify(stored), { mode: 0o600 });
+    // The job's own claims are made before spec.json: a failure up to there removes those
+    // this call made, and the next reconcile pass tries the attempt afresh.
+    const made: string[] = [];
+    let volumes: Record<string, string>;
+    try {
+      volumes = await localVolumes(spec, this.home, dir, owner, made);
+      // The job token reaches the worker through its env only: spec.json (kept for adoption) leaves it out.
+      const { secretEnv: _secret, ...stored } = spec;
+      await writeFile(join(dir, 'spec.json'), JSON.stringify(stored), { mode: 0o600 });
+    } catch (error) {
+      await Promise.all(made.map((path) => rm(path, { recursive: true, force: true })));
+      throw error;
+    }
     const load: LocalWorkload = { spec, dir, workers: [] };
     this.loads.set(key, load);
     // Every directory is made before any worker runs: a running worker could otherwise
@@ -221,6 +230,18 @@ export class LocalDriver implements ClusterDriver {
   async claimExists(name: string): Promise<boolean> {
     const st = await lstat(join(this.volumesRoot(), name)).catch(() => undefined);
     return st?.isDirectory() ?? false;
+  }
+
+  /** Removes job claim directories; only names of this job's claims (bl-<jobId>-v-...), never a path. */
+  async deleteJobClaims(jobId: string, claims: string[]): Promise<void> {
+    for (const claim of claims) {
+      if (localJobClaims([claim])[0]?.jobId !== jobId) throw new Error(`${claim} is not a claim of job ${jobId}`);
+      await rm(join(this.volumesRoot(), claim), { recursive: true, force: true });
+    }
+  }
+
+  listJobClaims(): JobClaim[] {
+    return localJobClaims(listDir(this.volumesRoot()));
   }
 
   private volumesRoot(): string {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { volumeEnvName, type WorkloadSpec } from '../cluster-driver.js';
+import { volumeEnvName, type JobClaim, type WorkloadSpec } from '../cluster-driver.js';
+import { jobClaimName } from '../../training/training-volumes.js';
 import { ownedDir, type Ids } from './job-sandbox.js';
 
 /**
@@ -14,9 +15,14 @@ import { ownedDir, type Ids } from './job-sandbox.js';
  * - dataset: an uploaded archive is <home>/datasets/<sha256>, unpacked by the API at upload,
  *   owned by the platform with dirs 0555 and files 0444, so the job user can read but not
  *   write it (read-only by permissions: there is no mount); a claim path is
- *   <home>/volumes/<claim>/<path>, whose permissions are the operator's, as for claims.
+ *   <home>/volumes/<claim>/<path>, whose permissions are the operator's, as for claims;
+ * - newClaim: <home>/volumes/<jobClaimName>, the job user's (0700), made by the first attempt
+ *   and found by every later one; the controller removes it when the job ends unless it is
+ *   retained, and a retained one is then an ordinary claim for later jobs. Size, StorageClass
+ *   and access mode are not enforced here.
+ * `made` collects the new-claim directories this call created, so a failed start can remove them.
  */
-export async function localVolumes(spec: WorkloadSpec, home: string, attemptDir: string, owner: Ids | undefined): Promise<Record<string, string>> {
+export async function localVolumes(spec: WorkloadSpec, home: string, attemptDir: string, owner: Ids | undefined, made: string[] = []): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
   const claimsRoot = resolve(home, 'volumes');
   for (const v of spec.volumes ?? []) {
@@ -27,6 +33,11 @@ export async function localVolumes(spec: WorkloadSpec, home: string, attemptDir:
       if (!existsSync(path)) throw new Error(`dataset ${v.dataset.name} v${v.dataset.version}: ${path} is missing on this machine`);
     } else if (v.claim !== undefined) {
       path = join(claimsRoot, v.claim);
+    } else if (v.newClaim) {
+      path = join(claimsRoot, jobClaimName(spec.jobId, v.name));
+      if (!existsSync(claimsRoot)) await ownedDir(claimsRoot, 0o711); // never re-moded when an operator made it
+      if (!existsSync(path)) made.push(path);
+      await ownedDir(path, 0o700, owner);
     } else {
       path = join(attemptDir, 'scratch', v.name);
       await ownedDir(join(attemptDir, 'scratch'), 0o711);
@@ -45,4 +56,15 @@ export function datasetsRoot(home: string): string {
 export function localDatasetDir(home: string, archiveSha256: string): string {
   if (!/^[0-9a-f]{64}$/.test(archiveSha256)) throw new Error(`not a sha256: ${archiveSha256}`);
   return join(datasetsRoot(home), archiveSha256);
+}
+
+/** A job's own claim directory: bl-<job uuid>-v-<volume> (jobClaimName). */
+const JOB_CLAIM = /^bl-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-v-[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** The job claims under <home>/volumes, by their names. */
+export function localJobClaims(names: string[]): JobClaim[] {
+  return names.flatMap((claim) => {
+    const match = JOB_CLAIM.exec(claim);
+    return match ? [{ jobId: match[1], claim }] : [];
+  });
 }

@@ -9,7 +9,8 @@ import type { AppConfig } from '../../common/config/config.schema.js';
 import { ModelRegistration } from '../../models/models.registration.js';
 import { TrainingService } from '../training.service.js';
 import type { WorkerPlacement } from '../../gpu-scheduler/engine/model.js';
-import type { TrainingAction } from '../training-state.js';
+import { isTerminal, type TrainingAction, type TrainingStatus } from '../training-state.js';
+import { claimsToDelete, type VolumeSpec } from '../training-volumes.js';
 import { SchedulingRepository } from './scheduling.repository.js';
 import { retryDelayMs } from './workload-spec.js';
 import { decideWorkload, restartsOf } from './workload-verdict.js';
@@ -50,6 +51,7 @@ export class JobReconciler {
       );
     }
     await this.deleteOrphans([...observed.values()].filter((w) => !wanted.has(`${w.jobId}/${w.attempt}`)));
+    await this.releaseClaims([...observed.values()]).catch((error: Error) => this.logger.warn({ err: error.message }, 'deleting job claims failed; will retry'));
     await this.tokens.revokeFinished().catch((error: Error) => this.logger.warn({ err: error.message }, 'revoking job tokens failed; will retry'));
   }
 
@@ -182,6 +184,28 @@ export class JobReconciler {
 
   private async act(job: TrainingJob, action: TrainingAction, message: string): Promise<void> {
     await this.training.applyAction(job.id, action, message);
+  }
+
+  /**
+   * A job's own claims (`newClaim` volumes) go once the job is terminal, unless retained.
+   * Level-based on what the driver lists, so a restart neither leaks a claim nor deletes one
+   * twice, and a job resumed in between gets its claims made anew by its next attempt. A
+   * Succeeded job's kept workers go first, their logs archived to the end: Kubernetes holds
+   * a claim that a pod names, even a finished one, until the pod is gone.
+   */
+  private async releaseClaims(observed: WorkloadStatus[]): Promise<void> {
+    const present = this.driver.listJobClaims?.() ?? [];
+    if (present.length === 0) return;
+    const owners = await this.repo.claimOwners([...new Set(present.map((c) => c.jobId))]);
+    for (const { jobId, claim } of present) {
+      const owner = owners.get(jobId);
+      // No record: not a job of this installation; left alone.
+      if (!owner || !isTerminal(owner.status as TrainingStatus)) continue;
+      if (!claimsToDelete(jobId, owner.volumes as VolumeSpec[]).includes(claim)) continue; // retained
+      for (const w of observed.filter((o) => o.jobId === jobId)) await this.deleteAttempt(jobId, w.attempt, w.workers.length);
+      await this.driver.deleteJobClaims!(jobId, [claim]);
+      this.logger.log({ jobId, claim, status: owner.status }, 'deleted the job claim');
+    }
   }
 
   /** Workloads of cancelled, finished or superseded attempts go away. */

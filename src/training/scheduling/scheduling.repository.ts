@@ -36,6 +36,13 @@ export class SchedulingRepository {
     return new Map(rows.map((r) => [r.id, { status: r.status, attempt: r.attempt }]));
   }
 
+  /** Status and volumes of the jobs that own claims the driver found (job.reconciler.ts, releaseClaims). */
+  async claimOwners(ids: string[]): Promise<Map<string, { status: string; volumes: unknown }>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.prisma.trainingJob.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, volumes: true } });
+    return new Map(rows.map((r) => [r.id, { status: r.status, volumes: r.volumes }]));
+  }
+
   /**
    * Writes each waiting job's reason, and since when it has been unschedulable (kept while it
    * stays so, cleared when it no longer is); only rows that changed are written, in one

@@ -60,7 +60,8 @@ class Training:
             "maxRetries": max_retries,
             "timeoutSeconds": timeout_seconds,
             "outputModel": output_model,
-            # [{"name", "mountPath", "claim" | "scratch", "readOnly"}]: docs/checkpoints.md, "Volumes"
+            # [{"name", "mountPath", "claim" | "scratch" | "dataset" | "newClaim", "readOnly"}]:
+            # docs/checkpoints.md, "Volumes"; newClaim: {"size", "storageClass"?, "accessMode"?, "retain"?}
             "volumes": [dict(v) for v in volumes] if volumes is not None else None,
         }
         body.update({k: v for k, v in optional.items() if v is not None})
