@@ -7664,6 +7664,14 @@ export interface operations {
                                 };
                                 mountPath: string;
                                 name: string;
+                                newClaim?: {
+                                    /** @enum {string} */
+                                    accessMode: "ReadWriteOnce" | "ReadWriteMany" | "ReadWriteOncePod";
+                                    claimName: string;
+                                    retain: boolean;
+                                    sizeMiB: number;
+                                    storageClass?: string;
+                                };
                                 readOnly: boolean;
                                 scratch?: {
                                     /** @enum {string} */
@@ -7779,6 +7787,14 @@ export interface operations {
                         };
                         mountPath: string;
                         name: string;
+                        newClaim?: {
+                            /** @enum {string} */
+                            accessMode?: "ReadWriteOnce" | "ReadWriteMany" | "ReadWriteOncePod";
+                            /** @default false */
+                            retain?: boolean;
+                            size: string;
+                            storageClass?: string;
+                        };
                         readOnly?: boolean;
                         scratch?: {
                             /**
@@ -7879,6 +7895,14 @@ export interface operations {
                             };
                             mountPath: string;
                             name: string;
+                            newClaim?: {
+                                /** @enum {string} */
+                                accessMode: "ReadWriteOnce" | "ReadWriteMany" | "ReadWriteOncePod";
+                                claimName: string;
+                                retain: boolean;
+                                sizeMiB: number;
+                                storageClass?: string;
+                            };
                             readOnly: boolean;
                             scratch?: {
                                 /** @enum {string} */
@@ -7973,6 +7997,14 @@ export interface operations {
                             };
                             mountPath: string;
                             name: string;
+                            newClaim?: {
+                                /** @enum {string} */
+                                accessMode: "ReadWriteOnce" | "ReadWriteMany" | "ReadWriteOncePod";
+                                claimName: string;
+                                retain: boolean;
+                                sizeMiB: number;
+                                storageClass?: string;
+                            };
                             readOnly: boolean;
                             scratch?: {
                                 /** @enum {string} */
@@ -8173,6 +8205,14 @@ export interface operations {
                             };
                             mountPath: string;
                             name: string;
+                            newClaim?: {
+                                /** @enum {string} */
+                                accessMode: "ReadWriteOnce" | "ReadWriteMany" | "ReadWriteOncePod";
+                                claimName: string;
+                                retain: boolean;
+                                sizeMiB: number;
+                                storageClass?: string;
+                            };
                             readOnly: boolean;
                             scratch?: {
                                 /** @enum {string} */
@@ -8318,6 +8358,14 @@ export interface operations {
                             };
                             mountPath: string;
                             name: string;
+                            newClaim?: {
+                                /** @enum {string} */
+                                accessMode: "ReadWriteOnce" | "ReadWriteMany" | "ReadWriteOncePod";
+                                claimName: string;
+                                retain: boolean;
+                                sizeMiB: number;
+                                storageClass?: string;
+                            };
                             readOnly: boolean;
                             scratch?: {
                                 /** @enum {string} */
@@ -8792,6 +8840,14 @@ export interface operations {
                             };
                             mountPath: string;
                             name: string;
+                            newClaim?: {
+                                /** @enum {string} */
+                                accessMode: "ReadWriteOnce" | "ReadWriteMany" | "ReadWriteOncePod";
+                                claimName: string;
+                                retain: boolean;
+                                sizeMiB: number;
+                                storageClass?: string;
+                            };
                             readOnly: boolean;
                             scratch?: {
                                 /** @enum {string} */
