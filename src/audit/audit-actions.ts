@@ -78,6 +78,8 @@ export const AUDIT_ACTIONS: Readonly<Record<string, AuditAction>> = {
   [`PATCH ${P}/endpoints/:name`]: { action: 'endpoint.update', resource: 'endpoint', idParams: ['name'], fromResponse: { details: ['modelVersion', 'desiredRevision'] } },
   [`POST ${P}/endpoints/:name/scale`]: { action: 'endpoint.scale', resource: 'endpoint', idParams: ['name'], fromResponse: { details: ['replicas', 'desiredRevision'] } },
   [`POST ${P}/endpoints/:name/rollback`]: { action: 'endpoint.rollback', resource: 'endpoint', idParams: ['name'], fromResponse: { details: ['modelVersion', 'desiredRevision'] } },
+  [`POST ${P}/endpoints/:name/canary/promote`]: { action: 'endpoint.canary.promote', resource: 'endpoint', idParams: ['name'], fromResponse: { details: ['modelVersion', 'desiredRevision'] } },
+  [`POST ${P}/endpoints/:name/canary/rollback`]: { action: 'endpoint.canary.rollback', resource: 'endpoint', idParams: ['name'], fromResponse: { details: ['modelVersion', 'desiredRevision'] } },
   [`DELETE ${P}/endpoints/:name`]: { action: 'endpoint.delete', resource: 'endpoint', idParams: ['name'] },
   [`POST ${P}/endpoints/:name/infer`]: { action: 'endpoint.infer', resource: 'endpoint', idParams: ['name'], deniedOnly: true },
   [`ALL ${P}/endpoints/:name/v2/*path`]: { action: 'endpoint.infer', resource: 'endpoint', idParams: ['name'], deniedOnly: true },

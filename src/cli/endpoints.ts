@@ -12,6 +12,11 @@ export const ENDPOINTS_USAGE = `usage: beamline endpoints <command> [options]
   events <name>
   scale <name> <replicas> [--wait]
   rollback <name> [--revision n] [--wait]
+  canary <name> (--version v | --revision n) --percent p [--replicas n] [--min-requests n] [--min-seconds s] [--manual]
+  canary <name> --percent p          change the running canary's share
+  canary <name> promote|rollback     end the running canary now
+  shadow <name> [--model m] (--version v | --revision n) --percent p [--replicas n]
+  shadow <name> stop
   delete <name>
   infer <name> --input x=[[1,2,3]] [--input ...] [--datatype x=FP64] | -d @request.json
 
@@ -25,6 +30,8 @@ const endpointFields = (e: Endpoint) =>
     ['name', e.name], ['model', `${e.model}:${e.modelVersion}${e.follows ? ` (follows ${e.follows})` : ''}`], ['phase', e.phase],
     ['ready', e.ready], ['replicas', `${e.observed?.availableReplicas ?? 0}/${e.replicas} available`],
     ['autoscaling', e.autoscaling ? `${e.autoscaling.minReplicas}–${e.autoscaling.maxReplicas} replicas, ${e.autoscaling.targetInFlight} in flight per replica, scale down after ${e.autoscaling.scaleDownDelaySeconds} s` : 'off'],
+    ['canary', e.canary ? `revision ${e.canary.revision} (version ${e.canary.modelVersion}), ${e.canary.percent} % on ${e.observed?.canary?.readyReplicas ?? 0}/${e.canary.replicas} ready, ${e.canary.analysis.auto ? `judged after ${e.canary.analysis.minRequests} requests and ${e.canary.analysis.minSeconds} s` : 'manual'}` : 'none'],
+    ['shadow', e.shadow ? `${e.shadow.model}:${e.shadow.modelVersion} (revision ${e.shadow.revision}), ${e.shadow.percent} % mirrored on ${e.observed?.shadow?.readyReplicas ?? 0}/${e.shadow.replicas} ready` : 'none'],
     ['revision', `desired ${e.desiredRevision}, good ${e.goodRevision ?? '-'}`], ['reason', e.reason], ['message', e.message],
     ['infer', e.inferUrl],
   ]);
@@ -141,6 +148,46 @@ export async function endpoints(argv: string[], out: Output): Promise<void> {
       const sdk = await p.client();
       return settle(sdk, p, out, await sdk.endpoints.rollback(positional(p, 0, 'name'), int(p.values.revision, '--revision', 1)));
     }
+    case 'canary': {
+      const p = parse(rest, { version: { type: 'string' }, revision: { type: 'string' }, percent: { type: 'string' }, replicas: { type: 'string' }, 'min-requests': { type: 'string' }, 'min-seconds': { type: 'string' }, manual: { type: 'boolean' } });
+      const sdk = await p.client();
+      const name = positional(p, 0, 'name');
+      const action = p.positionals[1];
+      let endpoint: Endpoint;
+      if (action === 'promote') endpoint = await sdk.endpoints.promoteCanary(name);
+      else if (action === 'rollback') endpoint = await sdk.endpoints.rollbackCanary(name);
+      else if (action !== undefined) throw new UsageError(`canary <name> takes promote or rollback, not '${action}'`);
+      else {
+        const percent = num(p.values.percent, '--percent');
+        if (percent === undefined) throw new UsageError('canary needs --percent (or promote|rollback)');
+        const analysis = {
+          ...(p.values.manual ? { auto: false } : {}),
+          ...(p.values['min-requests'] ? { minRequests: int(p.values['min-requests'], '--min-requests', 1) } : {}),
+          ...(p.values['min-seconds'] ? { minSeconds: int(p.values['min-seconds'], '--min-seconds', 0) } : {}),
+        };
+        // Neither --version nor --revision: the running canary's share (and analysis) change.
+        endpoint = await sdk.endpoints.canary(name, {
+          ...(p.values.version !== undefined || p.values.revision !== undefined ? target(p) : {}),
+          percent,
+          ...(p.values.replicas ? { replicas: int(p.values.replicas, '--replicas', 1) } : {}),
+          ...(Object.keys(analysis).length > 0 ? { analysis } : {}),
+        });
+      }
+      return out.result(endpoint, () => endpointFields(endpoint));
+    }
+    case 'shadow': {
+      const p = parse(rest, { model: { type: 'string' }, version: { type: 'string' }, revision: { type: 'string' }, percent: { type: 'string' }, replicas: { type: 'string' } });
+      const sdk = await p.client();
+      const name = positional(p, 0, 'name');
+      let endpoint: Endpoint;
+      if (p.positionals[1] === 'stop') endpoint = await sdk.endpoints.shadow(name, null);
+      else {
+        const percent = num(p.values.percent, '--percent');
+        if (percent === undefined) throw new UsageError('shadow needs --percent (or stop)');
+        endpoint = await sdk.endpoints.shadow(name, { ...(p.values.model ? { model: str(p.values.model) } : {}), ...target(p), percent, replicas: p.values.replicas ? int(p.values.replicas, '--replicas', 1)! : 1 });
+      }
+      return out.result(endpoint, () => endpointFields(endpoint));
+    }
     case 'delete': {
       const p = parse(rest);
       const endpoint = await (await p.client()).endpoints.delete(positional(p, 0, 'name'));
@@ -157,4 +204,20 @@ export async function endpoints(argv: string[], out: Output): Promise<void> {
     default:
       throw new UsageError(command ? `unknown command 'endpoints ${command}'` : 'missing command');
   }
+}
+
+/** --version v or --revision n: what a canary or shadow runs. */
+function target(p: Parsed): { version?: number | string; revision?: number } {
+  const version = str(p.values.version);
+  if (version !== undefined) return { version: /^\d+$/.test(version) ? Number(version) : version };
+  const revision = int(p.values.revision, '--revision', 1);
+  if (revision === undefined) throw new UsageError('give --version <v> or --revision <n>');
+  return { revision };
+}
+
+function num(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got '${String(value)}'`);
+  return n;
 }

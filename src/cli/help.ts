@@ -47,6 +47,16 @@ const SUBCOMMANDS: Record<string, Record<string, Help>> = {
     events: h('endpoints events <name>', 'What happened to it, oldest first.', 'beamline endpoints events iris'),
     scale: h('endpoints scale <name> <replicas> [--wait]', 'Changes the replica count.', 'beamline endpoints scale iris 2 --wait'),
     rollback: h('endpoints rollback <name> [--revision n] [--wait]', 'Rolls back to the previous (or the given) revision.', 'beamline endpoints rollback iris --wait'),
+    canary: h(
+      'endpoints canary <name> (--version v | --revision n) --percent p [--replicas n] [--min-requests n] [--min-seconds s] [--manual] | canary <name> --percent p | canary <name> promote|rollback',
+      "Starts a canary answering p % of requests, changes its share, or ends it; the controller promotes or rolls it back by its error rate and p99 against stable's (docs/endpoints.md).",
+      'beamline endpoints canary iris --version 3 --percent 10',
+    ),
+    shadow: h(
+      'endpoints shadow <name> [--model m] (--version v | --revision n) --percent p [--replicas n] | shadow <name> stop',
+      'Copies p % of requests to another version (answers dropped, counted in metrics), or stops it.',
+      'beamline endpoints shadow iris --version 4 --percent 5',
+    ),
     delete: h('endpoints delete <name>', 'Deletes the endpoint and its replicas.', 'beamline endpoints delete iris'),
     infer: h(
       "endpoints infer <name> --input 'x=[[...]]' [--input ...] [--datatype x=FP64] | -d @request.json",

@@ -5,6 +5,10 @@ import { EndpointLeaderLock } from '../common/leader/leader-lock.js';
 import { PublicUrl } from '../common/public-url.js';
 import { ModelsModule } from '../models/models.module.js';
 import { EndpointAutoscaler } from './endpoints/endpoint.autoscaler.js';
+import { CanaryTransitions } from './endpoints/canary-transitions.js';
+import { EndpointCanary } from './endpoints/endpoint.canary.js';
+import { CanaryStats, CanaryStatsReader } from './endpoints/endpoint-traffic-stats.js';
+import { EndpointsTrafficService } from './endpoints/endpoints-traffic.service.js';
 import { EndpointControllerLoop } from './endpoints/endpoint.controller-loop.js';
 import { EndpointDemand, EndpointDemandReader } from './endpoints/endpoint-demand.js';
 import { EndpointReconciler } from './endpoints/endpoint.reconciler.js';
@@ -32,12 +36,12 @@ export class ServingModule implements NestModule {
   }
 
   static forRoles(roles: { api: boolean; controller: boolean }, driver: 'local' | 'kubernetes' | 'none'): DynamicModule {
-    const providers: Provider[] = [EndpointsRepository, EndpointsService, EndpointsMetrics, EndpointRouter, EndpointProxy, ReplicaTokens];
-    // Autoscaling's demand: the infer proxy publishes it, the controller reads it (endpoint-demand.ts).
-    if (roles.api) providers.push(EndpointDemand);
+    const providers: Provider[] = [EndpointsRepository, EndpointsService, EndpointsTrafficService, CanaryTransitions, EndpointsMetrics, EndpointRouter, EndpointProxy, ReplicaTokens];
+    // Autoscaling's demand and the canary's counters: the infer proxy publishes them, the controller reads them.
+    if (roles.api) providers.push(EndpointDemand, CanaryStats);
     if (roles.controller && driver !== 'none') {
       providers.push(PublicUrl, EndpointLeaderLock, EndpointModelFiles, EndpointReconciler, EndpointControllerLoop, { provide: ENDPOINT_TRIGGER, useExisting: EndpointControllerLoop });
-      providers.push(EndpointAutoscaler, EndpointDemandReader);
+      providers.push(EndpointAutoscaler, EndpointDemandReader, EndpointCanary, CanaryStatsReader);
     }
     return { module: ServingModule, imports: [ModelsModule], controllers: roles.api ? [EndpointsController, PrometheusTargetsController] : [], providers };
   }

@@ -91,6 +91,8 @@ const ROUTES: Record<string, Level> = {
   [`PATCH ${P}/endpoints/:name`]: 'member',
   [`POST ${P}/endpoints/:name/scale`]: 'member',
   [`POST ${P}/endpoints/:name/rollback`]: 'member',
+  [`POST ${P}/endpoints/:name/canary/promote`]: 'member',
+  [`POST ${P}/endpoints/:name/canary/rollback`]: 'member',
   [`GET ${P}/endpoints/:name/revisions`]: 'viewer',
   [`GET ${P}/endpoints/:name/events`]: 'viewer',
   [`GET ${P}/endpoints/:name/traffic`]: 'viewer',

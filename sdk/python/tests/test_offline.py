@@ -302,3 +302,26 @@ print('ok')
     src = Path(beamline.__file__).resolve().parents[1]
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env={"PYTHONPATH": str(src)}, timeout=60)
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
+
+
+def test_canary_and_shadow_requests():
+    sent = []
+
+    def handler(req):
+        sent.append((req.method, req.url.path, json.loads(req.content) if req.content else None))
+        return httpx.Response(200, json={"name": "ep", "canary": {"revision": 4, "percent": 10}, "shadow": None})
+
+    c = mock_client(handler)
+    ep = c.endpoints.canary("ep", version="@next", percent=10, analysis={"minRequests": 50})
+    assert ep.canary == {"revision": 4, "percent": 10} and ep.shadow is None
+    c.endpoints.canary("ep", percent=50)
+    c.endpoints.promote_canary("ep")
+    c.endpoints.rollback_canary("ep")
+    c.endpoints.shadow("ep", model="other", version=3, percent=5)
+    c.endpoints.stop_shadow("ep")
+    base = "/v1/projects/p/endpoints/ep"
+    assert [(m, p) for m, p, _ in sent] == [("PATCH", base), ("PATCH", base), ("POST", f"{base}/canary/promote"), ("POST", f"{base}/canary/rollback"), ("PATCH", base), ("PATCH", base)]
+    assert sent[0][2] == {"canary": {"percent": 10, "version": "@next", "analysis": {"minRequests": 50}}}
+    assert sent[1][2] == {"canary": {"percent": 50}}
+    assert sent[4][2] == {"shadow": {"percent": 5, "replicas": 1, "model": "other", "version": 3}}
+    assert sent[5][2] == {"shadow": None}

@@ -67,6 +67,30 @@ export class Endpoints {
     return this.http.json('POST', `${this.base()}/${seg(name)}/rollback`, { json: revision === undefined ? {} : { revision } });
   }
 
+  /**
+   * Starts a canary (`{version | revision, percent, replicas?, analysis?}`), changes the running
+   * one's percent or analysis (no version or revision), or rolls it back (null). The controller
+   * promotes or rolls it back by its error rate and p99 against stable (docs/endpoints.md).
+   */
+  canary(name: string, canary: NonNullable<EndpointUpdate['canary']> | null): Promise<Endpoint> {
+    return this.update(name, { canary });
+  }
+
+  /** Mirrors `percent` % of requests to another version or revision, answers dropped; null stops it. */
+  shadow(name: string, shadow: NonNullable<EndpointUpdate['shadow']> | null): Promise<Endpoint> {
+    return this.update(name, { shadow });
+  }
+
+  /** Promotes the running canary now: its template becomes the desired revision. */
+  promoteCanary(name: string): Promise<Endpoint> {
+    return this.http.json('POST', `${this.base()}/${seg(name)}/canary/promote`);
+  }
+
+  /** Rolls the running canary back now: stable answers every request. */
+  rollbackCanary(name: string): Promise<Endpoint> {
+    return this.http.json('POST', `${this.base()}/${seg(name)}/canary/rollback`);
+  }
+
   /** Starts deletion (phase Deleting); the endpoint is gone (404) once the controller removed it. */
   delete(name: string): Promise<Endpoint> {
     return this.http.json('DELETE', `${this.base()}/${seg(name)}`);

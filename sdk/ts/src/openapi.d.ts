@@ -301,8 +301,42 @@ export interface paths {
         delete: operations["EndpointsController_remove"];
         options?: never;
         head?: never;
-        /** Change version, replicas, resources, batching, env or rollout settings: a new revision */
+        /** Change version, replicas, resources, batching, env or rollout settings: a new revision. Or, alone, canary and shadow traffic */
         patch: operations["EndpointsController_update"];
+        trace?: never;
+    };
+    "/v1/projects/{project}/endpoints/{name}/canary/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Promote the running canary now: its template becomes the desired revision (a rolling update of the stable replicas) */
+        post: operations["EndpointsController_promoteCanary"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{project}/endpoints/{name}/canary/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Roll the running canary back now: stable answers every request, the canary revision is marked Failed */
+        post: operations["EndpointsController_rollbackCanary"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/projects/{project}/endpoints/{name}/events": {
@@ -2722,6 +2756,21 @@ export interface operations {
                                 maxBatchSize: number;
                                 maxQueueDelayMicros: number;
                             };
+                            canary: {
+                                analysis: {
+                                    auto: boolean;
+                                    maxErrorRateIncrease: number;
+                                    maxLatencyRatio: number;
+                                    minRequests: number;
+                                    minSeconds: number;
+                                };
+                                modelVersion: number;
+                                percent: number;
+                                replicas: number;
+                                revision: number;
+                                /** Format: date-time */
+                                startedAt: string;
+                            } | null;
                             /** Format: date-time */
                             createdAt: string;
                             desiredRevision: number;
@@ -2741,6 +2790,15 @@ export interface operations {
                             observed: {
                                 at?: string;
                                 availableReplicas?: number;
+                                canary?: {
+                                    message?: string;
+                                    readyReplicas: number;
+                                    reason?: string;
+                                    replicas: number;
+                                    restarts: number;
+                                    revision: number;
+                                    rollout: string;
+                                };
                                 message?: string;
                                 readyReplicas?: number;
                                 reason?: string;
@@ -2748,6 +2806,15 @@ export interface operations {
                                 restarts?: number;
                                 revision?: number;
                                 rollout?: string;
+                                shadow?: {
+                                    message?: string;
+                                    readyReplicas: number;
+                                    reason?: string;
+                                    replicas: number;
+                                    restarts: number;
+                                    revision: number;
+                                    rollout: string;
+                                };
                                 updatedReplicas?: number;
                             };
                             /** @enum {string} */
@@ -2765,6 +2832,15 @@ export interface operations {
                                 } | null;
                                 memory: string | number;
                             };
+                            shadow: {
+                                model: string;
+                                modelVersion: number;
+                                percent: number;
+                                replicas: number;
+                                revision: number;
+                                /** Format: date-time */
+                                startedAt: string;
+                            } | null;
                             /** Format: date-time */
                             updatedAt: string;
                         }[];
@@ -2901,6 +2977,21 @@ export interface operations {
                             maxBatchSize: number;
                             maxQueueDelayMicros: number;
                         };
+                        canary: {
+                            analysis: {
+                                auto: boolean;
+                                maxErrorRateIncrease: number;
+                                maxLatencyRatio: number;
+                                minRequests: number;
+                                minSeconds: number;
+                            };
+                            modelVersion: number;
+                            percent: number;
+                            replicas: number;
+                            revision: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                        } | null;
                         /** Format: date-time */
                         createdAt: string;
                         desiredRevision: number;
@@ -2920,6 +3011,15 @@ export interface operations {
                         observed: {
                             at?: string;
                             availableReplicas?: number;
+                            canary?: {
+                                message?: string;
+                                readyReplicas: number;
+                                reason?: string;
+                                replicas: number;
+                                restarts: number;
+                                revision: number;
+                                rollout: string;
+                            };
                             message?: string;
                             readyReplicas?: number;
                             reason?: string;
@@ -2927,6 +3027,15 @@ export interface operations {
                             restarts?: number;
                             revision?: number;
                             rollout?: string;
+                            shadow?: {
+                                message?: string;
+                                readyReplicas: number;
+                                reason?: string;
+                                replicas: number;
+                                restarts: number;
+                                revision: number;
+                                rollout: string;
+                            };
                             updatedReplicas?: number;
                         };
                         /** @enum {string} */
@@ -2944,6 +3053,15 @@ export interface operations {
                             } | null;
                             memory: string | number;
                         };
+                        shadow: {
+                            model: string;
+                            modelVersion: number;
+                            percent: number;
+                            replicas: number;
+                            revision: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                        } | null;
                         /** Format: date-time */
                         updatedAt: string;
                     };
@@ -2966,6 +3084,21 @@ export interface operations {
                             maxBatchSize: number;
                             maxQueueDelayMicros: number;
                         };
+                        canary: {
+                            analysis: {
+                                auto: boolean;
+                                maxErrorRateIncrease: number;
+                                maxLatencyRatio: number;
+                                minRequests: number;
+                                minSeconds: number;
+                            };
+                            modelVersion: number;
+                            percent: number;
+                            replicas: number;
+                            revision: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                        } | null;
                         /** Format: date-time */
                         createdAt: string;
                         desiredRevision: number;
@@ -2985,6 +3118,15 @@ export interface operations {
                         observed: {
                             at?: string;
                             availableReplicas?: number;
+                            canary?: {
+                                message?: string;
+                                readyReplicas: number;
+                                reason?: string;
+                                replicas: number;
+                                restarts: number;
+                                revision: number;
+                                rollout: string;
+                            };
                             message?: string;
                             readyReplicas?: number;
                             reason?: string;
@@ -2992,6 +3134,15 @@ export interface operations {
                             restarts?: number;
                             revision?: number;
                             rollout?: string;
+                            shadow?: {
+                                message?: string;
+                                readyReplicas: number;
+                                reason?: string;
+                                replicas: number;
+                                restarts: number;
+                                revision: number;
+                                rollout: string;
+                            };
                             updatedReplicas?: number;
                         };
                         /** @enum {string} */
@@ -3009,6 +3160,15 @@ export interface operations {
                             } | null;
                             memory: string | number;
                         };
+                        shadow: {
+                            model: string;
+                            modelVersion: number;
+                            percent: number;
+                            replicas: number;
+                            revision: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                        } | null;
                         /** Format: date-time */
                         updatedAt: string;
                     };
@@ -3109,6 +3269,21 @@ export interface operations {
                             maxBatchSize: number;
                             maxQueueDelayMicros: number;
                         };
+                        canary: {
+                            analysis: {
+                                auto: boolean;
+                                maxErrorRateIncrease: number;
+                                maxLatencyRatio: number;
+                                minRequests: number;
+                                minSeconds: number;
+                            };
+                            modelVersion: number;
+                            percent: number;
+                            replicas: number;
+                            revision: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                        } | null;
                         /** Format: date-time */
                         createdAt: string;
                         desiredRevision: number;
@@ -3128,6 +3303,15 @@ export interface operations {
                         observed: {
                             at?: string;
                             availableReplicas?: number;
+                            canary?: {
+                                message?: string;
+                                readyReplicas: number;
+                                reason?: string;
+                                replicas: number;
+                                restarts: number;
+                                revision: number;
+                                rollout: string;
+                            };
                             message?: string;
                             readyReplicas?: number;
                             reason?: string;
@@ -3135,6 +3319,15 @@ export interface operations {
                             restarts?: number;
                             revision?: number;
                             rollout?: string;
+                            shadow?: {
+                                message?: string;
+                                readyReplicas: number;
+                                reason?: string;
+                                replicas: number;
+                                restarts: number;
+                                revision: number;
+                                rollout: string;
+                            };
                             updatedReplicas?: number;
                         };
                         /** @enum {string} */
@@ -3152,6 +3345,15 @@ export interface operations {
                             } | null;
                             memory: string | number;
                         };
+                        shadow: {
+                            model: string;
+                            modelVersion: number;
+                            percent: number;
+                            replicas: number;
+                            revision: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                        } | null;
                         /** Format: date-time */
                         updatedAt: string;
                     };
@@ -3226,6 +3428,21 @@ export interface operations {
                             maxBatchSize: number;
                             maxQueueDelayMicros: number;
                         };
+                        canary: {
+                            analysis: {
+                                auto: boolean;
+                                maxErrorRateIncrease: number;
+                                maxLatencyRatio: number;
+                                minRequests: number;
+                                minSeconds: number;
+                            };
+                            modelVersion: number;
+                            percent: number;
+                            replicas: number;
+                            revision: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                        } | null;
                         /** Format: date-time */
                         createdAt: string;
                         desiredRevision: number;
@@ -3245,6 +3462,15 @@ export interface operations {
                         observed: {
                             at?: string;
                             availableReplicas?: number;
+                            canary?: {
+                                message?: string;
+                                readyReplicas: number;
+                                reason?: string;
+                                replicas: number;
+                                restarts: number;
+                                revision: number;
+                                rollout: string;
+                            };
                             message?: string;
                             readyReplicas?: number;
                             reason?: string;
@@ -3252,6 +3478,15 @@ export interface operations {
                             restarts?: number;
                             revision?: number;
                             rollout?: string;
+                            shadow?: {
+                                message?: string;
+                                readyReplicas: number;
+                                reason?: string;
+                                replicas: number;
+                                restarts: number;
+                                revision: number;
+                                rollout: string;
+                            };
                             updatedReplicas?: number;
                         };
                         /** @enum {string} */
@@ -3269,6 +3504,15 @@ export interface operations {
                             } | null;
                             memory: string | number;
                         };
+                        shadow: {
+                            model: string;
+                            modelVersion: number;
+                            percent: number;
+                            replicas: number;
+                            revision: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                        } | null;
                         /** Format: date-time */
                         updatedAt: string;
                     };
@@ -3340,6 +3584,24 @@ export interface operations {
                         /** @default 0 */
                         maxQueueDelayMicros?: number;
                     };
+                    canary?: {
+                        analysis?: {
+                            /** @default true */
+                            auto?: boolean;
+                            /** @default 0.01 */
+                            maxErrorRateIncrease?: number;
+                            /** @default 1.5 */
+                            maxLatencyRatio?: number;
+                            /** @default 100 */
+                            minRequests?: number;
+                            /** @default 60 */
+                            minSeconds?: number;
+                        };
+                        percent: number;
+                        replicas?: number;
+                        revision?: number;
+                        version?: number | string;
+                    } | null;
                     env?: {
                         [key: string]: string;
                     };
@@ -3356,6 +3618,14 @@ export interface operations {
                         /** @default 1Gi */
                         memory?: string | number;
                     };
+                    shadow?: {
+                        model?: string;
+                        percent: number;
+                        /** @default 1 */
+                        replicas?: number;
+                        revision?: number;
+                        version?: number | string;
+                    } | null;
                     version?: number | string;
                 };
             };
@@ -3378,6 +3648,21 @@ export interface operations {
                             maxBatchSize: number;
                             maxQueueDelayMicros: number;
                         };
+                        canary: {
+                            analysis: {
+                                auto: boolean;
+                                maxErrorRateIncrease: number;
+                                maxLatencyRatio: number;
+                                minRequests: number;
+                                minSeconds: number;
+                            };
+                            modelVersion: number;
+                            percent: number;
+                            replicas: number;
+                            revision: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                        } | null;
                         /** Format: date-time */
                         createdAt: string;
                         desiredRevision: number;
@@ -3397,6 +3682,15 @@ export interface operations {
                         observed: {
                             at?: string;
                             availableReplicas?: number;
+                            canary?: {
+                                message?: string;
+                                readyReplicas: number;
+                                reason?: string;
+                                replicas: number;
+                                restarts: number;
+                                revision: number;
+                                rollout: string;
+                            };
                             message?: string;
                             readyReplicas?: number;
                             reason?: string;
@@ -3404,6 +3698,15 @@ export interface operations {
                             restarts?: number;
                             revision?: number;
                             rollout?: string;
+                            shadow?: {
+                                message?: string;
+                                readyReplicas: number;
+                                reason?: string;
+                                replicas: number;
+                                restarts: number;
+                                revision: number;
+                                rollout: string;
+                            };
                             updatedReplicas?: number;
                         };
                         /** @enum {string} */
@@ -3421,6 +3724,15 @@ export interface operations {
                             } | null;
                             memory: string | number;
                         };
+                        shadow: {
+                            model: string;
+                            modelVersion: number;
+                            percent: number;
+                            replicas: number;
+                            revision: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                        } | null;
                         /** Format: date-time */
                         updatedAt: string;
                     };
@@ -3482,6 +3794,340 @@ export interface operations {
             };
             /** @description The Content-Type is not one the operation accepts */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    EndpointsController_promoteCanary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                /** @description the project name */
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        autoscaling: {
+                            maxReplicas: number;
+                            minReplicas: number;
+                            scaleDownDelaySeconds: number;
+                            targetInFlight: number;
+                        } | null;
+                        batching: {
+                            enabled: boolean;
+                            maxBatchSize: number;
+                            maxQueueDelayMicros: number;
+                        };
+                        canary: {
+                            analysis: {
+                                auto: boolean;
+                                maxErrorRateIncrease: number;
+                                maxLatencyRatio: number;
+                                minRequests: number;
+                                minSeconds: number;
+                            };
+                            modelVersion: number;
+                            percent: number;
+                            replicas: number;
+                            revision: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        desiredRevision: number;
+                        env: {
+                            [key: string]: string;
+                        };
+                        follows: string | null;
+                        goodRevision: number | null;
+                        /** Format: uuid */
+                        id: string;
+                        inferUrl: string;
+                        maxSurge: number;
+                        message: string;
+                        model: string;
+                        modelVersion: number;
+                        name: string;
+                        observed: {
+                            at?: string;
+                            availableReplicas?: number;
+                            canary?: {
+                                message?: string;
+                                readyReplicas: number;
+                                reason?: string;
+                                replicas: number;
+                                restarts: number;
+                                revision: number;
+                                rollout: string;
+                            };
+                            message?: string;
+                            readyReplicas?: number;
+                            reason?: string;
+                            replicas?: number;
+                            restarts?: number;
+                            revision?: number;
+                            rollout?: string;
+                            shadow?: {
+                                message?: string;
+                                readyReplicas: number;
+                                reason?: string;
+                                replicas: number;
+                                restarts: number;
+                                revision: number;
+                                rollout: string;
+                            };
+                            updatedReplicas?: number;
+                        };
+                        /** @enum {string} */
+                        phase: "Progressing" | "Complete" | "Failed" | "RolledBack" | "Deleting";
+                        progressDeadlineSeconds: number;
+                        project: string;
+                        ready: boolean;
+                        reason: string;
+                        replicas: number;
+                        resources: {
+                            cpu: string | number;
+                            gpu: {
+                                count: number;
+                                product?: string;
+                            } | null;
+                            memory: string | number;
+                        };
+                        shadow: {
+                            model: string;
+                            modelVersion: number;
+                            percent: number;
+                            replicas: number;
+                            revision: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                        } | null;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource named in the path does not exist (or is not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No canary is running, or the endpoint is being deleted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    EndpointsController_rollbackCanary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                /** @description the project name */
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        autoscaling: {
+                            maxReplicas: number;
+                            minReplicas: number;
+                            scaleDownDelaySeconds: number;
+                            targetInFlight: number;
+                        } | null;
+                        batching: {
+                            enabled: boolean;
+                            maxBatchSize: number;
+                            maxQueueDelayMicros: number;
+                        };
+                        canary: {
+                            analysis: {
+                                auto: boolean;
+                                maxErrorRateIncrease: number;
+                                maxLatencyRatio: number;
+                                minRequests: number;
+                                minSeconds: number;
+                            };
+                            modelVersion: number;
+                            percent: number;
+                            replicas: number;
+                            revision: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        desiredRevision: number;
+                        env: {
+                            [key: string]: string;
+                        };
+                        follows: string | null;
+                        goodRevision: number | null;
+                        /** Format: uuid */
+                        id: string;
+                        inferUrl: string;
+                        maxSurge: number;
+                        message: string;
+                        model: string;
+                        modelVersion: number;
+                        name: string;
+                        observed: {
+                            at?: string;
+                            availableReplicas?: number;
+                            canary?: {
+                                message?: string;
+                                readyReplicas: number;
+                                reason?: string;
+                                replicas: number;
+                                restarts: number;
+                                revision: number;
+                                rollout: string;
+                            };
+                            message?: string;
+                            readyReplicas?: number;
+                            reason?: string;
+                            replicas?: number;
+                            restarts?: number;
+                            revision?: number;
+                            rollout?: string;
+                            shadow?: {
+                                message?: string;
+                                readyReplicas: number;
+                                reason?: string;
+                                replicas: number;
+                                restarts: number;
+                                revision: number;
+                                rollout: string;
+                            };
+                            updatedReplicas?: number;
+                        };
+                        /** @enum {string} */
+                        phase: "Progressing" | "Complete" | "Failed" | "RolledBack" | "Deleting";
+                        progressDeadlineSeconds: number;
+                        project: string;
+                        ready: boolean;
+                        reason: string;
+                        replicas: number;
+                        resources: {
+                            cpu: string | number;
+                            gpu: {
+                                count: number;
+                                product?: string;
+                            } | null;
+                            memory: string | number;
+                        };
+                        shadow: {
+                            model: string;
+                            modelVersion: number;
+                            percent: number;
+                            replicas: number;
+                            revision: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                        } | null;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role or scopes do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A resource named in the path does not exist (or is not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No canary is running, or the endpoint is being deleted */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3664,7 +4310,7 @@ export interface operations {
                                 maxQueueDelayMicros: number;
                             };
                             /** @enum {string} */
-                            cause: "Created" | "Updated" | "Scaled" | "AliasMoved" | "Rollback" | "AutomaticRollback";
+                            cause: "Created" | "Updated" | "Scaled" | "AliasMoved" | "Rollback" | "AutomaticRollback" | "Canary" | "CanaryPromoted" | "Shadow";
                             /** Format: date-time */
                             createdAt: string;
                             env: {
@@ -3764,6 +4410,21 @@ export interface operations {
                             maxBatchSize: number;
                             maxQueueDelayMicros: number;
                         };
+                        canary: {
+                            analysis: {
+                                auto: boolean;
+                                maxErrorRateIncrease: number;
+                                maxLatencyRatio: number;
+                                minRequests: number;
+                                minSeconds: number;
+                            };
+                            modelVersion: number;
+                            percent: number;
+                            replicas: number;
+                            revision: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                        } | null;
                         /** Format: date-time */
                         createdAt: string;
                         desiredRevision: number;
@@ -3783,6 +4444,15 @@ export interface operations {
                         observed: {
                             at?: string;
                             availableReplicas?: number;
+                            canary?: {
+                                message?: string;
+                                readyReplicas: number;
+                                reason?: string;
+                                replicas: number;
+                                restarts: number;
+                                revision: number;
+                                rollout: string;
+                            };
                             message?: string;
                             readyReplicas?: number;
                             reason?: string;
@@ -3790,6 +4460,15 @@ export interface operations {
                             restarts?: number;
                             revision?: number;
                             rollout?: string;
+                            shadow?: {
+                                message?: string;
+                                readyReplicas: number;
+                                reason?: string;
+                                replicas: number;
+                                restarts: number;
+                                revision: number;
+                                rollout: string;
+                            };
                             updatedReplicas?: number;
                         };
                         /** @enum {string} */
@@ -3807,6 +4486,15 @@ export interface operations {
                             } | null;
                             memory: string | number;
                         };
+                        shadow: {
+                            model: string;
+                            modelVersion: number;
+                            percent: number;
+                            replicas: number;
+                            revision: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                        } | null;
                         /** Format: date-time */
                         updatedAt: string;
                     };
@@ -3913,6 +4601,21 @@ export interface operations {
                             maxBatchSize: number;
                             maxQueueDelayMicros: number;
                         };
+                        canary: {
+                            analysis: {
+                                auto: boolean;
+                                maxErrorRateIncrease: number;
+                                maxLatencyRatio: number;
+                                minRequests: number;
+                                minSeconds: number;
+                            };
+                            modelVersion: number;
+                            percent: number;
+                            replicas: number;
+                            revision: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                        } | null;
                         /** Format: date-time */
                         createdAt: string;
                         desiredRevision: number;
@@ -3932,6 +4635,15 @@ export interface operations {
                         observed: {
                             at?: string;
                             availableReplicas?: number;
+                            canary?: {
+                                message?: string;
+                                readyReplicas: number;
+                                reason?: string;
+                                replicas: number;
+                                restarts: number;
+                                revision: number;
+                                rollout: string;
+                            };
                             message?: string;
                             readyReplicas?: number;
                             reason?: string;
@@ -3939,6 +4651,15 @@ export interface operations {
                             restarts?: number;
                             revision?: number;
                             rollout?: string;
+                            shadow?: {
+                                message?: string;
+                                readyReplicas: number;
+                                reason?: string;
+                                replicas: number;
+                                restarts: number;
+                                revision: number;
+                                rollout: string;
+                            };
                             updatedReplicas?: number;
                         };
                         /** @enum {string} */
@@ -3956,6 +4677,15 @@ export interface operations {
                             } | null;
                             memory: string | number;
                         };
+                        shadow: {
+                            model: string;
+                            modelVersion: number;
+                            percent: number;
+                            replicas: number;
+                            revision: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                        } | null;
                         /** Format: date-time */
                         updatedAt: string;
                     };

@@ -5,11 +5,13 @@ import { APP_CONFIG } from '../../common/config/config.js';
 import type { AppConfig } from '../../common/config/config.schema.js';
 import { AppError, ErrorCode } from '../../common/errors/app-error.js';
 import { EndpointDemand } from './endpoint-demand.js';
-import { EndpointRouter, type Route } from './endpoint-router.js';
+import { EndpointRouter, type Route, type SubRoute } from './endpoint-router.js';
+import { CanaryStats } from './endpoint-traffic-stats.js';
 import { EndpointsMetrics } from './endpoints.metrics.js';
 import { replicaPath } from './replica-routes.js';
 import { DirectAccess, ReplicaPathError, replicaAccessMode, type ReplicaAccess, type ReplicaAnswer } from './replica-access.js';
 import { ReplicaTokens } from './replica-tokens.js';
+import { mirrors, pickTrack } from './traffic-split.js';
 
 /** Request headers worth passing on (never the caller's Authorization: the proxy sends the replica token instead). */
 const FORWARD = ['content-type', 'accept', 'inference-header-content-length', 'x-request-id'];
@@ -35,6 +37,11 @@ const INFER_BODY_LIMIT = 64 * 1024 * 1024;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Mirrored requests in flight per API instance; beyond this a copy is dropped (counted), never queued. */
+export const SHADOW_IN_FLIGHT = 64;
+/** A shadow answer slower than this is abandoned (counted as code `timeout`). */
+const SHADOW_TIMEOUT_MS = 30_000;
+
 /**
  * The API's inference proxy: a notebook needs only the Beamline URL and token. The body is
  * read once (inference is idempotent), so a replica that refuses or resets the connection
@@ -48,6 +55,7 @@ export class EndpointProxy implements OnModuleInit {
   /** Direct until onModuleInit picks the configured access (replica-access.ts); a test may set it. */
   access: ReplicaAccess = new DirectAccess();
   private readonly replicaTokens = new Map<string, Promise<string>>();
+  private shadowInFlight = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -55,6 +63,7 @@ export class EndpointProxy implements OnModuleInit {
     private readonly metrics: EndpointsMetrics,
     private readonly tokens: ReplicaTokens,
     @Optional() private readonly demand?: EndpointDemand,
+    @Optional() private readonly canaryStats?: CanaryStats,
   ) {}
 
   /** The API picks how it reaches replicas once, and says so in the boot log. The controller never proxies. */
@@ -99,14 +108,26 @@ export class EndpointProxy implements OnModuleInit {
     let counted = false;
     let unhold: (() => void) | undefined;
     let callerLeft = false;
+    // Drawn once per request, so a retry after a refused connection stays on its track (and is copied at most once).
+    const draw = Math.random();
+    const mirrorDraw = Math.random();
+    let mirrored = false;
     for (;;) {
       const route = await this.router.route(project, name);
       if (!route) throw AppError.notFound(`Endpoint '${name}' in project '${project.name}'`);
       if (route.autoscaled && !counted) counted = this.count(project, name, route, res);
       const path = upstreamPath ?? `/v2/models/${encodeURIComponent(route.modelName)}/infer`;
-      const upstream = this.router.pick(route, failed);
+      // The canary's share goes to its replicas; with none ready (starting, stopped) stable answers it.
+      const wantsCanary = route.canary && pickTrack(route.canary.percent, draw) === 'canary';
+      const canaryUpstream = wantsCanary ? this.router.pick({ ...route, upstreams: route.canary!.upstreams }, failed) : undefined;
+      const upstream = canaryUpstream ?? this.router.pick(route, failed);
+      const track = canaryUpstream ? 'canary' : 'stable';
       if (upstream) {
         unhold?.();
+        if (!mirrored && route.shadow && isInfer(upstreamPath) && mirrors(route.shadow.percent, mirrorDraw)) {
+          mirrored = true;
+          this.mirror(project, name, route, route.shadow, body, req);
+        }
         try {
           const answer = await this.access.send(upstream, {
             method: req.method,
@@ -122,7 +143,7 @@ export class EndpointProxy implements OnModuleInit {
             throw new AppError(ErrorCode.Unavailable, `Endpoint '${name}': the replica refused the platform's replica token; API and controller must share BEAMLINE_REPLICA_SECRET (or BEAMLINE_HOME)`);
           }
           this.reply(answer, res);
-          this.observe(project, name, answer.statusCode, started);
+          this.observe(project, name, answer.statusCode, started, route, track);
           return;
         } catch (error) {
           if (error instanceof ReplicaPathError && !error.retryable) {
@@ -193,11 +214,65 @@ export class EndpointProxy implements OnModuleInit {
     answer.body.pipe(res);
   }
 
-  private observe(project: ProjectRef, name: string, code: number, started: number): void {
+  private observe(project: ProjectRef, name: string, code: number, started: number, route?: Route, track: 'stable' | 'canary' = 'stable'): void {
     const labels = { project: project.name, endpoint: name };
+    const seconds = (performance.now() - started) / 1000;
     this.metrics.proxyRequests.inc({ ...labels, code: String(code) });
-    this.metrics.proxyDuration.observe(labels, (performance.now() - started) / 1000);
+    this.metrics.proxyDuration.observe(labels, seconds);
+    // Per track only while a canary or shadow runs: the plain path pays nothing more.
+    if (route?.canary || route?.shadow) this.observeTrack(project, name, track, code, seconds);
+    if (route?.canary) this.canaryStats?.record(route.endpointId, route.canary.revision, track, code, seconds);
   }
+
+  private observeTrack(project: ProjectRef, name: string, track: 'stable' | 'canary' | 'shadow', code: number | string, seconds?: number): void {
+    const labels = { project: project.name, endpoint: name, track };
+    this.metrics.trackRequests.inc({ ...labels, code: String(code) });
+    if (seconds !== undefined) this.metrics.trackDuration.observe(labels, seconds);
+  }
+
+  /**
+   * Fire-and-forget copy of an infer request to the shadow's replicas: started after the
+   * request went to its own replica, never awaited, its answer read and dropped; only the
+   * metrics (track `shadow`) see it. Bounded (SHADOW_IN_FLIGHT per instance): beyond it a copy
+   * is dropped and counted as code `dropped`, so a slow shadow cannot pile up memory.
+   */
+  private mirror(project: ProjectRef, name: string, route: Route, shadow: SubRoute, body: Buffer, req: Request): void {
+    const upstream = this.router.pick({ ...route, upstreams: shadow.upstreams }, new Set());
+    if (!upstream || this.shadowInFlight >= SHADOW_IN_FLIGHT) {
+      this.observeTrack(project, name, 'shadow', upstream ? 'dropped' : 'unavailable');
+      return;
+    }
+    this.shadowInFlight += 1;
+    const started = performance.now();
+    const headers = forwardedHeaders(req);
+    const done = (code: number | string) => {
+      this.shadowInFlight -= 1;
+      this.observeTrack(project, name, 'shadow', code, (performance.now() - started) / 1000);
+    };
+    setImmediate(() => {
+      let timer: NodeJS.Timeout | undefined;
+      const send = async () => {
+        const answer = await this.access.send(upstream, { method: 'POST', path: `/v2/models/${encodeURIComponent(shadow.modelName)}/infer`, headers, body, replicaToken: await this.replicaToken(route.endpointId) });
+        await new Promise<void>((resolve, reject) => {
+          timer = setTimeout(() => {
+            answer.body.destroy();
+            reject(Object.assign(new Error('shadow answer timed out'), { code: 'timeout' }));
+          }, SHADOW_TIMEOUT_MS);
+          answer.body.on('end', resolve).on('error', reject).resume();
+        });
+        return answer.statusCode;
+      };
+      send()
+        .then((code) => done(code))
+        .catch((error: unknown) => done((error as { code?: string }).code === 'timeout' ? 'timeout' : 'error'))
+        .finally(() => clearTimeout(timer));
+    });
+  }
+}
+
+/** Only inference is mirrored: `/infer`, or a V2 `…/infer` path (metadata and health are not). */
+function isInfer(upstreamPath: string | undefined): boolean {
+  return upstreamPath === undefined || /\/infer$/.test(upstreamPath);
 }
 
 function forwardedHeaders(req: Request): Record<string, string> {

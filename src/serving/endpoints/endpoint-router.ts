@@ -3,6 +3,8 @@ import { SERVING_DRIVER, type ServingDriver } from '../../cluster/serving-driver
 import type { ProjectRef } from '../../common/auth/principal.js';
 import { EndpointsRepository } from './endpoints.repository.js';
 import type { ObservedState } from './endpoints.view.js';
+import { subEndpointId } from './sub-deployments.js';
+import type { CanaryState, ShadowState } from './traffic-split.js';
 
 export interface Route {
   endpointId: string;
@@ -10,6 +12,18 @@ export interface Route {
   upstreams: string[];
   /** Autoscaled: with no ready replica, a request is held (bounded) and counted as demand (endpoint-demand.ts). */
   autoscaled?: boolean;
+  /** A canary answers `percent` % of requests from its own replicas (traffic-split.ts). */
+  canary?: SubRoute;
+  /** `percent` % of requests are copied to the shadow's replicas; its answers are dropped. */
+  shadow?: SubRoute;
+}
+
+export interface SubRoute {
+  revision: number;
+  /** The shadow may serve another model (same inputs and outputs): its infer path names it. */
+  modelName: string;
+  percent: number;
+  upstreams: string[];
 }
 
 const CACHE_MS = 250;
@@ -36,12 +50,15 @@ export class EndpointRouter {
     if (!entry || Date.now() - entry.at > CACHE_MS) {
       const row = await this.repo.find(project.id, name);
       const observed = (row?.observed ?? {}) as ObservedState;
-      entry = { at: Date.now(), observed, route: row && row.phase !== 'Deleting' ? { endpointId: row.id, modelName: row.model.name, upstreams: observed.upstreams ?? [], autoscaled: row.autoscaling !== null } : undefined };
+      entry = { at: Date.now(), observed, route: row && row.phase !== 'Deleting' ? toRoute(row, observed) : undefined };
       this.cache.set(key, entry);
     }
     if (!entry.route) return undefined;
-    const live = this.live(entry.route.endpointId);
-    return live ? { ...entry.route, upstreams: live } : entry.route;
+    const route = entry.route;
+    const live = this.live(route.endpointId);
+    if (!live) return route;
+    const sub = (s: SubRoute | undefined, id: string) => s && { ...s, upstreams: this.live(id) ?? [] };
+    return { ...route, upstreams: live, canary: sub(route.canary, subEndpointId(route.endpointId, 'canary')), shadow: sub(route.shadow, subEndpointId(route.endpointId, 'shadow')) };
   }
 
   /** Round-robin over the upstreams, skipping the ones that just failed this request. */
@@ -64,4 +81,17 @@ export class EndpointRouter {
       return undefined;
     }
   }
+}
+
+function toRoute(row: { id: string; model: { name: string }; autoscaling: unknown; canary: unknown; shadow: unknown }, observed: ObservedState): Route {
+  const canary = row.canary as CanaryState | null;
+  const shadow = row.shadow as ShadowState | null;
+  return {
+    endpointId: row.id,
+    modelName: row.model.name,
+    upstreams: observed.upstreams ?? [],
+    autoscaled: row.autoscaling !== null,
+    ...(canary ? { canary: { revision: canary.revision, modelName: row.model.name, percent: canary.percent, upstreams: observed.canary?.upstreams ?? [] } } : {}),
+    ...(shadow ? { shadow: { revision: shadow.revision, modelName: shadow.model, percent: shadow.percent, upstreams: observed.shadow?.upstreams ?? [] } } : {}),
+  };
 }

@@ -4,7 +4,8 @@ import type { ModelVersionUsage } from '../../models/version-usage.port.js';
 
 /**
  * The registry asks before deleting a version: a version that an endpoint serves now
- * (desired revision) or would roll back to (good revision) must not disappear (409).
+ * (desired revision), would roll back to (good revision), or runs as a canary or shadow must
+ * not disappear (409).
  */
 @Injectable()
 export class EndpointVersionUsage implements ModelVersionUsage {
@@ -15,8 +16,16 @@ export class EndpointVersionUsage implements ModelVersionUsage {
     if (!version) return [];
     const endpoints = await this.prisma.endpoint.findMany({
       where: { modelId: version.modelId },
-      select: { name: true, desiredRevision: true, goodRevision: true, revisions: { where: { modelVersion: version.version }, select: { revision: true } } },
+      select: { name: true, desiredRevision: true, goodRevision: true, canary: true, revisions: { where: { modelVersion: version.version }, select: { revision: true } } },
     });
-    return endpoints.filter((e) => e.revisions.some((r) => r.revision === e.desiredRevision || r.revision === e.goodRevision)).map((e) => e.name);
+    const shadowing = await this.prisma.endpoint.findMany({ where: { shadow: { path: ['modelVersion'], equals: version.version } }, select: { name: true, shadow: true, project: { select: { id: true } } } });
+    const model = await this.prisma.model.findUnique({ where: { id: version.modelId }, select: { name: true, projectId: true } });
+    const inUse = (e: (typeof endpoints)[number]) => {
+      const canary = (e.canary as { revision?: number } | null)?.revision;
+      return e.revisions.some((r) => r.revision === e.desiredRevision || r.revision === e.goodRevision || r.revision === canary);
+    };
+    // A shadow may serve another model of the project: matched by its model's name.
+    const shadows = shadowing.filter((e) => e.project.id === model?.projectId && (e.shadow as { model?: string }).model === model?.name).map((e) => e.name);
+    return [...new Set([...endpoints.filter(inUse).map((e) => e.name), ...shadows])];
   }
 }

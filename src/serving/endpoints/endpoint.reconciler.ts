@@ -8,6 +8,10 @@ import { SERVING_DRIVER, type EndpointDeployment, type EndpointObservation, type
 import { replicasFor } from './autoscaling.js';
 import type { RevisionTemplate } from './endpoints.dto.js';
 import { EndpointAutoscaler } from './endpoint.autoscaler.js';
+import { EndpointCanary, type SubStep } from './endpoint.canary.js';
+import { CanaryStatsReader, type CanaryRound } from './endpoint-traffic-stats.js';
+import { subRef } from './sub-deployments.js';
+import type { CanaryState } from './traffic-split.js';
 import { EndpointDemandReader } from './endpoint-demand.js';
 import { EndpointModelFiles } from './endpoint-model-files.js';
 import { EndpointsRepository, type EndpointRow, type EndpointStatusUpdate } from './endpoints.repository.js';
@@ -40,7 +44,9 @@ export class EndpointReconciler {
     private readonly replicaTokens: ReplicaTokens,
     private readonly audit: AuditService,
     private readonly autoscaler: EndpointAutoscaler,
+    private readonly canary: EndpointCanary,
     @Optional() private readonly demand?: EndpointDemandReader,
+    @Optional() private readonly canaryStats?: CanaryStatsReader,
   ) {}
 
   async runOnce(): Promise<void> {
@@ -49,15 +55,18 @@ export class EndpointReconciler {
     // Concurrency per endpoint, summed over the API instances; only asked for when something autoscales.
     const demand = rows.some((r) => r.autoscaling !== null) ? await this.demand?.read() : undefined;
     this.autoscaler.retain(new Set(rows.map((r) => r.id)));
+    // Each running canary's counters since it started, summed over the API instances.
+    const rounds = new Map(rows.filter((r) => r.canary !== null).map((r) => [r.id, (r.canary as unknown as CanaryState).revision]));
+    const stats = rounds.size > 0 ? await this.canaryStats?.read(rounds) : undefined;
     for (const row of rows) {
       try {
-        await this.reconcile(row, observed.get(row.id), demand);
+        await this.reconcile(row, observed, demand, stats?.get(row.id));
       } catch (error) {
         this.logger.warn({ endpoint: `${row.project.name}/${row.name}`, err: (error as Error).message }, 'endpoint reconcile failed; retrying next cycle');
       }
     }
     // Replicas of endpoints the database no longer knows (deleted while the controller was down).
-    const known = new Set(rows.map((r) => r.id));
+    const known = new Set(rows.flatMap((r) => [r.id, ...EndpointCanary.knownIds(r)]));
     for (const o of observed.values()) if (!known.has(o.endpointId)) await this.driver.delete(o).catch(() => undefined);
   }
 
@@ -66,23 +75,30 @@ export class EndpointReconciler {
     await this.repo.addEvent(ref.endpointId, event).catch(() => undefined);
   }
 
-  private async reconcile(row: Row, obs: EndpointObservation | undefined, demand: Map<string, number> | undefined): Promise<void> {
+  private async reconcile(row: Row, observed: Map<string, EndpointObservation>, demand: Map<string, number> | undefined, stats: CanaryRound | undefined): Promise<void> {
+    const obs = observed.get(row.id);
     const ref: EndpointRef = { endpointId: row.id, project: row.project.name, name: row.name };
     if (row.phase === 'Deleting') {
+      await this.driver.delete(subRef(ref, 'canary'));
+      await this.driver.delete(subRef(ref, 'shadow'));
       await this.driver.delete(ref);
       await this.driver.recordEvent(ref, { type: 'Normal', reason: 'Deleted', message: 'endpoint deleted' }).catch(() => undefined);
       await this.repo.remove(row.id);
       return;
     }
-    if (row.alias && (await this.followAlias(row))) return; // a new revision: the next cycle applies it
+    // While a canary runs the alias waits: the canary decides what stable becomes.
+    if (row.alias && !row.canary && (await this.followAlias(row))) return; // a new revision: the next cycle applies it
     const rev = (await this.repo.revision(row.id, row.desiredRevision))!;
     const template = rev.template as unknown as RevisionTemplate;
     // Autoscaled: the count for this pass, stored before it is applied (endpoint.autoscaler.ts).
     const concurrency = demand ? (demand.get(row.id) ?? 0) : undefined;
     row.replicas = await this.autoscaler.step(row, { revision: rev.revision, status: rev.status, template }, concurrency, (e) => this.event(ref, e));
+    // Canary and shadow replicas (fixed counts), and the canary's gate: a promotion or rollback ends this pass.
+    const sub = await this.canary.step(row, ref, observed, stats, (r, revision, t, replicas) => this.deployment(row, r, revision, t, replicas));
+    if (sub.ended) return;
 
     if (!obs || obs.revision !== rev.revision || obs.replicas !== row.replicas) {
-      await this.driver.apply(await this.deployment(row, ref, rev.revision, template));
+      await this.driver.apply(await this.deployment(row, ref, rev.revision, template, row.replicas));
       if (await this.repo.setRevisionStatus(row.id, rev.revision, 'Progressing', ['Pending'])) {
         const message = `rolling out revision ${rev.revision} (version ${template.model.version}, ${row.replicas} replica(s))`;
         await this.event(ref, { type: 'Normal', reason: 'RolloutStarted', message, revision: rev.revision });
@@ -98,7 +114,7 @@ export class EndpointReconciler {
     try {
       status = await this.settle(row, ref, rev, template, obs);
     } finally {
-      await this.saveStatus(row, status, obs);
+      await this.saveStatus(row, status, obs, sub);
     }
   }
 
@@ -178,13 +194,14 @@ export class EndpointReconciler {
     return true;
   }
 
-  private async deployment(row: Row, ref: EndpointRef, revision: number, t: RevisionTemplate): Promise<EndpointDeployment> {
+  /** `ref` is the endpoint's, or a canary's or shadow's (sub-deployments.ts): they share the endpoint's replica token. */
+  private async deployment(row: Row, ref: EndpointRef, revision: number, t: RevisionTemplate, replicas: number): Promise<EndpointDeployment> {
     const url = `${this.publicUrl.get()}/v1/projects/${ref.project}/models/${t.model.name}/versions/${t.model.version}`;
     const local = this.driver.kind === 'local';
     return {
       ...ref,
       revision,
-      replicas: row.replicas,
+      replicas,
       maxSurge: row.maxSurge,
       progressDeadlineSeconds: row.progressDeadlineSeconds,
       drainSeconds: 2,
@@ -213,7 +230,7 @@ export class EndpointReconciler {
   }
 
   /** The endpoint's status and the driver's observation, in one update (none when nothing changed). */
-  private async saveStatus(row: Row, status: StatusPatch, obs: EndpointObservation): Promise<void> {
+  private async saveStatus(row: Row, status: StatusPatch, obs: EndpointObservation, sub: SubStep): Promise<void> {
     const next: ObservedState = {
       revision: obs.revision,
       replicas: obs.replicas,
@@ -228,6 +245,7 @@ export class EndpointReconciler {
       ...(obs.reason ? { reason: obs.reason } : {}),
       ...(obs.message ? { message: obs.message } : {}),
       upstreams: obs.upstreams,
+      ...sub.observed,
     };
     const { at: _at, ...before } = (row.observed ?? {}) as ObservedState;
     const observed = isDeepStrictEqual(before, next) ? {} : { observed: { ...next, at: new Date().toISOString() } };

@@ -20,6 +20,7 @@ import {
 } from './endpoints.dto.js';
 import { endpointEventsSchema, endpointPageSchema, endpointRevisionsSchema, endpointSchema } from './endpoints.responses.js';
 import { EndpointsService } from './endpoints.service.js';
+import { EndpointsTrafficService } from './endpoints-traffic.service.js';
 
 @ApiTags('endpoints')
 @ApiBearerAuth()
@@ -27,6 +28,7 @@ import { EndpointsService } from './endpoints.service.js';
 export class EndpointsController {
   constructor(
     private readonly endpoints: EndpointsService,
+    private readonly traffic: EndpointsTrafficService,
     private readonly proxy: EndpointProxy,
   ) {}
 
@@ -64,11 +66,29 @@ export class EndpointsController {
 
   @Patch(':name')
   @ApiConflictResponse({ description: 'The endpoint is being deleted' })
-  @ApiOperation({ summary: 'Change version, replicas, resources, batching, env or rollout settings: a new revision' })
+  @ApiOperation({ summary: 'Change version, replicas, resources, batching, env or rollout settings: a new revision. Or, alone, canary and shadow traffic' })
   @ApiBody({ schema: jsonSchema(updateEndpointSchema) })
   @ApiOkResponse({ schema: jsonSchema(endpointSchema) })
   update(@CurrentProject() project: ProjectRef, @CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body(new ZodPipe(updateEndpointSchema)) body: UpdateEndpoint) {
-    return this.endpoints.update(project, principal, name, body);
+    return this.traffic.update(project, principal, name, body);
+  }
+
+  @Post(':name/canary/promote')
+  @ApiConflictResponse({ description: 'No canary is running, or the endpoint is being deleted' })
+  @HttpCode(200)
+  @ApiOperation({ summary: "Promote the running canary now: its template becomes the desired revision (a rolling update of the stable replicas)" })
+  @ApiOkResponse({ schema: jsonSchema(endpointSchema) })
+  promoteCanary(@CurrentProject() project: ProjectRef, @CurrentPrincipal() principal: Principal, @Param('name') name: string) {
+    return this.traffic.promote(project, principal, name);
+  }
+
+  @Post(':name/canary/rollback')
+  @ApiConflictResponse({ description: 'No canary is running, or the endpoint is being deleted' })
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Roll the running canary back now: stable answers every request, the canary revision is marked Failed' })
+  @ApiOkResponse({ schema: jsonSchema(endpointSchema) })
+  rollbackCanary(@CurrentProject() project: ProjectRef, @Param('name') name: string) {
+    return this.traffic.rollback(project, name);
   }
 
   @Post(':name/scale')

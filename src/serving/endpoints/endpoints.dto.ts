@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseCpuMilli, parseMemoryMiB } from '../../training/quantity.js';
+import { canarySpecSchema, shadowSpecSchema } from './traffic-split.js';
 import { autoscalingPatchSchema, autoscalingProblem, autoscalingSchema, type Autoscaling } from './autoscaling.js';
 
 /** Endpoint names become Deployment/Service names (with a prefix): a short DNS label. */
@@ -85,6 +86,10 @@ export const updateEndpointSchema = z
     progressDeadlineSeconds: deadline.optional(),
     /** Fields merge into the current spec (defaults where there is none); null turns autoscaling off. */
     autoscaling: autoscalingPatchSchema.optional(),
+    /** Start a canary, change the running one's percent, or null to roll it back (docs/endpoints.md, "Canary and shadow"). Only with `shadow`. */
+    canary: canarySpecSchema.nullable().optional(),
+    /** Mirror a share of requests to another revision or version; null stops it. Only with `canary`. */
+    shadow: shadowSpecSchema.nullable().optional(),
   })
   .refine((body) => Object.keys(body).length > 0, 'give at least one field to change');
 export type UpdateEndpoint = z.output<typeof updateEndpointSchema>;

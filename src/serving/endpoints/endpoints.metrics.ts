@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import { MetricsService } from '../../common/metrics/metrics.service.js';
 import { EndpointsRepository } from './endpoints.repository.js';
 import type { ObservedState } from './endpoints.view.js';
+import { LATENCY_BUCKETS } from './traffic-split.js';
 
 const PHASES = ['Progressing', 'Complete', 'Failed', 'RolledBack', 'Deleting'] as const;
 
@@ -17,6 +18,9 @@ export class EndpointsMetrics {
   /** Autoscaled endpoints only (the demand the autoscaler sees), this API instance. */
   readonly proxyInFlight: Gauge<'project' | 'endpoint'>;
   readonly proxyHeld: Gauge<'project' | 'endpoint'>;
+  /** While a canary or shadow runs: the proxy's answers by track (stable, canary, shadow). Shadow codes include `dropped`, `unavailable`, `error`, `timeout`. */
+  readonly trackRequests: Counter<'project' | 'endpoint' | 'track' | 'code'>;
+  readonly trackDuration: Histogram<'project' | 'endpoint' | 'track'>;
 
   constructor(metrics: MetricsService, repo: EndpointsRepository) {
     const registers = [metrics.registry];
@@ -60,6 +64,14 @@ export class EndpointsMetrics {
       help: 'Latency of requests through the API infer proxy, upstream included',
       labelNames,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.trackRequests = new Counter({ name: 'beamline_endpoint_track_requests_total', help: 'Infer-proxy answers per traffic track (stable, canary, shadow) while a canary or shadow runs, by HTTP status', labelNames: [...labelNames, 'track', 'code'], registers });
+    this.trackDuration = new Histogram({
+      name: 'beamline_endpoint_track_request_duration_seconds',
+      help: 'Latency per traffic track while a canary or shadow runs (shadow: the mirrored copy, off the caller\'s path)',
+      labelNames: [...labelNames, 'track'],
+      buckets: LATENCY_BUCKETS,
       registers,
     });
   }

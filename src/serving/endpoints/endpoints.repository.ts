@@ -6,7 +6,7 @@ import { AppError, ErrorCode } from '../../common/errors/app-error.js';
 import type { RevisionTemplate } from './endpoints.dto.js';
 
 export type EndpointRow = Endpoint & { model: { name: string } };
-export type RevisionCause = 'Created' | 'Updated' | 'Scaled' | 'AliasMoved' | 'Rollback' | 'AutomaticRollback';
+export type RevisionCause = 'Created' | 'Updated' | 'Scaled' | 'AliasMoved' | 'Rollback' | 'AutomaticRollback' | 'Canary' | 'CanaryPromoted' | 'Shadow';
 export type RevisionStatus = 'Pending' | 'Progressing' | 'Complete' | 'Failed' | 'Superseded';
 
 export interface NewRevision {
@@ -18,6 +18,17 @@ export interface NewRevision {
   alias?: string | null;
   phase: EndpointPhase;
   reason: string;
+  byToken?: string | null;
+  /** A canary promotion: the canary revision that must still be the running one (else 409); it is cleared in the same transaction. */
+  promotesCanary?: number;
+}
+
+/** A canary or shadow revision: numbered like every revision, but not the desired one. */
+export interface NewSubRevision {
+  template: RevisionTemplate;
+  cause: 'Canary' | 'Shadow';
+  message: string;
+  sourceRevision?: number;
   byToken?: string | null;
 }
 
@@ -89,6 +100,10 @@ export class EndpointsRepository {
       const locked = await tx.endpoint.update({ where: { id: endpointId }, data: { latestRevision: { increment: 1 } } });
       // Checked under the row lock: a deletion that won the race is final.
       if (locked.phase === 'Deleting') throw new AppError(ErrorCode.Conflict, 'The endpoint is being deleted');
+      if (input.promotesCanary !== undefined) {
+        if ((locked.canary as { revision?: number } | null)?.revision !== input.promotesCanary) throw new AppError(ErrorCode.Conflict, `The canary (revision ${input.promotesCanary}) is no longer running`, [{ field: 'canary', message: 'already promoted or rolled back' }]);
+        await tx.endpointRevision.updateMany({ where: { endpointId, revision: input.promotesCanary, status: { in: ['Pending', 'Progressing'] } }, data: { status: 'Complete', finishedAt: new Date() } });
+      }
       const revision = locked.latestRevision;
       await tx.endpointRevision.updateMany({
         where: { endpointId, revision: locked.desiredRevision, status: { in: ['Pending', 'Progressing'] } },
@@ -108,11 +123,55 @@ export class EndpointsRepository {
           reason: input.reason,
           message: input.message,
           ...(input.alias !== undefined ? { alias: input.alias } : {}),
+          ...(input.promotesCanary !== undefined ? { canary: Prisma.DbNull } : {}),
         },
         include: withModel,
       });
       await tx.endpointEvent.create({ data: { endpointId, revision, type: 'Normal', reason: 'RevisionCreated', message: input.message } });
       return { endpoint, revision };
+    });
+  }
+
+  /**
+   * A canary or shadow revision and the state that points at it, in one transaction under
+   * the row lock. `state` gets the new revision's number. A canary refuses to replace a
+   * running one (409); a new shadow replaces the old (its revision becomes Superseded).
+   */
+  async addSubRevision(endpointId: string, input: NewSubRevision, state: (revision: number) => object): Promise<{ endpoint: EndpointRow; revision: number }> {
+    return this.prisma.$transaction(async (tx) => {
+      const locked = await tx.endpoint.update({ where: { id: endpointId }, data: { latestRevision: { increment: 1 } } });
+      if (locked.phase === 'Deleting') throw new AppError(ErrorCode.Conflict, 'The endpoint is being deleted');
+      const column = input.cause === 'Canary' ? 'canary' : 'shadow';
+      const previous = locked[column] as { revision?: number } | null;
+      if (previous && column === 'canary') throw new AppError(ErrorCode.Conflict, `A canary (revision ${previous.revision}) is running: promote or roll it back first`, [{ field: 'canary', message: 'a canary is running' }]);
+      if (previous?.revision) await tx.endpointRevision.updateMany({ where: { endpointId, revision: previous.revision, status: { in: ['Pending', 'Progressing'] } }, data: { status: 'Superseded', finishedAt: new Date() } });
+      const revision = locked.latestRevision;
+      await tx.endpointRevision.create({ data: revisionData(endpointId, revision, input) });
+      const endpoint = await tx.endpoint.update({ where: { id: endpointId }, data: { [column]: json(state(revision)) }, include: withModel });
+      await tx.endpointEvent.create({ data: { endpointId, revision, type: 'Normal', reason: `${input.cause}Started`, message: input.message } });
+      return { endpoint, revision };
+    });
+  }
+
+  /** A running canary's percent or analysis; compare-and-set on its revision. Returns whether it was written. */
+  async updateCanary(endpointId: string, revision: number, state: object): Promise<boolean> {
+    const { count } = await this.prisma.endpoint.updateMany({ where: { id: endpointId, canary: { path: ['revision'], equals: revision } }, data: { canary: json(state) } });
+    return count > 0;
+  }
+
+  /**
+   * Ends a canary or shadow: clears its column when it still names `revision`, moves that
+   * revision to `status` and writes the event, in one transaction. Returns whether it ended
+   * it (false: already ended by someone else, nothing written).
+   */
+  async endSub(endpointId: string, column: 'canary' | 'shadow', revision: number, status: 'Failed' | 'Superseded', event: NewEvent): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const where = column === 'canary' ? { id: endpointId, canary: { path: ['revision'], equals: revision } } : { id: endpointId, shadow: { path: ['revision'], equals: revision } };
+      const { count } = await tx.endpoint.updateMany({ where, data: { [column]: Prisma.DbNull } });
+      if (count === 0) return false;
+      await tx.endpointRevision.updateMany({ where: { endpointId, revision, status: { in: ['Pending', 'Progressing'] } }, data: { status, finishedAt: new Date() } });
+      await tx.endpointEvent.create({ data: { endpointId, revision: event.revision ?? null, type: event.type, reason: event.reason, message: event.message } });
+      return true;
     });
   }
 
@@ -202,6 +261,12 @@ export class EndpointsRepository {
     await this.prisma.endpoint.deleteMany({ where: { id: endpointId } });
   }
 
+  /** ONNX signatures ({inputs, outputs}) by model version id; null where the version was never inspected. */
+  async signatures(versionIds: string[]): Promise<Map<string, unknown>> {
+    const rows = await this.prisma.modelVersion.findMany({ where: { id: { in: versionIds } }, select: { id: true, signature: true } });
+    return new Map(rows.map((r) => [r.id, r.signature]));
+  }
+
   async modelExists(projectId: string, name: string): Promise<boolean> {
     return (await this.prisma.model.count({ where: { projectId, name } })) > 0;
   }
@@ -218,7 +283,7 @@ export class EndpointsRepository {
   }
 }
 
-function revisionData(endpointId: string, revision: number, input: NewRevision) {
+function revisionData(endpointId: string, revision: number, input: Pick<NewRevision, 'template' | 'cause' | 'message' | 'sourceRevision' | 'byToken'>) {
   return {
     endpointId,
     revision,

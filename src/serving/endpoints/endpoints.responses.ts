@@ -19,6 +19,17 @@ const autoscaling = z
   .strictObject({ minReplicas: z.number().int(), maxReplicas: z.number().int(), targetInFlight: z.number().int(), scaleDownDelaySeconds: z.number().int() })
   .nullable();
 
+/** A canary's or shadow's own replicas (sub-deployments.ts), as last observed. */
+const subObserved = z.strictObject({
+  revision: z.number().int(),
+  replicas: z.number().int(),
+  readyReplicas: z.number().int(),
+  restarts: z.number().int(),
+  rollout: z.string(),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+});
+
 /** The driver's last observation, without the upstream URLs; empty until the first one. */
 const observed = z.strictObject({
   revision: z.number().int().optional(),
@@ -30,8 +41,26 @@ const observed = z.strictObject({
   rollout: z.string().optional(),
   reason: z.string().optional(),
   message: z.string().optional(),
+  canary: subObserved.optional(),
+  shadow: subObserved.optional(),
   at: z.string().optional(),
 });
+
+/** The running canary (docs/endpoints.md, "Canary and shadow"); null when none. */
+const canary = z
+  .strictObject({
+    revision: z.number().int(),
+    modelVersion: z.number().int(),
+    percent: z.number(),
+    replicas: z.number().int(),
+    analysis: z.strictObject({ auto: z.boolean(), minRequests: z.number().int(), minSeconds: z.number().int(), maxErrorRateIncrease: z.number(), maxLatencyRatio: z.number() }),
+    startedAt: isoTime,
+  })
+  .nullable();
+/** The running shadow; null when none. */
+const shadow = z
+  .strictObject({ revision: z.number().int(), model: z.string(), modelVersion: z.number().int(), percent: z.number(), replicas: z.number().int(), startedAt: isoTime })
+  .nullable();
 
 export const endpointSchema = z.strictObject({
   id: z.uuid(),
@@ -48,6 +77,8 @@ export const endpointSchema = z.strictObject({
   maxSurge: z.number().int(),
   progressDeadlineSeconds: z.number().int(),
   autoscaling,
+  canary,
+  shadow,
   desiredRevision: z.number().int(),
   goodRevision: z.number().int().nullable(),
   phase: z.enum(['Progressing', 'Complete', 'Failed', 'RolledBack', 'Deleting']),
@@ -61,7 +92,7 @@ export const endpointSchema = z.strictObject({
 });
 export const endpointPageSchema = pageOf(endpointSchema);
 
-const revisionCause = z.enum(['Created', 'Updated', 'Scaled', 'AliasMoved', 'Rollback', 'AutomaticRollback']);
+const revisionCause = z.enum(['Created', 'Updated', 'Scaled', 'AliasMoved', 'Rollback', 'AutomaticRollback', 'Canary', 'CanaryPromoted', 'Shadow']);
 const revisionStatus = z.enum(['Pending', 'Progressing', 'Complete', 'Failed', 'Superseded']);
 export const endpointRevisionSchema = z.strictObject({
   revision: z.number().int(),

@@ -73,6 +73,7 @@ export class EndpointsService {
     const next: RevisionTemplate = structuredClone(current);
     let alias: string | null | undefined;
     if (body.version !== undefined) {
+      this.refuseDuringCanary(row, 'version');
       const resolved = await this.resolveVersion(project, row.model.name, body.version);
       next.model = resolved.model;
       alias = resolved.alias;
@@ -128,6 +129,7 @@ export class EndpointsService {
   /** Re-applies an older revision's template under a new number; a manual rollback unpins the endpoint from its alias. */
   async rollback(project: ProjectRef, principal: Principal, name: string, target?: number): Promise<EndpointView> {
     const row = await this.loadWritable(project, name);
+    this.refuseDuringCanary(row, 'revision');
     const revisions = await this.repo.revisions(row.id);
     const source = target !== undefined
       ? revisions.find((r) => r.revision === target)
@@ -170,7 +172,7 @@ export class EndpointsService {
     return row;
   }
 
-  private async loadWritable(project: ProjectRef, name: string): Promise<EndpointRow> {
+  async loadWritable(project: ProjectRef, name: string): Promise<EndpointRow> {
     const row = await this.load(project, name);
     if (row.phase === 'Deleting') throw new AppError(ErrorCode.Conflict, `Endpoint '${name}' is being deleted`);
     return row;
@@ -182,8 +184,14 @@ export class EndpointsService {
     return this.view(endpoint, project);
   }
 
+  /** What stable serves is the canary's to decide while one runs: 409 naming the field. */
+  private refuseDuringCanary(row: EndpointRow, field: string): void {
+    const canary = row.canary as { revision: number } | null;
+    if (canary) throw new AppError(ErrorCode.Conflict, `Endpoint '${row.name}' runs a canary (revision ${canary.revision}): promote or roll it back first`, [{ field, message: 'a canary is running' }]);
+  }
+
   /** A version reference from the body → the template's model part; 400 naming the field when it does not resolve. */
-  private async resolveVersion(project: ProjectRef, modelName: string, ref: number | string) {
+  async resolveVersion(project: ProjectRef, modelName: string, ref: number | string) {
     const raw = String(ref);
     if (!(await this.repo.modelExists(project.id, modelName))) {
       throw AppError.validation([{ field: 'model', message: `no model '${modelName}' in project '${project.name}'` }]);
@@ -233,11 +241,11 @@ export class EndpointsService {
     return rev!.template as unknown as RevisionTemplate;
   }
 
-  private async view(row: EndpointRow, project: ProjectRef): Promise<EndpointView> {
+  async view(row: EndpointRow, project: ProjectRef): Promise<EndpointView> {
     return toEndpointView(row, await this.template(row), project.name);
   }
 
-  private kick(): void {
+  kick(): void {
     void this.trigger?.trigger();
   }
 }

@@ -1,6 +1,7 @@
 import type { EndpointEvent, EndpointRevision } from '../../generated/prisma/client.js';
 import type { RevisionTemplate } from './endpoints.dto.js';
 import type { EndpointRow } from './endpoints.repository.js';
+import type { CanaryState, ShadowState } from './traffic-split.js';
 
 /** What the controller stores from the driver's observation (no upstream URLs shown). */
 export interface ObservedState {
@@ -14,13 +15,32 @@ export interface ObservedState {
   reason?: string;
   message?: string;
   upstreams?: string[];
+  /** The canary's and the shadow's own replicas (sub-deployments.ts), while they run. */
+  canary?: SubObserved;
+  shadow?: SubObserved;
   at?: string;
+}
+
+export interface SubObserved {
+  revision: number;
+  replicas: number;
+  readyReplicas: number;
+  restarts: number;
+  rollout: string;
+  reason?: string;
+  message?: string;
+  upstreams?: string[];
 }
 
 /** The public JSON of an endpoint (the API's contract, not the table's). */
 export function toEndpointView(row: EndpointRow, template: RevisionTemplate, projectName: string) {
   const observed = (row.observed ?? {}) as ObservedState;
-  const { upstreams, ...shown } = observed;
+  const { upstreams, canary, shadow, ...shown } = observed;
+  const hide = (o: SubObserved | undefined) => {
+    if (!o) return {};
+    const { upstreams: _u, ...rest } = o;
+    return rest;
+  };
   return {
     id: row.id,
     project: projectName,
@@ -35,12 +55,14 @@ export function toEndpointView(row: EndpointRow, template: RevisionTemplate, pro
     maxSurge: row.maxSurge,
     progressDeadlineSeconds: row.progressDeadlineSeconds,
     autoscaling: template.autoscaling ?? null,
+    canary: (row.canary as CanaryState | null) ?? null,
+    shadow: (row.shadow as ShadowState | null) ?? null,
     desiredRevision: row.desiredRevision,
     goodRevision: row.goodRevision,
     phase: row.phase,
     reason: row.reason,
     message: row.message,
-    observed: shown,
+    observed: { ...shown, ...(canary ? { canary: hide(canary) as Omit<SubObserved, 'upstreams'> } : {}), ...(shadow ? { shadow: hide(shadow) as Omit<SubObserved, 'upstreams'> } : {}) },
     // A Deleting endpoint gets no route (endpoint-router.ts) even while its replicas drain.
     // Scaled to zero (minReplicas 0) is ready too: the proxy holds a request while a replica starts.
     ready: row.phase !== 'Deleting' && (((observed.availableReplicas ?? 0) > 0 && (upstreams?.length ?? 0) > 0) || scaledToZero(row, template)),

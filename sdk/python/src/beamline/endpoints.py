@@ -131,6 +131,66 @@ class Endpoints:
         body = {} if revision is None else {"revision": revision}
         return Endpoint.from_api(self._c.http.json("POST", self._path(endpoint_name(endpoint), "rollback"), json=body))
 
+    def canary(
+        self,
+        endpoint: "str | Endpoint",
+        *,
+        percent: float,
+        version: int | str | None = None,
+        revision: int | None = None,
+        replicas: int | None = None,
+        analysis: Mapping[str, Any] | None = None,
+    ) -> Endpoint:
+        """Start a canary of ``version`` (or an earlier ``revision``'s template) answering
+        ``percent`` % of requests on ``replicas`` (default 1) fixed replicas. Without version
+        and revision: change the running canary's percent, replicas or ``analysis``
+        (``{auto, minRequests, minSeconds, maxErrorRateIncrease, maxLatencyRatio}``). The
+        controller promotes it when its error rate and p99 hold against stable's, else rolls
+        it back; ``endpoints.events`` says why, with the figures. Not retried."""
+        body: dict[str, Any] = {"percent": percent}
+        if version is not None:
+            body["version"] = _version(version)
+        if revision is not None:
+            body["revision"] = revision
+        if replicas is not None:
+            body["replicas"] = replicas
+        if analysis is not None:
+            body["analysis"] = dict(analysis)
+        return Endpoint.from_api(self._c.http.json("PATCH", self._path(endpoint_name(endpoint)), json={"canary": body}))
+
+    def promote_canary(self, endpoint: "str | Endpoint") -> Endpoint:
+        """Promote the running canary now: its template becomes the desired revision."""
+        return Endpoint.from_api(self._c.http.json("POST", self._path(endpoint_name(endpoint), "canary", "promote")))
+
+    def rollback_canary(self, endpoint: "str | Endpoint") -> Endpoint:
+        """Roll the running canary back now: stable answers every request."""
+        return Endpoint.from_api(self._c.http.json("POST", self._path(endpoint_name(endpoint), "canary", "rollback")))
+
+    def shadow(
+        self,
+        endpoint: "str | Endpoint",
+        *,
+        percent: float,
+        version: int | str | None = None,
+        revision: int | None = None,
+        model: str | None = None,
+        replicas: int = 1,
+    ) -> Endpoint:
+        """Mirror ``percent`` % of requests to ``version`` (of ``model``, default the endpoint's;
+        same inputs and outputs) or an earlier ``revision``; the copies' answers are dropped
+        and only counted in metrics. Replaces a running shadow."""
+        body: dict[str, Any] = {"percent": percent, "replicas": replicas}
+        if model is not None:
+            body["model"] = model
+        if version is not None:
+            body["version"] = _version(version)
+        if revision is not None:
+            body["revision"] = revision
+        return Endpoint.from_api(self._c.http.json("PATCH", self._path(endpoint_name(endpoint)), json={"shadow": body}, retry=True))
+
+    def stop_shadow(self, endpoint: "str | Endpoint") -> Endpoint:
+        return Endpoint.from_api(self._c.http.json("PATCH", self._path(endpoint_name(endpoint)), json={"shadow": None}, retry=True))
+
     def delete(self, endpoint: "str | Endpoint", *, wait: bool = False, timeout: float = 120.0) -> None:
         """Delete (202: the controller removes it). ``wait`` polls until it is gone (404)."""
         from .errors import NotFound

@@ -167,6 +167,10 @@ class Endpoint(ApiObject):
     progress_deadline_seconds: int | None = None
     #: ``{minReplicas, maxReplicas, targetInFlight, scaleDownDelaySeconds}``, or None for a fixed ``replicas``.
     autoscaling: dict[str, Any] | None = None
+    #: The running canary ``{revision, modelVersion, percent, replicas, analysis, startedAt}``, or None.
+    canary: dict[str, Any] | None = None
+    #: The running shadow ``{revision, model, modelVersion, percent, replicas, startedAt}``, or None.
+    shadow: dict[str, Any] | None = None
     desired_revision: int | None = None
     good_revision: int | None = None
     phase: str = ""
