@@ -36,3 +36,23 @@ export const clusterNodesSchema = z.strictObject({
     }),
   ),
 });
+
+/** GET /v1/cluster/allocation (ClusterViewService.allocation). */
+export const clusterAllocationSchema = z.strictObject({
+  from: z.iso.datetime(),
+  to: z.iso.datetime(),
+  stepSeconds: z.number().int(),
+  /** The start of each step, up to now (a step running past now counts up to now). */
+  times: z.array(z.iso.datetime()),
+  /** Mean GPUs held in each step, whole-device equivalents (a 0.5 share counts 0.5; MIG slices are left out). */
+  total: z.array(z.number()),
+  series: z.array(
+    z.strictObject({
+      /** The GPU product, or `<product>:mig-<profile>` counted in slices. */
+      flavor: z.string(),
+      /** null: the projects the caller cannot read, together. */
+      project: z.string().nullable(),
+      values: z.array(z.number()),
+    }),
+  ),
+});

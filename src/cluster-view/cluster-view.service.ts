@@ -7,6 +7,8 @@ import { AppError, ErrorCode } from '../common/errors/app-error.js';
 import { redisOptions } from '../common/queue/redis-options.js';
 import type { ClusterNodesSnapshot } from '../training/offers/cluster-nodes.js';
 import { nodesKeyOf } from '../training/offers/cluster-offers.store.js';
+import { foldAllocation, stepsOf } from './allocation.js';
+import type { AllocationQuery } from './allocation.dto.js';
 import { nodesView } from './cluster-nodes.view.js';
 import { ClusterViewRepository } from './cluster-view.repository.js';
 
@@ -36,5 +38,26 @@ export class ClusterViewService implements OnModuleDestroy {
     if (!raw) throw new AppError(ErrorCode.Unavailable, 'The node list is not known yet: no controller has published it (it does once its cluster driver has listed the cluster)');
     const snapshot = JSON.parse(raw) as ClusterNodesSnapshot;
     return nodesView(snapshot, await this.repository.activeJobs(), (projectId) => roleIn(principal, projectId) !== undefined);
+  }
+
+  /**
+   * GPUs held over [from, to) per step, flavor and project, from the stored usage ledger and
+   * the attempts running now (so it is the same for every api replica and survives restarts).
+   * Like the node list, every caller sees how much is held; only the projects they can read
+   * are named, the others are summed under project null. Steps after now are not answered.
+   */
+  async allocation(principal: Principal, query: AllocationQuery, now = new Date()) {
+    const end = new Date(Math.max(query.from.getTime(), Math.min(query.to.getTime(), now.getTime())));
+    const steps = stepsOf(query.from, end, query.stepSeconds);
+    const rows = await this.repository.allocation(query.from, end, query.stepSeconds, now);
+    const names = await this.repository.projectNames([...new Set(rows.map((r) => r.projectId))]);
+    const folded = foldAllocation(rows, steps, (projectId) => (roleIn(principal, projectId) !== undefined ? (names.get(projectId) ?? projectId) : undefined));
+    return {
+      from: query.from.toISOString(),
+      to: query.to.toISOString(),
+      stepSeconds: query.stepSeconds,
+      times: steps.starts.map((d) => d.toISOString()),
+      ...folded,
+    };
   }
 }

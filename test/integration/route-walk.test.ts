@@ -33,6 +33,7 @@ const ROUTES: Record<string, Level> = {
   'GET /v1/prometheus/targets': 'platform',
   'GET /v1/cluster-queues': 'any',
   'GET /v1/cluster/nodes': 'any',
+  'GET /v1/cluster/allocation': 'any',
   'POST /v1/cluster-queues': 'platform',
   'GET /v1/cluster-queues/:name': 'any',
   'PATCH /v1/cluster-queues/:name': 'platform',

@@ -80,7 +80,7 @@ function Page({ section, rest, query }: { section?: string; rest: string[]; quer
   if (section === 'endpoints' && rest.length === 0) return <EndpointsPage />;
   if (section === 'endpoints' && rest.length === 1) return <EndpointPage name={rest[0]} />;
   if (section === 'queues' && rest.length === 0) return <QueuesPage />;
-  if (section === 'cluster' && rest.length === 0) return <ClusterPage />;
+  if (section === 'cluster' && rest.length === 0) return <ClusterPage query={query} />;
   return <NotFound what="This page" />;
 }
 

@@ -151,6 +151,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cluster/allocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GPUs held over time per GPU flavor and project, from the stored usage ledger and the running attempts; other projects' share without name */
+        get: operations["ClusterViewController_allocation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cluster/nodes": {
         parameters: {
             query?: never;
@@ -1797,6 +1814,72 @@ export interface operations {
             };
             /** @description A resource named in the path does not exist (or is not visible to the caller) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ClusterViewController_allocation: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339 instant; default: 24 hours before `to` */
+                from?: string;
+                /** @description seconds per point (default: a round step giving at most 200 points); at most 500 points */
+                step?: string;
+                /** @description RFC 3339 instant; default: now */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        from: string;
+                        series: {
+                            flavor: string;
+                            project: string | null;
+                            values: number[];
+                        }[];
+                        stepSeconds: number;
+                        times: string[];
+                        /** Format: date-time */
+                        to: string;
+                        total: number[];
+                    };
+                };
+            };
+            /** @description The body, query, a path parameter or a header is invalid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credential, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role or scopes do not allow this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

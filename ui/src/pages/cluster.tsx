@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { Failure, Loading, when } from '../components';
+import { Failure, Loading, useProject, when } from '../components';
 import { usePoll } from '../poll';
-import { enc, href } from '../router';
+import { enc, href, navigate } from '../router';
+import { AllocationHistory, DEFAULT_RANGE, RANGES } from './allocation';
 
 type Holder =
   | { kind: 'job'; id: string; name: string; project: string; worker: number; gpuMilli?: number; migProfile?: string }
@@ -66,7 +67,7 @@ function GpuCell({ gpu }: { gpu: Gpu }) {
   );
 }
 
-/** GPUs held over time as this page sampled them (a line of fractions of all devices). */
+/** GPUs held in the last minutes as this page sampled them (a line of fractions of all devices). */
 function AllocationChart({ samples }: { samples: { t: number; used: number; total: number }[] }) {
   if (samples.length < 2) return <p class="hint">Collecting samples…</p>;
   const w = 600;
@@ -82,14 +83,26 @@ function AllocationChart({ samples }: { samples: { t: number; used: number; tota
         <polyline points={points} class="chart-line" />
       </svg>
       <figcaption class="hint">
-        GPUs held (whole-device equivalents) {last.used} of {last.total} now; sampled by this page every 2 s since it was opened ({Math.round(span / 1000)} s), not stored anywhere.
+        Live: GPUs held (whole-device equivalents) {last.used} of {last.total} now; sampled by this page every 2 s since it was opened ({Math.round(span / 1000)} s).
       </figcaption>
     </figure>
   );
 }
 
-/** The cluster's nodes with one cell per GPU and who holds it; allocation over time sampled while the page is open. */
-export function ClusterPage() {
+/**
+ * The cluster's nodes with one cell per GPU and who holds it; the stored allocation history
+ * over a range picked in the URL (?range=), and a live line sampled while the page is open.
+ */
+export function ClusterPage({ query }: { query: URLSearchParams }) {
+  const { project } = useProject();
+  const range = RANGES[query.get('range') ?? ''] ? query.get('range')! : DEFAULT_RANGE;
+  const onRange = (r: string) => {
+    const next = new URLSearchParams(query);
+    if (r === DEFAULT_RANGE) next.delete('range');
+    else next.set('range', r);
+    const qs = next.toString();
+    navigate(`/p/${enc(project)}/cluster${qs ? `?${qs}` : ''}`, true);
+  };
   const { data, error } = usePoll<Nodes>('/v1/cluster/nodes');
   const [samples, setSamples] = useState<{ t: number; used: number; total: number }[]>([]);
   useEffect(() => {
@@ -107,6 +120,7 @@ export function ClusterPage() {
       {data && (
         <>
           <p class="hint">As the controller last published it: {when(data.at)}.</p>
+          <AllocationHistory range={range} onRange={onRange} capacity={data.items.reduce((n, node) => n + node.gpus.length, 0)} />
           <AllocationChart samples={samples} />
           {data.items.map((node) => (
             <section key={node.name} class="node" aria-label={`Node ${node.name}`}>
