@@ -45,6 +45,33 @@ function summarise(scheduler: string, latencies: number[], seconds: number, node
 }
 
 /**
+ * Calls `seen` with every pod of the namespace, listed then watched. A watch can end under
+ * load; then list again (what was missed is seen at this moment, an overestimate) and watch
+ * from that list's resourceVersion. Resolves to a function that stops it.
+ */
+export async function watchPods(kc: KubeConfig, namespace: string, seen: (pod: V1Pod) => void): Promise<() => void> {
+  const core = kc.makeApiClient(CoreV1Api);
+  let stopped = false;
+  let current: { abort?: () => void } | undefined;
+  const follow = async (): Promise<void> => {
+    if (stopped) return;
+    const list = await core.listNamespacedPod({ namespace });
+    list.items.forEach(seen);
+    current = (await new Watch(kc).watch(
+      `/api/v1/namespaces/${namespace}/pods`,
+      { resourceVersion: list.metadata?.resourceVersion, allowWatchBookmarks: true },
+      (_type: string, pod: V1Pod) => seen(pod),
+      () => void follow().catch(() => setTimeout(() => void follow(), 500)),
+    )) as { abort?: () => void };
+  };
+  await follow();
+  return () => {
+    stopped = true;
+    current?.abort?.();
+  };
+}
+
+/**
  * kube-scheduler's round: the client creates M pods requesting one `nvidia.com/gpu` each
  * (concurrency C), kube-scheduler binds them; a watch records when each gets its node.
  * Latency: from the moment the batch was submitted (round start) to the watch event
@@ -64,22 +91,7 @@ export async function kubeSchedulerRound(kc: KubeConfig, namespace: string, pods
       if (boundAt.size === pods) resolveAll();
     }
   };
-  // A watch can end under load; then list (what was missed gets this moment's time, an
-  // overestimate) and watch again from that list's resourceVersion.
-  let stopped = false;
-  let current: { abort?: () => void } | undefined;
-  const follow = async (): Promise<void> => {
-    if (stopped) return;
-    const list = await core.listNamespacedPod({ namespace });
-    list.items.forEach(seen);
-    current = (await new Watch(kc).watch(
-      `/api/v1/namespaces/${namespace}/pods`,
-      { resourceVersion: list.metadata?.resourceVersion, allowWatchBookmarks: true },
-      (_type: string, pod: V1Pod) => seen(pod),
-      () => void follow().catch(() => setTimeout(() => void follow(), 500)),
-    )) as { abort?: () => void };
-  };
-  await follow();
+  const stopWatch = await watchPods(kc, namespace, seen);
   const names = Array.from({ length: pods }, (_, i) => `kube-${i}`);
   const start = performance.now();
   await pool(names, concurrency, async (name) => {
@@ -96,8 +108,7 @@ export async function kubeSchedulerRound(kc: KubeConfig, namespace: string, pods
   });
   await allBound;
   const seconds = (Math.max(...boundAt.values()) - start) / 1000;
-  stopped = true;
-  current?.abort?.();
+  stopWatch();
   return summarise('kube-scheduler', names.map((n) => boundAt.get(n)! - start), seconds, nodeOf, nodes);
 }
 
