@@ -158,14 +158,16 @@ describe("a job's own claim on Kubernetes", () => {
       const { body } = await api.post(base, job('blocked', [{ name: 'out', mountPath: '/out', newClaim: { size: '1Gi', storageClass: STORAGE_CLASS } }]));
       await eventually(async () => (await api.get(`${base}/${body.id}`)).body.status === 'Scheduled' || undefined, 30_000, 'Scheduled');
       // Every pass makes the claim, fails on the pod and deletes the claim again: sampled for
-      // 3 s, the claim is live (made, not marked for deletion) only in the moments between.
+      // 3 s, some samples find no live claim (made, not marked for deletion). Without the
+      // clean-up every sample finds one. (Not a share of the time: how long a pass holds the
+      // claim depends on how loaded the API server is.)
       let live = 0;
       let samples = 0;
       for (const end = Date.now() + 3000; Date.now() < end; samples++) {
         if ((await jobClaims(body.id)).some((c) => !c.metadata?.deletionTimestamp)) live++;
         await new Promise((r) => setTimeout(r, 50));
       }
-      expect(live / samples).toBeLessThan(0.5);
+      expect(live).toBeLessThan(samples);
       await core.deleteNamespacedResourceQuota({ namespace, name: 'no-pods' });
       // With the quota gone the attempt starts, on a claim made afresh.
       const pod = await runningAttempt(body.id, 0);

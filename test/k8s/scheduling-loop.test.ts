@@ -84,6 +84,9 @@ async function podsOf(id: string): Promise<V1Pod[]> {
   return list.items;
 }
 
+/** The job's first pod, once it exists: a job reads Scheduled as soon as its placement is recorded, before its pods are created. */
+const firstPod = (id: string) => eventually(async () => (await podsOf(id))[0], 15_000, `a pod of ${id}`);
+
 async function label(id: string, key: string): Promise<void> {
   for (const pod of await podsOf(id)) {
     if (pod.metadata?.deletionTimestamp) continue; // an earlier attempt on its way out
@@ -128,7 +131,7 @@ describe('training jobs on a real Kubernetes control plane', () => {
     const { body } = await api.post(base, job('quarter', { fraction: 0.25, product: T4 }));
     const running = await status(body.id, ['Running', 'Scheduled']);
     expect(running.placement[0]).toMatchObject({ node: `t4-ts-${suffix}`, gpuMilli: 250, sharedResource: 'nvidia.com/gpu.shared' });
-    const [pod] = await podsOf(body.id);
+    const pod = await firstPod(body.id);
     expect(pod.spec!.containers[0].resources!.limits).toMatchObject({ 'nvidia.com/gpu.shared': '1' });
     expect(pod.spec!.containers[0].env?.find((e) => e.name === 'NVIDIA_VISIBLE_DEVICES')).toBeUndefined();
     await api.post(`${base}/${body.id}/cancel`);
@@ -138,7 +141,7 @@ describe('training jobs on a real Kubernetes control plane', () => {
     const { body: half } = await api.post(base, job('half-mps', { fraction: 0.5, product: A10 }));
     const running = await status(half.id, ['Running', 'Scheduled']);
     expect(running.placement[0]).toMatchObject({ node: `a10-mps-${suffix}`, gpuMilli: 500, sharedResource: 'nvidia.com/gpu' });
-    const [pod] = await podsOf(half.id);
+    const pod = await firstPod(half.id);
     expect(pod.spec!.containers[0].resources!.limits).toMatchObject({ 'nvidia.com/gpu': '1' });
     // Refused at submit once the controller has published what the nodes offer (engine/sharing.ts says the same as a pending reason).
     const refused = await refusedAtSubmit(job('big-mps', { fraction: 0.6, product: A10 }));
