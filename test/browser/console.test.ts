@@ -143,13 +143,32 @@ describe('the web console', () => {
     await page.locator('.status-line .badge', { hasText: 'Cancelled' }).waitFor();
   });
 
-  it('shows the registered version with its lineage, deploys it and answers the try-it form', async () => {
+  it('shows the registered version with its lineage and variables, deploys it and answers the try-it form', async () => {
+    // Variable metadata set by PATCH: checked against the signature, refused naming the field.
+    const api = client(t.url, member);
+    const v1Path = '/v1/projects/lab/models/surrogate/versions/1';
+    const reversed = await api.patch(v1Path, { variables: { inputs: { x: { range: [5, -5] } } } });
+    expect(reversed.status, reversed.text).toBe(400);
+    expect(JSON.stringify(reversed.body.errors)).toContain('variables.inputs.x.range');
+    const unknown = await api.patch(v1Path, { variables: { inputs: { z: { unit: 'A' } } } });
+    expect(unknown.status, unknown.text).toBe(422);
+    expect(JSON.stringify(unknown.body.errors)).toContain('variables.inputs.z');
+    const outside = await api.patch(v1Path, { variables: { inputs: { x: { range: [-5, 5], default: 9 } } } });
+    expect(outside.status, outside.text).toBe(422);
+    expect(JSON.stringify(outside.body.errors)).toContain('variables.inputs.x.default');
+    const variables = { inputs: { x: { unit: 'A', range: [-5, 5], default: 1.5, description: 'quad current' } }, outputs: { y: { unit: 'mm', description: 'beam size' } } };
+    const set = await api.patch(v1Path, { variables });
+    expect(set.status, set.text).toBe(200);
+
     await page.getByRole('link', { name: 'Models' }).click();
     await page.getByRole('link', { name: 'surrogate' }).click();
     await heading('surrogate').waitFor();
     const v1 = page.locator('tr[data-version="1"]');
     await expect.poll(() => v1.textContent()).toContain('x: float32 [batch, 1] → y: float32 [batch, 1]');
     await v1.getByRole('link', { name: 'fit-surrogate' }).waitFor();
+    const vars = page.getByRole('table', { name: 'Variables of version 1' });
+    await expect.poll(() => vars.locator('tr[data-variable="x"] td').allTextContents(), { timeout: 10_000 }).toEqual(['x', 'input', 'A', '[-5, 5]', '1.5', 'quad current']);
+    expect(await vars.locator('tr[data-variable="y"] td').allTextContents()).toEqual(['y', 'output', 'mm', '—', '—', 'beam size']);
 
     // A bad name: the API's problem+json detail is shown as it came.
     await page.getByLabel('Endpoint name').fill('Bad Name');
@@ -161,7 +180,20 @@ describe('the web console', () => {
     await heading('surrogate').waitFor();
     await expect.poll(() => page.getByTestId('ready-replicas').textContent(), { timeout: 90_000 }).toBe('1/1');
 
-    await page.getByLabel(/^x \(float32 \[1, 1\]\)/).fill('3.5');
+    // The form starts at the variable's default and says its unit and range.
+    const x = page.getByLabel(/^x \(float32 \[1, 1\]\) unit A · range \[-5, 5\] · quad current/);
+    await expect.poll(() => x.inputValue(), { timeout: 10_000 }).toBe('1.5');
+    // Out of range: warned as typed, and Send asks once more instead of sending (the traffic count below stays 1).
+    await x.fill('7');
+    const warning = page.getByTestId('range-warning');
+    await expect.poll(() => warning.textContent()).toBe('Out of range: x: 7 outside the range [-5, 5] A.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('button', { name: 'Send anyway' }).waitFor();
+    expect(await warning.textContent()).toContain('Send anyway to ask the model all the same.');
+    expect(await page.locator('pre.answer').count()).toBe(0);
+    await screenshot(page, 'try-it-range', true);
+    await x.fill('3.5');
+    expect(await warning.count()).toBe(0);
     await page.getByRole('button', { name: 'Send' }).click();
     // The answer, or the API's error in its place.
     await page.locator('pre.answer, .try-it ~ .error').waitFor({ timeout: 60_000 });

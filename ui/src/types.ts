@@ -75,6 +75,15 @@ export interface Tensor {
   shape: (number | string)[] | null;
 }
 
+/** LUME-style metadata of one input or output (the registry checks it against the signature). */
+export interface Variable {
+  description?: string;
+  unit?: string;
+  default?: number | number[];
+  range?: [number, number];
+  constant?: boolean;
+}
+
 export interface ModelVersion {
   version: number;
   status: string;
@@ -82,6 +91,8 @@ export interface ModelVersion {
   metrics: Record<string, number>;
   artifact: { sha256: string; size: number } | null;
   signature: { inputs: Tensor[]; outputs: Tensor[] } | null;
+  /** `{}` for a version registered without variables. */
+  variables: { inputs?: Record<string, Variable>; outputs?: Record<string, Variable> };
   aliases: string[];
   trainingJob: { id: string; name: string; status: string } | null;
   createdAt: string;

@@ -4,6 +4,7 @@ import { Badge, canChange, ErrorText, Failure, Loading, useProject, when } from 
 import { usePoll } from '../poll';
 import { enc, href, navigate } from '../router';
 import type { Endpoint, Model, ModelVersion, Page, Tensor } from '../types';
+import { VariablesTable } from './variables';
 
 export function ModelsPage() {
   const { project } = useProject();
@@ -35,7 +36,7 @@ export function ModelsPage() {
 
 export const tensorText = (t: Tensor) => `${t.name}: ${t.elementType ?? '?'} [${(t.shape ?? ['?']).join(', ')}]`;
 
-/** A model: aliases, versions with signature and metrics, and lineage (job → version → endpoints). */
+/** A model: aliases, versions with signature, variable metadata and metrics, and lineage (job → version → endpoints). */
 export function ModelPage({ name }: { name: string }) {
   const { project, role } = useProject();
   const base = projectPath(project, `models/${enc(name)}`);
@@ -84,6 +85,12 @@ export function ModelPage({ name }: { name: string }) {
             ))}
           </tbody>
         </table>
+      )}
+      {versions && versions.items.some((v) => Object.keys(v.variables?.inputs ?? {}).length + Object.keys(v.variables?.outputs ?? {}).length > 0) && (
+        <>
+          <h2>Variables</h2>
+          {versions.items.map((v) => <VariablesTable key={v.version} version={v} />)}
+        </>
       )}
       {canChange(role) && versions && versions.items.some((v) => v.status === 'Ready') && (
         <Deploy model={name} versions={versions.items.filter((v) => v.status === 'Ready').map((v) => v.version)} />
