@@ -14,6 +14,7 @@ import { engineQueues, queueResolver } from './queue-specs.js';
 import { buildSnapshot, toEngineJob, type SchedulableJob } from './snapshot.js';
 import { JobTokens } from './job-tokens.js';
 import { describePlacement } from './workload-spec.js';
+import { BindConcurrency, createWorkloadThrottled, isThrottle, runAdaptive } from './bind-concurrency.js';
 
 /**
  * One scheduling cycle, in the kueue shape: snapshot → decide() → bind → record.
@@ -22,13 +23,12 @@ import { describePlacement } from './workload-spec.js';
  * JobReconciler finds a Scheduled job without a workload and creates it, so a job is
  * never lost and never bound twice (driver creates are idempotent).
  */
-/** API calls in flight while binding one cycle's decisions. */
-const BIND_CONCURRENCY = 16;
-
 @Injectable()
 export class SchedulingLoop {
   private readonly logger = new Logger(SchedulingLoop.name);
   private cycle = 0;
+  /** Workloads created and bound at once: starts at 16, halves on the API server's 429s, grows back as calls succeed. */
+  private readonly concurrency = new BindConcurrency();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -82,16 +82,14 @@ export class SchedulingLoop {
     const names = await this.repo.projectNames([...new Set(queued.map((j) => j.projectId))]);
     let bound = 0;
     // Each decision is its own record and its own workload, so they are bound side by side (bounded,
-    // so a burst of thousands of jobs does not open thousands of API calls at once).
+    // so a burst of thousands of jobs does not open thousands of API calls at once; the bound
+    // adapts to the API server's 429s, see bind-concurrency.ts).
     const decisions = result.decisions.filter((d) => !waitingOn.has(d.jobId));
     const nodeByName = new Map(snapshot.nodes.map((n) => [n.name, n]));
-    const bindNext = async (): Promise<void> => {
-      for (let decision = decisions.shift(); decision; decision = decisions.shift()) {
-        const job = byId.get(decision.jobId)!;
-        if (await this.bind(job, withProducts(decision.workers, nodeByName), names.get(job.projectId) ?? job.projectId, now)) bound++;
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(BIND_CONCURRENCY, decisions.length) }, bindNext));
+    await runAdaptive(decisions, this.concurrency, async (decision) => {
+      const job = byId.get(decision.jobId)!;
+      if (await this.bind(job, withProducts(decision.workers, nodeByName), names.get(job.projectId) ?? job.projectId, now)) bound++;
+    });
     // 6. Every job left waiting shows why.
     const reasons = new Map(result.pending.map((p) => [p.jobId, p.reason]));
     const grace = this.config.BEAMLINE_PREEMPTION_GRACE_SECONDS;
@@ -152,8 +150,15 @@ export class SchedulingLoop {
     }
     this.metrics.observeBound(job.createdAt, now);
     try {
-      await this.driver.createWorkload(await this.tokens.workloadSpec(recorded, projectName));
+      const spec = await this.tokens.workloadSpec(recorded, projectName);
+      await createWorkloadThrottled(() => this.driver.createWorkload(spec), this.concurrency);
     } catch (error) {
+      if (isThrottle(error)) {
+        // Still throttled after the retries: the job stays Scheduled with this placement, and the
+        // JobReconciler creates what is missing (idempotently) once the API server lets it.
+        this.logger.warn({ jobId: job.id, err: (error as Error).message }, 'API server still throttling; the reconciler creates the workload');
+        return true;
+      }
       const message = `the cluster refused the workload: ${(error as Error).message}`;
       this.logger.warn({ jobId: job.id, err: (error as Error).message }, 'bind failed; job back to Queued');
       await this.training.applyAction(job.id, 'unbind', message, () => ({ placement: null, scheduledAt: null })).catch(() => undefined);

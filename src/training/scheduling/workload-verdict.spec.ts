@@ -30,6 +30,7 @@ describe('decideWorkload', () => {
   it.each<[string, VerdictInput, Partial<Verdict>]>([
     ['Scheduled, nothing created yet: create', input({}), { do: 'create' }],
     ['Scheduled, one worker created: create the rest', input({ pods: [w(0, 'Pending')] }), { do: 'create' }],
+    ['Scheduled, a worker created but never bound (bind throttled): create, which binds it', input({ pods: [w(0, 'Running'), w(1, 'Pending', { node: '' })] }), { do: 'create' }],
     ['Scheduled, pods pending within the deadline: wait', input({ pods: [w(0, 'Pending', pulling), w(1, 'Running')] }), { do: 'wait' }],
     ['Scheduled, one of two running: not started yet (all or nothing)', input({ pods: [w(0, 'Running'), w(1, 'Pending')] }), { do: 'wait' }],
     ['Scheduled, all running: start', input({ pods: [w(0, 'Running'), w(1, 'Running')] }), { do: 'progress', start: true, succeed: false }],

@@ -38,7 +38,9 @@ export type Verdict =
  * 4. A Running gang with a worker gone (deleted, evicted): fail the attempt.
  * 5. Scheduled past its startup deadline with workers not all running: fail with their reason.
  * 6. Running past its timeout: fail.
- * 7. Scheduled with workers missing (created only in part): create the rest.
+ * 7. Scheduled with workers missing (created only in part), or created but never bound (the bind
+ *    was throttled past the loop's retries): create the rest; the driver binds an unbound pod
+ *    to its planned node and counts one already bound there as done.
  * 8. Progress: every worker started → start; every worker exited 0 → succeed.
  */
 export function decideWorkload(input: VerdictInput): Verdict {
@@ -76,7 +78,7 @@ export function decideWorkload(input: VerdictInput): Verdict {
     return { do: 'fail', message: `timed out after ${input.timeoutSeconds} s` };
   }
   // 7.
-  if (status === 'Scheduled' && missing.length > 0) return { do: 'create' };
+  if (status === 'Scheduled' && (missing.length > 0 || live.some((w) => w.node === ''))) return { do: 'create' };
   // 8.
   const allStarted = live.every((w) => w.phase === 'Running' || w.phase === 'Succeeded');
   const allDone = live.every((w) => w.phase === 'Succeeded');
