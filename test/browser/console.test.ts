@@ -3,13 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliRunner } from '../helpers/cli.js';
 import { linearModel } from '../helpers/onnx.js';
 import { client, closeApp, seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { buildConsole, launchChromium, logIn, notModified, openPage, screenshot, type ConsolePage } from './browser.js';
 
 /**
  * Issue 21: the console in a real browser against a started platform (local driver, on a
- * machine made GPU-less): log in, watch a job reach Succeeded, read its logs, find the model
+ * machine made GPU-less): log in, watch a job submitted with the `beamline` CLI reach
+ * Succeeded, read its logs, find the model
  * version it registered, deploy it and ask the endpoint through the try-it form.
  */
 let t: TestApp;
@@ -70,7 +72,7 @@ describe('the web console', () => {
     expect(page.url()).toBe(`${t.url}/ui/p/lab/jobs`);
   });
 
-  it('shows a job submitted over REST move to Succeeded, with its timeline and logs', async () => {
+  it('shows a job submitted with the CLI move to Succeeded, with its timeline and logs', async () => {
     const body = {
       name: 'fit-surrogate',
       image: 'unused',
@@ -79,9 +81,15 @@ describe('the web console', () => {
       resources: { cpu: '100m', memory: '64Mi' },
       outputModel: 'surrogate',
     };
-    const res = await client(t.url, member).post(jobs, body);
-    expect(res.status).toBe(201);
-    jobId = res.body.id;
+    // The scientist's way in: `beamline login`, then `beamline train submit -f` (the CLI as a child process).
+    const beamline = cliRunner(() => fakeBin);
+    const login = await beamline('login', '--url', t.url, '--token', member, '--project', 'lab');
+    expect(login.code, login.stderr).toBe(0);
+    const spec = join(fakeBin, 'fit-surrogate.json');
+    await writeFile(spec, JSON.stringify(body));
+    const submitted = await beamline('train', 'submit', '-f', spec, '--json');
+    expect(submitted.code, submitted.stderr).toBe(0);
+    jobId = submitted.json().id as string;
 
     // The list polls: the new job appears without a reload, and an unchanged list costs a 304.
     const revalidated = notModified(page, '/training-jobs?');
@@ -94,8 +102,9 @@ describe('the web console', () => {
     await page.locator('.status-line .badge', { hasText: 'Succeeded' }).waitFor({ timeout: 60_000 });
     const logs = page.getByLabel('Log output');
     await expect.poll(() => logs.textContent(), { timeout: 15_000 }).toBe('epoch 1 loss 1.000\nepoch 2 loss 0.500\nepoch 3 loss 0.333\n');
-    const timeline = await page.locator('ol.timeline .badge').allTextContents();
-    expect(timeline).toEqual(['Pending', 'Queued', 'Scheduled', 'Running', 'Succeeded']);
+    // The status line and the timeline poll separately: the timeline may show Succeeded a poll later.
+    const timeline = () => page.locator('ol.timeline .badge').allTextContents();
+    await expect.poll(timeline, { timeout: 15_000 }).toEqual(['Pending', 'Queued', 'Scheduled', 'Running', 'Succeeded']);
     await page.getByRole('link', { name: 'surrogate v1' }).waitFor();
     await screenshot(page, 'job', true);
 
