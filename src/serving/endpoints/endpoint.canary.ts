@@ -65,7 +65,7 @@ export class EndpointCanary {
     }
     const { revision } = await this.transitions.promote(row, why, null);
     await this.driver.recordEvent(ref, { type: 'Normal', reason: 'CanaryPromoted', message: why, revision }).catch(() => undefined);
-    await this.record(row, 'endpoint.canary.promote', { canaryRevision: canary.revision, revision, modelVersion: canary.modelVersion, ...verdict.figures });
+    await this.record(row, 'endpoint.canary-promote', { canaryRevision: canary.revision, revision, modelVersion: canary.modelVersion, ...verdict.figures });
     out.ended = true;
     return out;
   }
@@ -96,7 +96,7 @@ export class EndpointCanary {
     const canary = row.canary as unknown as CanaryState;
     if (!(await this.transitions.rollBack(row, why))) return false;
     await this.driver.recordEvent(ref, { type: 'Warning', reason: 'CanaryRolledBack', message: why, revision: canary.revision }).catch(() => undefined);
-    await this.record(row, 'endpoint.canary.rollback', { canaryRevision: canary.revision, modelVersion: canary.modelVersion, reason: why, ...(figures ?? {}) });
+    await this.record(row, 'endpoint.canary-rollback', { canaryRevision: canary.revision, modelVersion: canary.modelVersion, reason: why, ...(figures ?? {}) });
     return true;
   }
 
