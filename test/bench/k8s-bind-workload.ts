@@ -37,13 +37,15 @@ export interface WorkloadOptions {
   /** Arrivals are a Poisson process over about this many seconds. */
   arriveSeconds: number;
   mix?: Record<JobKind, number>;
+  /** The nodes' CPU and memory: trace pods asking for more (openb has 8-GPU pods of 120 CPU) are not drawn, since no scheduler could place them. */
+  node: { cpuMilli: number; memoryMiB: number };
 }
 
 /** GPUs one job asks for in all (a fraction counts as its fraction). */
 export const jobGpus = (j: BenchJob): number => j.workers * ('count' in j.gpu ? j.gpu.count : j.gpu.milli / 1000);
 
 /**
- * 1. Split the trace's GPU pods by kind (fraction: one GPU below 1000 milli; whole: 1, 2, 4, 8).
+ * 1. Split the trace's GPU pods that fit a node by kind (fraction: one GPU below 1000 milli; whole: 1, 2, 4, 8).
  * 2. Draw jobs: a kind by the mix's weights, then a trace pod of that kind (a gang's workers
  *    copy one 8-GPU pod; 2 or 4 of them, evenly), until the demand is reached.
  * 3. Arrival times: exponential gaps at rate jobs / arriveSeconds.
@@ -54,6 +56,7 @@ export function placementWorkload(trace: TracePod[], options: WorkloadOptions): 
   // 1.
   const byKind: Record<JobKind, TracePod[]> = { share: [], gpu1: [], gpu2: [], gpu4: [], gpu8: [], gang: [] };
   for (const p of trace) {
+    if (p.request.cpuMilli > options.node.cpuMilli || p.request.memoryMiB > options.node.memoryMiB) continue;
     const g = p.request.gpu;
     if (g.kind === 'share') byKind.share.push(p);
     else if (g.kind === 'whole' && [1, 2, 4, 8].includes(g.count)) byKind[`gpu${g.count}` as JobKind].push(p);

@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     scheduler = spawn(join(K8S_BIN_DIR, 'kube-scheduler'), [`--kubeconfig=${cluster.kubeconfig}`, '--leader-elect=false', '--secure-port=0'], { stdio: 'ignore' });
     await new Promise((r) => setTimeout(r, 3000)); // let its informers sync before the clock starts
     const jobs = PLACEMENT
-      ? placementWorkload(loadPods(values.data!, values.trace!), { seed: Number(values.seed), clusterGpus: 8 * N, demand: Number(values.demand), arriveSeconds: Number(values['arrive-seconds']) })
+      ? placementWorkload(loadPods(values.data!, values.trace!), { seed: Number(values.seed), clusterGpus: 8 * N, demand: Number(values.demand), arriveSeconds: Number(values['arrive-seconds']), node: { cpuMilli: 96_000, memoryMiB: 384 * 1024 } })
       : [];
     if (PLACEMENT) log(`placement workload: ${jobs.length} jobs, ${jobs.reduce((s, j) => s + j.workers, 0)} pods`);
     const kube = PLACEMENT ? await kubePlacementRound(kc, 'bench-kube', jobs, pools, C, 1000 * Number(values['quiet-seconds'])) : await kubeSchedulerRound(kc, 'bench-kube', M, C, N);
