@@ -30,12 +30,14 @@ export class DatasetVersionsService {
     let dataset: Dataset;
     let intake: Intake;
     try {
+      // A JSON body is checked first, as a validation pipe would (a 400 names the field even
+      // for a dataset that does not exist); an archive only after the dataset is found.
+      const json = /^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type) ? parseOrThrow(createDatasetVersionSchema, req.body ?? {}) : undefined;
       dataset = await this.datasets.load(project, name);
       if (/^multipart\/form-data/i.test(type)) {
         intake = await this.intake.archive(req);
-      } else if (/^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type)) {
-        const body = parseOrThrow(createDatasetVersionSchema, req.body ?? {});
-        intake = { ...(await this.intake.uri(body.uri)), description: body.description };
+      } else if (json) {
+        intake = { ...(await this.intake.uri(json.uri)), description: json.description };
       } else {
         throw new AppError(ErrorCode.UnsupportedMediaType, 'Send multipart/form-data (an archive as `file`) or application/json ({"uri": ...})', [
           { field: 'header:Content-Type', message: `got '${type || 'none'}'` },
