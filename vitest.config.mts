@@ -9,7 +9,7 @@ export default defineConfig({
     projects: [
       {
         plugins,
-        test: { name: 'unit', include: ['src/**/*.spec.ts', 'test/helpers/**/*.spec.ts'], environment: 'node' },
+        test: { name: 'unit', include: ['src/**/*.spec.ts', 'test/helpers/**/*.spec.ts', 'ui/src/**/*.spec.ts'], environment: 'node' },
       },
       {
         plugins,

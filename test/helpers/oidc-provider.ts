@@ -8,6 +8,9 @@ import Provider, { errors } from 'oidc-provider';
  * A real, certified OpenID provider (`oidc-provider`) on a loopback port, for SSO tests.
  *
  * - One public native client (the CLI): PKCE, no secret, any loopback port in redirect URIs.
+ * - Optionally a public browser client (the web console, `consoleClient`): PKCE, no secret,
+ *   the redirect URI `<origin>/ui/auth/callback`, and CORS for that origin only (the console
+ *   fetches discovery and the token endpoint from the page).
  * - Access tokens are JWTs (RFC 9068) for the resource `audience`, by default, so clients
  *   need not send `resource`; they carry `groups`, `email` and `name` of the account.
  * - Login is oidc-provider's development form, driven over HTTP by `completeLogin`:
@@ -43,7 +46,10 @@ export interface TestOidcProvider {
   close(): Promise<void>;
 }
 
-export async function startOidcProvider(options: { audience?: string; clientId?: string; accessTokenTtlS?: number } = {}): Promise<TestOidcProvider> {
+export async function startOidcProvider(
+  options: { audience?: string; clientId?: string; accessTokenTtlS?: number; consoleClient?: { clientId: string; origin: string } } = {},
+): Promise<TestOidcProvider> {
+  const consoleClient = options.consoleClient;
   const audience = options.audience ?? 'https://beamline.test/api';
   const clientId = options.clientId ?? 'beamline-cli';
   const accounts = new Map<string, TestAccount>();
@@ -71,7 +77,21 @@ export async function startOidcProvider(options: { audience?: string; clientId?:
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
       },
+      ...(consoleClient
+        ? [
+            {
+              client_id: consoleClient.clientId,
+              application_type: 'web',
+              token_endpoint_auth_method: 'none',
+              redirect_uris: [`${consoleClient.origin}/ui/auth/callback`],
+              grant_types: ['authorization_code', 'refresh_token'],
+              response_types: ['code'],
+            },
+          ]
+        : []),
     ],
+    // CORS for the token endpoint (and others tied to a client) per client: the console's origin, for the console's client only.
+    clientBasedCORS: (_ctx: unknown, origin: string, client: { clientId: string }) => !!consoleClient && client.clientId === consoleClient.clientId && origin === consoleClient.origin,
     jwks: { keys: [jwk] },
     cookies: { keys: ['beamline-test-cookies'] },
     pkce: { required: () => true },

@@ -109,6 +109,7 @@ describe('OidcVerifier against a real OpenID provider', () => {
     await rejected(off.verify(await idp.sign(claims())), /not configured/);
     expect(() => new OidcVerifier(loadConfig({ BEAMLINE_OIDC_ISSUER: idp.issuer }))).toThrow(ConfigError);
     expect(() => loadConfig({ BEAMLINE_OIDC_ISSUER: 'http://idp.example.com' })).toThrow(/BEAMLINE_OIDC_ISSUER: must be https/);
+    expect(() => loadConfig({ BEAMLINE_OIDC_CONSOLE_CLIENT_ID: 'beamline-console' })).toThrow(/BEAMLINE_OIDC_CONSOLE_CLIENT_ID: needs BEAMLINE_OIDC_ISSUER/);
     expect(loadConfig({}).BEAMLINE_OIDC_ADMIN_GROUPS).toEqual([]);
   });
 });
@@ -121,6 +122,6 @@ describe('GET /v1/auth/config', () => {
   it('tells clients, without a token, how to log in', async () => {
     const res = await fetch(`${t.url}/v1/auth/config`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ oidc: { issuer: idp.issuer, clientId: idp.clientId, scopes: 'openid profile email offline_access' } });
+    expect(await res.json()).toEqual({ oidc: { issuer: idp.issuer, clientId: idp.clientId, consoleClientId: null, scopes: 'openid profile email offline_access' } });
   });
 });

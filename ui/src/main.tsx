@@ -6,7 +6,7 @@ import { ClusterPage } from './pages/cluster';
 import { EndpointPage, EndpointsPage } from './pages/endpoints';
 import { JobPage } from './pages/job';
 import { JobsPage } from './pages/jobs';
-import { LoginPage } from './pages/login';
+import { LoginPage, SsoCallback } from './pages/login';
 import { ModelPage, ModelsPage } from './pages/models';
 import { QueuesPage } from './pages/queues';
 import { href, navigate, useLocation } from './router';
@@ -44,10 +44,14 @@ function App() {
     loadMe().then(setMe, (e: ApiError) => setError(e));
   }, [token]);
 
+  // The identity provider's answer to "Log in with SSO" (sso.ts).
+  if (loc.parts[0] === 'auth' && loc.parts[1] === 'callback' && loc.parts.length === 2) {
+    return <SsoCallback onLogin={(t, refresh, next) => (session.set(t, refresh), setError(undefined), setToken(t), navigate(next || '/', true))} />;
+  }
   // 401 anywhere (or no token): the login page, remembering where the user was going.
   if (!token || loc.parts[0] === 'login') {
     const next = loc.query.get('next') ?? (loc.parts[0] === 'login' ? '/' : location.pathname.replace(/^\/ui/, '') + location.search);
-    return <LoginPage onLogin={(t) => (session.set(t), setError(undefined), setToken(t), navigate(next || '/', true))} />;
+    return <LoginPage next={next || '/'} onLogin={(t) => (session.set(t), setError(undefined), setToken(t), navigate(next || '/', true))} />;
   }
   if (error) return <main><ErrorText error={error} /></main>;
   if (!me) return <main><Loading /></main>;

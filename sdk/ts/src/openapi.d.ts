@@ -1122,6 +1122,7 @@ export interface operations {
                     "application/json": {
                         oidc: {
                             clientId: string | null;
+                            consoleClientId: string | null;
                             issuer: string;
                             scopes: string;
                         } | null;

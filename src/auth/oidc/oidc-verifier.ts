@@ -14,6 +14,8 @@ export interface OidcSettings {
   audience: string;
   /** The public client `beamline login` uses; only advertised, never checked in tokens. */
   clientId?: string;
+  /** The public browser client of the web console; only advertised, never checked in tokens. */
+  consoleClientId?: string;
   groupsClaim: string;
   adminGroups: string[];
   scopes: string;
@@ -44,6 +46,7 @@ export function oidcSettings(config: AppConfig): OidcSettings | null {
     issuer: config.BEAMLINE_OIDC_ISSUER,
     audience: config.BEAMLINE_OIDC_AUDIENCE,
     clientId: config.BEAMLINE_OIDC_CLIENT_ID,
+    consoleClientId: config.BEAMLINE_OIDC_CONSOLE_CLIENT_ID,
     groupsClaim: config.BEAMLINE_OIDC_GROUPS_CLAIM,
     adminGroups: config.BEAMLINE_OIDC_ADMIN_GROUPS,
     scopes: config.BEAMLINE_OIDC_SCOPES,
@@ -74,10 +77,10 @@ export class OidcVerifier {
     return this.settings !== null;
   }
 
-  /** What GET /v1/auth/config tells clients (never secrets: the CLI is a public client). */
+  /** What GET /v1/auth/config tells clients (never secrets: the CLI and the console are public clients). */
   loginConfig(): AuthConfig {
     const s = this.settings;
-    return { oidc: s && { issuer: s.issuer, clientId: s.clientId ?? null, scopes: s.scopes } };
+    return { oidc: s && { issuer: s.issuer, clientId: s.clientId ?? null, consoleClientId: s.consoleClientId ?? null, scopes: s.scopes } };
   }
 
   /** Whether the identity belongs to a group named in BEAMLINE_OIDC_ADMIN_GROUPS. */

@@ -133,6 +133,8 @@ export const configSchema = z
       .optional(),
     BEAMLINE_OIDC_AUDIENCE: z.string().min(1).optional(),
     BEAMLINE_OIDC_CLIENT_ID: z.string().min(1).optional(),
+    /** The public browser client of the web console (docs/console.md): unset, the console offers no SSO. */
+    BEAMLINE_OIDC_CONSOLE_CLIENT_ID: z.string().min(1).regex(/^\S+$/, 'no spaces').optional(),
     BEAMLINE_OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
     BEAMLINE_OIDC_ADMIN_GROUPS: z.string().default('').transform((v) => v.split(',').map((g) => g.trim()).filter(Boolean)),
     BEAMLINE_OIDC_SCOPES: z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/, 'space-separated scopes').default('openid profile email offline_access'),
@@ -151,6 +153,9 @@ export const configSchema = z
   .superRefine((config, ctx) => {
     const problem = publicUrlProblem(config);
     if (problem) ctx.addIssue({ code: 'custom', path: ['BEAMLINE_PUBLIC_URL'], message: problem });
+    if (config.BEAMLINE_OIDC_CONSOLE_CLIENT_ID && !config.BEAMLINE_OIDC_ISSUER) {
+      ctx.addIssue({ code: 'custom', path: ['BEAMLINE_OIDC_CONSOLE_CLIENT_ID'], message: 'needs BEAMLINE_OIDC_ISSUER (the provider the client belongs to)' });
+    }
   });
 
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1?\]|0\.0\.0\.0)$/i;
