@@ -136,6 +136,20 @@ describe('local ClusterDriver (real processes)', () => {
     expect(statusOf(first, s.jobId)?.workers[0]).toMatchObject({ phase: 'Succeeded', exitCode: 0 });
   });
 
+  it('a driver read after it stopped (a log tailer still asking) still sees, once it leads again, what another one created meanwhile (chaos suite in CI)', async () => {
+    const { d: first, home } = await driver();
+    await first.stop(); // lost the lock
+    expect(first.workloads()).toEqual([]); // a reader that has not noticed yet: adopts the disk as it is now
+    const { d: second } = await driver(home);
+    const s = spec(`process.exit(0)`);
+    await second.createWorkload(s);
+    await second.stop();
+    await eventually(async () => existsSync(join(home, 'jobs', s.jobId, 'a0', 'worker-0.exit')));
+    const starting = first.start(); // leads again: read synchronously, before any cycle can ask
+    expect(statusOf(first, s.jobId)?.workers[0]).toMatchObject({ phase: 'Succeeded', exitCode: 0 });
+    await starting;
+  });
+
   it('fails a worker whose command does not exist with 127', async () => {
     const { d } = await driver();
     const s = spec('', 1, { command: ['/nonexistent/binary'] });

@@ -45,6 +45,7 @@ export class LocalDriver implements ClusterDriver {
   private timer?: NodeJS.Timeout;
   private identity?: JobIdentity;
   private adopted = false;
+  private started = false;
 
   constructor(
     private readonly home: string,
@@ -54,6 +55,14 @@ export class LocalDriver implements ClusterDriver {
   }
 
   async start(): Promise<void> {
+    if (!this.started) {
+      // What was read while not leading is a snapshot of then: after stop(), a reader such as
+      // the log archiver's tailers can still ask workloads(), which adopts the disk as it was,
+      // and another leader may create workloads afterwards. The chaos suite in CI saw a
+      // re-elected controller fail 8 jobs as WorkersLost that way (their workers had exited 0).
+      this.forget();
+      this.started = true;
+    }
     this.adoptFromDisk();
     this.identity = resolveJobIdentity(this.options.jobUser ?? DEFAULT_JOB_USER, this.options.log ?? (() => undefined));
     await ownedDir(this.root, 0o711);
@@ -78,6 +87,12 @@ export class LocalDriver implements ClusterDriver {
     // finished workloads on this machine: what it holds in memory is stale then, so the next
     // start() reads the disk again. Without this, the chaos suite (issue 19) saw a re-elected
     // controller fail a job as WorkersLost whose worker had exited 0 under the other leader.
+    this.forget();
+    this.started = false;
+  }
+
+  /** Drops every workload held in memory (and its kill timer); the next read adopts the disk afresh. */
+  private forget(): void {
     for (const load of this.loads.values()) clearTimeout(load.killTimer);
     this.loads.clear();
     this.adopted = false;
