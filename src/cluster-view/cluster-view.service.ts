@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { roleIn, type Principal } from '../common/auth/principal.js';
 import { APP_CONFIG } from '../common/config/config.js';
 import type { AppConfig } from '../common/config/config.schema.js';
 import { AppError, ErrorCode } from '../common/errors/app-error.js';
-import { redisOptions } from '../common/queue/redis-options.js';
+import { lazyRedis } from '../common/queue/lazy-redis.js';
 import type { ClusterNodesSnapshot } from '../training/offers/cluster-nodes.js';
 import { nodesKeyOf } from '../training/offers/cluster-offers.store.js';
 import { foldAllocation, stepsOf } from './allocation.js';
@@ -26,7 +26,7 @@ export class ClusterViewService implements OnModuleDestroy {
     private readonly repository: ClusterViewRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.redis = new Redis({ ...(redisOptions(config.REDIS_URL!, 'producer') as RedisOptions), lazyConnect: true });
+    this.redis = lazyRedis(config.REDIS_URL!);
   }
 
   onModuleDestroy(): void {

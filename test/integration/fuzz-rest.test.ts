@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP_CONFIG } from '../../src/common/config/config.js';
+import type { AppConfig } from '../../src/common/config/config.schema.js';
+import { nodesSnapshotOf } from '../../src/training/offers/cluster-nodes.js';
+import { nodesKeyOf } from '../../src/training/offers/cluster-offers.store.js';
 import { linearModel } from '../helpers/onnx.js';
 import { forSchemathesis, readCounts, runPython3, SCHEMATHESIS } from '../helpers/schemathesis.js';
 import { client, closeApp, jobBody, seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -63,7 +68,24 @@ async function seed(): Promise<{ job: string }> {
   await ok('cluster queue', api.post('/v1/cluster-queues', { name: 'cq' }));
   await ok('project queue', api.post(`${base}/queues`, { name: 'q', clusterQueue: 'cq' }));
   const job = await ok('job', api.post(`${base}/training-jobs`, jobBody({ queue: 'q', resources: { cpu: '1', memory: '1Gi' } })));
+  await publishNodes();
   return { job: job.id! };
+}
+
+/**
+ * The node list a controller publishes (ClusterOffersPublisher): this platform runs the api
+ * role only, and without the list GET /v1/cluster/nodes answers its documented 503, which
+ * the not_a_server_error check counts. One node with two GPUs, written as the controller does.
+ */
+async function publishNodes(): Promise<void> {
+  const config = t.app.get<typeof APP_CONFIG, AppConfig>(APP_CONFIG);
+  const node = { name: 'fuzz-node', labels: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' }, taints: [], cpuMilli: 8000, memoryMiB: 65536, gpus: [0, 1].map((index) => ({ index, product: 'NVIDIA-A100-SXM4-80GB', memoryMiB: 81920 })) };
+  const redis = new Redis(config.REDIS_URL!);
+  try {
+    await redis.set(nodesKeyOf(config), JSON.stringify(nodesSnapshotOf({ nodes: [node], foreign: [] }, Date.now())), 'EX', 3600);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** schemathesis.toml: the seeded names offered for path parameters half of the time, fuzzed names the rest. */

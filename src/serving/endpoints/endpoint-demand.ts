@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { APP_CONFIG } from '../../common/config/config.js';
 import type { AppConfig } from '../../common/config/config.schema.js';
 import { redisOptions } from '../../common/queue/redis-options.js';
+import { lazyRedis } from '../../common/queue/lazy-redis.js';
 
 /** How often each API instance publishes; the controller's passes read the latest. */
 export const PUBLISH_MS = 500;
@@ -47,7 +48,7 @@ export class EndpointDemand implements OnApplicationBootstrap, OnModuleDestroy {
   private warned = false;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.redis = new Redis({ ...(redisOptions(config.REDIS_URL!, 'producer') as RedisOptions), lazyConnect: true });
+    this.redis = lazyRedis(config.REDIS_URL!);
     this.keys = demandKeys(config);
   }
 
@@ -149,7 +150,7 @@ export class EndpointDemandReader implements OnModuleDestroy {
   private readonly keys: ReturnType<typeof demandKeys>;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.redis = new Redis({ ...(redisOptions(config.REDIS_URL!, 'producer') as RedisOptions), lazyConnect: true });
+    this.redis = lazyRedis(config.REDIS_URL!);
     this.keys = demandKeys(config);
   }
 

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { APP_CONFIG } from '../../common/config/config.js';
 import type { AppConfig } from '../../common/config/config.schema.js';
-import { redisOptions } from '../../common/queue/redis-options.js';
+import { lazyRedis } from '../../common/queue/lazy-redis.js';
 import { addSample, emptyStats, mergeStats, type TrackStats } from './traffic-split.js';
 
 /** How often each API instance publishes its canary counters. */
@@ -41,7 +41,7 @@ export class CanaryStats implements OnApplicationBootstrap, OnModuleDestroy {
   private warned = false;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.redis = new Redis({ ...(redisOptions(config.REDIS_URL!, 'producer') as RedisOptions), lazyConnect: true });
+    this.redis = lazyRedis(config.REDIS_URL!);
     this.keys = statsKeys(config);
   }
 
@@ -102,7 +102,7 @@ export class CanaryStatsReader implements OnModuleDestroy {
   private readonly keys: ReturnType<typeof statsKeys>;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.redis = new Redis({ ...(redisOptions(config.REDIS_URL!, 'producer') as RedisOptions), lazyConnect: true });
+    this.redis = lazyRedis(config.REDIS_URL!);
     this.keys = statsKeys(config);
   }
 

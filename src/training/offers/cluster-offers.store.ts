@@ -4,6 +4,7 @@ import { CLUSTER_DRIVER, type ClusterDriver } from '../../cluster/cluster-driver
 import { APP_CONFIG } from '../../common/config/config.js';
 import type { AppConfig } from '../../common/config/config.schema.js';
 import { redisOptions } from '../../common/queue/redis-options.js';
+import { lazyRedis } from '../../common/queue/lazy-redis.js';
 import { AppError } from '../../common/errors/app-error.js';
 import type { WorkerResources } from '../training.dto.js';
 import { type ClusterOffers, offerProblem, offersOf } from './cluster-offers.js';
@@ -94,7 +95,7 @@ export class ClusterOffersReader implements OnModuleDestroy {
   private cached?: { at: number; offers?: ClusterOffers };
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.redis = new Redis({ ...(redisOptions(config.REDIS_URL!, 'producer') as RedisOptions), lazyConnect: true });
+    this.redis = lazyRedis(config.REDIS_URL!);
   }
 
   onModuleDestroy(): void {
