@@ -183,7 +183,8 @@ describe('canary and shadow traffic on the local driver', () => {
     expect(seen.some((a) => a.status === 500)).toBe(true); // the canary did answer, and failed
     const rolledBack = (await events()).find((e) => e.reason === 'CanaryRolledBack');
     expect(rolledBack).toMatchObject({ type: 'Warning' });
-    expect(rolledBack?.message).toMatch(/canary revision \d+ \(version 3\) rolled back: canary error rate 100\.00 % > stable 0\.00 % \+ 1\.00 % margin \(canary \d+ requests, error rate 100\.00 %/);
+    // Stable's own rate is whatever the window saw (a loaded machine may time one out): only the canary's is known.
+    expect(rolledBack?.message).toMatch(/canary revision \d+ \(version 3\) rolled back: canary error rate 100\.00 % > stable \d+\.\d\d % \+ 1\.00 % margin \(canary \d+ requests, error rate 100\.00 %/);
     const e = await endpoint();
     expect(e).toMatchObject({ modelVersion: 2, canary: null });
     const revisions = (await send('GET', `${base}/gain/revisions`)).body.items as { cause: string; status: string; modelVersion: number }[];
