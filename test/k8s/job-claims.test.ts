@@ -144,12 +144,14 @@ describe("a job's own claim on Kubernetes", () => {
   });
 
   it('refuses a StorageClass that does not exist with a 400 naming the field; nothing is created', async () => {
-    const before = (await core.listNamespacedPersistentVolumeClaim({ namespace })).items.length;
+    // Names, not a count: an earlier test's claim may finish being deleted meanwhile.
+    const claims = async () => (await core.listNamespacedPersistentVolumeClaim({ namespace })).items.map((c) => c.metadata!.name!);
+    const before = new Set(await claims());
     const refused = await api.post(base, job('no-class', [{ name: 'out', mountPath: '/out', newClaim: { size: '1Gi', storageClass: 'no-such-class' } }]));
     expect(refused.status).toBe(400);
     expect(refused.body.errors).toEqual([{ field: 'volumes.0.newClaim.storageClass', message: "no StorageClass 'no-such-class' in this cluster" }]);
     expect((await api.get(`${base}?namePrefix=no-class`)).body.items).toEqual([]);
-    expect((await core.listNamespacedPersistentVolumeClaim({ namespace })).items.length).toBe(before);
+    expect((await claims()).filter((name) => !before.has(name))).toEqual([]);
   });
 
   it('leaves no claim behind while its pods cannot be made (a quota forbids them)', async () => {
