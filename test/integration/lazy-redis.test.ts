@@ -22,13 +22,11 @@ describe('lazyRedis', () => {
     }
   });
 
-  it('still fails a command within a few seconds when Redis is down', async () => {
+  it('still fails a command when Redis is down (bounded: one retry; the test timeout is the bound here, not a timed assertion)', async () => {
     const down = lazyRedis('redis://127.0.0.1:1');
     down.on('error', () => undefined); // the reconnect attempts' errors: expected here
-    const started = Date.now();
     try {
       await expect(down.get('x')).rejects.toThrow();
-      expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
       down.disconnect();
     }
