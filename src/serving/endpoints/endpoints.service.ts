@@ -59,7 +59,9 @@ export class EndpointsService {
   async list(project: ProjectRef, query: ListEndpoints) {
     const rows = await this.repo.list(project.id, query.limit, query.cursor);
     const page = rows.slice(0, query.limit);
-    const items = await Promise.all(page.map((row) => this.view(row, project)));
+    // An endpoint whose deletion finished between the two reads is left out, not a 500.
+    const views = await Promise.all(page.map((row) => this.view(row, project).catch((err: unknown) => (isNotFound(err) ? null : Promise.reject(err)))));
+    const items = views.filter((v): v is EndpointView => v !== null);
     return { items, nextCursor: rows.length > query.limit ? page[page.length - 1].name : null };
   }
 
@@ -238,7 +240,9 @@ export class EndpointsService {
 
   async template(row: EndpointRow): Promise<RevisionTemplate> {
     const rev = await this.repo.revision(row.id, row.desiredRevision);
-    return rev!.template as unknown as RevisionTemplate;
+    // Revisions go with their endpoint: none here means its deletion finished after the row was read.
+    if (!rev) throw AppError.notFound(`Endpoint '${row.name}'`);
+    return rev.template as unknown as RevisionTemplate;
   }
 
   async view(row: EndpointRow, project: ProjectRef): Promise<EndpointView> {
@@ -248,6 +252,10 @@ export class EndpointsService {
   kick(): void {
     void this.trigger?.trigger();
   }
+}
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof AppError && err.code === ErrorCode.NotFound;
 }
 
 function sameTemplate(a: unknown, b: unknown): boolean {
