@@ -13,6 +13,12 @@ export class RuntimeMetrics {
   readonly inflight: Gauge<'model' | 'version'>;
   readonly loadSeconds: Gauge<'model' | 'version' | 'source'>;
   readonly rangeWarnings: Counter<'model' | 'version' | 'input'>;
+  /** Multi-model replicas (model-repository.ts): loads, unloads and what the loaded models hold. */
+  readonly modelLoads: Counter<'model' | 'version' | 'outcome'>;
+  readonly modelUnloads: Counter<'model' | 'version' | 'reason'>;
+  readonly modelLoadDuration: Histogram<'model' | 'version'>;
+  readonly modelMemory: Gauge<'model' | 'version'>;
+  readonly memoryBudget: Gauge;
 
   constructor() {
     const registers = [this.registry];
@@ -53,6 +59,36 @@ export class RuntimeMetrics {
       name: 'beamline_runtime_range_warnings_total',
       help: 'Requests served although an input was outside its variable range (policy warn)',
       labelNames: ['model', 'version', 'input'],
+      registers,
+    });
+    this.modelLoads = new Counter({
+      name: 'beamline_runtime_model_loads_total',
+      help: 'Model loads of a multi-model replica by outcome (success, failure): on first request or POST /v2/repository/models/{name}/load',
+      labelNames: ['model', 'version', 'outcome'],
+      registers,
+    });
+    this.modelUnloads = new Counter({
+      name: 'beamline_runtime_model_unloads_total',
+      help: 'Model unloads of a multi-model replica by reason: lru (to fit the memory budget) or request (POST .../unload)',
+      labelNames: ['model', 'version', 'reason'],
+      registers,
+    });
+    this.modelLoadDuration = new Histogram({
+      name: 'beamline_runtime_model_load_duration_seconds',
+      help: 'Time to create a model session and warm it up (multi-model replicas)',
+      labelNames: ['model', 'version'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.modelMemory = new Gauge({
+      name: 'beamline_runtime_model_memory_bytes',
+      help: 'Estimated memory of each loaded model (memory-plan.ts), 0 when not loaded; their sum stays within the memory budget',
+      labelNames: ['model', 'version'],
+      registers,
+    });
+    this.memoryBudget = new Gauge({
+      name: 'beamline_runtime_memory_budget_bytes',
+      help: 'The memory budget a multi-model replica keeps its loaded models within',
       registers,
     });
   }

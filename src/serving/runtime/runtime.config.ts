@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { memoryBudgetSchema, repositoryModelsSchema, modelChoiceProblem } from './model-repository-config.js';
 
 /**
  * The runtime's settings: each is a CLI flag and the same by environment variable
@@ -10,7 +11,10 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 const onOff = z.enum(['on', 'off', 'true', 'false']).transform((v) => v === 'on' || v === 'true');
 
 const fields = {
-  model: z.string().min(1, 'give a registry URL or a local .onnx path'),
+  /** One model; or `models` (model-repository-config.ts) for a multi-model replica. Exactly one of them. */
+  model: z.string().min(1, 'give a registry URL or a local .onnx path').optional(),
+  models: repositoryModelsSchema.optional(),
+  memoryBudget: memoryBudgetSchema.optional(),
   name: z.string().regex(/^[A-Za-z0-9][-_.A-Za-z0-9]*$/, 'letters, digits, - _ .').optional(),
   version: z.string().regex(/^[A-Za-z0-9][-_.A-Za-z0-9]*$/, 'letters, digits, - _ .').optional(),
   token: z.string().min(1).optional(),
@@ -57,6 +61,7 @@ export class RuntimeConfigError extends Error {
 }
 
 export const RUNTIME_USAGE = `usage: beamline runtime --model <registry version URL | path.onnx> [options]
+       beamline runtime --models <JSON list | @file.json> --memory-budget <1Gi> [options]
 
 Every option is also an environment variable: --max-batch-size is BEAMLINE_RUNTIME_MAX_BATCH_SIZE.
 ${Object.keys(fields)
@@ -100,6 +105,8 @@ export function loadRuntimeConfig(argv: readonly string[], env: NodeJS.ProcessEn
       problems.push(`${flagOf(key)} (${envOf(key)}): ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`);
     }
   }
+  const choice = parsed.success ? modelChoiceProblem(parsed.data) : undefined;
+  if (choice) problems.push(choice);
   if (problems.length > 0) throw new RuntimeConfigError(problems);
   return parsed.data!;
 }

@@ -6,6 +6,7 @@ import { RuntimeMetrics } from './metrics.js';
 import { resolveModel } from './model-source.js';
 import { LoadedModel } from './model.js';
 import type { RuntimeConfig } from './runtime.config.js';
+import { serveRepository } from './runtime-repository.js';
 import { createRuntimeServer, type RuntimeState } from './server.js';
 
 export interface RunningRuntime {
@@ -51,8 +52,9 @@ export async function startRuntime(config: RuntimeConfig, log: Logger = pino({ l
   let model: LoadedModel | undefined;
 
   const loaded = (async () => {
+    if (config.models) return serveRepository(config, state, log);
     const started = performance.now();
-    const resolved = await resolveModel({ model: config.model, token: config.token, cacheDir: config.cacheDir, variables: config.variables, log: (m) => log.warn(m) });
+    const resolved = await resolveModel({ model: config.model!, token: config.token, cacheDir: config.cacheDir, variables: config.variables, log: (m) => log.warn(m) });
     model = await LoadedModel.load({
       path: resolved.path,
       name: config.name ?? resolved.name,
@@ -109,6 +111,7 @@ export async function startRuntime(config: RuntimeConfig, log: Logger = pino({ l
       }
       server.closeAllConnections();
       await model?.release().catch(() => {});
+      await state.repository?.close();
       log.info({ inflight: state.inflight }, 'stopped');
     })());
 

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Batcher } from './batcher.js';
 import { handleInfer } from './infer.handler.js';
 import type { ModelMetrics, RuntimeMetrics } from './metrics.js';
+import { RepositoryError, type ModelRepository } from './model-repository.js';
 import { authorized } from './replica-auth.js';
 import { v2Shape, type ModelSpec } from './validation.js';
 
@@ -14,6 +15,8 @@ export interface RuntimeState {
   spec?: ModelSpec;
   batcher?: Batcher;
   modelMetrics?: ModelMetrics;
+  /** A multi-model replica (--models): models load on demand, `spec`/`batcher` stay unset. */
+  repository?: ModelRepository;
   ready: boolean;
   draining: boolean;
   inflight: number;
@@ -26,6 +29,7 @@ export interface RuntimeState {
 }
 
 const MODEL_ROUTE = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?\/?$/;
+const REPOSITORY_ROUTE = /^\/v2\/repository\/(?:(index)|models\/([^/]+)\/(load|unload))\/?$/;
 
 /**
  * The V2 REST protocol on plain node:http: the hot path of every endpoint replica, so
@@ -57,6 +61,8 @@ async function route(state: RuntimeState, req: IncomingMessage, res: ServerRespo
   }
   const match = MODEL_ROUTE.exec(path);
   if (match) return modelRoute(state, req, res, match);
+  const repositoryMatch = REPOSITORY_ROUTE.exec(path);
+  if (repositoryMatch) return repositoryRoute(state, req, res, repositoryMatch);
   if (method !== 'GET' && method !== 'HEAD') {
     req.resume();
     return send(state, res, path === '/metrics' || path.startsWith('/v2') ? 405 : 404, { error: `${method} ${path} is not a route of this server` });
@@ -88,13 +94,14 @@ async function modelRoute(state: RuntimeState, req: IncomingMessage, res: Server
     req.resume();
     return send(state, res, 405, { error: `${method} is not allowed here; use ${wantsPost ? 'POST' : 'GET'}` });
   }
+  const name = safeDecode(rawName);
+  const version = rawVersion === undefined ? undefined : safeDecode(rawVersion);
+  if (state.repository && state.ready) return repositoryModelRoute(state, state.repository, req, res, name, version, action);
   const { spec, batcher, modelMetrics } = state;
   if (!spec || !batcher || !modelMetrics) {
     req.resume();
     return send(state, res, 503, { error: notReadyReason(state) });
   }
-  const name = safeDecode(rawName);
-  const version = rawVersion === undefined ? undefined : safeDecode(rawVersion);
   if (name !== spec.name) {
     req.resume();
     return send(state, res, 404, { error: `unknown model '${name}'; this server serves '${spec.name}'` });
@@ -106,15 +113,77 @@ async function modelRoute(state: RuntimeState, req: IncomingMessage, res: Server
   if (action === '/ready') {
     return state.ready ? send(state, res, 200, { name: spec.name, ready: true }) : send(state, res, 503, { error: notReadyReason(state) });
   }
-  if (!action) {
-    return send(state, res, 200, {
-      name: spec.name,
-      versions: [spec.version],
-      platform: 'onnxruntime_onnx',
-      inputs: spec.inputs.map((t) => ({ name: t.name, datatype: t.datatype, shape: v2Shape(t.shape) })),
-      outputs: spec.outputs.map((t) => ({ name: t.name, datatype: t.datatype, shape: v2Shape(t.shape) })),
-    });
+  if (!action) return send(state, res, 200, metadata(spec));
+  return inferRoute(state, req, res, spec, batcher, modelMetrics);
+}
+
+function metadata(spec: ModelSpec) {
+  return {
+    name: spec.name,
+    versions: [spec.version],
+    platform: 'onnxruntime_onnx',
+    inputs: spec.inputs.map((t) => ({ name: t.name, datatype: t.datatype, shape: v2Shape(t.shape) })),
+    outputs: spec.outputs.map((t) => ({ name: t.name, datatype: t.datatype, shape: v2Shape(t.shape) })),
+  };
+}
+
+/**
+ * A model route of a multi-model replica: ready says whether the model is loaded now;
+ * metadata and infer load it first when it is not (model-repository.ts), and hold it
+ * while they run so it is not unloaded under them.
+ */
+async function repositoryModelRoute(state: RuntimeState, repository: ModelRepository, req: IncomingMessage, res: ServerResponse, name: string, version: string | undefined, action: string | undefined): Promise<void> {
+  let lease;
+  try {
+    if (action === '/ready') {
+      repository.find(name, version);
+      req.resume();
+      const entry = repository.index().find((m) => m.name === name)!;
+      return entry.state === 'READY' ? send(state, res, 200, { name, ready: true }) : send(state, res, 503, { error: `model '${name}' is ${entry.state}: ${entry.reason}` });
+    }
+    lease = await repository.acquire(name, version);
+  } catch (error) {
+    req.resume();
+    return sendRepositoryError(state, res, error);
   }
+  try {
+    if (!action) {
+      req.resume();
+      return send(state, res, 200, metadata(lease.spec));
+    }
+    await inferRoute(state, req, res, lease.spec, lease.batcher, lease.metrics);
+  } finally {
+    lease.release();
+  }
+}
+
+/** `POST /v2/repository/index`, `POST /v2/repository/models/{name}/load` and `.../unload` (Triton's model repository extension). */
+async function repositoryRoute(state: RuntimeState, req: IncomingMessage, res: ServerResponse, match: RegExpExecArray): Promise<void> {
+  req.resume();
+  const method = req.method ?? 'GET';
+  if (method !== 'POST') return send(state, res, 405, { error: `${method} is not allowed here; use POST` });
+  const repository = state.repository;
+  if (!repository) return send(state, res, 404, { error: 'this replica serves one model (--model); the repository API is for multi-model replicas (--models)' });
+  if (!state.ready) return send(state, res, 503, { error: notReadyReason(state) });
+  const [, index, rawName, verb] = match;
+  if (index) return send(state, res, 200, repository.index());
+  try {
+    const name = safeDecode(rawName);
+    await (verb === 'load' ? repository.load(name) : repository.unload(name));
+    return send(state, res, 200, {});
+  } catch (error) {
+    return sendRepositoryError(state, res, error);
+  }
+}
+
+function sendRepositoryError(state: RuntimeState, res: ServerResponse, error: unknown): void {
+  if (!(error instanceof RepositoryError)) throw error;
+  if (error.status >= 500) state.error(error.message);
+  if (error.retryAfter !== undefined) res.setHeader('retry-after', String(error.retryAfter));
+  return send(state, res, error.status, { error: error.message });
+}
+
+async function inferRoute(state: RuntimeState, req: IncomingMessage, res: ServerResponse, spec: ModelSpec, batcher: Batcher, modelMetrics: ModelMetrics): Promise<void> {
   // Infer. Requests keep being served while draining: the load balancer may still
   // route some here until it sees the failed readiness probe.
   state.inflight++;
