@@ -25,6 +25,13 @@ export interface ClusterDriver {
   onChange(listener: () => void): () => void;
   /** Creates the workers of one attempt bound to the nodes/devices the scheduler chose. */
   createWorkload(spec: WorkloadSpec): Promise<void>;
+  /**
+   * Kubernetes only: the workloads of one scheduling cycle in batches (every object of every
+   * workload first, then every binding), each API call paced by `options.pacer`. Same
+   * guarantees as createWorkload for each workload, which succeeds or fails on its own: the
+   * answer has one outcome per spec, in order; it never rejects for one workload's failure.
+   */
+  createWorkloads?(specs: WorkloadSpec[], options: BatchOptions): Promise<WorkloadOutcome[]>;
   /** Deletes every worker of the job (all attempts when `attempt` is omitted). */
   deleteWorkload(jobId: string, attempt?: number): Promise<void>;
   /**
@@ -62,6 +69,30 @@ export interface ClusterDriver {
    */
   logs(jobId: string, attempt: number, worker: number, options: { follow: boolean; signal?: AbortSignal }): AsyncIterable<string>;
 }
+
+/**
+ * How a batch spends API calls: `forEach` runs a step per item with as many in flight as the
+ * API server takes now; `call` makes one idempotent call, repeating it after a throttle (429)
+ * as the pacer decides, and throws its last error.
+ */
+export interface ApiPacer {
+  forEach<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<void>;
+  call<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+export interface BatchOptions {
+  pacer: ApiPacer;
+  /** Called once per workload when its last worker is bound (benchmarks, metrics). */
+  onBound?: (spec: WorkloadSpec) => void;
+}
+
+/**
+ * `bound`: every worker exists and is bound to its planned node. `throttled`: the API server
+ * kept answering 429 past the pacer's retries; what was made stays (the reconciler makes the
+ * rest idempotently). `failed`: refused for another reason; the attempt's pods and services,
+ * and the claims this call made, were deleted: nothing is left half-made.
+ */
+export type WorkloadOutcome = { spec: WorkloadSpec; outcome: 'bound' } | { spec: WorkloadSpec; outcome: 'throttled' | 'failed'; error: Error };
 
 /** A claim a job made for itself (a `newClaim` volume), as the driver finds it. */
 export interface JobClaim {

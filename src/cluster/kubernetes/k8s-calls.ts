@@ -27,3 +27,9 @@ export async function startOrThrow<T extends KubernetesObject>(informer: Informe
   }
   if (failed) throw failed;
 }
+
+/** True when the error (or one it was caused by) is the API server's 429 Too Many Requests. */
+export function isThrottle(error: unknown): boolean {
+  for (let e = error; e; e = (e as { cause?: unknown }).cause) if (statusOf(e) === 429) return true;
+  return false;
+}

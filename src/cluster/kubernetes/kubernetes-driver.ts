@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { CoreV1Api, KubeConfig, Log, makeInformer, StorageV1Api, type Informer, type ObjectCache, type V1Node, type V1PersistentVolumeClaim, type V1Pod } from '@kubernetes/client-node';
 import { kubeEnv, loadKubeConfig } from './kube-config.js';
 import type { WorkerPlacement } from '../../gpu-scheduler/engine/model.js';
-import { LogSourceGone, type ClusterDriver, type ClusterInventory, type JobClaim, type WorkloadSpec, type WorkloadStatus } from '../cluster-driver.js';
+import { LogSourceGone, type BatchOptions, type ClusterDriver, type ClusterInventory, type JobClaim, type WorkloadOutcome, type WorkloadSpec, type WorkloadStatus } from '../cluster-driver.js';
 import { ignoring, startOrThrow, statusOf } from './k8s-calls.js';
 import { buildInventory, isOwnPod, nodeSignature } from './k8s-inventory.js';
 import { ANNOTATION, LABEL, MANAGED_BY, WORKER_CONTAINER, podName, workloadSelector } from './k8s-names.js';
@@ -11,6 +11,8 @@ import { checkpointClaim, checkpointClaimName } from './k8s-checkpoint-volume.js
 import { CLAIM_LABEL, jobClaims } from './k8s-job-claims.js';
 import { envSecret, hasSecretEnv, masterService, needsMasterService, workerPod } from './k8s-workload-objects.js';
 import { workloadsOf } from './k8s-workload-status.js';
+import { bindPod, createClaim, deleteAttempt } from './k8s-workload-calls.js';
+import { createWorkloadBatch } from './k8s-batch.js';
 import { Listeners } from '../listeners.js';
 
 
@@ -130,7 +132,7 @@ export class KubernetesDriver implements ClusterDriver {
       // 1.
       const cp = checkpointClaim(spec, this.namespace);
       for (const claim of [...(cp ? [cp] : []), ...jobClaims(spec, this.namespace)]) {
-        if (await this.createClaim(claim)) made.push(claim.metadata!.name!);
+        if (await createClaim(this.core, this.namespace, claim)) made.push(claim.metadata!.name!);
       }
       // 2.
       await this.createWorkers(spec);
@@ -143,31 +145,13 @@ export class KubernetesDriver implements ClusterDriver {
     }
   }
 
-  /**
-   * True when this call made it; false when it was there. One being deleted (the job ended
-   * and was resumed before the pvc-protection finalizer let it go) cannot be mounted: the
-   * call fails, and the next reconcile pass makes it anew once it is gone.
-   */
-  private async createClaim(body: V1PersistentVolumeClaim): Promise<boolean> {
-    const namespace = this.namespace;
-    try {
-      await this.core.createNamespacedPersistentVolumeClaim({ namespace, body });
-      return true;
-    } catch (e) {
-      if (statusOf(e) !== 409) throw e;
-      const existing = await this.core.readNamespacedPersistentVolumeClaim({ namespace, name: body.metadata!.name! });
-      if (existing.metadata?.deletionTimestamp) throw new Error(`the claim ${body.metadata!.name} is still being deleted; the attempt starts once it is gone`, { cause: e });
-      return false;
-    }
-  }
-
   private async createWorkers(spec: WorkloadSpec): Promise<void> {
     const namespace = this.namespace;
     const service = needsMasterService(spec) ? ignoring(409, this.core.createNamespacedService({ namespace, body: masterService(spec, namespace) })) : undefined;
     const createPod = async (index: number) => {
       const pod = workerPod(spec, index, namespace);
       await ignoring(409, this.core.createNamespacedPod({ namespace, body: pod }));
-      await this.bind(pod.metadata!.name!, spec.workers[index].node);
+      await bindPod(this.core, namespace, pod.metadata!.name!, spec.workers[index].node);
     };
     // With secret env, pod 0 comes first: it owns the Secret, so deleting the pods deletes it too.
     if (hasSecretEnv(spec)) {
@@ -178,26 +162,16 @@ export class KubernetesDriver implements ClusterDriver {
     await Promise.all([service, ...spec.workers.map((_, index) => (index === 0 && hasSecretEnv(spec) ? undefined : createPod(index)))]);
   }
 
-  /** Binds a pod; the API answers with a Status (not the V1Binding the OpenAPI claims), so the body is not used. */
-  private async bind(name: string, node: string): Promise<void> {
-    const body = { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { apiVersion: 'v1', kind: 'Node', name: node } };
-    try {
-      // POST pods/{name}/binding (the subresource the RBAC grants), not the namespaced `bindings` resource.
-      await this.core.createNamespacedPodBinding({ name, namespace: this.namespace, body });
-    } catch (e) {
-      if (statusOf(e) !== 409) throw e;
-      const existing = await this.core.readNamespacedPod({ name, namespace: this.namespace });
-      if (existing.spec?.nodeName !== node) throw new Error(`pod ${name} is already bound to ${existing.spec?.nodeName}, not ${node}`, { cause: e });
-    }
+  /**
+   * The workloads of one scheduling cycle: every claim and object first, then every binding,
+   * each call paced by options.pacer; each workload succeeds or fails on its own (k8s-batch.ts).
+   */
+  async createWorkloads(specs: WorkloadSpec[], options: BatchOptions): Promise<WorkloadOutcome[]> {
+    return createWorkloadBatch(this.core, this.namespace, specs, options);
   }
 
   async deleteWorkload(jobId: string, attempt?: number): Promise<void> {
-    const labelSelector = workloadSelector(jobId, attempt);
-    const namespace = this.namespace;
-    await Promise.all([
-      this.core.deleteCollectionNamespacedPod({ namespace, labelSelector }),
-      this.core.deleteCollectionNamespacedService({ namespace, labelSelector }),
-    ]);
+    await deleteAttempt(this.core, this.namespace, jobId, attempt);
   }
 
   async claimExists(name: string): Promise<boolean> {

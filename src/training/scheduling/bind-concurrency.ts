@@ -1,3 +1,5 @@
+import type { ApiPacer } from '../../cluster/cluster-driver.js';
+
 /**
  * How many workloads a cycle creates and binds at once, adapted to the API server (AIMD, as
  * TCP does it): each success adds 1/limit (one more slot per window of successes); a throttle
@@ -97,16 +99,29 @@ export const throttleBackoffMs = (retry: number): number => Math.min(3200, 100 *
 export async function createWorkloadThrottled(
   create: () => Promise<void>,
   limit: BindConcurrency,
-  options: { sleep?: (ms: number) => Promise<void>; random?: () => number } = {},
+  options: ThrottleOptions = {},
 ): Promise<void> {
+  await callThrottled(create, limit, options);
+}
+
+export interface ThrottleOptions {
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+/**
+ * One call, repeated after a throttle (jittered backoff, or the server's Retry-After) up to
+ * THROTTLE_RETRIES times; each outcome moves the limit. Only for idempotent calls.
+ */
+export async function callThrottled<T>(call: () => Promise<T>, limit: BindConcurrency, options: ThrottleOptions = {}): Promise<T> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = options.random ?? Math.random;
   for (let retry = 0; ; retry++) {
     const ticket = limit.start();
     try {
-      await create();
+      const answer = await call();
       limit.succeeded();
-      return;
+      return answer;
     } catch (error) {
       if (!isThrottle(error)) throw error;
       limit.throttled(ticket);
@@ -115,4 +130,16 @@ export async function createWorkloadThrottled(
       await sleep(retryAfterMs(error) ?? throttleBackoffMs(retry) * (0.5 + random()));
     }
   }
+}
+
+/**
+ * The ApiPacer of a batch (ClusterDriver.createWorkloads): as many steps in flight as the
+ * limit allows now, each API call counted by the limit and repeated after a throttle. In a
+ * batch the limit counts calls, not workloads: a gang's workers take a slot each.
+ */
+export function adaptivePacer(limit: BindConcurrency, options: ThrottleOptions = {}): ApiPacer {
+  return {
+    forEach: (items, fn) => runAdaptive(items, limit, fn),
+    call: (fn) => callThrottled(fn, limit, options),
+  };
 }
