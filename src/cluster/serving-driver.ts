@@ -67,6 +67,8 @@ export interface EndpointTemplate {
     batching: boolean;
     maxBatchSize: number;
     maxQueueDelayMicros: number;
+    /** Absent: cpu. A GPU provider is started without CPU fallback (runtime --provider-fallback off). */
+    executionProvider?: 'cpu' | 'cuda' | 'webgpu';
     /** Extra env for the runtime container/process (user-given). */
     env: Record<string, string>;
   };

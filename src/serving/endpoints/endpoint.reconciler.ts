@@ -215,7 +215,7 @@ export class EndpointReconciler {
           ...(local ? { variablesPath: await this.files.variablesPath(t.model.versionId) } : {}),
         },
         resources: t.normalised,
-        runtime: { batching: t.batching.enabled, maxBatchSize: t.batching.maxBatchSize, maxQueueDelayMicros: t.batching.maxQueueDelayMicros, env: t.env },
+        runtime: { batching: t.batching.enabled, maxBatchSize: t.batching.maxBatchSize, maxQueueDelayMicros: t.batching.maxQueueDelayMicros, env: t.env, ...(t.runtime ? { executionProvider: t.runtime.executionProvider } : {}) },
       },
       replicaToken: await this.replicaTokens.forEndpoint(row.id),
       runtimeToken: () => this.mintToken(row),

@@ -39,6 +39,16 @@ const batchingSchema = z.strictObject({
   maxQueueDelayMicros: z.number().int().min(0).max(10_000_000).default(0),
 });
 
+/**
+ * Where onnxruntime computes. cuda and webgpu need `resources.gpu` (checked with the whole
+ * template, endpoints.service.ts) and the provider's libraries in the runtime image
+ * (docs/gpu-serving.md); a replica that cannot start the provider fails, it does not fall
+ * back to CPU while holding a GPU.
+ */
+export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'webgpu'] as const;
+export type EndpointExecutionProvider = (typeof EXECUTION_PROVIDERS)[number];
+const runtimeSchema = z.strictObject({ executionProvider: z.enum(EXECUTION_PROVIDERS).default('cpu') });
+
 const envSchema = z
   .record(
     z
@@ -63,6 +73,7 @@ export const createEndpointSchema = z
     replicas: replicas.default(1),
     resources: resourcesSchema.default({ cpu: '1', memory: '1Gi' }),
     batching: batchingSchema.default({ enabled: true, maxBatchSize: 64, maxQueueDelayMicros: 0 }),
+    runtime: runtimeSchema.optional(),
     env: envSchema.default({}),
     maxSurge: maxSurge.default(1),
     progressDeadlineSeconds: deadline.default(600),
@@ -81,6 +92,7 @@ export const updateEndpointSchema = z
     replicas: replicas.optional(),
     resources: resourcesSchema.optional(),
     batching: batchingSchema.partial().optional(),
+    runtime: runtimeSchema.optional(),
     env: envSchema.optional(),
     maxSurge: maxSurge.optional(),
     progressDeadlineSeconds: deadline.optional(),
@@ -111,6 +123,8 @@ export interface RevisionTemplate {
   resources: { cpu: string | number; memory: string | number; gpu: { count: number; product?: string } | null };
   normalised: { cpuMilli: number; memoryMiB: number; gpuCount: number; gpuProduct?: string };
   batching: { enabled: boolean; maxBatchSize: number; maxQueueDelayMicros: number };
+  /** Only when not cpu: revisions made before it existed, and cpu ones, compare equal (rollback, sameTemplate). */
+  runtime?: { executionProvider: Exclude<EndpointExecutionProvider, 'cpu'> };
   env: Record<string, string>;
   /** Fixed: the count. Autoscaled: the count this revision started with (the endpoint's `replicas` moves on). */
   replicas: number;
@@ -127,4 +141,9 @@ export function normaliseEndpointResources(resources: RevisionTemplate['resource
     gpuCount: resources.gpu?.count ?? 0,
     ...(resources.gpu?.product ? { gpuProduct: resources.gpu.product } : {}),
   };
+}
+
+/** The template's `runtime` key for a provider: absent for cpu (see RevisionTemplate.runtime). */
+export function runtimeOf(provider: EndpointExecutionProvider | undefined): Pick<RevisionTemplate, 'runtime'> {
+  return provider && provider !== 'cpu' ? { runtime: { executionProvider: provider } } : {};
 }

@@ -14,6 +14,8 @@ const resources = z.strictObject({
 });
 const batching = z.strictObject({ enabled: z.boolean(), maxBatchSize: z.number().int(), maxQueueDelayMicros: z.number().int() });
 const env = z.record(z.string(), z.string());
+/** Where onnxruntime computes (docs/gpu-serving.md). */
+const runtime = z.strictObject({ executionProvider: z.enum(['cpu', 'cuda', 'webgpu']) });
 /** null: a fixed `replicas`; set: the controller moves `replicas` within [min, max] (docs/endpoints.md, "Autoscaling"). */
 const autoscaling = z
   .strictObject({ minReplicas: z.number().int(), maxReplicas: z.number().int(), targetInFlight: z.number().int(), scaleDownDelaySeconds: z.number().int() })
@@ -73,6 +75,7 @@ export const endpointSchema = z.strictObject({
   replicas: z.number().int(),
   resources,
   batching,
+  runtime,
   env,
   maxSurge: z.number().int(),
   progressDeadlineSeconds: z.number().int(),
@@ -105,6 +108,7 @@ export const endpointRevisionSchema = z.strictObject({
   autoscaling,
   resources,
   batching,
+  runtime,
   env,
   createdAt: isoTime,
   finishedAt: isoTime.nullable(),

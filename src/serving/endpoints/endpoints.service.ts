@@ -5,7 +5,7 @@ import { AppError, ErrorCode } from '../../common/errors/app-error.js';
 import { CLUSTER_DRIVER, type ClusterDriver } from '../../cluster/cluster-driver.js';
 import { ModelVersionsService } from '../../models/model-versions.service.js';
 import { autoscalingProblem, autoscalingSchema, replicasFor, type Autoscaling } from './autoscaling.js';
-import { normaliseEndpointResources, type CreateEndpoint, type ListEndpoints, type RevisionTemplate, type UpdateEndpoint } from './endpoints.dto.js';
+import { normaliseEndpointResources, runtimeOf, type CreateEndpoint, type ListEndpoints, type RevisionTemplate, type UpdateEndpoint } from './endpoints.dto.js';
 import { EndpointsRepository, type EndpointRow, type RevisionCause } from './endpoints.repository.js';
 import { ENDPOINT_TRIGGER, type EndpointTrigger } from './endpoint-trigger.js';
 import { toEndpointView, toEventView, toRevisionView, type EndpointView } from './endpoints.view.js';
@@ -30,6 +30,7 @@ export class EndpointsService {
       resources: { cpu: body.resources.cpu, memory: body.resources.memory, gpu: body.resources.gpu ?? null },
       normalised: normaliseEndpointResources({ cpu: body.resources.cpu, memory: body.resources.memory, gpu: body.resources.gpu ?? null }),
       batching: body.batching,
+      ...runtimeOf(body.runtime?.executionProvider),
       env: body.env,
       replicas,
       maxSurge: body.maxSurge,
@@ -37,6 +38,7 @@ export class EndpointsService {
       // Only when set: older revisions have no key, and rollback compares templates.
       ...(autoscaling ? { autoscaling } : {}),
     };
+    checkProvider(template, 'runtime.executionProvider');
     const scale = autoscaling ? `autoscaling ${autoscaling.minReplicas}–${autoscaling.maxReplicas} replicas, starting at ${replicas}` : `${replicas} replica(s)`;
     const message = `serving ${body.model} version ${version}${alias ? ` (@${alias})` : ''} with ${scale}`;
     const row = await this.repo.create(
@@ -86,6 +88,11 @@ export class EndpointsService {
       next.normalised = normaliseEndpointResources(next.resources);
     }
     if (body.batching) next.batching = { ...next.batching, ...body.batching };
+    if (body.runtime) {
+      delete next.runtime;
+      Object.assign(next, runtimeOf(body.runtime.executionProvider));
+    }
+    checkProvider(next, body.runtime ? 'runtime.executionProvider' : 'resources.gpu');
     if (body.env) next.env = body.env;
     this.applyScale(row, current, next, body);
     if (body.maxSurge !== undefined) next.maxSurge = body.maxSurge;
@@ -254,6 +261,14 @@ export class EndpointsService {
   }
 }
 
+/** A GPU provider without a GPU would either fail on every replica or run on CPU: refused up front. */
+function checkProvider(template: RevisionTemplate, field: string): void {
+  const provider = template.runtime?.executionProvider;
+  if (provider && !template.resources.gpu) {
+    throw AppError.validation([{ field, message: `executionProvider '${provider}' needs a GPU: set resources.gpu (or use 'cpu')` }]);
+  }
+}
+
 function isNotFound(err: unknown): boolean {
   return err instanceof AppError && err.code === ErrorCode.NotFound;
 }
@@ -278,6 +293,7 @@ function describe(from: RevisionTemplate, to: RevisionTemplate, alias: string | 
   }
   if (!isDeepStrictEqual(from.resources, to.resources)) parts.push('resources changed');
   if (!isDeepStrictEqual(from.batching, to.batching)) parts.push('batching changed');
+  if (from.runtime?.executionProvider !== to.runtime?.executionProvider) parts.push(`execution provider ${from.runtime?.executionProvider ?? 'cpu'} → ${to.runtime?.executionProvider ?? 'cpu'}`);
   if (!isDeepStrictEqual(from.env, to.env)) parts.push('env changed');
   if (from.maxSurge !== to.maxSurge || from.progressDeadlineSeconds !== to.progressDeadlineSeconds) parts.push('rollout settings changed');
   return parts.join('; ') || 'no change';

@@ -12,6 +12,8 @@ export interface LoadOptions {
   name: string;
   version: string;
   executionProviders: ExecutionProvider[];
+  /** False: a provider that cannot start fails the load instead of falling back to CPU. */
+  providerFallback?: boolean;
   intraOpThreads: number;
   /** Whether idle intra-op threads spin-wait for work (onnxruntime's default: yes). */
   intraOpSpinning: boolean;
@@ -30,7 +32,8 @@ export class LoadedModel {
 
   /**
    * Creates the session with the asked providers; when that fails (no GPU, no Vulkan,
-   * provider not shipped) it warns and falls back to CPU rather than not serving at all.
+   * provider not shipped) it warns and falls back to CPU rather than not serving at all,
+   * unless `providerFallback` is false: then the load fails with onnxruntime's reason.
    */
   static async load(options: LoadOptions): Promise<LoadedModel> {
     // Severity 4 (fatal only): a failed run is reported in the response and our own log,
@@ -46,6 +49,9 @@ export class LoadedModel {
       session = await ort.InferenceSession.create(options.path, { ...base, executionProviders: providers });
     } catch (error) {
       if (providers.length === 1 && providers[0] === 'cpu') throw error;
+      if (options.providerFallback === false) {
+        throw new Error(`execution provider ${providers.join(', ')} could not start: ${providerReason(error)}`, { cause: error });
+      }
       options.warn(`execution providers [${providers.join(', ')}] failed (${(error as Error).message.trim()}); falling back to cpu`);
       providers = ['cpu'];
       session = await ort.InferenceSession.create(options.path, { ...base, executionProviders: providers });
@@ -101,4 +107,21 @@ function toMeta(meta: ort.InferenceSession.ValueMetadata, side: string): TensorM
   const datatype = fromOrtType(meta.type);
   if (!datatype) throw new Error(`${side} '${meta.name}' has element type ${meta.type}, which the V2 protocol cannot carry`);
   return { name: meta.name, datatype, shape: [...meta.shape] };
+}
+
+/**
+ * onnxruntime's reason in one line: its messages carry C++ source locations and template
+ * signatures before the part a person needs (the missing library, the CUDA error).
+ */
+export function providerReason(error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
+  const cuda = /CUDA failure \d+: [^;]+/.exec(message);
+  if (cuda) return cuda[0].trim();
+  const library = /Failed to load library \S+ with error: (.+?)(?:$| \[)/.exec(message) ?? /(Failed to get a WebGPU adapter[^.]*)/.exec(message);
+  if (library) return library[1].trim();
+  // The library's own dlopen error is only in onnxruntime's log line (stderr, just before).
+  if (/AppendExecutionProvider_\w+: Failed to load shared library/.test(message)) {
+    return `${message}: its provider library (libonnxruntime_providers_*.so beside libonnxruntime.so.1) or a library that one needs is missing; onnxruntime's log line before this names it`;
+  }
+  return message.length > 300 ? `${message.slice(0, 300)}…` : message;
 }

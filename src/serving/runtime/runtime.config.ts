@@ -33,6 +33,13 @@ const fields = {
     .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))
     .pipe(z.array(z.enum(['cpu', 'webgpu', 'cuda'])).min(1))
     .default(['cpu']),
+  /**
+   * When the asked providers cannot start (no GPU, no driver, provider library not
+   * installed): on, warn and serve on CPU; off, fail to load (the replica never turns
+   * ready and its log says why). Endpoints asking for a GPU provider set it off: a replica
+   * holding a GPU while computing on CPU is the silent failure a lab pays for longest.
+   */
+  providerFallback: onOff.default(true),
   intraOpThreads: int(0, 1024).default(0),
   intraOpSpinning: onOff.default(false),
   batching: onOff.default(true),

@@ -26,7 +26,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Starts one runtime:
  *   1. listen at once, live but not ready (a startup probe can watch the load);
  *   2. resolve the model (local path, cache or registry download with sha256 check);
- *   3. load it with the asked execution providers (CPU fallback), warm it up;
+ *   3. load it with the asked execution providers (CPU fallback unless --provider-fallback off), warm it up;
  *   4. report ready.
  */
 export async function startRuntime(config: RuntimeConfig, log: Logger = pino({ level: config.logLevel })): Promise<RunningRuntime> {
@@ -60,6 +60,7 @@ export async function startRuntime(config: RuntimeConfig, log: Logger = pino({ l
       name: config.name ?? resolved.name,
       version: config.version ?? resolved.version,
       executionProviders: config.executionProviders,
+      providerFallback: config.providerFallback,
       intraOpThreads: config.intraOpThreads,
       intraOpSpinning: config.intraOpSpinning,
       variables: resolved.variables,

@@ -44,6 +44,24 @@ describe('podTemplate', () => {
   });
 });
 
+describe('podTemplate with an execution provider', () => {
+  const envOf = (x: EndpointDeployment) => Object.fromEntries((podTemplate(x, 'img').template.spec!.containers[0].env ?? []).map((e) => [e.name, e.value]));
+  const withProvider = (executionProvider: 'cpu' | 'cuda' | 'webgpu' | undefined): EndpointDeployment => ({ ...d, template: { ...d.template, runtime: { ...d.template.runtime, executionProvider } } });
+
+  it('starts a GPU provider without CPU fallback, next to the GPU request', () => {
+    const x = withProvider('cuda');
+    expect(envOf(x)).toMatchObject({ BEAMLINE_RUNTIME_EXECUTION_PROVIDERS: 'cuda', BEAMLINE_RUNTIME_PROVIDER_FALLBACK: 'off' });
+    expect(podTemplate(x, 'img').template.spec!.containers[0].resources?.limits?.['nvidia.com/gpu']).toBe('1');
+  });
+
+  it('leaves a cpu endpoint as it was (same env, same template hash before and after the option existed)', () => {
+    for (const p of ['cpu', undefined] as const) {
+      expect(Object.keys(envOf(withProvider(p))).filter((k) => /EXECUTION_PROVIDERS|PROVIDER_FALLBACK/.test(k))).toEqual([]);
+    }
+    expect(JSON.stringify(podTemplate(withProvider('cpu'), 'img'))).toBe(JSON.stringify(podTemplate(d, 'img')));
+  });
+});
+
 describe('tokenSecret', () => {
   it('holds the replica token under its own name', () => {
     const secret = tokenSecret(d, 'ns', TOKEN, replicaSecretName(d));

@@ -60,6 +60,10 @@ function runtimeEnv(d: EndpointDeployment): V1EnvVar[] {
     BEAMLINE_RUNTIME_MAX_QUEUE_DELAY_MICROS: String(runtime.maxQueueDelayMicros),
     BEAMLINE_RUNTIME_DRAIN_SECONDS: String(d.drainSeconds),
     BEAMLINE_RUNTIME_GRACE_SECONDS: String(d.drainSeconds + REQUEST_MARGIN_SECONDS),
+    // Only for a GPU provider: a cpu endpoint's pod template (and its hash) stays as it was.
+    ...(runtime.executionProvider && runtime.executionProvider !== 'cpu'
+      ? { BEAMLINE_RUNTIME_EXECUTION_PROVIDERS: runtime.executionProvider, BEAMLINE_RUNTIME_PROVIDER_FALLBACK: 'off' }
+      : {}),
   };
   // Sorted and unique by name: the env list is keyed by name under server-side apply, and a
   // stable order keeps the template hash stable.

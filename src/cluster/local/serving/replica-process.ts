@@ -42,6 +42,7 @@ export function runtimeArgs(template: EndpointTemplate, port: number, drainSecon
     '--max-queue-delay-micros', String(runtime.maxQueueDelayMicros),
   ];
   if (model.variablesPath) args.push('--variables', model.variablesPath);
+  if (runtime.executionProvider && runtime.executionProvider !== 'cpu') args.push('--execution-providers', runtime.executionProvider, '--provider-fallback', 'off');
   return args;
 }
 
