@@ -1,20 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { lstat, mkdir, realpath, rename } from 'node:fs/promises';
+import { lstat, mkdir, realpath, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join, resolve } from 'node:path';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CLUSTER_DRIVER, type ClusterDriver } from '../cluster/cluster-driver.js';
-import { datasetsRoot } from '../cluster/local/local-volumes.js';
 import { APP_CONFIG } from '../common/config/config.js';
 import type { AppConfig } from '../common/config/config.schema.js';
 import { AppError, ErrorCode } from '../common/errors/app-error.js';
 import { parseOrThrow } from '../common/validation/zod.js';
 import { ARTIFACT_STORE, type ArtifactStore } from '../models/artifacts/artifact-store.js';
 import { readMultipart } from '../models/artifacts/upload-intake.js';
-import { ArchiveRefused, removeTree, unpackArchive } from './archive-unpack.js';
-import { scanDirectory, type DatasetStats } from './dataset-manifest.js';
+import { ArchiveRefused } from './archive-unpack.js';
+import { DatasetCopies } from './dataset-copies.js';
+import { scanDirectory } from './dataset-manifest.js';
 import { uploadSpecSchema, type DatasetUri } from './datasets.dto.js';
 import { DatasetsMetrics } from './datasets.metrics.js';
+import { S3DatasetSource } from './s3-dataset-source.js';
 
 /** What a version records; the stats are null where Beamline cannot read the data (digestNote says why). */
 export interface Intake {
@@ -26,19 +27,24 @@ export interface Intake {
   uri: string;
   description?: string;
   archiveSha256?: string;
+  /** The unpacked tree, beside its place; the version's insert moves it there (DatasetCopies.place). */
+  staged?: string;
 }
 
 /**
  * Reads what a new dataset version holds. Refusals (4xx naming the field) all come before
  * anything is kept, so a refused version leaves nothing behind:
  * - an archive: 1) streamed to staging (413 past BEAMLINE_DATASET_MAX_BYTES); 2) checked and
- *   unpacked beside its final place (archive-unpack.ts); 3) renamed to <home>/datasets/<sha256>,
- *   where the local driver finds it (one copy per archive: a second upload reuses it);
- *   4) stored in the artifact store, where a Kubernetes init container fetches it from.
- *   The unpacked copy and the blob are content-addressed and may be shared by versions, so
- *   they are kept when a version is deleted or a later step fails;
- * - pvc://: the claim must exist; on the local driver its directory is read for the stats;
- * - s3://: recorded as given.
+ *   unpacked beside its final place (archive-unpack.ts); 3) stored in the artifact store,
+ *   where a Kubernetes init container fetches it from; 4) the version's insert moves the tree
+ *   to <home>/datasets/<sha256>, where the local driver finds it (dataset-copies.ts);
+ * - s3://: fetched now, at registration, not at a job's first mount: a version never changes,
+ *   but a prefix does, so only a snapshot taken once makes the digest describe what every job
+ *   reads (and a bad key or a prefix over the limit is refused here, with nothing created,
+ *   not when a job starts). The objects are written into one tar in a fixed order
+ *   (s3-dataset-source.ts), and that tar is then kept exactly as an uploaded archive: on
+ *   Kubernetes the same init container fetches it from the API, and no pod needs S3 credentials;
+ * - pvc://: the claim must exist; on the local driver its directory is read for the stats.
  */
 @Injectable()
 export class DatasetIntake {
@@ -46,6 +52,8 @@ export class DatasetIntake {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
     private readonly metrics: DatasetsMetrics,
+    private readonly copies: DatasetCopies,
+    private readonly s3: S3DatasetSource,
     @Optional() @Inject(CLUSTER_DRIVER) private readonly driver?: ClusterDriver,
   ) {}
 
@@ -57,7 +65,7 @@ export class DatasetIntake {
     const upload = await readMultipart(req, this.store.stagingDir, this.limit).catch((error: unknown) => {
       if (error instanceof AppError && error.code === ErrorCode.PayloadTooLarge) {
         this.metrics.archiveRefused('too_large');
-        throw this.tooLarge(`the archive is larger than ${this.limit} bytes`);
+        throw this.tooLarge('file', `the archive is larger than ${this.limit} bytes`);
       }
       throw error;
     });
@@ -66,33 +74,16 @@ export class DatasetIntake {
     try {
       const spec = parseOrThrow(uploadSpecSchema, parseJson(upload.fields.spec), 'spec');
       if (file.size === 0) throw AppError.validation([{ field: 'file', message: 'the file is empty (0 bytes)' }]);
-      const root = datasetsRoot(this.config.BEAMLINE_HOME);
-      await mkdir(root, { recursive: true, mode: 0o711 });
-      const tmp = join(root, `.tmp-${randomUUID()}`);
-      let stats: DatasetStats;
-      try {
-        stats = await unpackArchive(file.path, tmp, this.limit);
-      } catch (error) {
-        if (!(error instanceof ArchiveRefused)) throw error;
-        this.metrics.archiveRefused(error.tooLarge ? 'too_large' : 'invalid');
-        if (error.tooLarge) throw this.tooLarge(error.message);
-        throw AppError.validation([{ field: 'file', message: error.message }], 'The archive was refused');
-      }
-      // Same parent, so the read-only directory can be renamed; a copy already there wins.
-      await rename(tmp, join(root, file.sha256)).catch(async (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
-        await removeTree(tmp);
-      });
-      await this.store.putFile(file.sha256, file.path, file.size);
-      return { ...stats, kind: 'archive', uri: `artifact://sha256/${file.sha256}`, description: spec.description, archiveSha256: file.sha256 };
+      const kept = await this.keep(file.path, file.sha256, file.size, 'file');
+      return { ...kept, kind: 'archive', uri: `artifact://sha256/${file.sha256}`, description: spec.description };
     } finally {
       await file.discard();
     }
   }
 
   async uri(uri: DatasetUri): Promise<Intake> {
-    const raw = uri.kind === 's3' ? `s3://${uri.bucket}/${uri.prefix}` : `pvc://${uri.claim}/${uri.path}`;
-    if (uri.kind === 's3') return { kind: 's3', uri: raw, ...unknownStats('s3:// is recorded only: Beamline neither reads nor mounts it') };
+    if (uri.kind === 's3') return this.s3Prefix(uri.bucket, uri.prefix);
+    const raw = `pvc://${uri.claim}/${uri.path}`;
     const claimProblem = { field: 'uri', message: `no claim '${uri.claim}' here` };
     if (!this.driver) return { kind: 'pvc', uri: raw, ...unknownStats('no cluster driver: the claim was not checked or read') };
     if (this.driver.kind !== 'local') {
@@ -111,8 +102,41 @@ export class DatasetIntake {
     return { kind: 'pvc', uri: raw, ...(await scanDirectory(real, this.limit)) };
   }
 
-  private tooLarge(message: string): AppError {
-    return new AppError(ErrorCode.PayloadTooLarge, `The dataset archive is too large: ${message}`, [{ field: 'file', message: `over BEAMLINE_DATASET_MAX_BYTES (${this.limit} bytes)` }]);
+  /** s3://: list and check the keys (nothing fetched yet), snapshot them into a tar, keep it as an archive. */
+  private async s3Prefix(bucket: string, prefix: string): Promise<Intake> {
+    const files = await this.s3.plan(bucket, prefix);
+    await mkdir(this.store.stagingDir, { recursive: true });
+    const tar = join(this.store.stagingDir, `s3-${randomUUID()}.tar`);
+    try {
+      const { sha256, size } = await this.s3.snapshot(bucket, prefix, files, tar);
+      return { ...(await this.keep(tar, sha256, size, 'uri')), kind: 's3', uri: `s3://${bucket}/${prefix}` };
+    } finally {
+      await rm(tar, { force: true });
+    }
+  }
+
+  /** Unpacks a staged archive (refusals name `field`) and stores it by its sha256; the tree stays staged for the insert. */
+  private async keep(archive: string, sha256: string, size: number, field: 'file' | 'uri') {
+    let unpacked: Awaited<ReturnType<DatasetCopies['unpack']>>;
+    try {
+      unpacked = await this.copies.unpack(archive);
+    } catch (error) {
+      if (!(error instanceof ArchiveRefused)) throw error;
+      this.metrics.archiveRefused(error.tooLarge ? 'too_large' : 'invalid');
+      if (error.tooLarge) throw this.tooLarge(field, error.message);
+      throw AppError.validation([{ field, message: error.message }], field === 'file' ? 'The archive was refused' : 'The S3 prefix was refused');
+    }
+    try {
+      await this.store.putFile(sha256, archive, size);
+    } catch (error) {
+      await this.copies.discard(unpacked.staged);
+      throw error;
+    }
+    return { ...unpacked.stats, archiveSha256: sha256, staged: unpacked.staged };
+  }
+
+  private tooLarge(field: 'file' | 'uri', message: string): AppError {
+    return new AppError(ErrorCode.PayloadTooLarge, `The dataset is too large: ${message}`, [{ field, message: `over BEAMLINE_DATASET_MAX_BYTES (${this.limit} bytes)` }]);
   }
 }
 

@@ -43,7 +43,8 @@ export class DatasetMounts {
       const row = dataset ? await this.repo.findVersion(dataset.id, version) : null;
       if (!dataset || !row) {
         problems.push({ field, message: dataset ? `dataset '${name}' has no version ${version}` : `no dataset '${name}' in project '${project.name}'` });
-      } else if (row.kind === 'archive' && row.archiveSha256) {
+      } else if (row.archiveSha256) {
+        // An upload, or the snapshot of an s3:// prefix taken when the version was registered.
         if (this.driver?.kind === 'local' && !existsSync(localDatasetDir(this.config.BEAMLINE_HOME, row.archiveSha256))) {
           problems.push({ field, message: `the unpacked copy of ${name} v${version} is not on this machine (uploaded to an API on another one)` });
         }
@@ -52,7 +53,7 @@ export class DatasetMounts {
         const [claim, ...rest] = row.uri.slice('pvc://'.length).split('/');
         resolved.push({ ...v, readOnly: true, dataset: { name, version, versionId: row.id, claim, path: rest.filter(Boolean).join('/') } });
       } else {
-        problems.push({ field, message: `${name} v${version} is ${row.uri}: S3 datasets are recorded only, not mounted (read them from the job, or register a copy in a claim)` });
+        problems.push({ field, message: `${name} v${version} is ${row.uri}, recorded before Beamline fetched S3 prefixes: register it again to get a snapshot that mounts` });
       }
     }
     return { volumes: resolved, problems };

@@ -6,6 +6,7 @@ import type { Principal, ProjectRef } from '../common/auth/principal.js';
 import { AppError, ErrorCode } from '../common/errors/app-error.js';
 import { parseOrThrow } from '../common/validation/zod.js';
 import { ARTIFACT_STORE, type ArtifactStore } from '../models/artifacts/artifact-store.js';
+import { DatasetCopies } from './dataset-copies.js';
 import { DatasetIntake, type Intake } from './dataset-intake.js';
 import { createDatasetVersionSchema, datasetVersionRefSchema, type ListDatasetVersions } from './datasets.dto.js';
 import { DatasetsRepository, isForeignKeyViolation, type DatasetVersionRow } from './datasets.repository.js';
@@ -22,6 +23,7 @@ export class DatasetVersionsService {
     private readonly intake: DatasetIntake,
     @Inject(ARTIFACT_STORE) private readonly store: ArtifactStore,
     private readonly metrics: DatasetsMetrics,
+    private readonly copies: DatasetCopies,
   ) {}
 
   /** multipart/form-data (`file`: a .tar or .tar.gz, `spec`: {description}) uploads; JSON `{uri}` points at data elsewhere. */
@@ -48,18 +50,22 @@ export class DatasetVersionsService {
       if (!req.readableEnded) req.resume();
       throw error;
     }
-    const row = await this.repo.createVersion({
-      datasetId: dataset.id,
-      kind: intake.kind,
-      uri: intake.uri,
-      description: intake.description ?? '',
-      sizeBytes: intake.sizeBytes,
-      fileCount: intake.fileCount,
-      digest: intake.digest,
-      digestNote: intake.digestNote,
-      archiveSha256: intake.archiveSha256,
-      createdByToken: principal.tokenId,
-    });
+    const staged = intake.staged;
+    const row = await this.repo.createVersion(
+      {
+        datasetId: dataset.id,
+        kind: intake.kind,
+        uri: intake.uri,
+        description: intake.description ?? '',
+        sizeBytes: intake.sizeBytes,
+        fileCount: intake.fileCount,
+        digest: intake.digest,
+        digestNote: intake.digestNote,
+        archiveSha256: intake.archiveSha256,
+        createdByToken: principal.tokenId,
+      },
+      staged && intake.archiveSha256 ? () => this.copies.place(staged, intake.archiveSha256!) : undefined,
+    ).finally(() => staged && this.copies.discard(staged)); // nothing left once placed
     this.metrics.registered(intake.kind);
     return toDatasetVersionView(row, dataset, project.name);
   }
@@ -77,7 +83,10 @@ export class DatasetVersionsService {
     return toDatasetVersionView(row, dataset, project.name);
   }
 
-  /** Refused (409) while any training job names the version or has read it: lineage must keep what trained a model. */
+  /**
+   * Refused (409) while any training job names the version or has read it: lineage must keep
+   * what trained a model. Its unpacked copy goes too when no other version references it.
+   */
   async delete(project: ProjectRef, name: string, ref: string): Promise<void> {
     const { row } = await this.resolve(project, name, ref);
     let result: Awaited<ReturnType<DatasetsRepository['deleteVersion']>>;
@@ -92,6 +101,7 @@ export class DatasetVersionsService {
         { field: 'version', message: 'named or read by training jobs (lineage keeps it)' },
       ]);
     }
+    await this.copies.release(row.archiveSha256);
   }
 
   /** GET .../archive: the uploaded archive as stored (what a Kubernetes init container fetches). */

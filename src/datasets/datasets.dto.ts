@@ -19,7 +19,7 @@ export const listDatasetsSchema = z.strictObject({
 });
 export type ListDatasets = z.output<typeof listDatasetsSchema>;
 
-/** Where a version's data is, when it is not uploaded: a path in a claim, or an S3 prefix (recorded only). */
+/** Where a version's data is, when it is not uploaded: a path in a claim, or an S3 prefix (fetched once, at registration). */
 export type DatasetUri = { kind: 'pvc'; claim: string; path: string } | { kind: 's3'; bucket: string; prefix: string };
 
 const CLAIM = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;

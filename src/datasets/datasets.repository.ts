@@ -45,16 +45,32 @@ export class DatasetsRepository {
     return this.prisma.dataset.findMany({ where: { projectId, name }, orderBy: { name: 'asc' }, take: filter.limit });
   }
 
-  /** As for models: incrementing the counter row-locks the dataset, so concurrent versions never share a number. */
-  createVersion(input: NewDatasetVersion): Promise<DatasetVersionRow> {
+  /**
+   * As for models: incrementing the counter row-locks the dataset, so concurrent versions never
+   * share a number. A version with an archive holds its sha256's lock (lockCopy) while
+   * `placeCopy` moves the unpacked copy into place and the row is inserted (dataset-copies.ts).
+   */
+  createVersion(input: NewDatasetVersion, placeCopy?: () => Promise<void>): Promise<DatasetVersionRow> {
     return this.prisma.$transaction(async (tx) => {
+      if (input.archiveSha256) await lockCopy(tx, input.archiveSha256);
+      await placeCopy?.();
       const dataset = await tx.dataset.update({ where: { id: input.datasetId }, data: { latestVersion: { increment: 1 } } });
       const { sizeBytes, ...rest } = input;
       return tx.datasetVersion.create({
         data: { ...rest, version: dataset.latestVersion, sizeBytes: sizeBytes === null ? null : BigInt(sizeBytes) },
         include: DATASET_VERSION_INCLUDE,
       });
-    });
+    }, COPY_TX);
+  }
+
+  /** Under the sha256's lock: calls `remove` when no version references the archive; true when it did. */
+  releaseCopy(archiveSha256: string, remove: () => Promise<void>): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      await lockCopy(tx, archiveSha256);
+      if ((await tx.datasetVersion.count({ where: { archiveSha256 } })) > 0) return false;
+      await remove();
+      return true;
+    }, COPY_TX);
   }
 
   findVersion(datasetId: string, version: number): Promise<DatasetVersionRow | null> {
@@ -104,6 +120,14 @@ export class DatasetsRepository {
       select: { attempt: true, volume: true, datasetVersion: { select: { version: true, digest: true, uri: true, dataset: { select: { name: true } } } } },
     });
   }
+}
+
+/** Moving or removing a large tree may take a while, and the other side may wait for the lock meanwhile. */
+const COPY_TX = { timeout: 120_000 };
+
+/** The transaction-scoped advisory lock of one unpacked copy (its 64-bit key hashed from the sha256). */
+async function lockCopy(tx: Prisma.TransactionClient, archiveSha256: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`dataset-copy:${archiveSha256}`}, 0))`;
 }
 
 export function isUniqueViolation(error: unknown): boolean {

@@ -25,12 +25,13 @@ export const datasetVersionSchema = z.strictObject({
   kind: z.enum(['archive', 'pvc', 's3']),
   uri: z.string(),
   description: z.string(),
-  /** null where Beamline cannot read the data (s3://, a claim on Kubernetes): digestNote says why. */
+  /** null where Beamline cannot read the data (a claim on Kubernetes, an s3:// version recorded before snapshots): digestNote says why. */
   sizeBytes: z.number().int().nullable(),
   fileCount: z.number().int().nullable(),
   /** sha256 over the sorted manifest of every file's path, size and sha256. */
   digest: z.string().nullable(),
   digestNote: z.string().nullable(),
+  /** The uploaded archive, or the tar snapshot of an s3:// prefix taken at registration. */
   archive: z.strictObject({ sha256: z.string(), downloadUrl: z.string() }).nullable(),
   usedBy: z.array(
     z.strictObject({

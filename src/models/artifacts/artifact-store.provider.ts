@@ -5,6 +5,7 @@ import type { AppConfig } from '../../common/config/config.schema.js';
 import { ARTIFACT_STORE, type ArtifactStore } from './artifact-store.js';
 import { FilesystemArtifactStore } from './filesystem-artifact-store.js';
 import { S3ArtifactStore } from './s3-artifact-store.js';
+import { s3Connection, type S3Connection } from './s3-client.js';
 
 /**
  * Picks the adapter from BEAMLINE_ARTIFACT_STORE. Neither touches the disk or the network
@@ -17,21 +18,15 @@ export function createArtifactStore(config: AppConfig): ArtifactStore {
   }
   const problems: string[] = [];
   if (!config.BEAMLINE_S3_BUCKET) problems.push('BEAMLINE_S3_BUCKET: required when BEAMLINE_ARTIFACT_STORE=s3');
-  const keyId = config.BEAMLINE_S3_ACCESS_KEY_ID;
-  const secret = config.BEAMLINE_S3_SECRET_ACCESS_KEY;
-  if ((keyId === undefined) !== (secret === undefined)) {
-    problems.push('BEAMLINE_S3_ACCESS_KEY_ID and BEAMLINE_S3_SECRET_ACCESS_KEY: set both or neither (neither: the AWS default credential chain)');
+  let connection: S3Connection | undefined;
+  try {
+    connection = s3Connection(config);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
   }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return new S3ArtifactStore({
-    bucket: config.BEAMLINE_S3_BUCKET!,
-    prefix: config.BEAMLINE_S3_PREFIX,
-    region: config.BEAMLINE_S3_REGION,
-    endpoint: config.BEAMLINE_S3_ENDPOINT,
-    forcePathStyle: config.BEAMLINE_S3_FORCE_PATH_STYLE,
-    credentials: keyId && secret ? { accessKeyId: keyId, secretAccessKey: secret } : undefined,
-    stagingDir: join(home, 'staging'),
-  });
+  if (problems.length > 0 || !connection) throw new ConfigError(problems);
+  return new S3ArtifactStore({ ...connection, bucket: config.BEAMLINE_S3_BUCKET!, prefix: config.BEAMLINE_S3_PREFIX, stagingDir: join(home, 'staging') });
 }
 
 export const artifactStoreProvider: FactoryProvider<ArtifactStore> = {

@@ -11,14 +11,11 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { SHA256_HEX, type ArtifactStore } from './artifact-store.js';
+import { newS3Client, type S3Connection } from './s3-client.js';
 
-export interface S3StoreOptions {
+export interface S3StoreOptions extends S3Connection {
   bucket: string;
   prefix: string;
-  region: string;
-  endpoint?: string;
-  forcePathStyle: boolean;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
   /** Local folder for uploads in flight (they are hashed and inspected before they go to S3). */
   stagingDir: string;
 }
@@ -37,16 +34,7 @@ export class S3ArtifactStore implements ArtifactStore {
 
   constructor(private readonly options: S3StoreOptions) {
     this.stagingDir = options.stagingDir;
-    this.s3 = new S3Client({
-      region: options.region,
-      endpoint: options.endpoint,
-      forcePathStyle: options.forcePathStyle,
-      credentials: options.credentials,
-      // Flexible checksums would send streaming bodies aws-chunked with trailers, which
-      // S3-compatible servers often refuse; the digest is verified before upload anyway.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    this.s3 = newS3Client(options);
   }
 
   /**
