@@ -14,7 +14,8 @@ import { engineQueues, queueResolver } from './queue-specs.js';
 import { buildSnapshot, toEngineJob, type SchedulableJob } from './snapshot.js';
 import { JobTokens } from './job-tokens.js';
 import { describePlacement } from './workload-spec.js';
-import { BindConcurrency, createWorkloadThrottled, isThrottle, runAdaptive } from './bind-concurrency.js';
+import { adaptivePacer, BindConcurrency, createWorkloadThrottled, isThrottle, runAdaptive } from './bind-concurrency.js';
+import type { WorkloadOutcome, WorkloadSpec } from '../../cluster/cluster-driver.js';
 
 /**
  * One scheduling cycle, in the kueue shape: snapshot → decide() → bind → record.
@@ -77,19 +78,22 @@ export class SchedulingLoop {
     const waitingOn = new Map<string, string[]>();
     for (const p of result.preemptions) waitingOn.set(p.forJobId, [...(waitingOn.get(p.forJobId) ?? []), p.jobId]);
     await this.preempt(result.preemptions, new Map(active.map((j) => [j.id, j])), byIdOf(queued), now);
-    // 5. Bind each decision that needs no victim: record first, then create the workload.
+    // 5. Bind each decision that needs no victim: record every one first, then create the cycle's
+    //    workloads (on Kubernetes as one batch: every pod of the cycle, then every binding). Each
+    //    decision is its own record and its own workload, so they are recorded side by side (bounded,
+    //    so a burst of thousands of jobs does not open thousands of calls at once; the bound adapts
+    //    to the API server's 429s, see bind-concurrency.ts).
     const byId = new Map(queued.map((j) => [j.id, j]));
     const names = await this.repo.projectNames([...new Set(queued.map((j) => j.projectId))]);
-    let bound = 0;
-    // Each decision is its own record and its own workload, so they are bound side by side (bounded,
-    // so a burst of thousands of jobs does not open thousands of API calls at once; the bound
-    // adapts to the API server's 429s, see bind-concurrency.ts).
     const decisions = result.decisions.filter((d) => !waitingOn.has(d.jobId));
     const nodeByName = new Map(snapshot.nodes.map((n) => [n.name, n]));
+    const recorded: WorkloadSpec[] = [];
     await runAdaptive(decisions, this.concurrency, async (decision) => {
       const job = byId.get(decision.jobId)!;
-      if (await this.bind(job, withProducts(decision.workers, nodeByName), names.get(job.projectId) ?? job.projectId, now)) bound++;
+      const spec = await this.record(job, withProducts(decision.workers, nodeByName), names.get(job.projectId) ?? job.projectId, now);
+      if (spec) recorded.push(spec);
     });
+    const bound = await this.createWorkloads(recorded);
     // 6. Every job left waiting shows why.
     const reasons = new Map(result.pending.map((p) => [p.jobId, p.reason]));
     const grace = this.config.BEAMLINE_PREEMPTION_GRACE_SECONDS;
@@ -135,7 +139,8 @@ export class SchedulingLoop {
     }
   }
 
-  private async bind(job: TrainingJob, workers: WorkerPlacement[], projectName: string, now: Date): Promise<boolean> {
+  /** Records the decision (Queued → Scheduled with its placement) and answers the workload to create; undefined when the job was cancelled meanwhile. */
+  private async record(job: TrainingJob, workers: WorkerPlacement[], projectName: string, now: Date): Promise<WorkloadSpec | undefined> {
     let recorded: TrainingJob;
     try {
       recorded = await this.training.applyAction(job.id, 'bind', describePlacement(workers), () => ({
@@ -145,26 +150,57 @@ export class SchedulingLoop {
         pendingReason: null,
       }));
     } catch (error) {
-      if (error instanceof AppError) return false; // cancelled meanwhile: nothing to bind
+      if (error instanceof AppError) return undefined; // cancelled meanwhile: nothing to bind
       throw error;
     }
     this.metrics.observeBound(job.createdAt, now);
     try {
-      const spec = await this.tokens.workloadSpec(recorded, projectName);
-      await createWorkloadThrottled(() => this.driver.createWorkload(spec), this.concurrency);
+      return await this.tokens.workloadSpec(recorded, projectName);
     } catch (error) {
-      if (isThrottle(error)) {
-        // Still throttled after the retries: the job stays Scheduled with this placement, and the
-        // JobReconciler creates what is missing (idempotently) once the API server lets it.
-        this.logger.warn({ jobId: job.id, err: (error as Error).message }, 'API server still throttling; the reconciler creates the workload');
-        return true;
-      }
-      const message = `the cluster refused the workload: ${(error as Error).message}`;
-      this.logger.warn({ jobId: job.id, err: (error as Error).message }, 'bind failed; job back to Queued');
-      await this.training.applyAction(job.id, 'unbind', message, () => ({ placement: null, scheduledAt: null })).catch(() => undefined);
-      return false;
+      await this.settle(job.id, { outcome: 'failed', error: error as Error });
+      return undefined;
     }
-    return true;
+  }
+
+  /**
+   * Creates the recorded workloads: on the Kubernetes driver as one batch (every object of the
+   * cycle first, then every binding; k8s-batch.ts), elsewhere one workload at a time. Answers
+   * how many are bound or left to the reconciler.
+   */
+  private async createWorkloads(specs: WorkloadSpec[]): Promise<number> {
+    if (specs.length === 0) return 0;
+    let outcomes: WorkloadOutcome[];
+    if (this.driver.createWorkloads) {
+      outcomes = await this.driver.createWorkloads(specs, { pacer: adaptivePacer(this.concurrency) });
+    } else {
+      outcomes = [];
+      await runAdaptive(specs, this.concurrency, async (spec) => {
+        try {
+          await createWorkloadThrottled(() => this.driver.createWorkload(spec), this.concurrency);
+          outcomes.push({ spec, outcome: 'bound' });
+        } catch (error) {
+          outcomes.push({ spec, outcome: isThrottle(error) ? 'throttled' : 'failed', error: error as Error });
+        }
+      });
+    }
+    let bound = 0;
+    for (const o of outcomes) if (await this.settle(o.spec.jobId, o)) bound++;
+    return bound;
+  }
+
+  /** True when the job keeps its placement (bound, or left to the reconciler); a refused workload sends the job back to Queued. */
+  private async settle(jobId: string, o: { outcome: 'bound' } | { outcome: 'throttled' | 'failed'; error: Error }): Promise<boolean> {
+    if (o.outcome === 'bound') return true;
+    if (o.outcome === 'throttled') {
+      // Still throttled after the retries: the job stays Scheduled with this placement, and the
+      // JobReconciler creates what is missing (idempotently) once the API server lets it.
+      this.logger.warn({ jobId, err: o.error.message }, 'API server still throttling; the reconciler creates the workload');
+      return true;
+    }
+    const message = `the cluster refused the workload: ${o.error.message}`;
+    this.logger.warn({ jobId, err: o.error.message }, 'bind failed; job back to Queued');
+    await this.training.applyAction(jobId, 'unbind', message, () => ({ placement: null, scheduledAt: null })).catch(() => undefined);
+    return false;
   }
 }
 
