@@ -14,6 +14,7 @@ commands:
   logout                                forget the saved tokens
   train submit|wait|list|get|events|logs|cancel|resume
   models list|show|alias
+  datasets list|get|versions|create|upload|register|delete   versioned inputs for training jobs
   endpoints deploy|list|status|revisions|events|scale|rollback|delete|infer
   queue list|get|create|set-quota|history|delete   project queues (--cluster: cluster queues and quotas)
   whoami                                who the platform takes you for, and your roles
@@ -59,6 +60,7 @@ async function main(argv: string[]): Promise<void> {
     case 'logout':
     case 'train':
     case 'models':
+    case 'datasets':
     case 'endpoints':
     case 'queue':
     case 'whoami':

@@ -1,5 +1,6 @@
 import { groups, GROUPS_USAGE, whoami, WHOAMI_USAGE } from './access.js';
 import { audit, AUDIT_USAGE } from './audit.js';
+import { datasets, DATASETS_USAGE } from './datasets.js';
 import { endpoints, ENDPOINTS_USAGE } from './endpoints.js';
 import { helpFor } from './help.js';
 import { login, LOGIN_USAGE, logout, LOGOUT_USAGE } from './login.js';
@@ -14,6 +15,7 @@ const GROUPS: Record<string, { run: (argv: string[], out: Output) => Promise<voi
   logout: { run: logout, usage: LOGOUT_USAGE },
   train: { run: train, usage: TRAIN_USAGE },
   models: { run: models, usage: MODELS_USAGE },
+  datasets: { run: datasets, usage: DATASETS_USAGE },
   endpoints: { run: endpoints, usage: ENDPOINTS_USAGE },
   queue: { run: queue, usage: QUEUE_USAGE },
   whoami: { run: whoami, usage: WHOAMI_USAGE },

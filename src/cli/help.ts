@@ -30,6 +30,24 @@ const SUBCOMMANDS: Record<string, Record<string, Help>> = {
     cancel: h('train cancel <id>', 'Cancels a job that has not ended.', 'beamline train cancel 3f2c9a6e-...'),
     resume: h('train resume <id>', 'Puts a Failed or Cancelled job back in its queue as a new attempt; it gets its last complete checkpoint as BEAMLINE_RESUME_FROM.', 'beamline train resume 3f2c9a6e-...'),
   },
+  datasets: {
+    list: h('datasets list [--name-prefix p] [--limit n]', 'Datasets of the project, in name order.', 'beamline datasets list'),
+    get: h('datasets get <name> [<version>]', 'The dataset and its versions; with a version, its size, file count, digest and the jobs that read it.', 'beamline datasets get digits 1'),
+    versions: h('datasets versions <name> [--limit n]', 'Versions, newest first.', 'beamline datasets versions digits'),
+    create: h('datasets create <name> [--description d]', 'A new dataset without versions.', 'beamline datasets create digits --description "handwritten digits"'),
+    upload: h(
+      'datasets upload <name> <file.tar[.gz]|directory> [--description d] [--no-create]',
+      'A new version from an archive, or from a directory packed as .tar.gz first; the server checks and\n' +
+        'unpacks it before it answers (exit 4 naming the entry for a `..` path or a link out of the root).',
+      'beamline datasets upload digits ./digits-data --description "first cut"',
+    ),
+    register: h(
+      'datasets register <name> <pvc://claim/path|s3://bucket/prefix> [--description d] [--no-create]',
+      'A new version from a directory in a claim, or an S3 prefix that the platform fetches once, now.',
+      'beamline datasets register digits s3://lab-data/digits/2026',
+    ),
+    delete: h('datasets delete <name> <version>', 'Deletes a version; refused (exit 4) while a training job names or has read it.', 'beamline datasets delete digits 2'),
+  },
   models: {
     list: h('models list [--name-prefix p] [--tag t1,t2] [--limit n]', 'Registered models.', 'beamline models list --name-prefix iris'),
     show: h('models show <name>', 'The model, its aliases and its versions.', 'beamline models show iris'),

@@ -1,5 +1,6 @@
 import { Groups, Tokens } from './access.js';
 import { Audit } from './audit.js';
+import { Datasets } from './datasets.js';
 import { Endpoints } from './endpoints.js';
 import { Http } from './http.js';
 import { Models } from './models.js';
@@ -28,7 +29,7 @@ function environment(): Record<string, string | undefined> {
 }
 
 /**
- * The Beamline API: `training`, `models`, `endpoints`, `queues`, `tokens` and `groups` of one
+ * The Beamline API: `training`, `models`, `datasets`, `endpoints`, `queues`, `tokens` and `groups` of one
  * project; `clusterQueues` (read by anyone, changed by platform admins); `platformTokens` and
  * `audit` for platform admins; `whoami()` for anyone.
  */
@@ -37,6 +38,7 @@ export class Beamline {
   readonly project: string;
   readonly training: Training;
   readonly models: Models;
+  readonly datasets: Datasets;
   readonly endpoints: Endpoints;
   readonly queues: Queues;
   readonly clusterQueues: ClusterQueues;
@@ -62,6 +64,7 @@ export class Beamline {
     const project = `/v1/projects/${encodeURIComponent(this.project)}`;
     this.training = new Training(http, () => `${project}/training-jobs`);
     this.models = new Models(http, () => `${project}/models`);
+    this.datasets = new Datasets(http, () => `${project}/datasets`);
     this.endpoints = new Endpoints(http, () => `${project}/endpoints`);
     this.queues = new Queues(http, () => `${project}/queues`);
     this.clusterQueues = new ClusterQueues(http, () => '/v1/cluster-queues');

@@ -18,6 +18,7 @@ export {
   type FieldError,
   type ProblemDetails,
 } from './errors.js';
+export type { Datasets } from './datasets.js';
 export type { Endpoints, InferOptions, RolloutWaitOptions } from './endpoints.js';
 export type { Datatype, InferRequest, InferResponse, Tensor, TensorInput, TypedArray } from './infer.js';
 export type { Artifact, Models, VersionRef } from './models.js';

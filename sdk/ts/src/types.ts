@@ -54,6 +54,11 @@ export type ModelVersion = Answer<'ModelVersionsController_get'>;
 export type TensorSignature = NonNullable<ModelVersion['signature']>['inputs'][number];
 export type ModelAlias = Answer<'ModelsController_getAlias'>;
 
+/** A dataset (docs/checkpoints.md, "Datasets") and its immutable versions; a version's `usedBy` is its lineage. */
+export type DatasetSpec = JsonBody<'DatasetsController_create'>;
+export type Dataset = Answer<'DatasetsController_get'>;
+export type DatasetVersion = Answer<'DatasetVersionsController_get'>;
+
 /** The body of `endpoints.deploy` (docs/endpoints.md, "Create"); `version` may be an alias such as `@production`, which the endpoint then follows. */
 export type EndpointSpec = JsonBody<'EndpointsController_create'>;
 export type EndpointUpdate = JsonBody<'EndpointsController_update'>;
