@@ -11,6 +11,7 @@ Inside a training job: ``beamline.log_metric(...)`` and ``beamline.log_model(...
 from .access import CreatedToken, GroupBinding, Token, WhoAmI
 from .audit import AuditEvent
 from .client import Client
+from .datasets import Dataset, DatasetVersion
 from .errors import (
     BeamlineError,
     Conflict,
@@ -78,6 +79,8 @@ __all__ = [
     "TrainingEvent",
     "Model",
     "ModelVersion",
+    "Dataset",
+    "DatasetVersion",
     "Alias",
     "AliasEvent",
     "Endpoint",

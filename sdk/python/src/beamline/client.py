@@ -10,6 +10,7 @@ import httpx
 from ._http import Http, seg
 from .access import Groups, Tokens, WhoAmI
 from .audit import Audit
+from .datasets import Datasets
 from .endpoints import Endpoints
 from .models import Models
 from .queues import ClusterQueues, Queues
@@ -21,7 +22,7 @@ class Client:
 
     ``url``, ``token`` and ``project`` default to ``BEAMLINE_URL``, ``BEAMLINE_TOKEN`` and
     ``BEAMLINE_PROJECT`` (all three are set inside a training job). Calls are grouped:
-    ``client.training``, ``client.models``, ``client.endpoints``; ``client.infer`` is
+    ``client.training``, ``client.models``, ``client.datasets``, ``client.endpoints``; ``client.infer`` is
     ``client.endpoints.infer``. Queues: ``client.queues`` (the project's) and
     ``client.cluster_queues`` (quota; platform admins change them). Access: ``client.whoami()``, ``client.tokens`` and
     ``client.groups`` (the project's ADMINs), ``client.platform_tokens`` and
@@ -54,6 +55,7 @@ class Client:
         self.http = Http(self.url, self.token, timeout=timeout, max_retries=max_retries, backoff=backoff, transport=transport, sleep=sleep)
         self.training = Training(self)
         self.models = Models(self)
+        self.datasets = Datasets(self)
         self.endpoints = Endpoints(self)
         self.queues = Queues(self)
         self.cluster_queues = ClusterQueues(self)
