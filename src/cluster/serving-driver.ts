@@ -55,6 +55,12 @@ export interface EndpointTemplate {
     /** LUME variables JSON file path (local) — optional. */
     variablesPath?: string;
   };
+  /**
+   * A multi-model replica (the runtime's --models and --memory-budget): every model it may
+   * load, each like `model` (which is then the first of them), and the bytes its loaded
+   * models must stay within.
+   */
+  modelSet?: { models: Array<EndpointTemplate['model']>; memoryBudgetBytes: number };
   resources: {
     cpuMilli: number;
     memoryMiB: number;

@@ -116,11 +116,16 @@ export class EndpointProxy implements OnModuleInit {
       const route = await this.router.route(project, name);
       if (!route) throw AppError.notFound(`Endpoint '${name}' in project '${project.name}'`);
       if (route.autoscaled && !counted) counted = this.count(project, name, route, res);
+      if (route.multiModel && upstreamPath === undefined) {
+        throw AppError.validation([{ field: 'path', message: `endpoint '${name}' serves many models: POST .../endpoints/${name}/v2/models/{model}/infer names the model` }]);
+      }
       const path = upstreamPath ?? `/v2/models/${encodeURIComponent(route.modelName)}/infer`;
+      // Many models: keep each model on one replica (its cache), by the name in the path.
+      const key = route.multiModel ? /^\/v2\/models\/([^/]+)/.exec(path)?.[1] : undefined;
       // The canary's share goes to its replicas; with none ready (starting, stopped) stable answers it.
       const wantsCanary = route.canary && pickTrack(route.canary.percent, draw) === 'canary';
       const canaryUpstream = wantsCanary ? this.router.pick({ ...route, upstreams: route.canary!.upstreams }, failed) : undefined;
-      const upstream = canaryUpstream ?? this.router.pick(route, failed);
+      const upstream = canaryUpstream ?? this.router.pick(route, failed, key);
       const track = canaryUpstream ? 'canary' : 'stable';
       if (upstream) {
         unhold?.();

@@ -10,6 +10,8 @@ export interface Route {
   endpointId: string;
   modelName: string;
   upstreams: string[];
+  /** Serves many models (model-set.ts): requests name their model, and each model keeps to one replica while it can. */
+  multiModel?: boolean;
   /** Autoscaled: with no ready replica, a request is held (bounded) and counted as demand (endpoint-demand.ts). */
   autoscaled?: boolean;
   /** A canary answers `percent` % of requests from its own replicas (traffic-split.ts). */
@@ -61,10 +63,17 @@ export class EndpointRouter {
     return { ...route, upstreams: live, canary: sub(route.canary, subEndpointId(route.endpointId, 'canary')), shadow: sub(route.shadow, subEndpointId(route.endpointId, 'shadow')) };
   }
 
-  /** Round-robin over the upstreams, skipping the ones that just failed this request. */
-  pick(route: Route, skip: Set<string>): string | undefined {
+  /**
+   * Round-robin over the upstreams, skipping the ones that just failed this request. With a
+   * `key` (a multi-model endpoint's model name), rendezvous hashing instead: the upstream
+   * scoring highest for the key, so each model's requests go to the replica that has it
+   * loaded and a replica pool holds up to N × its budget of distinct models; when that one
+   * fails or leaves, the next highest, and only that model's requests move.
+   */
+  pick(route: Route, skip: Set<string>, key?: string): string | undefined {
     const usable = route.upstreams.filter((u) => !skip.has(u));
     if (usable.length === 0) return undefined;
+    if (key !== undefined) return usable.reduce((best, u) => (score(key, u) > score(key, best) ? u : best));
     this.next = (this.next + 1) % 1_000_000;
     return usable[this.next % usable.length];
   }
@@ -83,7 +92,15 @@ export class EndpointRouter {
   }
 }
 
-function toRoute(row: { id: string; model: { name: string }; autoscaling: unknown; canary: unknown; shadow: unknown }, observed: ObservedState): Route {
+/** FNV-1a of key and upstream: cheap, stable across processes, so every API instance picks alike. */
+function score(key: string, upstream: string): number {
+  let h = 0x811c9dc5;
+  const text = `${key}\n${upstream}`;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+function toRoute(row: { id: string; model: { name: string }; autoscaling: unknown; canary: unknown; shadow: unknown; multiModel: boolean }, observed: ObservedState): Route {
   const canary = row.canary as CanaryState | null;
   const shadow = row.shadow as ShadowState | null;
   return {
@@ -91,6 +108,7 @@ function toRoute(row: { id: string; model: { name: string }; autoscaling: unknow
     modelName: row.model.name,
     upstreams: observed.upstreams ?? [],
     autoscaled: row.autoscaling !== null,
+    ...(row.multiModel ? { multiModel: true } : {}),
     ...(canary ? { canary: { revision: canary.revision, modelName: row.model.name, percent: canary.percent, upstreams: observed.canary?.upstreams ?? [] } } : {}),
     ...(shadow ? { shadow: { revision: shadow.revision, modelName: shadow.model, percent: shadow.percent, upstreams: observed.shadow?.upstreams ?? [] } } : {}),
   };

@@ -14,6 +14,7 @@ import { subRef } from './sub-deployments.js';
 import type { CanaryState } from './traffic-split.js';
 import { EndpointDemandReader } from './endpoint-demand.js';
 import { EndpointModelFiles } from './endpoint-model-files.js';
+import { driverModelSet } from './model-set.js';
 import { EndpointsRepository, type EndpointRow, type EndpointStatusUpdate } from './endpoints.repository.js';
 import { ReplicaTokens } from './replica-tokens.js';
 import type { ObservedState } from './endpoints.view.js';
@@ -214,6 +215,7 @@ export class EndpointReconciler {
           ...(local ? { path: await this.files.modelPath(t.model.sha256) } : {}),
           ...(local ? { variablesPath: await this.files.variablesPath(t.model.versionId) } : {}),
         },
+        ...(t.modelSet ? { modelSet: await driverModelSet(t.modelSet, (m, v) => `${this.publicUrl.get()}/v1/projects/${ref.project}/models/${m}/versions/${v}`, local ? this.files : undefined) } : {}),
         resources: t.normalised,
         runtime: { batching: t.batching.enabled, maxBatchSize: t.batching.maxBatchSize, maxQueueDelayMicros: t.batching.maxQueueDelayMicros, env: t.env, ...(t.runtime ? { executionProvider: t.runtime.executionProvider } : {}) },
       },

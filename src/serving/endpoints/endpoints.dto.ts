@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseCpuMilli, parseMemoryMiB } from '../../training/quantity.js';
 import { canarySpecSchema, shadowSpecSchema } from './traffic-split.js';
+import { memoryBudgetSchema, modelChoiceIssues, modelListSchema, type ModelSetTemplate } from './model-set.js';
 import { autoscalingPatchSchema, autoscalingProblem, autoscalingSchema, type Autoscaling } from './autoscaling.js';
 
 /** Endpoint names become Deployment/Service names (with a prefix): a short DNS label. */
@@ -67,8 +68,11 @@ const deadline = z.number().int().min(10).max(3600);
 export const createEndpointSchema = z
   .strictObject({
     name: endpointName,
-    model: z.string().min(1).max(128),
-    version: versionRef,
+    /** One model; or `models` for a multi-model endpoint (model-set.ts). */
+    model: z.string().min(1).max(128).optional(),
+    version: versionRef.optional(),
+    models: modelListSchema.optional(),
+    memoryBudget: memoryBudgetSchema.optional(),
     /** Fixed: the replica count. With `autoscaling`: the starting count, clamped to [max(1, minReplicas), maxReplicas]. */
     replicas: replicas.default(1),
     resources: resourcesSchema.default({ cpu: '1', memory: '1Gi' }),
@@ -81,6 +85,7 @@ export const createEndpointSchema = z
     autoscaling: autoscalingSchema.nullable().optional(),
   })
   .superRefine((body, ctx) => {
+    for (const issue of modelChoiceIssues(body)) ctx.addIssue({ code: 'custom', ...issue });
     const problem = body.autoscaling ? autoscalingProblem(body.autoscaling) : undefined;
     if (problem) ctx.addIssue({ code: 'custom', path: problem.field.split('.'), message: problem.message });
   });
@@ -89,6 +94,9 @@ export type CreateEndpoint = z.output<typeof createEndpointSchema>;
 export const updateEndpointSchema = z
   .strictObject({
     version: versionRef.optional(),
+    /** Multi-model endpoints only: the new list (a new revision), and the budget. */
+    models: modelListSchema.optional(),
+    memoryBudget: memoryBudgetSchema.optional(),
     replicas: replicas.optional(),
     resources: resourcesSchema.optional(),
     batching: batchingSchema.partial().optional(),
@@ -119,6 +127,8 @@ export type ListEndpoints = z.output<typeof listEndpointsSchema>;
 /** What a revision stores: the driver's EndpointTemplate plus what the API shows back. */
 export interface RevisionTemplate {
   model: { name: string; version: number; versionId: string; sha256: string };
+  /** A multi-model endpoint (model-set.ts); `model` is then the first of its models. */
+  modelSet?: ModelSetTemplate;
   /** As the user gave them (shown back), and normalised for the driver. */
   resources: { cpu: string | number; memory: string | number; gpu: { count: number; product?: string } | null };
   normalised: { cpuMilli: number; memoryMiB: number; gpuCount: number; gpuProduct?: string };

@@ -72,6 +72,7 @@ export class EndpointsRepository {
             maxSurge: t.maxSurge,
             progressDeadlineSeconds: t.progressDeadlineSeconds,
             autoscaling: autoscalingColumn(t),
+            multiModel: t.modelSet !== undefined,
             latestRevision: 1,
             desiredRevision: 1,
             phase: first.phase,

@@ -14,6 +14,11 @@ const resources = z.strictObject({
 });
 const batching = z.strictObject({ enabled: z.boolean(), maxBatchSize: z.number().int(), maxQueueDelayMicros: z.number().int() });
 const env = z.record(z.string(), z.string());
+/** Multi-model endpoints only (docs/endpoints.md, "Many models per replica"): the pinned versions, and the budget they load within. */
+const modelSetFields = {
+  models: z.array(z.strictObject({ model: z.string(), version: z.number().int() })).optional(),
+  memoryBudget: z.string().optional(),
+};
 /** Where onnxruntime computes (docs/gpu-serving.md). */
 const runtime = z.strictObject({ executionProvider: z.enum(['cpu', 'cuda', 'webgpu']) });
 /** null: a fixed `replicas`; set: the controller moves `replicas` within [min, max] (docs/endpoints.md, "Autoscaling"). */
@@ -77,6 +82,7 @@ export const endpointSchema = z.strictObject({
   batching,
   runtime,
   env,
+  ...modelSetFields,
   maxSurge: z.number().int(),
   progressDeadlineSeconds: z.number().int(),
   autoscaling,
@@ -110,6 +116,7 @@ export const endpointRevisionSchema = z.strictObject({
   batching,
   runtime,
   env,
+  ...modelSetFields,
   createdAt: isoTime,
   finishedAt: isoTime.nullable(),
 });

@@ -7,6 +7,7 @@ import { ModelVersionsService } from '../../models/model-versions.service.js';
 import { autoscalingProblem, autoscalingSchema, replicasFor, type Autoscaling } from './autoscaling.js';
 import { normaliseEndpointResources, runtimeOf, type CreateEndpoint, type ListEndpoints, type RevisionTemplate, type UpdateEndpoint } from './endpoints.dto.js';
 import { EndpointsRepository, type EndpointRow, type RevisionCause } from './endpoints.repository.js';
+import { describeModelSet, patchModelSet, primaryOf, resolveModelSet } from './model-set.js';
 import { ENDPOINT_TRIGGER, type EndpointTrigger } from './endpoint-trigger.js';
 import { toEndpointView, toEventView, toRevisionView, type EndpointView } from './endpoints.view.js';
 
@@ -21,7 +22,9 @@ export class EndpointsService {
   ) {}
 
   async create(project: ProjectRef, principal: Principal, body: CreateEndpoint, idempotencyKey?: string): Promise<{ view: EndpointView; created: boolean }> {
-    const { model, version, alias } = await this.resolveVersion(project, body.model, body.version);
+    // Many models (model-set.ts): the template's `model` is the first, the list is `modelSet`.
+    const set = body.models ? await resolveModelSet(body.models, body.memoryBudget, body.resources.memory, (m, v) => this.resolveVersion(project, m, v)) : undefined;
+    const { model, version, alias } = set ? primaryOf(set) : await this.resolveVersion(project, body.model!, body.version!);
     this.checkGpu(body.resources.gpu);
     const autoscaling = body.autoscaling ?? null;
     const replicas = autoscaling ? replicasFor(autoscaling, body.replicas) : body.replicas;
@@ -37,10 +40,11 @@ export class EndpointsService {
       progressDeadlineSeconds: body.progressDeadlineSeconds,
       // Only when set: older revisions have no key, and rollback compares templates.
       ...(autoscaling ? { autoscaling } : {}),
+      ...(set ? { modelSet: set } : {}),
     };
     checkProvider(template, 'runtime.executionProvider');
     const scale = autoscaling ? `autoscaling ${autoscaling.minReplicas}–${autoscaling.maxReplicas} replicas, starting at ${replicas}` : `${replicas} replica(s)`;
-    const message = `serving ${body.model} version ${version}${alias ? ` (@${alias})` : ''} with ${scale}`;
+    const message = `serving ${set ? describeModelSet(set) : `${body.model} version ${version}${alias ? ` (@${alias})` : ''}`} with ${scale}`;
     const row = await this.repo.create(
       { projectId: project.id, name: body.name, modelId: model.modelId, alias, byToken: principal.tokenId ?? null },
       { template: { ...template, ...(idempotencyKey ? { idempotencyKey } : {}) }, cause: 'Created', message, phase: 'Progressing', reason: 'RevisionCreated', byToken: principal.tokenId ?? null },
@@ -76,6 +80,8 @@ export class EndpointsService {
     const current = await this.template(row);
     const next: RevisionTemplate = structuredClone(current);
     let alias: string | null | undefined;
+    const set = await patchModelSet(current, body, (m, v) => this.resolveVersion(project, m, v));
+    if (set) Object.assign(next, { modelSet: set, model: primaryOf(set).model });
     if (body.version !== undefined) {
       this.refuseDuringCanary(row, 'version');
       const resolved = await this.resolveVersion(project, row.model.name, body.version);
@@ -214,6 +220,8 @@ export class EndpointsService {
       throw error;
     }
     const { model, row } = resolved;
+    // Multi-model endpoints check each model's size against their memory budget.
+    const artifactBytes = Number(row.artifact?.size ?? 0);
     if (row.status !== 'Ready' || !row.artifactSha256) {
       throw AppError.validation([{ field: 'version', message: `version ${row.version} of '${modelName}' has no uploaded artifact yet` }]);
     }
@@ -221,6 +229,7 @@ export class EndpointsService {
       model: { name: model.name, version: row.version, versionId: row.id, sha256: row.artifactSha256, modelId: model.id },
       version: row.version,
       alias: raw.startsWith('@') ? raw.slice(1) : null,
+      artifactBytes,
     };
   }
 
@@ -294,6 +303,7 @@ function describe(from: RevisionTemplate, to: RevisionTemplate, alias: string | 
   if (!isDeepStrictEqual(from.resources, to.resources)) parts.push('resources changed');
   if (!isDeepStrictEqual(from.batching, to.batching)) parts.push('batching changed');
   if (from.runtime?.executionProvider !== to.runtime?.executionProvider) parts.push(`execution provider ${from.runtime?.executionProvider ?? 'cpu'} → ${to.runtime?.executionProvider ?? 'cpu'}`);
+  if (!isDeepStrictEqual(from.modelSet, to.modelSet)) parts.push(to.modelSet ? `now ${describeModelSet(to.modelSet)}` : 'models changed');
   if (!isDeepStrictEqual(from.env, to.env)) parts.push('env changed');
   if (from.maxSurge !== to.maxSurge || from.progressDeadlineSeconds !== to.progressDeadlineSeconds) parts.push('rollout settings changed');
   return parts.join('; ') || 'no change';

@@ -1,5 +1,6 @@
 import type { EndpointEvent, EndpointRevision } from '../../generated/prisma/client.js';
 import type { RevisionTemplate } from './endpoints.dto.js';
+import { modelSetView } from './model-set.js';
 import type { EndpointRow } from './endpoints.repository.js';
 import type { CanaryState, ShadowState } from './traffic-split.js';
 
@@ -53,6 +54,7 @@ export function toEndpointView(row: EndpointRow, template: RevisionTemplate, pro
     batching: template.batching,
     runtime: { executionProvider: template.runtime?.executionProvider ?? 'cpu' },
     env: template.env,
+    ...modelSetView(template.modelSet),
     maxSurge: row.maxSurge,
     progressDeadlineSeconds: row.progressDeadlineSeconds,
     autoscaling: template.autoscaling ?? null,
@@ -67,7 +69,8 @@ export function toEndpointView(row: EndpointRow, template: RevisionTemplate, pro
     // A Deleting endpoint gets no route (endpoint-router.ts) even while its replicas drain.
     // Scaled to zero (minReplicas 0) is ready too: the proxy holds a request while a replica starts.
     ready: row.phase !== 'Deleting' && (((observed.availableReplicas ?? 0) > 0 && (upstreams?.length ?? 0) > 0) || scaledToZero(row, template)),
-    inferUrl: `/v1/projects/${projectName}/endpoints/${row.name}/infer`,
+    // Many models: the V2 route names the model (a template for the caller to fill in).
+    inferUrl: `/v1/projects/${projectName}/endpoints/${row.name}${template.modelSet ? '/v2/models/{model}/infer' : '/infer'}`,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -94,6 +97,7 @@ export function toRevisionView(row: EndpointRevision) {
     batching: template.batching,
     runtime: { executionProvider: template.runtime?.executionProvider ?? 'cpu' },
     env: template.env,
+    ...modelSetView(template.modelSet),
     createdAt: row.createdAt.toISOString(),
     finishedAt: row.finishedAt?.toISOString() ?? null,
   };

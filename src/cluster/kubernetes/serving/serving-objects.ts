@@ -48,11 +48,9 @@ const CONTAINER_SECURITY: V1SecurityContext = {
 
 /** The runtime's settings as its BEAMLINE_RUNTIME_* variables (docs/runtime.md); ours win over user env of the same name. */
 function runtimeEnv(d: EndpointDeployment): V1EnvVar[] {
-  const { model, runtime } = d.template;
+  const { runtime } = d.template;
   const ours: Record<string, string> = {
-    BEAMLINE_RUNTIME_MODEL: model.url,
-    BEAMLINE_RUNTIME_NAME: model.name,
-    BEAMLINE_RUNTIME_VERSION: String(model.version),
+    ...modelEnv(d),
     BEAMLINE_RUNTIME_PORT: String(RUNTIME_PORT),
     BEAMLINE_RUNTIME_CACHE_DIR: CACHE_DIR,
     BEAMLINE_RUNTIME_BATCHING: runtime.batching ? 'on' : 'off',
@@ -79,6 +77,16 @@ function runtimeEnv(d: EndpointDeployment): V1EnvVar[] {
   // (and tools) than a Secret, and the token is what keeps other pods off the replicas.
   env.push({ name: 'BEAMLINE_RUNTIME_REPLICA_TOKEN', valueFrom: { secretKeyRef: { name: replicaSecretName(d), key: TOKEN_KEY } } });
   return env;
+}
+
+/**
+ * One model (its registry URL, name, version), or a multi-model replica's list of registry
+ * URLs and memory budget: the runtime downloads each with the same token and sha256 check.
+ */
+function modelEnv({ template: { model, modelSet } }: EndpointDeployment): Record<string, string> {
+  if (!modelSet) return { BEAMLINE_RUNTIME_MODEL: model.url, BEAMLINE_RUNTIME_NAME: model.name, BEAMLINE_RUNTIME_VERSION: String(model.version) };
+  const models = modelSet.models.map((m) => ({ name: m.name, version: String(m.version), model: m.url }));
+  return { BEAMLINE_RUNTIME_MODELS: JSON.stringify(models), BEAMLINE_RUNTIME_MEMORY_BUDGET: `${Math.floor(modelSet.memoryBudgetBytes / 2 ** 20)}Mi` };
 }
 
 /**

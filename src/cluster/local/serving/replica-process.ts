@@ -30,9 +30,7 @@ export function defaultRuntimeCommand(): RuntimeCommand {
 export function runtimeArgs(template: EndpointTemplate, port: number, drainSeconds: number, cacheDir: string): string[] {
   const { model, runtime } = template;
   const args = [
-    '--model', model.path ?? model.url,
-    '--name', model.name,
-    '--version', String(model.version),
+    ...modelArgs(template),
     '--host', '127.0.0.1',
     '--port', String(port),
     '--cache-dir', cacheDir,
@@ -41,9 +39,16 @@ export function runtimeArgs(template: EndpointTemplate, port: number, drainSecon
     '--max-batch-size', String(runtime.maxBatchSize),
     '--max-queue-delay-micros', String(runtime.maxQueueDelayMicros),
   ];
-  if (model.variablesPath) args.push('--variables', model.variablesPath);
+  if (model.variablesPath && !template.modelSet) args.push('--variables', model.variablesPath);
   if (runtime.executionProvider && runtime.executionProvider !== 'cpu') args.push('--execution-providers', runtime.executionProvider, '--provider-fallback', 'off');
   return args;
+}
+
+/** One model's --model/--name/--version, or a multi-model replica's --models (its files, as JSON) and --memory-budget. */
+function modelArgs({ model, modelSet }: EndpointTemplate): string[] {
+  if (!modelSet) return ['--model', model.path ?? model.url, '--name', model.name, '--version', String(model.version)];
+  const models = modelSet.models.map((m) => ({ name: m.name, version: String(m.version), model: m.path ?? m.url, ...(m.variablesPath ? { variables: m.variablesPath } : {}) }));
+  return ['--models', JSON.stringify(models), '--memory-budget', `${Math.floor(modelSet.memoryBudgetBytes / 2 ** 20)}Mi`];
 }
 
 /**
