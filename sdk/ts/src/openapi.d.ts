@@ -2867,8 +2867,13 @@ export interface operations {
                             id: string;
                             inferUrl: string;
                             maxSurge: number;
+                            memoryBudget?: string;
                             message: string;
                             model: string;
+                            models?: {
+                                model: string;
+                                version: number;
+                            }[];
                             modelVersion: number;
                             name: string;
                             observed: {
@@ -3088,8 +3093,13 @@ export interface operations {
                         id: string;
                         inferUrl: string;
                         maxSurge: number;
+                        memoryBudget?: string;
                         message: string;
                         model: string;
+                        models?: {
+                            model: string;
+                            version: number;
+                        }[];
                         modelVersion: number;
                         name: string;
                         observed: {
@@ -3195,8 +3205,13 @@ export interface operations {
                         id: string;
                         inferUrl: string;
                         maxSurge: number;
+                        memoryBudget?: string;
                         message: string;
                         model: string;
+                        models?: {
+                            model: string;
+                            version: number;
+                        }[];
                         modelVersion: number;
                         name: string;
                         observed: {
@@ -3380,8 +3395,13 @@ export interface operations {
                         id: string;
                         inferUrl: string;
                         maxSurge: number;
+                        memoryBudget?: string;
                         message: string;
                         model: string;
+                        models?: {
+                            model: string;
+                            version: number;
+                        }[];
                         modelVersion: number;
                         name: string;
                         observed: {
@@ -3539,8 +3559,13 @@ export interface operations {
                         id: string;
                         inferUrl: string;
                         maxSurge: number;
+                        memoryBudget?: string;
                         message: string;
                         model: string;
+                        models?: {
+                            model: string;
+                            version: number;
+                        }[];
                         modelVersion: number;
                         name: string;
                         observed: {
@@ -3759,8 +3784,13 @@ export interface operations {
                         id: string;
                         inferUrl: string;
                         maxSurge: number;
+                        memoryBudget?: string;
                         message: string;
                         model: string;
+                        models?: {
+                            model: string;
+                            version: number;
+                        }[];
                         modelVersion: number;
                         name: string;
                         observed: {
@@ -3944,8 +3974,13 @@ export interface operations {
                         id: string;
                         inferUrl: string;
                         maxSurge: number;
+                        memoryBudget?: string;
                         message: string;
                         model: string;
+                        models?: {
+                            model: string;
+                            version: number;
+                        }[];
                         modelVersion: number;
                         name: string;
                         observed: {
@@ -4111,8 +4146,13 @@ export interface operations {
                         id: string;
                         inferUrl: string;
                         maxSurge: number;
+                        memoryBudget?: string;
                         message: string;
                         model: string;
+                        models?: {
+                            model: string;
+                            version: number;
+                        }[];
                         modelVersion: number;
                         name: string;
                         observed: {
@@ -4401,7 +4441,12 @@ export interface operations {
                                 [key: string]: string;
                             };
                             finishedAt: string | null;
+                            memoryBudget?: string;
                             message: string;
+                            models?: {
+                                model: string;
+                                version: number;
+                            }[];
                             modelVersion: number;
                             replicas: number;
                             resources: {
@@ -4521,8 +4566,13 @@ export interface operations {
                         id: string;
                         inferUrl: string;
                         maxSurge: number;
+                        memoryBudget?: string;
                         message: string;
                         model: string;
+                        models?: {
+                            model: string;
+                            version: number;
+                        }[];
                         modelVersion: number;
                         name: string;
                         observed: {
@@ -4712,8 +4762,13 @@ export interface operations {
                         id: string;
                         inferUrl: string;
                         maxSurge: number;
+                        memoryBudget?: string;
                         message: string;
                         model: string;
+                        models?: {
+                            model: string;
+                            version: number;
+                        }[];
                         modelVersion: number;
                         name: string;
                         observed: {
