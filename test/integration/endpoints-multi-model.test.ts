@@ -146,6 +146,10 @@ describe('a multi-model endpoint on the local driver', () => {
     const res = await send('POST', `${base}/trio/v2/models/k3/infer`, body(2));
     expect(res.body.outputs[0].data).toEqual([6]);
     expect((await send('POST', `${base}/trio/v2/models/k2/infer`, body(2))).status).toBe(404);
+    // Every version in the list is in use, not only the model the endpoint was created with.
+    const remove = await send('DELETE', `${models}/k3/versions/1`);
+    expect(remove.status, JSON.stringify(remove.body)).toBe(409);
+    expect(JSON.stringify(remove.body)).toMatch(/trio/);
   }, 90_000);
 
   it('fails readiness for a model its replica cannot load, and the event says which', async () => {
