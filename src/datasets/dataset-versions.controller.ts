@@ -17,11 +17,11 @@ export class DatasetVersionsController {
   constructor(private readonly versions: DatasetVersionsService) {}
 
   @Post()
-  @ApiPayloadTooLargeResponse({ description: 'The archive, or its files unpacked, exceed BEAMLINE_DATASET_MAX_BYTES' })
+  @ApiPayloadTooLargeResponse({ description: 'The archive, its files unpacked, or the objects under an s3:// prefix exceed BEAMLINE_DATASET_MAX_BYTES' })
   @ApiOperation({
     summary:
       'Register a version. multipart/form-data (part `file`: a .tar or .tar.gz, part `spec`: {"description"}) uploads an archive, checked and unpacked; ' +
-      'application/json {"uri": "pvc://<claim>/<path>" | "s3://<bucket>/<prefix>"} points at data elsewhere',
+      'application/json {"uri": "pvc://<claim>/<path>" | "s3://<bucket>/<prefix>"} points at data elsewhere (an s3:// prefix is fetched now, checked like an archive, and kept as a tar snapshot)',
   })
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({ schema: jsonSchema(createDatasetVersionSchema) })
@@ -56,7 +56,7 @@ export class DatasetVersionsController {
   }
 
   @Get(':version/archive')
-  @ApiOperation({ summary: 'Download the uploaded archive as stored (ETag and X-Content-SHA256: its sha256); 404 for pvc:// and s3:// versions' })
+  @ApiOperation({ summary: 'Download the uploaded archive, or an s3:// version\'s snapshot, as stored (ETag and X-Content-SHA256: its sha256); 404 for pvc:// versions' })
   @ApiOkResponse({ description: 'The archive', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })
   async archive(@CurrentProject() project: ProjectRef, @Param('name') name: string, @Param('version') version: string, @Res() res: Response): Promise<void> {
     const download = await this.versions.archive(project, name, version);

@@ -245,7 +245,7 @@ export interface paths {
         /** List versions, newest first */
         get: operations["DatasetVersionsController_list"];
         put?: never;
-        /** Register a version. multipart/form-data (part `file`: a .tar or .tar.gz, part `spec`: {"description"}) uploads an archive, checked and unpacked; application/json {"uri": "pvc://<claim>/<path>" | "s3://<bucket>/<prefix>"} points at data elsewhere */
+        /** Register a version. multipart/form-data (part `file`: a .tar or .tar.gz, part `spec`: {"description"}) uploads an archive, checked and unpacked; application/json {"uri": "pvc://<claim>/<path>" | "s3://<bucket>/<prefix>"} points at data elsewhere (an s3:// prefix is fetched now, checked like an archive, and kept as a tar snapshot) */
         post: operations["DatasetVersionsController_create"];
         delete?: never;
         options?: never;
@@ -278,7 +278,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download the uploaded archive as stored (ETag and X-Content-SHA256: its sha256); 404 for pvc:// and s3:// versions */
+        /** Download the uploaded archive, or an s3:// version's snapshot, as stored (ETag and X-Content-SHA256: its sha256); 404 for pvc:// versions */
         get: operations["DatasetVersionsController_archive"];
         put?: never;
         post?: never;
@@ -2567,7 +2567,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The archive, or its files unpacked, exceed BEAMLINE_DATASET_MAX_BYTES */
+            /** @description The archive, its files unpacked, or the objects under an s3:// prefix exceed BEAMLINE_DATASET_MAX_BYTES */
             413: {
                 headers: {
                     [name: string]: unknown;
