@@ -8,6 +8,7 @@ import type { AppConfig } from '../common/config/config.schema.js';
 import { removeTree, unpackArchive } from './archive-unpack.js';
 import type { DatasetStats } from './dataset-manifest.js';
 import { DatasetsRepository } from './datasets.repository.js';
+import { DatasetsMetrics } from './datasets.metrics.js';
 
 /**
  * The unpacked copies under <BEAMLINE_HOME>/datasets/<sha256>, one per archive (an upload,
@@ -34,6 +35,7 @@ export class DatasetCopies {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repo: DatasetsRepository,
+    private readonly metrics: DatasetsMetrics,
   ) {}
 
   /** Checks and unpacks an archive next to its final place (archive-unpack.ts); the tree is `staged` until `place`. */
@@ -58,11 +60,30 @@ export class DatasetCopies {
     return removeTree(staged);
   }
 
-  /** After a version is deleted: removes its copy unless another version still references it. Never throws (the version is gone either way). */
+  /**
+   * After a version is deleted: removes its copy unless another version still references it.
+   * The copy is first renamed away (atomic), so a crash halfway through the removal leaves a
+   * `.gc-*` directory, never a half-emptied copy under its sha256 that a later register would
+   * take for whole. Never throws (the version is gone either way).
+   */
   async release(sha256: string | null): Promise<boolean> {
     if (!sha256) return false;
+    const remove = async () => {
+      const trash = join(datasetsRoot(this.config.BEAMLINE_HOME), `.gc-${randomUUID()}`);
+      const moved = await rename(localDatasetDir(this.config.BEAMLINE_HOME, sha256), trash).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return false; // no copy on this machine (another API replica's home)
+          throw error;
+        },
+      );
+      if (moved) await removeTree(trash);
+      return moved;
+    };
     try {
-      return await this.repo.releaseCopy(sha256, () => removeTree(localDatasetDir(this.config.BEAMLINE_HOME, sha256)));
+      const removed = await this.repo.releaseCopy(sha256, remove);
+      if (removed) this.metrics.copyRemoved();
+      return removed;
     } catch (error) {
       this.logger.warn({ sha256, error: (error as Error).message }, 'the unpacked copy of a deleted dataset version was not removed');
       return false;

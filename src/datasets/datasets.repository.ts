@@ -63,13 +63,12 @@ export class DatasetsRepository {
     }, COPY_TX);
   }
 
-  /** Under the sha256's lock: calls `remove` when no version references the archive; true when it did. */
-  releaseCopy(archiveSha256: string, remove: () => Promise<void>): Promise<boolean> {
+  /** Under the sha256's lock: calls `remove` when no version references the archive, and answers what it answers (false: kept). */
+  releaseCopy(archiveSha256: string, remove: () => Promise<boolean>): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
       await lockCopy(tx, archiveSha256);
       if ((await tx.datasetVersion.count({ where: { archiveSha256 } })) > 0) return false;
-      await remove();
-      return true;
+      return remove();
     }, COPY_TX);
   }
 

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -62,6 +62,8 @@ describe('garbage collection of unpacked dataset copies', () => {
     expect(existsSync(copy(v1.archive.sha256))).toBe(true);
     expect((await api.delete(`${P}/datasets/shared/versions/2`)).status).toBe(204);
     expect(existsSync(copy(v1.archive.sha256))).toBe(false);
+    expect(readdirSync(join(home, 'datasets'))).toEqual([]); // renamed away, then removed: no .gc-* left
+    expect(await (await fetch(`${t.url}/metrics`)).text()).toMatch(/^beamline_dataset_copies_removed_total 1$/m);
     const v3 = await upload('shared', archive);
     expect(existsSync(join(copy(v3.archive.sha256), 'a.txt'))).toBe(true);
   });

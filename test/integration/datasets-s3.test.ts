@@ -5,7 +5,9 @@ import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { pack, type Header } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError, ErrorCode } from '../../src/common/errors/app-error.js';
 import { datasetVersionSchema } from '../../src/datasets/datasets.responses.js';
+import { S3DatasetSource } from '../../src/datasets/s3-dataset-source.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
 import { client, eventually, seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -107,6 +109,18 @@ try { fs.writeFileSync(path.join(dir, 'new.txt'), 'x'); console.log('WROTE'); } 
     expect(done.datasets).toEqual([expect.objectContaining({ dataset: 'digits', version: 1, uri: `s3://${DATA}/digits/2026`, attempts: [0] })]);
   });
 
+  it('refuses, naming uri with a 409, a prefix whose object changed between the listing and its download', async () => {
+    await put('moving/a.csv', 'before');
+    const source = t.app.get(S3DatasetSource);
+    const plan = await source.plan(DATA, 'moving');
+    await put('moving/a.csv', 'after, and longer');
+    const tar = join(home, 'moving.tar');
+    const refused = await source.snapshot(DATA, 'moving', plan, tar).then(() => undefined, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(AppError);
+    expect(refused).toMatchObject({ code: ErrorCode.Conflict, errors: [{ field: 'uri', message: expect.stringContaining('changed while fetched') }] });
+    expect(existsSync(tar)).toBe(false);
+  });
+
   it('refuses a key with .., an empty prefix, an unknown bucket and a prefix over the limit, naming uri and creating nothing', async () => {
     const before = (await api.get(`${P}/datasets/digits`)).body.latestVersion;
     const copies = readdirSync(join(home, 'datasets')).sort();
@@ -130,6 +144,6 @@ try { fs.writeFileSync(path.join(dir, 'new.txt'), 'x'); console.log('WROTE'); } 
     expect(bucket.body.errors).toEqual([{ field: 'uri', message: expect.stringContaining("no bucket 'no-such-bucket'") }]);
     expect((await api.get(`${P}/datasets/digits`)).body.latestVersion).toBe(before);
     expect(readdirSync(join(home, 'datasets')).sort()).toEqual(copies); // no copy, no half-unpacked tree
-    expect(existsSync(join(home, 'staging')) ? readdirSync(join(home, 'staging')) : []).toEqual([]);
+    expect((existsSync(join(home, 'staging')) ? readdirSync(join(home, 'staging')) : []).filter((n) => n.startsWith('s3-'))).toEqual([]); // no snapshot tar left
   });
 });
