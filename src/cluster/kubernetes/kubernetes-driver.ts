@@ -13,6 +13,7 @@ import { envSecret, hasSecretEnv, masterService, needsMasterService, workerPod }
 import { workloadsOf } from './k8s-workload-status.js';
 import { bindPod, createClaim, deleteAttempt } from './k8s-workload-calls.js';
 import { createWorkloadBatch } from './k8s-batch.js';
+import { KeepAliveAuth, makeKeepAliveClient } from './k8s-keep-alive.js';
 import { Listeners } from '../listeners.js';
 
 
@@ -23,6 +24,8 @@ export interface KubernetesDriverOptions {
   kubeConfig?: KubeConfig;
   /** First delay before an informer that failed is restarted (doubles up to 30 s). */
   restartDelayMs?: number;
+  /** false: a new connection per API call, as client-node does alone (benchmarks compare; default true). */
+  keepAlive?: boolean;
 }
 
 type Cached<T extends object> = Informer<T & { metadata?: object }> & ObjectCache<T>;
@@ -39,6 +42,7 @@ export class KubernetesDriver implements ClusterDriver {
   private readonly kc: KubeConfig;
   private readonly core: CoreV1Api;
   private readonly storage: StorageV1Api;
+  private readonly auth: KeepAliveAuth;
   private readonly namespace: string;
   private readonly listeners = new Listeners();
   private nodes?: Cached<V1Node>;
@@ -57,8 +61,11 @@ export class KubernetesDriver implements ClusterDriver {
   constructor(private readonly options: KubernetesDriverOptions) {
     this.namespace = options.namespace;
     this.kc = options.kubeConfig ?? loadKubeConfig(kubeEnv({})).kc;
-    this.core = this.kc.makeApiClient(CoreV1Api);
-    this.storage = this.kc.makeApiClient(StorageV1Api);
+    this.auth = new KeepAliveAuth(this.kc);
+    // Connections kept alive and shared by all calls: client-node alone opens one per call (k8s-keep-alive.ts).
+    const keepAlive = options.keepAlive ?? true;
+    this.core = keepAlive ? makeKeepAliveClient(this.kc, this.auth, CoreV1Api) : this.kc.makeApiClient(CoreV1Api);
+    this.storage = keepAlive ? makeKeepAliveClient(this.kc, this.auth, StorageV1Api) : this.kc.makeApiClient(StorageV1Api);
   }
 
   async start(): Promise<void> {
@@ -90,6 +97,7 @@ export class KubernetesDriver implements ClusterDriver {
     this.timers.clear();
     await Promise.all([this.nodes?.stop(), this.pods?.stop(), this.claims?.stop()]);
     this.listeners.clear();
+    this.auth.destroy();
   }
 
   inventory(): ClusterInventory {
