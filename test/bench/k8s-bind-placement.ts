@@ -1,11 +1,10 @@
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import type { WorkloadSpec } from '../../src/cluster/cluster-driver.js';
-import { KubernetesDriver } from '../../src/cluster/kubernetes/kubernetes-driver.js';
 import type { Job, WorkerPlacement } from '../../src/gpu-scheduler/engine/model.js';
 import { schedule } from '../../src/gpu-scheduler/engine/schedule.js';
 import { engineQueues, OPEN_QUEUE } from '../../src/training/scheduling/queue-specs.js';
 import { buildSnapshot, toEngineJob, type SchedulableJob } from '../../src/training/scheduling/snapshot.js';
-import { pool, watchPods } from './k8s-bind-rounds.js';
+import { benchDriver, cycleCreator, watchPods, type PathOptions } from './k8s-bind-rounds.js';
 import { jobGpus, SHARED_REPLICAS, sharedReplicas, type BenchJob } from './k8s-bind-workload.js';
 
 // The two rounds of `bench:k8s-bind --workload placement` and their common summary.
@@ -147,13 +146,14 @@ export async function kubePlacementRound(kc: KubeConfig, namespace: string, jobs
 /**
  * Beamline's round, as the controller's loop runs: each cycle takes the jobs arrived and not
  * yet placed, decides with the real engine on the KubernetesDriver's informer snapshot, then
- * creates and binds the decisions' pods (at most `concurrency` workloads in flight). With
+ * creates and binds the decisions' pods by `options.path` (cycleCreator in k8s-bind-rounds.ts). With
  * nothing to decide it sleeps until the next arrival; it ends when every job has arrived and
  * a cycle places nothing (no job ends here, so nothing will ever be freed).
  */
-export async function beamlinePlacementRound(kc: KubeConfig, namespace: string, jobs: BenchJob[], nodes: PlacementNodes, concurrency: number, policy: string): Promise<PlacementResult> {
-  const driver = new KubernetesDriver({ namespace, kubeConfig: kc });
+export async function beamlinePlacementRound(kc: KubeConfig, namespace: string, jobs: BenchJob[], nodes: PlacementNodes, concurrency: number, policy: string, options: PathOptions): Promise<PlacementResult> {
+  const driver = benchDriver(kc, namespace, options.path);
   await driver.start();
+  const create = cycleCreator(driver, concurrency, options);
   const epoch = Date.now();
   const queued: SchedulableJob[] = [];
   const placed: SchedulableJob[] = [];
@@ -190,19 +190,21 @@ export async function beamlinePlacementRound(kc: KubeConfig, namespace: string, 
     }
     // 3. Create and bind.
     const byId = new Map(queued.map((j) => [j.id, j]));
-    await pool(result.decisions, concurrency, async (d) => {
+    const specs = result.decisions.map((d) => {
       const job = byId.get(d.jobId)!;
       job.placement = d.workers as WorkerPlacement[];
       placed.push(job);
-      await driver.createWorkload(specOf(job));
+      return specOf(job);
+    });
+    await create(specs, (spec) => {
       const atMs = performance.now() - start;
-      for (const w of job.placement) bound.push({ job: benchOf.get(job.id)!, atMs, node: w.node });
+      for (const w of spec.workers) bound.push({ job: benchOf.get(spec.jobId)!, atMs, node: w.node });
     });
     const done = new Set(result.decisions.map((d) => d.jobId));
     queued.splice(0, queued.length, ...queued.filter((j) => !done.has(j.id)));
   }
   await driver.stop();
-  return summarisePlacement(`beamline (${policy})`, jobs, bound, nodes);
+  return summarisePlacement(`beamline (${policy}, ${options.path})`, jobs, bound, nodes);
 }
 
 function specOf(job: SchedulableJob): WorkloadSpec {

@@ -5,6 +5,45 @@ import type { Job, WorkerPlacement } from '../../src/gpu-scheduler/engine/model.
 import { schedule } from '../../src/gpu-scheduler/engine/schedule.js';
 import { engineQueues, OPEN_QUEUE } from '../../src/training/scheduling/queue-specs.js';
 import { buildSnapshot, toEngineJob, type SchedulableJob } from '../../src/training/scheduling/snapshot.js';
+import { adaptivePacer, BindConcurrency } from '../../src/training/scheduling/bind-concurrency.js';
+
+/**
+ * How Beamline's round makes a cycle's pods:
+ * - `batch`: the driver's createWorkloads, as the controller's loop does now: every pod of the
+ *   cycle, then every binding, API calls in flight adapted by AIMD from `concurrency` up to
+ *   `maxConcurrency`, connections kept alive;
+ * - `old`: the code before issue 17's batch: each workload created then bound,
+ *   `concurrency` workloads in flight, a new connection per call (client-node alone);
+ * - `per-workload`, `batch-fresh`: one change without the other, to tell their effects apart.
+ */
+export const CREATE_PATHS = ['batch', 'old', 'per-workload', 'batch-fresh'] as const;
+export type CreatePath = (typeof CREATE_PATHS)[number];
+export interface PathOptions {
+  path: CreatePath;
+  maxConcurrency: number;
+}
+const perWorkload = (path: CreatePath) => path === 'old' || path === 'per-workload';
+/** The driver a round of `path` runs with. */
+export const benchDriver = (kc: KubeConfig, namespace: string, path: CreatePath) => new KubernetesDriver({ namespace, kubeConfig: kc, keepAlive: path === 'batch' || path === 'per-workload' });
+
+/**
+ * Creates one cycle's workloads by `path`; `bound(spec)` is called as each workload's last
+ * worker is bound. The batch's limit lives as long as the round, as the loop's does.
+ */
+export function cycleCreator(driver: KubernetesDriver, concurrency: number, options: PathOptions): (specs: WorkloadSpec[], bound: (spec: WorkloadSpec) => void) => Promise<void> {
+  if (perWorkload(options.path)) {
+    return (specs, bound) =>
+      pool(specs, concurrency, async (spec) => {
+        await driver.createWorkload(spec);
+        bound(spec);
+      });
+  }
+  const limit = new BindConcurrency({ initial: concurrency, min: 1, max: Math.max(concurrency, options.maxConcurrency) });
+  return async (specs, bound) => {
+    const outcomes = await driver.createWorkloads(specs, { pacer: adaptivePacer(limit), onBound: bound });
+    for (const o of outcomes) if (o.outcome !== 'bound') throw new Error(`${o.spec.jobId}: ${o.outcome}: ${o.error.message}`);
+  };
+}
 
 export interface RoundResult {
   scheduler: string;
@@ -115,12 +154,13 @@ export async function kubeSchedulerRound(kc: KubeConfig, namespace: string, pods
 /**
  * Beamline's round: M single-GPU jobs are queued at once; cycles of the real engine on
  * the KubernetesDriver's informer snapshot decide, and the driver creates and binds each
- * job's pod (pods/binding). Latency: from the batch being queued (round start) to the
- * Binding call returning.
+ * job's pod (pods/binding) by `options.path`. Latency: from the batch being queued (round
+ * start) to the Binding call of the job's last worker returning.
  */
-export async function beamlineRound(kc: KubeConfig, namespace: string, pods: number, concurrency: number, nodes: number, policy: string): Promise<RoundResult> {
-  const driver = new KubernetesDriver({ namespace, kubeConfig: kc });
+export async function beamlineRound(kc: KubeConfig, namespace: string, pods: number, concurrency: number, nodes: number, policy: string, options: PathOptions): Promise<RoundResult> {
+  const driver = benchDriver(kc, namespace, options.path);
   await driver.start();
+  const create = cycleCreator(driver, concurrency, options);
   const now = new Date();
   const jobs: SchedulableJob[] = Array.from({ length: pods }, (_, i) => ({
     id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
@@ -149,20 +189,22 @@ export async function beamlineRound(kc: KubeConfig, namespace: string, pods: num
     });
     if (result.decisions.length === 0) throw new Error(`nothing placed; first reason: ${result.pending[0]?.reason}`);
     const byId = new Map(pending.map((j) => [j.id, j]));
-    await pool(result.decisions, concurrency, async (d) => {
+    const specs = result.decisions.map((d) => {
       const job = byId.get(d.jobId)!;
       job.placement = d.workers as WorkerPlacement[];
       placed.push(job);
-      await driver.createWorkload(specOf(job));
+      return specOf(job);
+    });
+    await create(specs, (spec) => {
       latencies.push(performance.now() - start);
-      nodeOf.push(d.workers[0].node);
+      nodeOf.push(spec.workers[0].node);
     });
     const done = new Set(result.decisions.map((d) => d.jobId));
     pending = pending.filter((j) => !done.has(j.id));
   }
   const seconds = (performance.now() - start) / 1000;
   await driver.stop();
-  return summarise(`beamline (${policy})`, latencies, seconds, nodeOf, nodes);
+  return summarise(`beamline (${policy}, ${options.path})`, latencies, seconds, nodeOf, nodes);
 }
 
 function specOf(job: SchedulableJob): WorkloadSpec {
