@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { datasetsRoot, localDatasetDir } from '../cluster/local/local-volumes.js';
 import { APP_CONFIG } from '../common/config/config.js';
 import type { AppConfig } from '../common/config/config.schema.js';
@@ -29,7 +29,7 @@ import { DatasetsMetrics } from './datasets.metrics.js';
  * stays until a later delete of that sha256 releases it.
  */
 @Injectable()
-export class DatasetCopies {
+export class DatasetCopies implements OnApplicationBootstrap {
   private readonly logger = new Logger(DatasetCopies.name);
 
   constructor(
@@ -37,6 +37,19 @@ export class DatasetCopies {
     private readonly repo: DatasetsRepository,
     private readonly metrics: DatasetsMetrics,
   ) {}
+
+  /**
+   * Finishes removals a crash cut short: a `.gc-*` directory is a copy already renamed away,
+   * which nothing references (removing one another process is removing too is harmless).
+   * `.tmp-*` trees are left alone: another API sharing this home may be unpacking into one.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const root = datasetsRoot(this.config.BEAMLINE_HOME);
+    const names = await readdir(root).catch(() => [] as string[]);
+    for (const name of names.filter((n) => n.startsWith('.gc-'))) {
+      await removeTree(join(root, name)).catch((error: Error) => this.logger.warn({ name, error: error.message }, 'a collected dataset copy could not be removed'));
+    }
+  }
 
   /** Checks and unpacks an archive next to its final place (archive-unpack.ts); the tree is `staged` until `place`. */
   async unpack(archive: string): Promise<{ stats: DatasetStats; staged: string }> {

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -43,6 +43,10 @@ const copy = (sha: string) => join(home, 'datasets', sha);
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'beamline-dsgc-'));
   chmodSync(home, 0o711);
+  // What a crash halfway through a removal leaves (dataset-copies.ts): gone once the app is up.
+  mkdirSync(join(home, 'datasets', '.gc-crashed', 'sub'), { recursive: true });
+  writeFileSync(join(home, 'datasets', '.gc-crashed', 'sub', 'f'), 'x');
+  chmodSync(join(home, 'datasets', '.gc-crashed', 'sub'), 0o555);
   t = await startTestApp({ home, env: { BEAMLINE_CLUSTER_DRIVER: 'local', BEAMLINE_SCHEDULER_INTERVAL_MS: '200' } });
   token = await seedToken(t.app, 'MEMBER', ['data']);
   api = client(t.url, token);
@@ -55,6 +59,7 @@ afterAll(async () => {
 
 describe('garbage collection of unpacked dataset copies', () => {
   it('keeps a copy while another version references it, removes it with the last one, and unpacks it again on a new upload', async () => {
+    expect(readdirSync(join(home, 'datasets'))).toEqual([]); // the crashed removal was finished at boot
     const archive = await tarGz({ 'a.txt': 'shared bytes' });
     const [v1, v2] = [await upload('shared', archive), await upload('shared', archive)];
     expect(v2.archive.sha256).toBe(v1.archive.sha256);
