@@ -1,6 +1,9 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { createApp } from './app.factory.js';
+import type { INestApplication } from '@nestjs/common';
+import { retryWhileDatabaseUnavailable } from './boot/database-retry.js';
+import { drainHttp } from './boot/http-drain.js';
 import { resolveInfrastructure } from './boot/infrastructure.js';
 import { ConfigError, loadConfig } from './common/config/config.js';
 import { ROLES } from './common/config/config.schema.js';
@@ -46,12 +49,13 @@ async function main(): Promise<void> {
   // 1. Infrastructure: embedded PostgreSQL / Redis where no URL was given.
   const infra = await resolveInfrastructure(config, log);
   // 2. Schema: Prisma-compatible migrations, applied by our own runner.
-  const migrations = await migrate(infra.config.DATABASE_URL!, resolve('prisma/migrations'));
+  const warn = (fields: Record<string, unknown>, message: string) => logger.warn(fields, message, 'Boot');
+  const migrations = await retryWhileDatabaseUnavailable('migrations', () => migrate(infra.config.DATABASE_URL!, resolve('prisma/migrations')), warn);
   logger.log({ applied: migrations.applied, embedded: infra.embedded }, 'Boot');
   // 3. The app for the chosen role, then the first-start project and admin token.
   const app = await createApp(infra.config, logger);
   await app.init();
-  const token = await app.get(ProjectsService).bootstrap();
+  const token = await retryWhileDatabaseUnavailable('first-start bootstrap', () => app.get(ProjectsService).bootstrap(), warn);
   await app.listen(infra.config.BEAMLINE_PORT, infra.config.BEAMLINE_HOST);
   const url = `http://${infra.config.BEAMLINE_HOST}:${infra.config.BEAMLINE_PORT}`;
   logger.log({ url, role: infra.config.BEAMLINE_ROLE }, 'Boot');
@@ -66,6 +70,8 @@ async function main(): Promise<void> {
 
 /** How long a shutdown may take before the platform gives up on a clean one (systemd and Kubernetes wait 90 s and 30 s). */
 const SHUTDOWN_MS = 25_000;
+/** Of that, how long requests in flight get before their connections are cut (http-drain.ts). */
+const HTTP_DRAIN_MS = 15_000;
 
 /**
  * The platform owns the shutdown order: drain the app (HTTP, queue workers, loops), then
@@ -74,7 +80,7 @@ const SHUTDOWN_MS = 25_000;
  * drains. A drain that hangs (a dependency gone) is cut at SHUTDOWN_MS; a second signal
  * exits at once. Either way the embedded services are told to stop before the exit.
  */
-function onSignals(logger: JsonLogger, app: { close(): Promise<void> }, infra: { stop(): Promise<void>; kill(): void }): void {
+function onSignals(logger: JsonLogger, app: INestApplication, infra: { stop(): Promise<void>; kill(): void }): void {
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -89,6 +95,8 @@ function onSignals(logger: JsonLogger, app: { close(): Promise<void> }, infra: {
       infra.kill();
       process.exit(1);
     }, SHUTDOWN_MS).unref();
+    // HTTP first: the requests in flight still have their database and Redis (http-drain.ts).
+    if (!(await drainHttp(app.getHttpServer(), HTTP_DRAIN_MS))) logger.warn({ afterMs: HTTP_DRAIN_MS }, 'requests still open at the drain deadline were cut', 'Boot');
     await app.close().catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'closing the app failed'));
     await infra.stop();
     process.exit(0);
