@@ -16,6 +16,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const text = typeof message === 'string' ? message : '';
   if (typeof code === 'string' && PRISMA_CODES.has(code)) return true;
   if (typeof name === 'string' && name.startsWith('PrismaClient') && SQLSTATE.test(text)) return true;
+  // pg's own errors (the migrator's client) carry the SQLSTATE as `code`.
+  if (typeof code === 'string' && /^(57P0[1-3]|08\d{3})$/.test(code)) return true;
   if (PG_MESSAGES.some((m) => text.includes(m))) return true;
   return typeof code === 'string' && NET_CODES.has(code) && /connect|socket|read|write/i.test(text);
 }
