@@ -5,6 +5,7 @@ import type { EndpointObservation, EndpointRef, RolloutEvent } from '../../servi
 import { exitFile, logFile, recordOf, removeReplicaFiles, saveReplica, saveState, replicaHash, type EndpointState, type ReplicaRecord, type StoredDeployment } from './endpoint-files.js';
 import { askToStop, exitReason, isAlive, killReplica, lastLogLine, ownsPid, probe, runtimeArgs, runtimeEnv, spawnReplica, waitGone, type RuntimeCommand } from './replica-process.js';
 import { crashLooping, observationOf, planRollout, restartDelay, rolloutDone, type Replica } from './rollout.js';
+import { supervisorsCarrying } from './stray-replicas.js';
 
 export interface EndpointContext {
   runtime: RuntimeCommand;
@@ -46,6 +47,11 @@ export class LocalEndpoint {
         return r;
       }),
     );
+    // A replica spawned just before the controller died has no pid in its record (spawn()
+    // saves the record first): its supervisor, found by its exit file, is stopped, and the
+    // replica starts again like any lost one instead of running on, unwatched, forever.
+    const lost = replicas.filter((r) => r.pid === undefined && !r.crashLoop);
+    for (const [, pids] of await supervisorsCarrying(lost.map((r) => exitFile(dir, r.id)))) for (const pid of pids) killReplica(pid);
     return new LocalEndpoint(dir, state, replicas, ctx);
   }
 
@@ -184,6 +190,9 @@ export class LocalEndpoint {
   private async spawn(r: Replica): Promise<void> {
     Object.assign(r, { phase: 'Starting', readyOnce: false, probeFailures: 0, pid: undefined, port: await freePort() });
     await rm(exitFile(this.dir, r.id), { force: true });
+    // Saved before the spawn: a controller that dies in between leaves a record (no pid) whose
+    // exit file lets the next one find and stop the supervisor (adopt()).
+    await saveReplica(this.dir, recordOf(r));
     try {
       const flags = runtimeArgs(r.template, r.port, this.state.deployment.drainSeconds, this.ctx.cacheDir);
       const env = runtimeEnv(r.template.runtime.env, this.state.deployment.replicaToken);
