@@ -65,10 +65,10 @@ afterAll(async () => {
 describe('bad input names the field', () => {
   it.each([
     ['a model listed twice', { models: [{ model: 'k1', version: 1 }, { model: 'k1', version: 1 }] }, 'models.1.model', /listed twice/],
-    ['an unknown model', { models: [{ model: 'nope', version: 1 }] }, 'models[0].model', /no model 'nope'/],
-    ['an unknown version', { models: [{ model: 'k1', version: 7 }] }, 'models[0].version', /Version 7/],
+    ['an unknown model', { models: [{ model: 'nope', version: 1 }] }, 'models.0.model', /no model 'nope'/],
+    ['an unknown version', { models: [{ model: 'k1', version: 7 }] }, 'models.0.version', /Version 7/],
     ['an alias (not followed by a model list)', { models: [{ model: 'k1', version: '@prod' }] }, 'models.0.version', /aliases are not followed/],
-    ['a model larger than the budget', { models: [{ model: 'k1', version: 1 }, { model: 'big', version: 1 }], memoryBudget: '1Mi' }, 'models[1]', /needs about 1\.6 MiB .* more than the memory budget of 1 MiB/],
+    ['a model larger than the budget', { models: [{ model: 'k1', version: 1 }, { model: 'big', version: 1 }], memoryBudget: '1Mi' }, 'models.1', /needs about 1\.6 MiB .* more than the memory budget of 1 MiB/],
     ['a budget that leaves the runtime no room', { models: [{ model: 'k1', version: 1 }], memoryBudget: '1Gi', resources: { memory: '1Gi' } }, 'memoryBudget', /must leave 256 MiB/],
     ['model and models together', { model: 'k1', version: 1, models: [{ model: 'k2', version: 1 }] }, 'model', /either model and version, or models/],
     ['a budget without models', { model: 'k1', version: 1, memoryBudget: '1Gi' }, 'memoryBudget', /only for a multi-model endpoint/],
@@ -137,6 +137,7 @@ describe('a multi-model endpoint on the local driver', () => {
 
   it('changes its list with a PATCH (a new revision), and refuses version there', async () => {
     expect((await send('PATCH', `${base}/trio`, { version: 2 })).body.errors).toEqual([expect.objectContaining({ field: 'version' })]);
+    expect((await send('PATCH', `${base}/trio`, { canary: { version: 1, percent: 10 } })).body.errors).toEqual([expect.objectContaining({ field: 'canary' })]);
     const patched = await send('PATCH', `${base}/trio`, { models: [{ model: 'k3', version: 1 }, { model: 'k1', version: 1 }], memoryBudget: '2Mi' });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
     await eventually(async () => {

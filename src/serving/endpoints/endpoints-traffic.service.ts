@@ -122,6 +122,8 @@ export class EndpointsTrafficService {
 
   /** The template a canary or shadow runs: stable's with another version, or an earlier revision's; same inputs and outputs as stable. */
   private async target(project: ProjectRef, row: EndpointRow, stable: RevisionTemplate, track: 'canary' | 'shadow', spec: { version?: number | string; revision?: number; model?: string }): Promise<{ template: RevisionTemplate; source?: number }> {
+    // A canary judges one model's errors and latency; a model list has no one model to judge (not built).
+    if (stable.modelSet) throw AppError.validation([{ field: track, message: `endpoint '${row.name}' serves a list of models: ${track} traffic is for single-model endpoints` }]);
     let template: RevisionTemplate;
     let source: number | undefined;
     if (spec.revision !== undefined) {

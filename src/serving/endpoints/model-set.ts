@@ -11,7 +11,12 @@ import { estimateModelBytes } from '../runtime/memory-plan.js';
  * unload the least recently used ones to stay within `memoryBudget` (the runtime's
  * --models and --memory-budget, src/serving/runtime/model-repository.ts).
  */
-export const MAX_MODELS = 500;
+/**
+ * A pod gets the list in one env variable, and Linux refuses an env string over 128 KiB at
+ * exec: 200 entries of the longest names (128 characters, twice: name and registry URL)
+ * stay near 75 KiB.
+ */
+export const MAX_MODELS = 200;
 /** What a replica needs besides its models (Node, onnxruntime, buffers): the default budget leaves it out of resources.memory. */
 export const RUNTIME_RESERVE_MIB = 256;
 
@@ -28,7 +33,7 @@ export const modelListSchema = z
     items.forEach((item, i) => {
       const seen = first.get(item.model);
       // One version per model: a V2 route without /versions/{v} must mean one model.
-      if (seen !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'model'], message: `model '${item.model}' is listed twice (also models[${seen}]); one replica pool serves one version of each model` });
+      if (seen !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'model'], message: `model '${item.model}' is listed twice (also models.${seen}); one replica pool serves one version of each model` });
       else first.set(item.model, i);
     });
   });
@@ -59,7 +64,7 @@ export interface ResolvedVersion {
 
 /**
  * Resolves `models` and checks them against the budget:
- *   1. each version through `resolve` (400 for an unknown model or version, renamed to models[i].model / .version);
+ *   1. each version through `resolve` (400 for an unknown model or version, renamed to models.i.model / .version);
  *   2. the budget: as given, or resources.memory less RUNTIME_RESERVE_MIB; a given one may not eat into that reserve;
  *   3. each model's estimate (memory-plan.ts, as the runtime computes it) must fit the budget alone.
  * Every problem is collected, so one answer names every field that is wrong.
@@ -78,7 +83,7 @@ export async function resolveModelSet(
       resolved.push(await resolve(item.model, Number(item.version)));
     } catch (error) {
       if (!(error instanceof AppError) || !error.errors?.length) throw error;
-      for (const p of error.errors) problems.push({ field: `models[${i}].${p.field}`, message: p.message });
+      for (const p of error.errors) problems.push({ field: `models.${i}.${p.field}`, message: p.message });
       resolved.push(undefined);
     }
   }
@@ -96,7 +101,7 @@ export async function resolveModelSet(
     if (!r) return;
     const need = estimateModelBytes(r.artifactBytes);
     if (need > bytes && budgetMiB >= 1) {
-      problems.push({ field: `models[${i}]`, message: `version ${r.model.version} of '${r.model.name}' needs about ${mib(need)} MiB loaded (its artifact is ${mib(r.artifactBytes)} MiB), more than the memory budget of ${budgetMiB} MiB` });
+      problems.push({ field: `models.${i}`, message: `version ${r.model.version} of '${r.model.name}' needs about ${mib(need)} MiB loaded (its artifact is ${mib(r.artifactBytes)} MiB), more than the memory budget of ${budgetMiB} MiB` });
     }
   });
   if (problems.length > 0) throw AppError.validation(problems);

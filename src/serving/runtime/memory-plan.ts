@@ -9,9 +9,9 @@
  *
  * Why from the file: an ONNX file is almost all initializers (weights), and onnxruntime
  * keeps one copy of them in memory. Measured with onnxruntime-node 1.30 on CPU (`npm run
- * bench:multi-model`): the 129 MiB wide MLP adds about 140 MiB of RSS per session (≈1.08 ×
- * the file: the arena and pre-packed GEMM weights on top), the 86 KiB small MLP about
- * 0.4 MiB (session state, its thread pool and arena dominate). The factor and the constant
+ * bench:multi-model`, docs/benchmarks.md): the 129 MiB wide MLP adds 131–140 MiB of RSS
+ * per session (up to ≈1.08 × the file: the arena and pre-packed GEMM weights on top), the
+ * 86 KiB small MLP 0.3–0.4 MiB (session state, its thread pool and arena dominate). The factor and the constant
  * cover both with a little to spare; an estimate that is too low is what would let a
  * replica past its memory limit, so it errs high.
  */

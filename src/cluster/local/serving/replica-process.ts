@@ -1,6 +1,7 @@
-import { open, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { open, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EndpointTemplate } from '../../serving-driver.js';
 import { isAlive, signalGroup, spawnWorker, type SpawnedWorker } from '../worker-process.js';
@@ -26,11 +27,11 @@ export function defaultRuntimeCommand(): RuntimeCommand {
   return { command: process.execPath, args: [resolve(dirname(here), '../../../cli/beamline.js'), 'runtime'] };
 }
 
-/** The runtime's flags for one replica of `template`. */
-export function runtimeArgs(template: EndpointTemplate, port: number, drainSeconds: number, cacheDir: string): string[] {
+/** The runtime's flags for one replica of `template`; a multi-model one reads its list from `modelsFile` (writeModelList). */
+export function runtimeArgs(template: EndpointTemplate, port: number, drainSeconds: number, cacheDir: string, modelsFile?: string): string[] {
   const { model, runtime } = template;
   const args = [
-    ...modelArgs(template),
+    ...modelArgs(template, modelsFile),
     '--host', '127.0.0.1',
     '--port', String(port),
     '--cache-dir', cacheDir,
@@ -44,11 +45,28 @@ export function runtimeArgs(template: EndpointTemplate, port: number, drainSecon
   return args;
 }
 
-/** One model's --model/--name/--version, or a multi-model replica's --models (its files, as JSON) and --memory-budget. */
-function modelArgs({ model, modelSet }: EndpointTemplate): string[] {
+/** One model's --model/--name/--version, or a multi-model replica's --models (@file, else inline JSON) and --memory-budget. */
+function modelArgs(template: EndpointTemplate, modelsFile?: string): string[] {
+  const { model, modelSet } = template;
   if (!modelSet) return ['--model', model.path ?? model.url, '--name', model.name, '--version', String(model.version)];
-  const models = modelSet.models.map((m) => ({ name: m.name, version: String(m.version), model: m.path ?? m.url, ...(m.variablesPath ? { variables: m.variablesPath } : {}) }));
-  return ['--models', JSON.stringify(models), '--memory-budget', `${Math.floor(modelSet.memoryBudgetBytes / 2 ** 20)}Mi`];
+  return ['--models', modelsFile ? `@${modelsFile}` : modelListJson(template), '--memory-budget', `${Math.floor(modelSet.memoryBudgetBytes / 2 ** 20)}Mi`];
+}
+
+function modelListJson({ modelSet }: EndpointTemplate): string {
+  return JSON.stringify(modelSet!.models.map((m) => ({ name: m.name, version: String(m.version), model: m.path ?? m.url, ...(m.variablesPath ? { variables: m.variablesPath } : {}) })));
+}
+
+/**
+ * A multi-model replica's list (model files as the runtime's --models JSON) in `dir`, named
+ * by its content so replicas of one template share it. A file, not an argument: Linux
+ * refuses an argv string over 128 KiB (E2BIG), which a few hundred long paths reach.
+ */
+export async function writeModelList(dir: string, template: EndpointTemplate): Promise<string> {
+  const text = modelListJson(template);
+  const file = join(dir, `models-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.json`);
+  await writeFile(`${file}.tmp`, text);
+  await rename(`${file}.tmp`, file);
+  return file;
 }
 
 /**
