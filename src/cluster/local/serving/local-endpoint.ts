@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { freePort } from '../../../common/embedded/free-port.js';
 import type { EndpointObservation, EndpointRef, RolloutEvent } from '../../serving-driver.js';
 import { exitFile, logFile, recordOf, removeReplicaFiles, saveReplica, saveState, replicaHash, type EndpointState, type ReplicaRecord, type StoredDeployment } from './endpoint-files.js';
-import { askToStop, exitReason, isAlive, killReplica, lastLogLine, ownsPid, probe, runtimeArgs, runtimeEnv, spawnReplica, waitGone, type RuntimeCommand } from './replica-process.js';
+import { askToStop, exitReason, isAlive, killReplica, lastLogLine, ownsPid, probe, runtimeArgs, runtimeEnv, spawnReplica, waitGone, writeModelList, type RuntimeCommand } from './replica-process.js';
 import { crashLooping, observationOf, planRollout, restartDelay, rolloutDone, type Replica } from './rollout.js';
 import { supervisorsCarrying } from './stray-replicas.js';
 
@@ -194,7 +194,8 @@ export class LocalEndpoint {
     // exit file lets the next one find and stop the supervisor (adopt()).
     await saveReplica(this.dir, recordOf(r));
     try {
-      const flags = runtimeArgs(r.template, r.port, this.state.deployment.drainSeconds, this.ctx.cacheDir);
+      const modelsFile = r.template.modelSet ? await writeModelList(this.dir, r.template) : undefined;
+      const flags = runtimeArgs(r.template, r.port, this.state.deployment.drainSeconds, this.ctx.cacheDir, modelsFile);
       const env = runtimeEnv(r.template.runtime.env, this.state.deployment.replicaToken);
       const child = spawnReplica({ runtime: this.ctx.runtime, flags, env, cwd: this.dir, logFile: r.logFile, exitFile: exitFile(this.dir, r.id) });
       r.pid = child.pid;
