@@ -38,7 +38,11 @@ export class ChaosCluster {
   private redisBinary = '';
   private queuePrefix = `chaos-${Date.now().toString(36)}`;
 
-  constructor(private readonly log: (line: string) => void) {}
+  constructor(
+    private readonly log: (line: string) => void,
+    /** Other members than two apis and two controllers; env overrides per member (another cluster driver). */
+    private readonly options: { members?: readonly (readonly [string, Role])[]; env?: (member: Member) => Record<string, string> } = {},
+  ) {}
 
   async start(): Promise<void> {
     // The local driver runs workers as the unprivileged job user, who must reach <home>/jobs.
@@ -49,7 +53,7 @@ export class ChaosCluster {
     this.pgUrl = new URL(this.postgres.url);
     this.redisBinary = ensureRedisServer(this.log);
     this.redis = await startEmbeddedRedis(this.redisBinary);
-    for (const [name, role] of [
+    for (const [name, role] of this.options.members ?? [
       ['api-1', 'api'],
       ['api-2', 'api'],
       ['controller-1', 'controller'],
@@ -80,6 +84,7 @@ export class ChaosCluster {
       BEAMLINE_RATE_SUBMIT_PER_PROJECT: '100000/min',
       // The controllers log at info: "this process now leads the controller loop" times the failover.
       BEAMLINE_LOG_LEVEL: member.role === 'controller' ? 'info' : 'warn',
+      ...this.options.env?.(member),
     };
   }
 

@@ -47,13 +47,13 @@ export function plan(random: Random, leaderKills: number): PlannedFault[] {
 /** Applies one fault to the cluster, waits for it to recover, and says what happened. */
 export class FaultInjector {
   constructor(
-    private readonly cluster: ChaosCluster,
+    protected readonly cluster: ChaosCluster,
     private readonly random: Random,
     private readonly log: (line: string) => void,
   ) {}
 
   /** Replacements of killed processes still starting: the next fault that needs them waits. */
-  private starting: Promise<void>[] = [];
+  protected starting: Promise<void>[] = [];
 
   async apply(kind: FaultKind): Promise<FaultResult> {
     // A fault on processes waits until the cluster is whole again; one on PostgreSQL or Redis
@@ -114,12 +114,12 @@ export class FaultInjector {
     await this.recovered();
   }
 
-  private async leader(): Promise<Member> {
+  protected async leader(): Promise<Member> {
     return waitFor(async () => this.cluster.leader(), 60_000, 'a leading controller');
   }
 
   /** Time from `at` to the first leader line of another live controller after it. */
-  private async failover(from: Member, at: number): Promise<number> {
+  protected async failover(from: Member, at: number): Promise<number> {
     const other = this.cluster.controllers().find((m) => m !== from)!;
     const line = await waitFor(
       async () => other.platform && leaderLines(other.platform.output()).find((l) => l.leads && l.at >= at - 5),
@@ -130,7 +130,7 @@ export class FaultInjector {
   }
 
   /** Every member up (ready) and one controller leading. */
-  private async recovered(): Promise<void> {
+  protected async recovered(): Promise<void> {
     await waitFor(
       async () => {
         for (const m of this.cluster.members) {

@@ -43,6 +43,8 @@ export class LoadGenerator {
     private readonly token: string,
     private readonly random: Random,
     private readonly jobCommand: (key: string) => string[],
+    /** More fields of each submission (the Kubernetes suite's GPU and KWOK runtime), merged over the defaults. */
+    private readonly jobFields: (key: string) => Record<string, unknown> = () => ({}),
   ) {}
 
   /** `concurrency` loops until stop(); resolves when they have all ended. */
@@ -69,7 +71,7 @@ export class LoadGenerator {
 
   private async submit(key: string): Promise<string | undefined> {
     this.record.operations.submit++;
-    const body = { name: 'chaos', image: 'unused', command: this.jobCommand(key), resources: { cpu: '100m', memory: '64Mi' } };
+    const body = { name: 'chaos', image: 'unused', command: this.jobCommand(key), resources: { cpu: '100m', memory: '64Mi' }, ...this.jobFields(key) };
     for (let attempt = 0; attempt < 40; attempt++) {
       if (attempt > 0) this.record.operations.retries++;
       const res = await this.call('POST', PROJECT_PATH, body, { 'idempotency-key': key });

@@ -21,6 +21,12 @@ export interface K8sCluster {
   pids: Record<string, number>;
   /** Milliseconds from the first spawn to /readyz and the default service account. */
   startMs: number;
+  /**
+   * Stops kube-apiserver (SIGTERM, SIGKILL after 10 s) and starts it again with the same
+   * flags, so on the same etcd and port, then waits for /readyz (the chaos suite's "API
+   * server restart"). Resolves to the milliseconds it was unreachable, about.
+   */
+  restartApiServer(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -97,14 +103,16 @@ export async function startK8sCluster(options: { dir?: string; log?: (line: stri
   writeKubeconfig(kubeconfig, server, pki);
 
   const pids: Record<string, number> = {};
+  const argsOf: Record<string, string[]> = {};
   const exited = new Map<string, number | null>();
   const spawnLogged = (name: string, args: string[]) => {
+    argsOf[name] = args;
     const out = openSync(join(dir, `${name}.log`), 'a');
     const child = spawn(bin(name), args, { cwd: dir, stdio: ['ignore', out, out] });
     closeSync(out);
     if (child.pid === undefined) throw new Error(`could not start ${name}`);
     pids[name] = child.pid;
-    child.on('exit', (code) => exited.set(name, code));
+    child.on('exit', (code) => pids[name] === child.pid && exited.set(name, code)); // a restarted one's old process is not news
     writeFileSync(join(dir, 'pids.json'), JSON.stringify(pids));
     log(`k8s test cluster: ${name} pid ${child.pid}`);
   };
@@ -121,7 +129,18 @@ export async function startK8sCluster(options: { dir?: string; log?: (line: stri
     process.off('exit', killAll);
     await stopPids(pids, dir, log);
   };
-  const cluster: K8sCluster = { dir, server, kubeconfig, pki, pids, startMs: 0, stop };
+  const restartApiServer = async () => {
+    const name = 'kube-apiserver';
+    const down = Date.now();
+    await stopPids({ [name]: pids[name] }, dir, log, false);
+    exited.delete(name);
+    const stoppedMs = Date.now() - down;
+    spawnLogged(name, argsOf[name]);
+    await waitFor('/readyz after the restart', async () => (await get(server, '/readyz', pki))?.status === 200, alive);
+    log(`k8s test cluster: kube-apiserver restarted (stopped in ${stoppedMs} ms), ready ${Date.now() - down} ms after the stop began`);
+    return Date.now() - down;
+  };
+  const cluster: K8sCluster = { dir, server, kubeconfig, pki, pids, startMs: 0, restartApiServer, stop };
 
   try {
     // 2. etcd.
@@ -194,7 +213,7 @@ export async function startK8sCluster(options: { dir?: string; log?: (line: stri
 }
 
 /** SIGTERM each PID (newest first), SIGKILL what is still alive after 10 s, then drop the dir unless K8S_KEEP is set. */
-async function stopPids(pids: Record<string, number>, dir: string, log: (line: string) => void): Promise<void> {
+async function stopPids(pids: Record<string, number>, dir: string, log: (line: string) => void, removeDir = true): Promise<void> {
   for (const [name, pid] of Object.entries(pids).reverse()) {
     if (!isAlive(pid)) continue;
     process.kill(pid, 'SIGTERM');
@@ -202,5 +221,5 @@ async function stopPids(pids: Record<string, number>, dir: string, log: (line: s
     if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     log(`k8s test cluster: stopped ${name} (${pid})`);
   }
-  if (!process.env.K8S_KEEP) await rm(dir, { recursive: true, force: true });
+  if (removeDir && !process.env.K8S_KEEP) await rm(dir, { recursive: true, force: true });
 }

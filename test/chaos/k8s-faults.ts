@@ -1,0 +1,112 @@
+import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import type { K8sCluster } from '../helpers/k8s-cluster.js';
+import type { ChaosCluster } from './chaos-cluster.js';
+import { FaultInjector, sleep, type FaultResult, type Random } from './fault-injector.js';
+import type { PodLedger } from './k8s-pod-ledger.js';
+
+export type K8sFaultKind = 'kill-leader' | 'kill-leader-unbound' | 'restart-apiserver' | 'restart-postgres';
+
+export interface K8sFaultResult extends Omit<FaultResult, 'kind'> {
+  kind: K8sFaultKind;
+  /** kill-leader-unbound: the pod that triggered it, and whether it was still unbound once the leader was dead. */
+  pod?: string;
+  unboundAtKill?: boolean;
+  /** kill-leader-unbound: ms from the kill until another leader had bound that pod. */
+  boundAfterMs?: number;
+  /** restart-apiserver: ms from the stop until /readyz answered again. */
+  downMs?: number;
+}
+
+export interface PlannedK8sFault {
+  kind: K8sFaultKind;
+  pauseS: number;
+}
+
+/** The run's faults in a seeded order: `leaderKills` plain kills, `unboundKills` kills between create and bind, one API server and one PostgreSQL restart. */
+export function planK8s(random: Random, leaderKills: number, unboundKills: number): PlannedK8sFault[] {
+  const kinds: K8sFaultKind[] = ['restart-apiserver', 'restart-postgres'];
+  for (let i = 0; i < leaderKills; i++) kinds.push('kill-leader');
+  for (let i = 0; i < unboundKills; i++) kinds.push('kill-leader-unbound');
+  for (let i = kinds.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [kinds[i], kinds[j]] = [kinds[j], kinds[i]];
+  }
+  return kinds.map((kind) => ({ kind, pauseS: 2 + Math.round(random() * 4) }));
+}
+
+/**
+ * The local suite's injector (kill -9 of the leader, PostgreSQL restart, waiting for the
+ * cluster to be whole) plus the two faults of the Kubernetes driver:
+ * - kill-leader-unbound: kill -9 of the leading controller the moment the pod watch shows a
+ *   pod of ours created with no nodeName, i.e. after the leader's create and before its
+ *   binding; the next leader must bind it (or delete it), never bind it twice;
+ * - restart-apiserver: kube-apiserver stopped and started on the same etcd and port.
+ */
+export class K8sFaultInjector extends FaultInjector {
+  constructor(
+    cluster: ChaosCluster,
+    private readonly k8s: K8sCluster,
+    private readonly kc: KubeConfig,
+    private readonly namespace: string,
+    private readonly ledger: PodLedger,
+    random: Random,
+    private readonly say: (line: string) => void,
+  ) {
+    super(cluster, random, say);
+  }
+
+  async inject(kind: K8sFaultKind): Promise<K8sFaultResult> {
+    if (kind === 'kill-leader' || kind === 'restart-postgres') return this.apply(kind) as Promise<K8sFaultResult>;
+    const started = Date.now();
+    let result: K8sFaultResult;
+    if (kind === 'restart-apiserver') {
+      const downMs = await this.k8s.restartApiServer();
+      result = { kind, at: started, target: 'kube-apiserver', downMs };
+    } else {
+      result = await this.killBeforeBind();
+    }
+    if (this.starting.length === 0) await this.recovered();
+    result.recoveredMs = this.starting.length === 0 ? Date.now() - started : undefined;
+    this.say(`fault ${JSON.stringify(result)}`);
+    return result;
+  }
+
+  /** Waits (at most 60 s) for a pod created without a node, kills the leader at once from the watch callback. */
+  private async killBeforeBind(): Promise<K8sFaultResult> {
+    await this.settled();
+    const leader = await this.leader();
+    const armed = Date.now();
+    const seen = await new Promise<V1Pod | undefined>((resolve) => {
+      const timer = setTimeout(() => (off(), resolve(undefined)), 60_000);
+      const off = this.ledger.onPod((type, pod) => {
+        if (type !== 'ADDED' || pod.spec?.nodeName || !pod.metadata?.labels?.['beamline.dev/training-job']) return;
+        leader.platform?.child.kill('SIGKILL'); // now, in the callback: every await here is time for the bind
+        clearTimeout(timer);
+        off();
+        resolve(pod);
+      });
+    });
+    const at = seen ? Date.now() : armed;
+    await this.cluster.kill(leader); // kill -9 when no pod came; otherwise waits for the exit only
+    const name = seen?.metadata?.name;
+    const core = this.kc.makeApiClient(CoreV1Api);
+    await sleep(200); // a binding the dead leader had in flight lands now or never
+    const after = name ? await core.readNamespacedPod({ name, namespace: this.namespace }).catch(() => undefined) : undefined;
+    const failoverMs = await this.failover(leader, at);
+    this.starting.push(this.cluster.launch(leader));
+    let boundAfterMs: number | undefined;
+    if (name && after && !after.spec?.nodeName) {
+      const until = Date.now() + 60_000;
+      while (Date.now() < until) {
+        const pod = await core.readNamespacedPod({ name, namespace: this.namespace }).catch(() => undefined);
+        if (!pod) break; // deleted (its job cancelled, or the attempt given up): the checker judges the rest
+        if (pod.spec?.nodeName) {
+          boundAfterMs = Date.now() - at;
+          break;
+        }
+        await sleep(100);
+      }
+    }
+    return { kind: 'kill-leader-unbound', at, target: seen ? leader.name : `${leader.name} (no unbound pod within 60 s)`, failoverMs, pod: name, unboundAtKill: name ? Boolean(after && !after.spec?.nodeName) : undefined, boundAfterMs };
+  }
+}

@@ -1,0 +1,48 @@
+import type { JobRow } from './checker.js';
+import type { K8sFaultResult } from './k8s-faults.js';
+import type { LoadRecord } from './load-generator.js';
+import { percentile } from './summary.js';
+
+/** The Kubernetes run's figures as a plain-text table (what docs/reliability.md quotes). */
+export function k8sSummary(run: {
+  seed: number;
+  record: LoadRecord;
+  rows: JobRow[];
+  faults: K8sFaultResult[];
+  pods: number;
+  relists: number;
+  anomalies: string[];
+  wallS: number;
+}): string {
+  const { record, rows, faults, anomalies } = run;
+  const count = (keys: string[]) => {
+    const m = new Map<string, number>();
+    for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+    return [...m].map(([k, n]) => `${k} ${n}`).join(', ');
+  };
+  const kills = faults.filter((f) => f.kind.startsWith('kill-leader') && f.failoverMs !== undefined).map((f) => f.failoverMs!);
+  const unbound = faults.filter((f) => f.kind === 'kill-leader-unbound');
+  const lines: [string, string][] = [
+    ['seed', String(run.seed)],
+    ['submissions (acknowledged / never acknowledged)', `${record.operations.submit} (${record.acknowledged.size} / ${record.unacknowledged.size})`],
+    ['submission retries (same Idempotency-Key)', String(record.operations.retries)],
+    ['cancels (acknowledged)', `${record.operations.cancel} (${record.cancelled.size})`],
+    ['queries', String(record.operations.query)],
+    ['responses by status', [...record.statuses].map(([s, n]) => `${s}: ${n}`).join(', ')],
+    ['jobs stored, by status', count(rows.map((r) => r.status))],
+    ['pods seen (watch relists)', `${run.pods} (${run.relists})`],
+    ['faults', `${faults.length} (${count(faults.map((f) => f.kind))})`],
+    ['kills before bind (pod still unbound at the kill / n)', `${unbound.filter((f) => f.unboundAtKill).length} / ${unbound.length}${unbound.map((f) => (f.boundAfterMs !== undefined ? `; ${f.pod} bound ${f.boundAfterMs} ms after` : '')).join('')}`],
+    ['API server down, ms (each)', faults.filter((f) => f.downMs !== undefined).map((f) => f.downMs).join(', ') || '-'],
+    ['leader failover after kill -9, ms (p50 / p99 / n)', `${percentile(kills, 50)} / ${percentile(kills, 99)} / ${kills.length}`],
+    ['anomalies', String(anomalies.length)],
+    ['wall time, s (cluster start to check)', String(run.wallS)],
+  ];
+  const width = Math.max(...lines.map(([k]) => k.length));
+  const table = lines.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n');
+  const errors = record.serverErrors.slice(0, 10).map((e) => {
+    const fault = [...faults].reverse().find((f) => f.at <= e.at);
+    return `    - ${e.status} ${e.method} ${e.path} ${fault ? `${((e.at - fault.at) / 1000).toFixed(1)} s after ${fault.kind}` : 'before any fault'}: ${e.body}`;
+  });
+  return `summary\n${table}${errors.length ? `\n  server errors (first ${errors.length}):\n${errors.join('\n')}` : ''}${anomalies.length ? `\n  anomalies:\n${anomalies.map((a) => `    - ${a}`).join('\n')}` : ''}`;
+}
