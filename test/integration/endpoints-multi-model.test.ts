@@ -140,6 +140,7 @@ describe('a multi-model endpoint on the local driver', () => {
     expect((await send('PATCH', `${base}/trio`, { canary: { version: 1, percent: 10 } })).body.errors).toEqual([expect.objectContaining({ field: 'canary' })]);
     const patched = await send('PATCH', `${base}/trio`, { models: [{ model: 'k3', version: 1 }, { model: 'k1', version: 1 }], memoryBudget: '2Mi' });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    expect(patched.body).toMatchObject({ model: 'k3', modelVersion: 1, models: [{ model: 'k3', version: 1 }, { model: 'k1', version: 1 }], memoryBudget: '2Mi' });
     await eventually(async () => {
       const x = await endpoint('trio');
       return x.phase === 'Complete' && x.desiredRevision === 2 && x.observed.updatedReplicas === 1 ? x : undefined;

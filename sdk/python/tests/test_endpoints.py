@@ -108,3 +108,23 @@ def test_endpoint_errors(client: beamline.Client, model: str):
         client.endpoints.get(unique("missing"))
     with pytest.raises(beamline.NotFound):
         client.infer(unique("missing"), {"x": [[1.0, 2.0, 3.0]]})
+
+
+def test_many_models_per_replica(client: beamline.Client, tmp_path):
+    """A multi-model endpoint: one pool, each request names its model (docs/endpoints.md)."""
+    names = [unique("sdk-mm-a"), unique("sdk-mm-b")]
+    for scale, model in zip((1.0, 3.0), names):
+        path = tmp_path / f"{model}.onnx"
+        onnx_tiny.write(path, onnx_tiny.WEIGHTS * scale, onnx_tiny.BIAS)
+        client.models.register(model, path)
+    name = unique("sdk-mm")
+    ep = client.endpoints.deploy(name, models=[(names[0], 1), (names[1], 1)], memory_budget="64Mi", replicas=1,
+                                 resources={"cpu": "100m", "memory": "512Mi"})
+    assert ep.models == [{"model": names[0], "version": 1}, {"model": names[1], "version": 1}] and ep.memory_budget == "64Mi"
+    ep = client.endpoints.wait_rolled_out(ep, timeout=180, progress=False)
+    x = np.array([[1.0, 2.0, 3.0]], dtype=np.float32)
+    np.testing.assert_allclose(client.infer(name, {"x": x}, model=names[1])["y"], expected(x, 3.0), rtol=1e-6)
+    np.testing.assert_allclose(client.infer(name, {"x": x}, model=names[0])["y"], expected(x), rtol=1e-6)
+    with pytest.raises(beamline.ValidationError):  # the model-less route of a list: 400 naming path
+        client.infer(name, {"x": x})
+    client.endpoints.delete(name)

@@ -46,7 +46,8 @@ export function toEndpointView(row: EndpointRow, template: RevisionTemplate, pro
     id: row.id,
     project: projectName,
     name: row.name,
-    model: row.model.name,
+    // A list's first model can change with a PATCH; the row keeps the one it was created with.
+    model: template.modelSet ? template.model.name : row.model.name,
     follows: row.alias ? `@${row.alias}` : null,
     modelVersion: template.model.version,
     replicas: row.replicas,

@@ -37,9 +37,11 @@ class Endpoints:
     def deploy(
         self,
         name: str,
-        model: str,
-        version: int | str,
+        model: str | None = None,
+        version: int | str | None = None,
         *,
+        models: Sequence[tuple[str, int]] | None = None,
+        memory_budget: str | None = None,
         replicas: int | None = None,
         resources: Mapping[str, Any] | None = None,
         batching: Mapping[str, Any] | None = None,
@@ -53,9 +55,17 @@ class Endpoints:
         follow the alias (the endpoint rolls out by itself when the alias moves).
         ``autoscaling`` (``{"minReplicas": 0, "maxReplicas": 4, "targetInFlight": 8,
         "scaleDownDelaySeconds": 60}``) lets the controller move the count with the traffic;
-        ``replicas`` is then the starting count (docs/endpoints.md, "Autoscaling")."""
-        body: dict[str, Any] = {"name": name, "model": model, "version": _version(version)}
+        ``replicas`` is then the starting count (docs/endpoints.md, "Autoscaling").
+        ``models`` (``[("lens-a", 3), ("lens-b", 1)]``) instead of ``model`` and ``version``: one
+        replica pool serves them all, loading each on its first request within ``memory_budget``
+        (``"512Mi"``; docs/endpoints.md, "Many models per replica"); ``infer(..., model=...)``."""
+        body: dict[str, Any] = {"name": name}
+        if models is not None:
+            body["models"] = [{"model": m, "version": _version(v)} for m, v in models]
+        else:
+            body.update({"model": model, "version": _version(version)})
         optional = {
+            "memoryBudget": memory_budget,
             "replicas": replicas,
             "resources": dict(resources) if resources is not None else None,
             "batching": dict(batching) if batching is not None else None,
@@ -258,14 +268,17 @@ class Endpoints:
         binary: bool | None = None,
         parameters: Mapping[str, Any] | None = None,
         timeout: float | None = None,
+        model: str | None = None,
     ) -> dict[str, Any]:
         """Run the model: ``inputs`` maps input names to numpy arrays (or nested lists);
         the result maps output names to numpy arrays (lists without numpy). Arrays keep
         their dtype (float64 is sent as FP64): cast to what the model takes, or name it in
-        ``datatypes`` (``{"x": "FP32"}``). Lists of floats are sent as FP32."""
+        ``datatypes`` (``{"x": "FP32"}``). Lists of floats are sent as FP32. ``model`` names the
+        model of a multi-model endpoint (its V2 route ``v2/models/{model}/infer``)."""
         headers, body = encode_request(inputs, binary=binary, datatypes=datatypes, outputs=outputs, parameters=parameters)
+        route = ("infer",) if model is None else ("v2", "models", model, "infer")
         response = self._c.http.request(
-            "POST", self._path(endpoint_name(endpoint), "infer"), content=body, headers=headers,
+            "POST", self._path(endpoint_name(endpoint), *route), content=body, headers=headers,
             timeout=timeout if timeout is not None else self._c.timeout,
         )
         results, _ = decode_response(response.headers, response.content)

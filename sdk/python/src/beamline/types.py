@@ -171,6 +171,9 @@ class Endpoint(ApiObject):
     canary: dict[str, Any] | None = None
     #: The running shadow ``{revision, model, modelVersion, percent, replicas, startedAt}``, or None.
     shadow: dict[str, Any] | None = None
+    #: A multi-model endpoint's ``[{model, version}]`` and the budget its replicas load them within; None otherwise.
+    models: list[dict[str, Any]] | None = None
+    memory_budget: str | None = None
     desired_revision: int | None = None
     good_revision: int | None = None
     phase: str = ""
