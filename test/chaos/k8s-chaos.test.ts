@@ -81,7 +81,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   ledger?.stop();
-  if (!passed && evidence) {
+  const keep = !passed || Boolean(process.env.CHAOS_KEEP); // CHAOS_KEEP=1 keeps a passing run's evidence too
+  if (keep && evidence) {
     await cluster?.saveLogs(evidence).catch(() => undefined);
     await writeFile(join(evidence, 'pod-ledger.json'), JSON.stringify([...(ledger?.pods.values() ?? [])].map((p) => ({ ...p, nodes: [...p.nodes] })), null, 1)).catch(() => undefined);
     for (const f of k8s ? await readdir(k8s.dir) : []) if (f.endsWith('.log')) await copyFile(join(k8s.dir, f), join(evidence, f)).catch(() => undefined);
@@ -89,7 +90,7 @@ afterAll(async () => {
   }
   await cluster?.stop();
   await k8s?.stop();
-  if (passed) for (const dir of [evidence, ...(cluster?.dirs() ?? [])]) await rm(dir, { recursive: true, force: true });
+  if (!keep) for (const dir of [evidence, ...(cluster?.dirs() ?? [])]) await rm(dir, { recursive: true, force: true });
 });
 
 /** Until every job is terminal, or nothing has changed for 60 s (then the checker names what is stuck). */
