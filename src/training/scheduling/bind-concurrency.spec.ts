@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../gpu-scheduler/engine/rng.js';
-import { BindConcurrency, createWorkloadThrottled, isThrottle, retryAfterMs, runAdaptive, THROTTLE_RETRIES } from './bind-concurrency.js';
+import { BindConcurrency, callThrottled, createWorkloadThrottled, isThrottle, retryAfterMs, runAdaptive, THROTTLE_RETRIES } from './bind-concurrency.js';
 
 /** What client-node throws for a 429 (ApiException: `code`, `headers`). */
 const tooMany = (headers: Record<string, string> = {}) => Object.assign(new Error('HTTP-Code: 429 Message: Too Many Requests'), { code: 429, headers });
@@ -111,6 +111,18 @@ describe('binding a cycle against a throttling API server', () => {
     await expect(done).rejects.toSatisfy(isThrottle);
     expect(sleeps).toBe(THROTTLE_RETRIES);
     expect(server.binds).toEqual([]);
+  });
+
+  it('sends a call again once after its kept-alive connection was reset, without narrowing; a second reset fails it', async () => {
+    const limit = new BindConcurrency();
+    const reset = Object.assign(new Error('request to https://127.0.0.1/api/v1/pods failed, reason: socket hang up'), { code: 'ECONNRESET' });
+    let calls = 0;
+    await expect(callThrottled(() => (++calls === 1 ? Promise.reject(reset) : Promise.resolve('made')), limit, { sleep: noSleep })).resolves.toBe('made');
+    expect(calls).toBe(2);
+    expect(limit.limit).toBe(16);
+    calls = 0;
+    await expect(callThrottled(() => (calls++, Promise.reject(reset)), limit, { sleep: noSleep })).rejects.toBe(reset);
+    expect(calls).toBe(2);
   });
 
   it('does not retry what is not a throttle', async () => {

@@ -47,6 +47,19 @@ export function isThrottle(error: unknown): boolean {
   return false;
 }
 
+/**
+ * True when the call failed on its connection (reset or broken pipe) rather than with an
+ * answer: with kept-alive connections, the server may close an idle one just as a call goes
+ * out on it. Only idempotent calls may be sent again.
+ */
+export function isStaleConnection(error: unknown): boolean {
+  for (let e = error; e; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'ECONNRESET' || code === 'EPIPE') return true;
+  }
+  return false;
+}
+
 /** Seconds the server asked to wait (Retry-After), when it said. */
 export function retryAfterMs(error: unknown): number | undefined {
   for (let e = error; e; e = (e as { cause?: unknown }).cause) {
@@ -116,6 +129,7 @@ export interface ThrottleOptions {
 export async function callThrottled<T>(call: () => Promise<T>, limit: BindConcurrency, options: ThrottleOptions = {}): Promise<T> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = options.random ?? Math.random;
+  let resent = false;
   for (let retry = 0; ; retry++) {
     const ticket = limit.start();
     try {
@@ -123,6 +137,12 @@ export async function callThrottled<T>(call: () => Promise<T>, limit: BindConcur
       limit.succeeded();
       return answer;
     } catch (error) {
+      if (isStaleConnection(error) && !resent) {
+        // A kept-alive connection the server had just closed: sent again once, on a new one; says nothing of load.
+        resent = true;
+        retry--;
+        continue;
+      }
       if (!isThrottle(error)) throw error;
       limit.throttled(ticket);
       if (retry >= THROTTLE_RETRIES) throw error;
