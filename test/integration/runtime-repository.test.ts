@@ -113,6 +113,12 @@ describe('a multi-model runtime that cannot serve its list', () => {
     );
   });
 
+  it('does not fall back to cpu when a GPU provider cannot start and fallback is off (endpoints set it off)', async () => {
+    await expect(startTestRuntime(['--models', modelsFlag(), '--memory-budget', '2Mi', '--execution-providers', 'cuda', '--provider-fallback', 'off'])).rejects.toThrow(
+      /execution provider cuda could not start/,
+    );
+  });
+
   it('refuses to start with a model larger than the memory budget', async () => {
     const big = await writeModel(linearModel(Array.from({ length: 512 }, () => Array(512).fill(0.5)), Array(512).fill(0)), 'big');
     try {

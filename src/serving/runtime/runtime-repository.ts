@@ -58,6 +58,7 @@ export async function startRepository(config: RuntimeConfig, metrics: RuntimeMet
       name,
       version: versionOf.get(name)!,
       executionProviders: config.executionProviders,
+      providerFallback: config.providerFallback,
       intraOpThreads: config.intraOpThreads,
       intraOpSpinning: config.intraOpSpinning,
       variables: r.variables,
