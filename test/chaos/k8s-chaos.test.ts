@@ -25,7 +25,8 @@ import { LoadGenerator } from './load-generator.js';
  * whose pods KWOK runs for 0.5 to 3 s and then ends with exit 0 (stage beamline-pod-run-for),
  * and cancels one in five. Faults, in a seeded order: kill -9 of the leading controller;
  * kill -9 of the leader right after one of its pods is created and before it is bound; an
- * API server restart (same etcd, same port); a PostgreSQL restart. Then the checker: every
+ * API server restart (same etcd, same port); a PostgreSQL restart; a worker whose container
+ * exits 1 (its job retries once). Then the checker: every
  * acknowledged job once and terminal, no two attempts of a job running at once, no pod bound
  * twice, no pod left for a terminal job.
  *
@@ -121,6 +122,7 @@ describe('chaos on the Kubernetes driver: one api and two controllers under faul
       () => ({
         image: 'ghcr.io/lab/train:1.0',
         resources: { cpu: '1', memory: '1Gi', gpu: { count: 1, product: PRODUCT } },
+        maxRetries: 1, // a crashed worker (fault crash-worker) gets a second attempt
         env: { KWOK_SIMULATE: 'run-for', KWOK_RUNTIME: `${500 + Math.floor(lengths() * 2500)}ms` },
       }),
     );
@@ -152,7 +154,7 @@ describe('chaos on the Kubernetes driver: one api and two controllers under faul
         podAnomalies = checkPods(ledger.pods.values(), await ledger.list(), jobs);
       }
       const anomalies = [...check(load.record, rows, evidence, cluster.home), ...podAnomalies];
-      log(k8sSummary({ seed, record: load.record, rows, faults, pods: ledger.pods.size, relists: ledger.relists, anomalies, wallS: Math.round((Date.now() - began) / 1000) }));
+      log(k8sSummary({ seed, record: load.record, rows, faults, pods: ledger.pods.size, relists: ledger.relists, retries: [...ledger.pods.values()].filter((p) => p.attempt !== '0').length, anomalies, wallS: Math.round((Date.now() - began) / 1000) }));
       expect(anomalies).toEqual([]);
       expect(load.record.acknowledged.size).toBeGreaterThan(0);
       passed = true;

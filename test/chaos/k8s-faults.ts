@@ -1,10 +1,10 @@
-import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import type { K8sCluster } from '../helpers/k8s-cluster.js';
 import type { ChaosCluster } from './chaos-cluster.js';
 import { FaultInjector, sleep, type FaultResult, type Random } from './fault-injector.js';
 import type { PodLedger } from './k8s-pod-ledger.js';
 
-export type K8sFaultKind = 'kill-leader' | 'kill-leader-unbound' | 'restart-apiserver' | 'restart-postgres';
+export type K8sFaultKind = 'kill-leader' | 'kill-leader-unbound' | 'restart-apiserver' | 'restart-postgres' | 'crash-worker';
 
 export interface K8sFaultResult extends Omit<FaultResult, 'kind'> {
   kind: K8sFaultKind;
@@ -15,6 +15,8 @@ export interface K8sFaultResult extends Omit<FaultResult, 'kind'> {
   boundAfterMs?: number;
   /** restart-apiserver: ms from the stop until /readyz answered again. */
   downMs?: number;
+  /** crash-worker: ms from the crash until the job's next attempt had a pod (absent: no retry seen within 60 s). */
+  retriedAfterMs?: number;
 }
 
 export interface PlannedK8sFault {
@@ -22,9 +24,9 @@ export interface PlannedK8sFault {
   pauseS: number;
 }
 
-/** The run's faults in a seeded order: `leaderKills` plain kills, `unboundKills` kills between create and bind, one API server and one PostgreSQL restart. */
+/** The run's faults in a seeded order: `leaderKills` plain kills, `unboundKills` kills between create and bind, one API server and one PostgreSQL restart, one worker crash. */
 export function planK8s(random: Random, leaderKills: number, unboundKills: number): PlannedK8sFault[] {
-  const kinds: K8sFaultKind[] = ['restart-apiserver', 'restart-postgres'];
+  const kinds: K8sFaultKind[] = ['restart-apiserver', 'restart-postgres', 'crash-worker'];
   for (let i = 0; i < leaderKills; i++) kinds.push('kill-leader');
   for (let i = 0; i < unboundKills; i++) kinds.push('kill-leader-unbound');
   for (let i = kinds.length - 1; i > 0; i--) {
@@ -40,7 +42,10 @@ export function planK8s(random: Random, leaderKills: number, unboundKills: numbe
  * - kill-leader-unbound: kill -9 of the leading controller the moment the pod watch shows a
  *   pod of ours created with no nodeName, i.e. after the leader's create and before its
  *   binding; the next leader must bind it (or delete it), never bind it twice;
- * - restart-apiserver: kube-apiserver stopped and started on the same etcd and port.
+ * - restart-apiserver: kube-apiserver stopped and started on the same etcd and port;
+ * - crash-worker: a Running first-attempt pod is reported Failed with exit code 1 (the test
+ *   as its kubelet), so its job (maxRetries 1) runs a second attempt: what the checker's "no
+ *   two attempts running at once" needs to be more than vacuous.
  */
 export class K8sFaultInjector extends FaultInjector {
   constructor(
@@ -49,10 +54,10 @@ export class K8sFaultInjector extends FaultInjector {
     private readonly kc: KubeConfig,
     private readonly namespace: string,
     private readonly ledger: PodLedger,
-    random: Random,
+    private readonly pick: Random,
     private readonly say: (line: string) => void,
   ) {
-    super(cluster, random, say);
+    super(cluster, pick, say);
   }
 
   async inject(kind: K8sFaultKind): Promise<K8sFaultResult> {
@@ -62,6 +67,8 @@ export class K8sFaultInjector extends FaultInjector {
     if (kind === 'restart-apiserver') {
       const downMs = await this.k8s.restartApiServer();
       result = { kind, at: started, target: 'kube-apiserver', downMs };
+    } else if (kind === 'crash-worker') {
+      result = await this.crashWorker();
     } else {
       result = await this.killBeforeBind();
     }
@@ -108,5 +115,42 @@ export class K8sFaultInjector extends FaultInjector {
       }
     }
     return { kind: 'kill-leader-unbound', at, target: seen ? leader.name : `${leader.name} (no unbound pod within 60 s)`, failoverMs, pod: name, unboundAtKill: name ? Boolean(after && !after.spec?.nodeName) : undefined, boundAfterMs };
+  }
+
+  /**
+   * The test plays the kubelet of one worker: the first attempt-0 pod the watch shows Running
+   * (within 30 s) gets status Failed, its container terminated with exit code 1, as a crashed
+   * training process is reported. The job (maxRetries 1) must run attempt 1, after attempt 0.
+   * Waits (at most 60 s) for attempt 1's pod.
+   */
+  private async crashWorker(): Promise<K8sFaultResult> {
+    const core = this.kc.makeApiClient(CoreV1Api);
+    const armed = Date.now();
+    const victim = await new Promise<V1Pod | undefined>((resolve) => {
+      const timer = setTimeout(() => (off(), resolve(undefined)), 30_000);
+      const off = this.ledger.onPod((type, pod) => {
+        if (type === 'DELETED' || pod.status?.phase !== 'Running' || pod.metadata?.deletionTimestamp || pod.metadata?.labels?.['beamline.dev/attempt'] !== '0') return;
+        clearTimeout(timer);
+        off();
+        resolve(pod);
+      });
+    });
+    if (!victim) return { kind: 'crash-worker', at: armed, target: '(no Running pod within 30 s)' };
+    const at = Date.now();
+    const name = victim.metadata!.name!;
+    const job = victim.metadata!.annotations!['beamline.dev/training-job-id'];
+    const terminated = { exitCode: 1, reason: 'Error', message: 'crashed by the chaos test', startedAt: new Date(at), finishedAt: new Date(at) };
+    const containerStatuses = (victim.status?.containerStatuses ?? []).map((c) => ({ ...c, ready: false, started: false, state: { terminated } }));
+    const crashed = await core
+      .patchNamespacedPodStatus({ name, namespace: this.namespace, body: { status: { phase: 'Failed', containerStatuses } } }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch))
+      .then(() => true)
+      .catch((e: Error) => (this.say(`crash-worker: ${name} could not be failed: ${e.message}`), false)); // it ended meanwhile: a terminal phase is final
+    let retriedAfterMs: number | undefined;
+    const until = Date.now() + 60_000;
+    while (crashed && Date.now() < until && retriedAfterMs === undefined) {
+      if ([...this.ledger.pods.values()].some((p) => p.jobId === job && p.attempt === '1')) retriedAfterMs = Date.now() - at;
+      else await sleep(100);
+    }
+    return { kind: 'crash-worker', at, target: crashed ? name : `${name} (ended before the crash)`, pod: name, retriedAfterMs };
   }
 }

@@ -11,6 +11,8 @@ export function k8sSummary(run: {
   faults: K8sFaultResult[];
   pods: number;
   relists: number;
+  /** Pods of attempt 1 or later in the ledger. */
+  retries: number;
   anomalies: string[];
   wallS: number;
 }): string {
@@ -33,6 +35,8 @@ export function k8sSummary(run: {
     ['pods seen (watch relists)', `${run.pods} (${run.relists})`],
     ['faults', `${faults.length} (${count(faults.map((f) => f.kind))})`],
     ['kills before bind (pod still unbound at the kill / n)', `${unbound.filter((f) => f.unboundAtKill).length} / ${unbound.length}${unbound.map((f) => (f.boundAfterMs !== undefined ? `; ${f.pod} bound ${f.boundAfterMs} ms after` : '')).join('')}`],
+    ['worker crashes (retried / n)', `${faults.filter((f) => f.kind === 'crash-worker' && f.retriedAfterMs !== undefined).length} / ${faults.filter((f) => f.kind === 'crash-worker').length}`],
+    ['pods of a second attempt', String(run.retries)],
     ['API server down, ms (each)', faults.filter((f) => f.downMs !== undefined).map((f) => f.downMs).join(', ') || '-'],
     ['leader failover after kill -9, ms (p50 / p99 / n)', `${percentile(kills, 50)} / ${percentile(kills, 99)} / ${kills.length}`],
     ['anomalies', String(anomalies.length)],
