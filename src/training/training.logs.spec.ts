@@ -43,10 +43,10 @@ async function read(stream: AsyncIterable<string>): Promise<string> {
 
 describe('TrainingLogs', () => {
   it('a follow of a Scheduled job waits until it starts, then streams', async () => {
-    const { logs, asked } = setup(['Scheduled', 'Scheduled', 'Scheduled', 'Running']);
+    const { logs, asked } = setup(['Scheduled', 'Scheduled', 'Scheduled', 'Running', 'Succeeded']);
     const out = await read(await logs.open(project, ID, { follow: true, worker: 0 }, new AbortController().signal));
     expect(out).toBe('hello\n');
-    expect(asked).toEqual(['read Scheduled', 'read Scheduled', 'read Scheduled', 'read Running', 'driver.logs']);
+    expect(asked).toEqual(['read Scheduled', 'read Scheduled', 'read Scheduled', 'read Running', 'driver.logs', 'read Succeeded']);
   });
 
   it('without follow, a Scheduled job answers at once with what there is', async () => {
@@ -67,12 +67,25 @@ describe('TrainingLogs', () => {
   it('serves the live log while the cluster has it, without reading the archive', async () => {
     const { logs, asked } = setup(['Succeeded']);
     expect(await read(await logs.open(project, ID, { follow: true, worker: 0 }, new AbortController().signal))).toBe('hello\n');
-    expect(asked).toEqual(['read Succeeded', 'driver.logs']);
+    expect(asked).toEqual(['read Succeeded', 'driver.logs', 'read Succeeded']);
+  });
+
+  it('a follow ends once the attempt is recorded as ended, not only when its log closes', async () => {
+    // The log closes while the controller has not yet recorded the exit: Running twice, then Succeeded.
+    const { logs, asked } = setup(['Running', 'Running', 'Running', 'Succeeded']);
+    expect(await read(await logs.open(project, ID, { follow: true, worker: 0 }, new AbortController().signal))).toBe('hello\n');
+    expect(asked).toEqual(['read Running', 'driver.logs', 'read Running', 'read Running', 'read Succeeded']);
+  });
+
+  it('without follow, ends with the log even while the job runs', async () => {
+    const { logs, asked } = setup(['Running']);
+    expect(await read(await logs.open(project, ID, { follow: false, worker: 0 }, new AbortController().signal))).toBe('hello\n');
+    expect(asked).toEqual(['read Running', 'driver.logs']);
   });
 
   it('serves the archive once the live log is gone, and a follow ends with it', async () => {
     const { logs, asked } = setup(['Succeeded'], 'gone');
     expect(await read(await logs.open(project, ID, { follow: true, worker: 0 }, new AbortController().signal))).toBe('archived\n');
-    expect(asked).toEqual(['read Succeeded', 'driver.logs', 'archive.read']);
+    expect(asked).toEqual(['read Succeeded', 'driver.logs', 'archive.read', 'read Succeeded']);
   });
 });

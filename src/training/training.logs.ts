@@ -45,7 +45,24 @@ export class TrainingLogs {
     // Following a job that is placed but not started yet waits for it to start: answering at
     // once with nothing (the worker has no log yet) looked like a job with no output.
     const live = query.follow && attempt === job.attempt && job.status === 'Scheduled' ? this.afterStart(project, job.id, attempt, query.worker, options) : this.driver.logs(job.id, attempt, query.worker, options);
-    return this.orArchived(live, job.id, attempt, query.worker, signal);
+    const logs = this.orArchived(live, job.id, attempt, query.worker, signal);
+    return query.follow && attempt === job.attempt ? this.thenEnded(logs, project, job.id, attempt, signal) : logs;
+  }
+
+  /**
+   * A follow ends when the job's attempt does, not only when its log does: the worker's
+   * output closes a moment before the controller records the exit, and a caller that reads
+   * the job right after the follow (docs, the CLI's `logs -f` then `get`) must not see it
+   * still Running. Waits for the attempt to leave Scheduled/Running, at most SETTLE_MS.
+   */
+  private async *thenEnded(logs: AsyncIterable<string>, project: ProjectRef, id: string, attempt: number, signal: AbortSignal): AsyncIterable<string> {
+    yield* logs;
+    const deadline = Date.now() + SETTLE_MS;
+    while (!signal.aborted && Date.now() < deadline) {
+      const job = await this.jobs.findInProject(project.id, id);
+      if (!job || job.attempt !== attempt || (job.status !== 'Scheduled' && job.status !== 'Running')) return;
+      await new Promise((r) => setTimeout(r, WAIT_POLL_MS));
+    }
   }
 
   /**
@@ -72,5 +89,7 @@ export class TrainingLogs {
   }
 }
 
-/** How often a follow of a Scheduled job looks whether it started. */
+/** How often a follow of a Scheduled job looks whether it started (and, at its end, whether it ended). */
 const WAIT_POLL_MS = 250;
+/** How long a follow whose log ended waits for the job to be recorded as ended. */
+const SETTLE_MS = 15_000;
