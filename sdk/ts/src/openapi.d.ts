@@ -2921,6 +2921,10 @@ export interface operations {
                                 } | null;
                                 memory: string | number;
                             };
+                            runtime: {
+                                /** @enum {string} */
+                                executionProvider: "cpu" | "cuda" | "webgpu";
+                            };
                             shadow: {
                                 model: string;
                                 modelVersion: number;
@@ -3021,7 +3025,12 @@ export interface operations {
                     };
                     /** @default 1 */
                     maxSurge?: number;
-                    model: string;
+                    memoryBudget?: string;
+                    model?: string;
+                    models?: {
+                        model: string;
+                        version: number | string;
+                    }[];
                     name: string;
                     /** @default 600 */
                     progressDeadlineSeconds?: number;
@@ -3043,7 +3052,14 @@ export interface operations {
                         /** @default 1Gi */
                         memory?: string | number;
                     };
-                    version: number | string;
+                    runtime?: {
+                        /**
+                         * @default cpu
+                         * @enum {string}
+                         */
+                        executionProvider?: "cpu" | "cuda" | "webgpu";
+                    };
+                    version?: number | string;
                 };
             };
         };
@@ -3146,6 +3162,10 @@ export interface operations {
                                 product?: string;
                             } | null;
                             memory: string | number;
+                        };
+                        runtime: {
+                            /** @enum {string} */
+                            executionProvider: "cpu" | "cuda" | "webgpu";
                         };
                         shadow: {
                             model: string;
@@ -3258,6 +3278,10 @@ export interface operations {
                                 product?: string;
                             } | null;
                             memory: string | number;
+                        };
+                        runtime: {
+                            /** @enum {string} */
+                            executionProvider: "cpu" | "cuda" | "webgpu";
                         };
                         shadow: {
                             model: string;
@@ -3449,6 +3473,10 @@ export interface operations {
                             } | null;
                             memory: string | number;
                         };
+                        runtime: {
+                            /** @enum {string} */
+                            executionProvider: "cpu" | "cuda" | "webgpu";
+                        };
                         shadow: {
                             model: string;
                             modelVersion: number;
@@ -3613,6 +3641,10 @@ export interface operations {
                             } | null;
                             memory: string | number;
                         };
+                        runtime: {
+                            /** @enum {string} */
+                            executionProvider: "cpu" | "cuda" | "webgpu";
+                        };
                         shadow: {
                             model: string;
                             modelVersion: number;
@@ -3715,6 +3747,11 @@ export interface operations {
                         [key: string]: string;
                     };
                     maxSurge?: number;
+                    memoryBudget?: string;
+                    models?: {
+                        model: string;
+                        version: number | string;
+                    }[];
                     progressDeadlineSeconds?: number;
                     replicas?: number;
                     resources?: {
@@ -3726,6 +3763,13 @@ export interface operations {
                         } | null;
                         /** @default 1Gi */
                         memory?: string | number;
+                    };
+                    runtime?: {
+                        /**
+                         * @default cpu
+                         * @enum {string}
+                         */
+                        executionProvider?: "cpu" | "cuda" | "webgpu";
                     };
                     shadow?: {
                         model?: string;
@@ -3837,6 +3881,10 @@ export interface operations {
                                 product?: string;
                             } | null;
                             memory: string | number;
+                        };
+                        runtime: {
+                            /** @enum {string} */
+                            executionProvider: "cpu" | "cuda" | "webgpu";
                         };
                         shadow: {
                             model: string;
@@ -4028,6 +4076,10 @@ export interface operations {
                             } | null;
                             memory: string | number;
                         };
+                        runtime: {
+                            /** @enum {string} */
+                            executionProvider: "cpu" | "cuda" | "webgpu";
+                        };
                         shadow: {
                             model: string;
                             modelVersion: number;
@@ -4199,6 +4251,10 @@ export interface operations {
                                 product?: string;
                             } | null;
                             memory: string | number;
+                        };
+                        runtime: {
+                            /** @enum {string} */
+                            executionProvider: "cpu" | "cuda" | "webgpu";
                         };
                         shadow: {
                             model: string;
@@ -4458,6 +4514,10 @@ export interface operations {
                                 memory: string | number;
                             };
                             revision: number;
+                            runtime: {
+                                /** @enum {string} */
+                                executionProvider: "cpu" | "cuda" | "webgpu";
+                            };
                             sourceRevision: number | null;
                             /** @enum {string} */
                             status: "Pending" | "Progressing" | "Complete" | "Failed" | "Superseded";
@@ -4619,6 +4679,10 @@ export interface operations {
                                 product?: string;
                             } | null;
                             memory: string | number;
+                        };
+                        runtime: {
+                            /** @enum {string} */
+                            executionProvider: "cpu" | "cuda" | "webgpu";
                         };
                         shadow: {
                             model: string;
@@ -4815,6 +4879,10 @@ export interface operations {
                                 product?: string;
                             } | null;
                             memory: string | number;
+                        };
+                        runtime: {
+                            /** @enum {string} */
+                            executionProvider: "cpu" | "cuda" | "webgpu";
                         };
                         shadow: {
                             model: string;
