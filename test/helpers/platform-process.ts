@@ -34,6 +34,19 @@ export const adminToken = () => `bl_${randomBytes(32).toString('base64url')}`;
  * foreground command, so a test can signal the whole group as Ctrl-C does.
  */
 export async function startPlatform(env: Record<string, string | undefined>, options: { detached?: boolean } = {}): Promise<Platform> {
+  // The port is free when chosen, but not reserved: on a busy machine an outgoing connection
+  // can take it (it is in the ephemeral range) before the platform binds it. The platform
+  // rightly exits on EADDRINUSE; only that exit is retried here, with another port.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startPlatformOnce(env, options);
+    } catch (error) {
+      if (attempt >= 3 || !/EADDRINUSE/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startPlatformOnce(env: Record<string, string | undefined>, options: { detached?: boolean }): Promise<Platform> {
   const port = await freePort();
   // An undefined value removes the variable: DATABASE_URL unset means embedded PostgreSQL.
   const merged: Record<string, string | undefined> = { ...process.env, BEAMLINE_LOG_LEVEL: 'warn', ...env, BEAMLINE_PORT: String(port) };
