@@ -5,7 +5,7 @@ import { checkPods } from './k8s-checker.js';
 import type { PodRecord } from './k8s-pod-ledger.js';
 
 // The Kubernetes checker's rules, one case each (pure: no processes, no API server).
-const record = (o: Partial<PodRecord> & { name: string; attempt: string }): PodRecord => ({ uid: `${o.name}-uid`, jobId: 'j1', nodes: new Set(['n1']), ...o });
+const record = (o: Partial<PodRecord> & { name: string; attempt: string }): PodRecord => ({ uid: `${o.name}-uid`, jobId: 'j1', nodes: new Set(['n1']), phases: [], ...o });
 const pod = (name: string, job: string, attempt: number, phase = 'Succeeded'): V1Pod => ({
   metadata: { name, annotations: { 'beamline.dev/training-job-id': job }, labels: { 'beamline.dev/attempt': String(attempt) } },
   spec: { containers: [], nodeName: 'n1' },

@@ -15,6 +15,8 @@ export interface K8sFaultResult extends Omit<FaultResult, 'kind'> {
   boundAfterMs?: number;
   /** restart-apiserver: ms from the stop until /readyz answered again. */
   downMs?: number;
+  /** crash-worker: the crashed pod's job. */
+  job?: string;
   /** crash-worker: ms from the crash until the job's next attempt had a pod (absent: no retry seen within 60 s). */
   retriedAfterMs?: number;
 }
@@ -83,18 +85,20 @@ export class K8sFaultInjector extends FaultInjector {
     await this.settled();
     const leader = await this.leader();
     const armed = Date.now();
+    let killedAt = armed;
     const seen = await new Promise<V1Pod | undefined>((resolve) => {
       const timer = setTimeout(() => (off(), resolve(undefined)), 60_000);
       const off = this.ledger.onPod((type, pod) => {
         if (type !== 'ADDED' || pod.spec?.nodeName || !pod.metadata?.labels?.['beamline.dev/training-job']) return;
         leader.platform?.child.kill('SIGKILL'); // now, in the callback: every await here is time for the bind
+        killedAt = Date.now();
         clearTimeout(timer);
         off();
         resolve(pod);
       });
     });
-    const at = seen ? Date.now() : armed;
     await this.cluster.kill(leader); // kill -9 when no pod came; otherwise waits for the exit only
+    const at = seen ? killedAt : Date.now();
     const name = seen?.metadata?.name;
     const core = this.kc.makeApiClient(CoreV1Api);
     await sleep(200); // a binding the dead leader had in flight lands now or never
@@ -151,6 +155,6 @@ export class K8sFaultInjector extends FaultInjector {
       if ([...this.ledger.pods.values()].some((p) => p.jobId === job && p.attempt === '1')) retriedAfterMs = Date.now() - at;
       else await sleep(100);
     }
-    return { kind: 'crash-worker', at, target: crashed ? name : `${name} (ended before the crash)`, pod: name, retriedAfterMs };
+    return { kind: 'crash-worker', at, target: crashed ? name : `${name} (ended before the crash)`, pod: name, job, retriedAfterMs };
   }
 }

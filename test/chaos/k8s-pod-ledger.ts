@@ -12,6 +12,8 @@ export interface PodRecord {
   runningAt?: number;
   endedAt?: number;
   phase?: string;
+  /** Every phase seen, in order, repeats dropped. */
+  phases: string[];
 }
 
 const ENDED = new Set(['Succeeded', 'Failed']);
@@ -98,11 +100,13 @@ export class PodLedger {
         jobId: pod.metadata?.annotations?.['beamline.dev/training-job-id'] ?? '',
         attempt: pod.metadata?.labels?.['beamline.dev/attempt'] ?? '',
         nodes: new Set(),
+        phases: [],
       };
       this.pods.set(uid, record);
     }
     if (pod.spec?.nodeName) record.nodes.add(pod.spec.nodeName);
     record.phase = pod.status?.phase;
+    if (record.phase && record.phases.at(-1) !== record.phase) record.phases.push(record.phase);
     if (record.phase === 'Running' && record.runningAt === undefined) record.runningAt = at;
     if (record.endedAt === undefined && (type === 'DELETED' || ENDED.has(record.phase ?? ''))) record.endedAt = at;
     for (const listener of this.listeners) listener(type, pod);
