@@ -1,21 +1,31 @@
-// npm run bench:proxy -- [--seconds 8] [--warmup 2] [--rounds 3] [--concurrency 1,16] [--json out.json] [--rate-limits]
+// npm run bench:proxy -- [--seconds 8] [--warmup 2] [--rounds 3] [--concurrency 1,16] [--paths direct,floor,proxy,nest]
+//                        [--cases 1,64] [--json out.json] [--rate-limits] [--profile dir]
 //
 // What the API's infer proxy (src/serving/endpoints/endpoint-proxy.ts) costs over calling
 // the replica directly: the real platform in this process on embedded PostgreSQL and Redis,
 // the local serving driver with one real `beamline runtime` replica of a small ONNX MLP.
-// Direct, proxied and Nest-routed rounds alternate (ABCABC…) so the machine's drifting load
-// hits all three. `proxy` is `/infer`, served by the fast path ahead of Nest's router
-// (src/serving/endpoints/infer-fast-path.ts); `nest` is the same replica route as
-// `/v2/models/<m>/infer`, which still goes through Nest's pipeline: the fast path's baseline.
+// Per round, in turn (ABCDABCD… so the machine's drifting load hits all of them):
+//   direct  the replica itself;
+//   floor   a minimal Node pass-through proxy in its own process (proxy-floor.ts): what a
+//           proxy can reach at all on these cores;
+//   proxy   `/infer`, served by the fast path (src/serving/endpoints/infer-fast-path.ts);
+//   nest    the same replica route as `/v2/models/<m>/infer`, through Nest's pipeline.
+// Each round also reads the CPU time each process spent (load generator, this API process,
+// the floor, the replica) and the machine's busy cores, per answered request: on a small
+// machine every process shares the same cores, so CPU per request is what bounds req/s.
+// --profile writes a V8 CPU profile of this process (the API) over each proxied round.
 // See docs/benchmarks.md, "Infer proxy overhead".
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { ServingDriver } from '../../src/cluster/serving-driver.js';
 import { mlpModel, weights } from '../helpers/onnx-conv.js';
 import { registry } from '../helpers/onnx-registry.js';
 import { benchApi, benchLog as log, median, seedToken, startBenchPlatform, waitFor } from './bench-platform.js';
-import { runLoad, type LoadResult } from './proxy-load.js';
+import { startFloor } from './proxy-floor.js';
+import { listenerPid, ownCpu, pidCpu, runLoad, type CpuProbes, type LoadResult } from './proxy-load.js';
 
 // Under src/ and decorated: imported after bench-platform.ts has registered the metadata hook.
 const { SERVING_DRIVER } = await import('../../src/cluster/serving-driver.js');
@@ -28,7 +38,10 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '1,16' },
     json: { type: 'string' },
+    paths: { type: 'string', default: 'direct,floor,proxy,nest' },
+    cases: { type: 'string', default: '1,64' },
     'rate-limits': { type: 'boolean', default: false },
+    profile: { type: 'string' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -39,16 +52,15 @@ const PROJECT = 'bench';
 const MODEL = 'mlp';
 
 /** The same request bodies on both paths: one row, and a batch of 64 rows, of 32 FP32. */
-const CASES = [1, 64].map((rows) => ({
+const CASES = values.cases!.split(',').map(Number).map((rows) => ({
   name: `${rows}×32 FP32 (JSON)`,
   body: Buffer.from(JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [rows, 32], data: Array.from(weights(rows * 32, 42, 1)) }] })),
 }));
 
-interface Round {
-  direct: LoadResult;
-  proxy: LoadResult;
-  nest: LoadResult;
-}
+const PATHS = ['direct', 'floor', 'proxy', 'nest'] as const;
+type PathName = (typeof PATHS)[number];
+const WANTED = new Set(values.paths!.split(',') as PathName[]);
+type Round = Partial<Record<PathName, LoadResult>>;
 interface Cell {
   caseName: string;
   bytes: number;
@@ -84,12 +96,19 @@ async function main(): Promise<void> {
     // The replica answers its V2 routes only with the endpoint's replica token, as the proxy sends it.
     const replicaToken = await app.get(ReplicaTokens, { strict: false }).forEndpoint(created.body.id);
 
-    const targets = {
+    const floor = await startFloor(upstream, replicaToken);
+    const replicaPid = listenerPid(Number(new URL(upstream).port));
+    if (!replicaPid) log('could not find the replica process (/proc): its CPU column stays empty');
+    const probes: CpuProbes = { api: ownCpu, floor: pidCpu(floor.pid), ...(replicaPid ? { replica: pidCpu(replicaPid) } : {}) };
+    log(`floor proxy at ${floor.url} (pid ${floor.pid}); replica pid ${replicaPid ?? 'unknown'}`);
+
+    const targets: Record<PathName, { url: string; headers: Record<string, string> }> = {
       direct: { url: `${upstream}/v2/models/${MODEL}/infer`, headers: { authorization: `Bearer ${replicaToken}` } },
+      floor: { url: `${floor.url}/v2/models/${MODEL}/infer`, headers: {} },
       proxy: { url: `${base}${endpoints}/${MODEL}/infer`, headers: { authorization: `Bearer ${token}` } },
       nest: { url: `${base}${endpoints}/${MODEL}/v2/models/${MODEL}/infer`, headers: { authorization: `Bearer ${token}` } },
     };
-    // Both paths must give the same answer before they are timed against each other.
+    // Every path must give the same answer before they are timed against each other.
     for (const c of CASES) {
       const answers = await Promise.all(Object.values(targets).map(async (t) => (await fetch(t.url, { method: 'POST', headers: { ...t.headers, 'content-type': 'application/json' }, body: c.body })).text()));
       if (answers.some((a) => a !== answers[0]) || !answers[0].includes('"outputs"')) throw new Error(`direct and proxied answers differ for ${c.name}: ${answers.map((a) => a.slice(0, 200)).join(' | ')}`);
@@ -101,18 +120,21 @@ async function main(): Promise<void> {
       for (const concurrency of LEVELS) {
         const cell: Cell = { caseName: c.name, bytes: c.body.length, concurrency, rounds: [] };
         for (let r = 0; r < ROUNDS; r++) {
-          const run = (t: { url: string; headers: Record<string, string> }) => runLoad({ ...t, body: c.body, concurrency, warmupSeconds: WARMUP, seconds: SECONDS });
-          const direct = await run(targets.direct);
-          const proxy = await run(targets.proxy);
-          const nest = await run(targets.nest);
-          cell.rounds.push({ direct, proxy, nest });
-          log(`${c.name} c=${concurrency} round ${r + 1}: direct ${direct.perSecond} req/s p50 ${direct.p50Ms} ms, proxy ${proxy.perSecond} req/s p50 ${proxy.p50Ms} ms, nest ${nest.perSecond} req/s p50 ${nest.p50Ms} ms`);
+          const round: Round = {};
+          for (const path of PATHS.filter((p) => WANTED.has(p))) {
+            const profiling = values.profile && (path === 'proxy' || path === 'nest') ? await startProfile() : undefined;
+            round[path] = await runLoad({ ...targets[path], body: c.body, concurrency, warmupSeconds: WARMUP, seconds: SECONDS }, probes);
+            if (profiling) await profiling(join(values.profile!, `${path}-${c.body.length}B-c${concurrency}-r${r + 1}.cpuprofile`));
+          }
+          cell.rounds.push(round);
+          log(`${c.name} c=${concurrency} round ${r + 1}: ${Object.entries(round).map(([p, x]) => `${p} ${x.perSecond} req/s p50 ${x.p50Ms} ms (cpu µs/req ${Object.entries(x.cpuUsPerRequest).map(([k, v]) => `${k} ${Math.round(v)}`).join(' ')}, ${x.busyCores.toFixed(2)} cores busy)`).join('; ')}`);
         }
         cells.push(cell);
       }
     }
     print(cells, loadBefore, loadavg());
     if (values.json) writeFileSync(values.json, JSON.stringify(cells, null, 2));
+    floor.stop();
 
     await api('DELETE', `${endpoints}/${MODEL}`);
     await waitFor('the endpoint to be deleted', async () => ((await api('GET', `${endpoints}/${MODEL}`)).status === 404 ? true : undefined), 30_000).catch((e: Error) => log(e.message));
@@ -124,32 +146,56 @@ async function main(): Promise<void> {
 const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 const sign = (x: number, digits = 2) => `${x >= 0 ? '+' : ''}${fmt(x, digits)}`;
 
-/** One table per request body: each figure is the median of the rounds; the overhead is the median of the per-round differences. */
+/** A V8 CPU profile of this process (the API's thread) from now; the function it returns writes it. */
+async function startProfile(): Promise<(file: string) => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  return async (file) => {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(values.profile!, { recursive: true });
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
+const LABELS: Record<PathName, string> = { direct: 'direct (replica)', floor: 'floor (minimal Node proxy)', proxy: 'fast path `/infer`', nest: 'Nest route `/v2/models/m/infer`' };
+
+/**
+ * One table per request body, one row per path and concurrency. Each figure is the median of
+ * the rounds; overheads and "% of direct" are medians of the per-round figures against that
+ * round's direct run. CPU columns: µs of CPU (user + system) per answered request, over the
+ * measured seconds, of each process; "API" is this process (the platform) and "floor" the
+ * floor's process, both idle in the rounds that do not use them.
+ */
 function print(cells: Cell[], before: number[], after: number[]): void {
   const cpu = cpus();
   console.log(`\nbench:proxy  npm run bench:proxy -- --seconds ${SECONDS} --warmup ${WARMUP} --rounds ${ROUNDS} --concurrency ${LEVELS.join(',')}`);
   console.log(`date: ${new Date().toISOString()}`);
   console.log(`machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, node ${process.version}, load average ${before.map((l) => l.toFixed(2)).join(' ')} before, ${after.map((l) => l.toFixed(2)).join(' ')} after`);
-  const head = ['path', 'concurrency', 'direct req/s', 'proxied req/s', '% of direct', 'direct p50 ms', 'proxied p50 ms', 'p50 overhead ms', 'direct p95 ms', 'proxied p95 ms', 'p95 overhead ms', 'direct p99 ms', 'proxied p99 ms', 'p99 overhead ms', 'errors'];
-  const paths = { proxy: 'fast path `/infer`', nest: 'Nest route `/v2/models/m/infer`' } as const;
+  const cpuCols = ['loadgen', 'api', 'floor', 'replica'] as const;
+  const head = ['path', 'c', 'req/s', '% of direct', 'p50 ms', 'p50 overhead ms', 'p95 ms', 'p99 ms', 'p99 overhead ms', 'errors', 'CPU µs/req load gen', 'API', 'floor', 'replica', 'sum', 'busy cores'];
   for (const caseName of [...new Set(cells.map((c) => c.caseName))]) {
     const rows = cells.filter((c) => c.caseName === caseName);
-    console.log(`\n${caseName}, ${rows[0].bytes} B request body, ${ROUNDS} rounds of ${SECONDS} s each way (medians; overheads and % are medians of the per-round figures)\n`);
+    console.log(`\n${caseName}, ${rows[0].bytes} B request body, ${ROUNDS} rounds of ${SECONDS} s per path (medians)\n`);
     console.log(`| ${head.join(' | ')} |\n|---|${head.slice(1).map(() => '---:').join('|')}|`);
-    for (const [side, label] of Object.entries(paths) as Array<[keyof typeof paths, string]>) {
+    for (const path of PATHS.filter((p) => WANTED.has(p))) {
       for (const cell of rows) {
-        const m = (pick: (r: LoadResult) => number, which: keyof Round) => median(cell.rounds.map((r) => pick(r[which])));
-        const diff = (pick: (r: LoadResult) => number) => median(cell.rounds.map((r) => pick(r[side]) - pick(r.direct)));
-        const share = median(cell.rounds.map((r) => r[side].perSecond / r.direct.perSecond)) * 100;
-        const errors = cell.rounds.reduce((n, r) => n + r.direct.errors + r[side].errors, 0);
-        const line = [label, cell.concurrency, fmt(m((r) => r.perSecond, 'direct'), 0), fmt(m((r) => r.perSecond, side), 0), `${fmt(share, 0)} %`];
-        for (const pick of [(r: LoadResult) => r.p50Ms, (r: LoadResult) => r.p95Ms, (r: LoadResult) => r.p99Ms]) line.push(fmt(m(pick, 'direct')), fmt(m(pick, side)), sign(diff(pick)));
-        line.push(errors);
+        const rounds = cell.rounds.filter((r) => r[path]);
+        const m = (pick: (r: LoadResult) => number) => median(rounds.map((r) => pick(r[path]!)));
+        const vsDirect = (f: (mine: LoadResult, direct: LoadResult) => number) => (path !== 'direct' && rounds.every((r) => r.direct) ? median(rounds.map((r) => f(r[path]!, r.direct!))) : NaN);
+        const cpuOf = (k: string) => m((r) => r.cpuUsPerRequest[k] ?? NaN);
+        const line: Array<string | number> = [LABELS[path], cell.concurrency, fmt(m((r) => r.perSecond), 0), path === 'direct' ? '100 %' : `${fmt(vsDirect((a, d) => (a.perSecond / d.perSecond) * 100), 0)} %`];
+        line.push(fmt(m((r) => r.p50Ms)), path === 'direct' ? '' : sign(vsDirect((a, d) => a.p50Ms - d.p50Ms)), fmt(m((r) => r.p95Ms)), fmt(m((r) => r.p99Ms)), path === 'direct' ? '' : sign(vsDirect((a, d) => a.p99Ms - d.p99Ms)));
+        line.push(rounds.reduce((n, r) => n + r[path]!.errors, 0));
+        line.push(...cpuCols.map((k) => fmt(cpuOf(k), 0)), fmt(m((r) => cpuCols.reduce((sum, k) => sum + (r.cpuUsPerRequest[k] ?? 0), 0)), 0), fmt(m((r) => r.busyCores)));
         console.log(`| ${line.join(' | ')} |`);
       }
     }
   }
-  const firstError = cells.flatMap((c) => c.rounds.flatMap((r) => [r.direct.firstError, r.proxy.firstError, r.nest.firstError])).find(Boolean);
+  const firstError = cells.flatMap((c) => c.rounds.flatMap((r) => Object.values(r).map((x) => x.firstError))).find(Boolean);
   if (firstError) console.log(`\nfirst error: ${firstError}`);
 }
 
