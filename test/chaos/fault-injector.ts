@@ -1,4 +1,5 @@
 import { leaderLines, type ChaosCluster, type Member } from './chaos-cluster.js';
+import { PROJECT_PATH, type InFlight } from './load-generator.js';
 
 export type Random = () => number;
 
@@ -31,6 +32,8 @@ export interface FaultResult {
   failoverMs?: number;
   /** ms until every member was up again and one controller led; absent while a killed process was still restarting. */
   recoveredMs?: number;
+  /** kill-api with the load's in-flight requests known: what was in flight on the victim at the kill ("POST /v1/... 12 ms"). */
+  inFlight?: string[];
 }
 
 /** The run's faults in a seeded order: every kind at least once, `leaderKills` leader kills. */
@@ -50,6 +53,8 @@ export class FaultInjector {
     protected readonly cluster: ChaosCluster,
     private readonly random: Random,
     private readonly log: (line: string) => void,
+    /** The load's requests in flight: given, kill-api waits for a submission in flight on its victim (see killApiMidRequest). */
+    private readonly load?: { inFlight: ReadonlySet<InFlight> },
   ) {}
 
   /** Replacements of killed processes still starting: the next fault that needs them waits. */
@@ -62,6 +67,7 @@ export class FaultInjector {
     const started = Date.now();
     let target = '';
     let failoverMs: number | undefined;
+    let inFlight: string[] | undefined;
     switch (kind) {
       case 'kill-leader': {
         const leader = await this.leader();
@@ -75,7 +81,8 @@ export class FaultInjector {
         const apis = this.cluster.members.filter((m) => m.role === 'api');
         const victim = apis[Math.floor(this.random() * apis.length)];
         target = victim.name;
-        await this.cluster.kill(victim); // the load generator has requests in flight on both apis at all times
+        if (this.load) inFlight = await this.killApiMidRequest(victim, this.load.inFlight);
+        await this.cluster.kill(victim); // without `load`: the load generator has requests in flight on both apis at most times
         this.starting.push(this.cluster.launch(victim));
         break;
       }
@@ -103,9 +110,32 @@ export class FaultInjector {
         break;
     }
     if (this.starting.length === 0) await this.recovered();
-    const result = { kind, at: started, target, failoverMs, ...(this.starting.length === 0 ? { recoveredMs: Date.now() - started } : {}) };
+    const result = { kind, at: started, target, failoverMs, ...(inFlight ? { inFlight } : {}), ...(this.starting.length === 0 ? { recoveredMs: Date.now() - started } : {}) };
     this.log(`fault ${JSON.stringify(result)}`);
     return result;
+  }
+
+  /**
+   * kill -9 of an api while a submission sent to it is unanswered: it waits (at most 10 s,
+   * then any request will do) until one has been in flight for a seeded 0 to 20 ms, long
+   * enough to have reached the process, and kills from the poll at once. Such a submission
+   * may or may not be committed; the load retries it with the same Idempotency-Key on the
+   * other api, and the checker holds it to exactly once. Answers what was in flight.
+   */
+  private async killApiMidRequest(victim: Member, requests: ReadonlySet<InFlight>): Promise<string[]> {
+    const base = victim.platform?.url;
+    const age = Math.round(this.random() * 20);
+    const armed = Date.now();
+    const on = () => [...requests].filter((r) => r.base === base);
+    for (;;) {
+      const now = Date.now();
+      const submitting = on().some((r) => r.method === 'POST' && r.path === PROJECT_PATH && now - r.since >= age);
+      if (submitting || (now - armed > 10_000 && on().length > 0) || now - armed > 20_000) break;
+      await sleep(1);
+    }
+    victim.platform?.child.kill('SIGKILL'); // now: cluster.kill() awaits, and each await lets a request finish
+    const now = Date.now();
+    return on().map((r) => `${r.method} ${r.path} ${now - r.since} ms`);
   }
 
   /** Every replacement started, every member ready and one controller leading. */

@@ -18,23 +18,27 @@ import { k8sSummary } from './k8s-summary.js';
 import { LoadGenerator } from './load-generator.js';
 
 /**
- * Issue 19 item 1 on the Kubernetes driver: one api and two controller processes of the
+ * Issue 19 item 1 on the Kubernetes driver: two api and two controller processes of the
  * built platform (BEAMLINE_CLUSTER_DRIVER=kubernetes) on a real PostgreSQL and Redis and a
  * real kube-apiserver (its own etcd, kube-controller-manager, KWOK playing the kubelets of
  * three 8-GPU nodes), all started here. The load submits GPU training jobs (Idempotency-Key)
- * whose pods KWOK runs for 0.5 to 3 s and then ends with exit 0 (stage beamline-pod-run-for),
- * and cancels one in five. Faults, in a seeded order: kill -9 of the leading controller;
- * kill -9 of the leader right after one of its pods is created and before it is bound; an
- * API server restart (same etcd, same port); a PostgreSQL restart; a worker whose container
- * exits 1 (its job retries once). Then the checker: every
- * acknowledged job once and terminal, no two attempts of a job running at once, no pod bound
- * twice, no pod left for a terminal job.
+ * through both apis, whose pods KWOK runs for 0.5 to 3 s and then ends with exit 0 (stage
+ * beamline-pod-run-for), and cancels one in five. Faults, in a seeded order: kill -9 of the
+ * leading controller; kill -9 of the leader right after one of its pods is created and before
+ * it is bound; kill -9 of the leader right after a binding is stored and before the job is
+ * recorded past Scheduled; kill -9 of an api while a submission is in flight on it; an API
+ * server restart (same etcd, same port); PostgreSQL and Redis restarts; Redis FLUSHALL; a
+ * partition of the leader from PostgreSQL (its TcpProxy), healed after 3 s; a worker whose
+ * container exits 1 (its job retries once). Then the checker: every acknowledged job once and
+ * terminal, no two attempts of a job running at once, no pod bound twice, no pod left for a
+ * terminal job.
  *
  * Replay: CHAOS_SEED=<seed> npx vitest run --project chaos test/chaos/k8s-chaos.test.ts
  */
 const seed = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 1e9));
 const leaderKills = Number(process.env.CHAOS_LEADER_KILLS ?? 1);
 const unboundKills = Number(process.env.CHAOS_UNBOUND_KILLS ?? 2);
+const boundKills = Number(process.env.CHAOS_BOUND_KILLS ?? 1);
 const log = (line: string) => process.stdout.write(`[k8s-chaos seed=${seed}] ${line}\n`);
 const PRODUCT = 'CHAOS-GPU';
 const NODES = ['chaos-gpu-1', 'chaos-gpu-2', 'chaos-gpu-3'];
@@ -65,6 +69,7 @@ beforeAll(async () => {
   cluster = new ChaosCluster(log, {
     members: [
       ['api-1', 'api'],
+      ['api-2', 'api'],
       ['controller-1', 'controller'],
       ['controller-2', 'controller'],
     ],
@@ -108,10 +113,11 @@ async function settle(db: Awaited<ReturnType<ChaosCluster['database']>>): Promis
   }
 }
 
-describe('chaos on the Kubernetes driver: one api and two controllers under faults', () => {
+describe('chaos on the Kubernetes driver: two apis and two controllers under faults', () => {
   it('keeps every acknowledged job once, never runs two attempts at once, binds no pod twice, leaves no orphan pod', async () => {
-    const schedule = planK8s(seeded(seed), leaderKills, unboundKills);
+    const schedule = planK8s(seeded(seed), leaderKills, unboundKills, boundKills);
     log(`schedule ${JSON.stringify(schedule)}`);
+    log(`replay: CHAOS_SEED=${seed} CHAOS_LEADER_KILLS=${leaderKills} CHAOS_UNBOUND_KILLS=${unboundKills} CHAOS_BOUND_KILLS=${boundKills} npx vitest run --project chaos test/chaos/k8s-chaos.test.ts`);
     const lengths = seeded(seed + 1);
     const load = new LoadGenerator(
       () => cluster.apis().map((p) => p.url),
@@ -127,7 +133,7 @@ describe('chaos on the Kubernetes driver: one api and two controllers under faul
       }),
     );
     const running = load.run(3);
-    const injector = new K8sFaultInjector(cluster, k8s, kc, namespace, ledger, seeded(seed + 3), log);
+    const injector = new K8sFaultInjector(cluster, k8s, kc, namespace, ledger, seeded(seed + 3), log, load);
     const faults: K8sFaultResult[] = [];
     try {
       for (const fault of schedule) {
@@ -161,9 +167,14 @@ describe('chaos on the Kubernetes driver: one api and two controllers under faul
         log(`crashed worker's job ${f.job}: ${JSON.stringify(jobs.get(f.job!))}; pods ${pods.join('; ')}`);
       }
       const anomalies = [...check(load.record, rows, evidence, cluster.home), ...podAnomalies];
-      log(k8sSummary({ seed, record: load.record, rows, faults, pods: ledger.pods.size, relists: ledger.relists, retries: [...ledger.pods.values()].filter((p) => p.attempt !== '0').length, anomalies, wallS: Math.round((Date.now() - began) / 1000) }));
+      // Which member each api URL was (a restarted api has a new port): both must have served the load.
+      const apiOf = new Map(cluster.members.flatMap((m) => m.history.map((p) => [p.url, m.name] as const)));
+      const byApi = new Map<string, number>();
+      for (const [url, n] of load.record.byApi) byApi.set(apiOf.get(url) ?? url, (byApi.get(apiOf.get(url) ?? url) ?? 0) + n);
+      log(k8sSummary({ seed, record: load.record, byApi, rows, faults, pods: ledger.pods.size, relists: ledger.relists, retries: [...ledger.pods.values()].filter((p) => p.attempt !== '0').length, anomalies, wallS: Math.round((Date.now() - began) / 1000) }));
       expect(anomalies).toEqual([]);
       expect(load.record.acknowledged.size).toBeGreaterThan(0);
+      expect([...byApi.keys()].sort()).toEqual(['api-1', 'api-2']);
       passed = true;
     } finally {
       await db.end();

@@ -1,10 +1,13 @@
 import { CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import type { K8sCluster } from '../helpers/k8s-cluster.js';
 import type { ChaosCluster } from './chaos-cluster.js';
-import { FaultInjector, sleep, type FaultResult, type Random } from './fault-injector.js';
+import { FaultInjector, sleep, type FaultKind, type FaultResult, type Random } from './fault-injector.js';
 import type { PodLedger } from './k8s-pod-ledger.js';
+import type { InFlight } from './load-generator.js';
 
-export type K8sFaultKind = 'kill-leader' | 'kill-leader-unbound' | 'restart-apiserver' | 'restart-postgres' | 'crash-worker';
+/** The local suite's kinds (fault-injector.ts) plus the Kubernetes driver's own. */
+export type K8sFaultKind = FaultKind | 'kill-leader-unbound' | 'kill-leader-bound' | 'restart-apiserver' | 'crash-worker';
+const SHARED: ReadonlySet<string> = new Set<FaultKind>(['kill-leader', 'kill-api', 'restart-postgres', 'restart-redis', 'flush-redis', 'partition-leader']);
 
 export interface K8sFaultResult extends Omit<FaultResult, 'kind'> {
   kind: K8sFaultKind;
@@ -13,6 +16,10 @@ export interface K8sFaultResult extends Omit<FaultResult, 'kind'> {
   unboundAtKill?: boolean;
   /** kill-leader-unbound: ms from the kill until another leader had bound that pod. */
   boundAfterMs?: number;
+  /** kill-leader-bound: the bound pod's job status in PostgreSQL read right after the kill (Scheduled: the window was hit). */
+  statusAtKill?: string;
+  /** kill-leader-bound: ms from the kill until that job's record had moved past Scheduled (absent: not within 60 s). */
+  recordedAfterMs?: number;
   /** restart-apiserver: ms from the stop until /readyz answered again. */
   downMs?: number;
   /** crash-worker: the crashed pod's job. */
@@ -26,11 +33,17 @@ export interface PlannedK8sFault {
   pauseS: number;
 }
 
-/** The run's faults in a seeded order: `leaderKills` plain kills, `unboundKills` kills between create and bind, one API server and one PostgreSQL restart, one worker crash. */
-export function planK8s(random: Random, leaderKills: number, unboundKills: number): PlannedK8sFault[] {
-  const kinds: K8sFaultKind[] = ['restart-apiserver', 'restart-postgres', 'crash-worker'];
+/**
+ * The run's faults in a seeded order: `leaderKills` plain kills, `unboundKills` kills between
+ * create and bind, `boundKills` kills between bind and record, and one each of: kill -9 of an
+ * api mid-request, API server, PostgreSQL and Redis restarts, Redis FLUSHALL, a partition of
+ * the leader from PostgreSQL, a worker crash.
+ */
+export function planK8s(random: Random, leaderKills: number, unboundKills: number, boundKills: number): PlannedK8sFault[] {
+  const kinds: K8sFaultKind[] = ['kill-api', 'restart-apiserver', 'restart-postgres', 'restart-redis', 'flush-redis', 'partition-leader', 'crash-worker'];
   for (let i = 0; i < leaderKills; i++) kinds.push('kill-leader');
   for (let i = 0; i < unboundKills; i++) kinds.push('kill-leader-unbound');
+  for (let i = 0; i < boundKills; i++) kinds.push('kill-leader-bound');
   for (let i = kinds.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [kinds[i], kinds[j]] = [kinds[j], kinds[i]];
@@ -39,11 +52,17 @@ export function planK8s(random: Random, leaderKills: number, unboundKills: numbe
 }
 
 /**
- * The local suite's injector (kill -9 of the leader, PostgreSQL restart, waiting for the
- * cluster to be whole) plus the two faults of the Kubernetes driver:
+ * The local suite's injector (kill -9 of the leader or of an api mid-request, PostgreSQL and
+ * Redis restarts, FLUSHALL, a partition of the leader from PostgreSQL through its TcpProxy,
+ * waiting for the cluster to be whole) plus the faults of the Kubernetes driver:
  * - kill-leader-unbound: kill -9 of the leading controller the moment the pod watch shows a
  *   pod of ours created with no nodeName, i.e. after the leader's create and before its
  *   binding; the next leader must bind it (or delete it), never bind it twice;
+ * - kill-leader-bound: kill -9 of the leading controller the moment the pod watch shows one
+ *   of our pods get its nodeName, i.e. after the binding is stored on the API server and
+ *   before the controller records what follows (the job is still Scheduled; Running is
+ *   recorded once the reconciler sees the pod run): the next leader must adopt the bound pod,
+ *   neither bind it again nor create another;
  * - restart-apiserver: kube-apiserver stopped and started on the same etcd and port;
  * - crash-worker: a Running first-attempt pod is reported Failed with exit code 1 (the test
  *   as its kubelet), so its job (maxRetries 1) runs a second attempt: what the checker's "no
@@ -58,12 +77,13 @@ export class K8sFaultInjector extends FaultInjector {
     private readonly ledger: PodLedger,
     private readonly pick: Random,
     private readonly say: (line: string) => void,
+    load: { inFlight: ReadonlySet<InFlight> },
   ) {
-    super(cluster, pick, say);
+    super(cluster, pick, say, load);
   }
 
   async inject(kind: K8sFaultKind): Promise<K8sFaultResult> {
-    if (kind === 'kill-leader' || kind === 'restart-postgres') return this.apply(kind) as Promise<K8sFaultResult>;
+    if (SHARED.has(kind)) return this.apply(kind as FaultKind);
     const started = Date.now();
     let result: K8sFaultResult;
     if (kind === 'restart-apiserver') {
@@ -71,6 +91,8 @@ export class K8sFaultInjector extends FaultInjector {
       result = { kind, at: started, target: 'kube-apiserver', downMs };
     } else if (kind === 'crash-worker') {
       result = await this.crashWorker();
+    } else if (kind === 'kill-leader-bound') {
+      result = await this.killAfterBind();
     } else {
       result = await this.killBeforeBind();
     }
@@ -119,6 +141,51 @@ export class K8sFaultInjector extends FaultInjector {
       }
     }
     return { kind: 'kill-leader-unbound', at, target: seen ? leader.name : `${leader.name} (no unbound pod within 60 s)`, failoverMs, pod: name, unboundAtKill: name ? Boolean(after && !after.spec?.nodeName) : undefined, boundAfterMs };
+  }
+
+  /**
+   * Waits (at most 60 s) for one of our pods to get its nodeName in the watch (its binding is
+   * stored), kills the leader at once from the watch callback, then reads the job's record:
+   * Scheduled at the kill means the window was hit (bound on the cluster, not recorded past
+   * Scheduled). Then times how long the next leader took to record it further.
+   */
+  private async killAfterBind(): Promise<K8sFaultResult> {
+    await this.settled();
+    const leader = await this.leader();
+    let killedAt = Date.now();
+    const seen = await new Promise<V1Pod | undefined>((resolve) => {
+      const timer = setTimeout(() => (off(), resolve(undefined)), 60_000);
+      const off = this.ledger.onPod((_type, pod, change) => {
+        if (!change.boundNow || !pod.metadata?.labels?.['beamline.dev/training-job']) return;
+        leader.platform?.child.kill('SIGKILL'); // now, in the callback: every await here is time for the record
+        killedAt = Date.now();
+        clearTimeout(timer);
+        off();
+        resolve(pod);
+      });
+    });
+    await this.cluster.kill(leader);
+    const at = seen ? killedAt : Date.now();
+    const job = seen?.metadata?.annotations?.['beamline.dev/training-job-id'];
+    const db = await this.cluster.database();
+    const status = async () => (job ? ((await db.query<{ status: string }>('SELECT status::text AS status FROM training_jobs WHERE id = $1', [job])).rows[0]?.status ?? 'missing') : undefined);
+    try {
+      const statusAtKill = await status().catch(() => 'unread');
+      const failoverMs = await this.failover(leader, at);
+      this.starting.push(this.cluster.launch(leader));
+      let recordedAfterMs: number | undefined;
+      const until = Date.now() + 60_000;
+      while (statusAtKill === 'Scheduled' && Date.now() < until) {
+        if ((await status().catch(() => 'Scheduled')) !== 'Scheduled') {
+          recordedAfterMs = Date.now() - at;
+          break;
+        }
+        await sleep(100);
+      }
+      return { kind: 'kill-leader-bound', at, target: seen ? leader.name : `${leader.name} (no pod bound within 60 s)`, failoverMs, pod: seen?.metadata?.name, job, statusAtKill, recordedAfterMs };
+    } finally {
+      await db.end().catch(() => undefined);
+    }
   }
 
   /**

@@ -18,13 +18,21 @@ export interface PodRecord {
 
 const ENDED = new Set(['Succeeded', 'Failed']);
 
+/** What one event changed, as far as a fault trigger needs it. */
+export interface PodChange {
+  /** A MODIFIED event that shows a node for a pod the ledger had seen without one: its binding just landed. */
+  boundNow: boolean;
+}
+
+export type PodListener = (type: string, pod: V1Pod, change: PodChange) => void;
+
 /**
  * Every pod of one namespace as the API server reported it, by list then watch, listing
  * again whenever the watch ends (an API server restart ends it): the evidence of the
  * Kubernetes checker. Events are numbered in the order seen; a pod that vanished while the
  * watch was down ends at the relist, before any pod the relist shows for the first time
  * starts, so a gap never invents an overlap. `onPod` sees each event as it comes (the fault
- * injector's trigger for "created, not yet bound").
+ * injector's triggers for "created, not yet bound" and "bound, not yet recorded").
  */
 export class PodLedger {
   readonly pods = new Map<string, PodRecord>();
@@ -33,7 +41,7 @@ export class PodLedger {
   private seq = 0;
   private stopped = false;
   private abort?: () => void;
-  private listeners = new Set<(type: string, pod: V1Pod) => void>();
+  private listeners = new Set<PodListener>();
 
   constructor(
     private readonly kc: KubeConfig,
@@ -50,7 +58,7 @@ export class PodLedger {
   }
 
   /** Calls `listener` for each pod event until the returned function is called. */
-  onPod(listener: (type: string, pod: V1Pod) => void): () => void {
+  onPod(listener: PodListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -104,11 +112,12 @@ export class PodLedger {
       };
       this.pods.set(uid, record);
     }
+    const boundNow = type === 'MODIFIED' && Boolean(pod.spec?.nodeName) && record.nodes.size === 0;
     if (pod.spec?.nodeName) record.nodes.add(pod.spec.nodeName);
     record.phase = pod.status?.phase;
     if (record.phase && record.phases.at(-1) !== record.phase) record.phases.push(record.phase);
     if (record.phase === 'Running' && record.runningAt === undefined) record.runningAt = at;
     if (record.endedAt === undefined && (type === 'DELETED' || ENDED.has(record.phase ?? ''))) record.endedAt = at;
-    for (const listener of this.listeners) listener(type, pod);
+    for (const listener of this.listeners) listener(type, pod, { boundNow });
   }
 }

@@ -7,6 +7,8 @@ import { percentile } from './summary.js';
 export function k8sSummary(run: {
   seed: number;
   record: LoadRecord;
+  /** Requests by api member (api-1, api-2), restarts included. */
+  byApi: Map<string, number>;
   rows: JobRow[];
   faults: K8sFaultResult[];
   pods: number;
@@ -24,6 +26,9 @@ export function k8sSummary(run: {
   };
   const kills = faults.filter((f) => f.kind.startsWith('kill-leader') && f.failoverMs !== undefined).map((f) => f.failoverMs!);
   const unbound = faults.filter((f) => f.kind === 'kill-leader-unbound');
+  const bound = faults.filter((f) => f.kind === 'kill-leader-bound');
+  const cuts = faults.filter((f) => f.kind === 'partition-leader' && f.failoverMs !== undefined).map((f) => f.failoverMs!);
+  const apiKills = faults.filter((f) => f.kind === 'kill-api');
   const lines: [string, string][] = [
     ['seed', String(run.seed)],
     ['submissions (acknowledged / never acknowledged)', `${record.operations.submit} (${record.acknowledged.size} / ${record.unacknowledged.size})`],
@@ -31,14 +36,18 @@ export function k8sSummary(run: {
     ['cancels (acknowledged)', `${record.operations.cancel} (${record.cancelled.size})`],
     ['queries', String(record.operations.query)],
     ['responses by status', [...record.statuses].map(([s, n]) => `${s}: ${n}`).join(', ')],
+    ['requests by api', [...run.byApi].sort().map(([a, n]) => `${a}: ${n}`).join(', ')],
     ['jobs stored, by status', count(rows.map((r) => r.status))],
     ['pods seen (watch relists)', `${run.pods} (${run.relists})`],
     ['faults', `${faults.length} (${count(faults.map((f) => f.kind))})`],
     ['kills before bind (pod still unbound at the kill / n)', `${unbound.filter((f) => f.unboundAtKill).length} / ${unbound.length}${unbound.map((f) => (f.boundAfterMs !== undefined ? `; ${f.pod} bound ${f.boundAfterMs} ms after` : '')).join('')}`],
+    ['kills after bind (job still Scheduled at the kill / n)', `${bound.filter((f) => f.statusAtKill === 'Scheduled').length} / ${bound.length}${bound.map((f) => (f.recordedAfterMs !== undefined ? `; ${f.pod} recorded ${f.recordedAfterMs} ms after` : '')).join('')}`],
+    ['api kills (in flight at the kill)', apiKills.map((f) => `${f.target}: ${f.inFlight?.join(', ') || 'none'}`).join('; ') || '-'],
     ['worker crashes (retried / n)', `${faults.filter((f) => f.kind === 'crash-worker' && f.retriedAfterMs !== undefined).length} / ${faults.filter((f) => f.kind === 'crash-worker').length}`],
     ['pods of a second attempt', String(run.retries)],
     ['API server down, ms (each)', faults.filter((f) => f.downMs !== undefined).map((f) => f.downMs).join(', ') || '-'],
     ['leader failover after kill -9, ms (p50 / p99 / n)', `${percentile(kills, 50)} / ${percentile(kills, 99)} / ${kills.length}`],
+    ['leader failover after a partition, ms (each)', cuts.join(', ') || '-'],
     ['anomalies', String(anomalies.length)],
     ['wall time, s (from the start of the file, build included, to the check)', String(run.wallS)],
   ];

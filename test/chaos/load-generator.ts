@@ -15,6 +15,17 @@ export interface LoadRecord {
   statuses: Map<string, number>;
   /** The first 5xx answers, with what was asked and when: a 5xx is an anomaly unless it is a 503 during a fault. */
   serverErrors: { at: number; method: string; path: string; status: number; body: string }[];
+  /** Requests sent, by the api's base URL (a restarted api has a new port, so a new URL). */
+  byApi: Map<string, number>;
+}
+
+/** A request of the load that has been sent and not yet answered. */
+export interface InFlight {
+  base: string;
+  method: string;
+  path: string;
+  /** When it was sent (epoch ms). */
+  since: number;
 }
 
 export const PROJECT_PATH = '/v1/projects/default/training-jobs';
@@ -34,7 +45,10 @@ export class LoadGenerator {
     operations: { submit: 0, cancel: 0, query: 0, retries: 0 },
     statuses: new Map(),
     serverErrors: [],
+    byApi: new Map(),
   };
+  /** Requests sent and not yet answered: what a kill of an api "mid-request" aims at (fault-injector.ts). */
+  readonly inFlight = new Set<InFlight>();
   private stopped = false;
   private sequence = 0;
 
@@ -117,6 +131,9 @@ export class LoadGenerator {
       return undefined;
     }
     const base = apis[Math.floor(this.random() * apis.length)];
+    this.record.byApi.set(base, (this.record.byApi.get(base) ?? 0) + 1);
+    const request: InFlight = { base, method, path, since: Date.now() };
+    this.inFlight.add(request);
     try {
       const res = await fetch(`${base}${path}`, {
         method,
@@ -131,6 +148,8 @@ export class LoadGenerator {
     } catch {
       count('network');
       return undefined;
+    } finally {
+      this.inFlight.delete(request);
     }
   }
 }
