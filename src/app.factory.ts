@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { AppModule } from './app.module.js';
+import { AppModule, rolesOf } from './app.module.js';
 import type { AppConfig } from './common/config/config.schema.js';
 import { toProblem } from './common/errors/problem.filter.js';
 import { completeDocument } from './common/openapi/complete-document.js';
@@ -12,6 +12,7 @@ import { requestContext } from './common/logging/request-context.js';
 import { isJsonMediaType } from './common/validation/json-body.interceptor.js';
 import { MetricsService } from './common/metrics/metrics.service.js';
 import { PROXY_PATH } from './serving/endpoints/endpoint-proxy.js';
+import { InferFastPath } from './serving/endpoints/infer-fast-path.js';
 
 /**
  * Builds the Nest app for a resolved config (DATABASE_URL and REDIS_URL set) without
@@ -28,7 +29,10 @@ export async function createApp(config: AppConfig, logger = new JsonLogger(confi
   // (which runs the shutdown hooks) before stopping the embedded services. Nest's own
   // listener closed the app and then re-sent the signal to the process, a second signal.
   app.set('x-powered-by', false);
-  app.use(requestContext(logger, metrics));
+  const context = requestContext(logger, metrics);
+  app.use(context);
+  // `POST …/infer` is answered ahead of express, with this same request context (infer-fast-path.ts).
+  if (rolesOf(config.BEAMLINE_ROLE).api) app.get(InferFastPath, { strict: false }).install(app.getHttpServer(), app.getHttpAdapter().getInstance(), context);
   // The infer proxy forwards bodies as they came (JSON or V2 binary): the JSON parser leaves them alone.
   app.use(express.json({ limit: config.BEAMLINE_BODY_LIMIT, type: (req) => isJsonMediaType(req.headers['content-type']) && !PROXY_PATH.test((req as Request).originalUrl ?? req.url ?? '') }));
   // body-parser failures (413, malformed JSON) happen before Nest's filters: answer them as problem+json too.

@@ -1,6 +1,4 @@
-import { Inject, Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule, type Provider } from '@nestjs/common';
-import { APP_CONFIG } from '../common/config/config.js';
-import type { AppConfig } from '../common/config/config.schema.js';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { EndpointLeaderLock } from '../common/leader/leader-lock.js';
 import { PublicUrl } from '../common/public-url.js';
 import { ModelsModule } from '../models/models.module.js';
@@ -26,19 +24,13 @@ import { ReplicaTokens } from './endpoints/replica-tokens.js';
 
 /** `api` gets the REST API and the infer proxy; `controller` gets the endpoint reconciler loop. */
 @Module({})
-export class ServingModule implements NestModule {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
-
-  /** The infer proxy's hot path ahead of Nest's router (infer-fast-path.ts); only where the API serves. */
-  configure(consumer: MiddlewareConsumer): void {
-    if (this.config.BEAMLINE_ROLE !== 'api' && this.config.BEAMLINE_ROLE !== 'all') return;
-    consumer.apply(InferFastPath).forRoutes({ path: 'v1/projects/:project/endpoints/:name/infer', method: RequestMethod.POST });
-  }
+export class ServingModule {
 
   static forRoles(roles: { api: boolean; controller: boolean }, driver: 'local' | 'kubernetes' | 'none'): DynamicModule {
     const providers: Provider[] = [EndpointsRepository, EndpointsService, EndpointsTrafficService, CanaryTransitions, EndpointsMetrics, EndpointRouter, EndpointProxy, ReplicaTokens];
     // Autoscaling's demand and the canary's counters: the infer proxy publishes them, the controller reads them.
-    if (roles.api) providers.push(EndpointDemand, CanaryStats);
+    // The infer proxy's hot path ahead of express (infer-fast-path.ts; app.factory.ts installs it).
+    if (roles.api) providers.push(EndpointDemand, CanaryStats, InferFastPath);
     if (roles.controller && driver !== 'none') {
       providers.push(PublicUrl, EndpointLeaderLock, EndpointModelFiles, EndpointReconciler, EndpointControllerLoop, { provide: ENDPOINT_TRIGGER, useExisting: EndpointControllerLoop });
       providers.push(EndpointAutoscaler, EndpointDemandReader, EndpointCanary, CanaryStatsReader);

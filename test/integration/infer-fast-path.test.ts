@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, closeApp, eventually, seedToken, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
- * `POST …/endpoints/{name}/infer` is served ahead of Nest's router (src/serving/endpoints/
- * infer-fast-path.ts). What the Nest route gave must still hold there: the same guards, the
+ * `POST …/endpoints/{name}/infer` is served ahead of express, by a `request` listener on the
+ * HTTP server (src/serving/endpoints/infer-fast-path.ts). What the Nest route gave must still hold there: the same guards, the
  * problem+json answers, the audit of denied calls and the HTTP metric by route template.
  * No cluster: no replica is needed to reach any of these answers.
  */
@@ -54,6 +54,32 @@ describe('the infer fast path', () => {
     expect(res.body.detail).toMatch(/nothing-here/);
     const metrics = (await client(t.url).get('/metrics')).text;
     expect(metrics).toMatch(/beamline_http_request_duration_seconds_count\{method="POST",route="\/v1\/projects\/:project\/endpoints\/:name\/infer",status="404"\} [1-9]/);
+  });
+
+  it('answers infer ahead of express: the express app never sees it, and still sees everything else', async () => {
+    const express = t.app.getHttpAdapter().getInstance() as unknown as { handle: (...args: unknown[]) => unknown };
+    const handle = express.handle;
+    const seen: string[] = [];
+    express.handle = function (this: unknown, ...args: unknown[]) {
+      seen.push(`${(args[0] as { method: string }).method} ${(args[0] as { url: string }).url}`);
+      return handle.apply(this, args);
+    };
+    try {
+      expect((await member.post(infer, body)).status).toBe(404);
+      expect((await member.post(`${infer}?x=1`, body)).status).toBe(404);
+      expect((await member.get(infer)).status).toBe(404);
+    } finally {
+      express.handle = handle;
+    }
+    expect(seen).toEqual([`POST ${infer}?x=1`, `GET ${infer}`]);
+  });
+
+  it('gives an error answer the express response (problem+json via the filter) and echoes a generated request id', async () => {
+    const res = await outsider.post(infer, body);
+    expect(res.status).toBe(403);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.body).toMatchObject({ status: 403, instance: infer, requestId: res.headers.get('x-request-id') });
   });
 
   it('leaves a query string and other methods to the Nest route, which answers the same', async () => {

@@ -61,7 +61,8 @@ describe('endpoint proxy: unreachable replicas', () => {
   let liveUrl: string;
   let closedUrl: string;
   beforeAll(async () => {
-    live = createServer((_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"outputs":[]}'));
+    // With a content-length, as the runtime answers infer (runtime/server.ts).
+    live = createServer((_, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-length': 14 }).end('{"outputs":[]}'));
     await new Promise<void>((r) => live.listen(0, '127.0.0.1', r));
     liveUrl = `http://127.0.0.1:${(live.address() as AddressInfo).port}`;
     const closed = createServer();
@@ -86,6 +87,40 @@ describe('endpoint proxy: unreachable replicas', () => {
     const { res } = response();
     const error = await proxyTo([closedUrl]).forward(project, 'e', undefined, inferRequest(), res).catch((e: unknown) => e);
     expect(error).toEqual(unavailable(/ECONNREFUSED, it refused the connection/));
+  });
+
+  it("passes the replica's content-length back, so the caller's answer needs no chunked framing", async () => {
+    const { res, headers, body } = response();
+    await proxyTo([liveUrl]).forward(project, 'e', undefined, inferRequest(), res);
+    await new Promise((r) => setImmediate(r));
+    expect(body()).toBe('{"outputs":[]}');
+    expect(headers['content-length']).toBe(String('{"outputs":[]}'.length));
+  });
+
+  it('reaches a replica directly with the path, the body, its length and the replica token (not the caller\'s)', async () => {
+    const seen: Array<{ url?: string; headers: Record<string, unknown>; body: string }> = [];
+    const recorder = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString())).on('end', () => {
+        seen.push({ url: req.url, headers: req.headers, body: text });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"outputs":[]}');
+      });
+    });
+    await new Promise<void>((r) => recorder.listen(0, '127.0.0.1', r));
+    try {
+      const req = inferRequest();
+      Object.assign(req.headers, { authorization: 'Bearer caller-token', 'x-request-id': 'r-1' });
+      await proxyTo([`http://127.0.0.1:${(recorder.address() as AddressInfo).port}`]).forward(project, 'e', undefined, req, response().res);
+      expect(seen).toEqual([
+        {
+          url: '/v2/models/m/infer',
+          body: '{"inputs":[]}',
+          headers: expect.objectContaining({ authorization: 'Bearer replica-token', 'content-length': '13', 'content-type': 'application/json', 'x-request-id': 'r-1' }),
+        },
+      ]);
+    } finally {
+      await new Promise((r) => recorder.close(r));
+    }
   });
 
   it('skips an unresolvable replica and answers from a reachable one', async () => {

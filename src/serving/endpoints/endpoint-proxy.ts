@@ -15,7 +15,8 @@ import { mirrors, pickTrack } from './traffic-split.js';
 
 /** Request headers worth passing on (never the caller's Authorization: the proxy sends the replica token instead). */
 const FORWARD = ['content-type', 'accept', 'inference-header-content-length', 'x-request-id'];
-const BACK = ['content-type', 'inference-header-content-length', 'retry-after'];
+/** content-length too: the answer is piped through unchanged, and with it the caller's answer needs no chunked framing. */
+const BACK = ['content-type', 'content-length', 'inference-header-content-length', 'retry-after'];
 /**
  * Failures that happen before a replica saw the request: safe to send it to another
  * replica, and when none is left a 503 with the reason, never a 500. ENOTFOUND/EAI_AGAIN:
@@ -55,6 +56,8 @@ export class EndpointProxy implements OnModuleInit {
   /** Direct until onModuleInit picks the configured access (replica-access.ts); a test may set it. */
   access: ReplicaAccess = new DirectAccess();
   private readonly replicaTokens = new Map<string, Promise<string>>();
+  /** The derived tokens already resolved: a request needs no await for them. */
+  private readonly knownTokens = new Map<string, string>();
   private shadowInFlight = 0;
 
   constructor(
@@ -139,7 +142,7 @@ export class EndpointProxy implements OnModuleInit {
             path: path + queryOf(req),
             headers: forwardedHeaders(req),
             body,
-            replicaToken: await this.replicaToken(route.endpointId),
+            replicaToken: this.knownTokens.get(route.endpointId) ?? (await this.replicaToken(route.endpointId)),
           });
           if (answer.statusCode === 401) {
             // Never the caller's fault (their token is not forwarded): the replica does not know ours.
@@ -205,13 +208,13 @@ export class EndpointProxy implements OnModuleInit {
     if (!token) {
       token = this.tokens.forEndpoint(endpointId);
       this.replicaTokens.set(endpointId, token);
-      token.catch(() => this.replicaTokens.delete(endpointId));
+      token.then((value) => this.knownTokens.set(endpointId, value), () => this.replicaTokens.delete(endpointId));
     }
     return token;
   }
 
   private reply(answer: ReplicaAnswer, res: Response): void {
-    res.status(answer.statusCode);
+    res.statusCode = answer.statusCode;
     for (const h of BACK) {
       const v = answer.headers[h];
       if (v !== undefined) res.setHeader(h, v);

@@ -69,25 +69,38 @@ export class DirectAccess implements ReplicaAccess {
    * restarted), so the next request starts on fresh sockets; it is not destroyed, since
    * other requests may still be mid-answer on it, and its idle sockets close on their own.
    */
-  private readonly agents = new Map<string, Agent>();
+  private readonly pools = new Map<string, Pool>();
 
   send(upstream: string, r: ReplicaRequest): Promise<ReplicaAnswer> {
-    const headers = { ...r.headers, 'content-length': r.body.length, authorization: `Bearer ${r.replicaToken}` };
-    const agent = this.agentFor(upstream);
-    return sendWithConnectTimeout(request, new URL(r.path, upstream), { method: r.method, headers, agent }, r.body, upstream).catch((error: unknown) => {
-      if (this.agents.get(upstream) === agent) this.agents.delete(upstream);
+    const pool = this.poolFor(upstream);
+    // The caller's headers are this request's own object (forwardedHeaders): filled in, not copied.
+    const headers = Object.assign(r.headers, { 'content-length': r.body.length, authorization: `Bearer ${r.replicaToken}` });
+    const options: RequestOptions = { protocol: pool.protocol, hostname: pool.hostname, port: pool.port, path: r.path, method: r.method, headers, agent: pool.agent };
+    return sendRequest((callback) => request(options, callback), r.method, r.body, upstream).catch((error: unknown) => {
+      if (this.pools.get(upstream) === pool) this.pools.delete(upstream);
       throw error;
     });
   }
 
-  private agentFor(upstream: string): Agent {
-    let agent = this.agents.get(upstream);
-    if (!agent) {
-      agent = new Agent({ keepAlive: true, maxSockets: 512, scheduling: 'lifo' });
-      this.agents.set(upstream, agent);
+  /** The upstream's keep-alive pool and its parsed address (parsed once, not per request). */
+  private poolFor(upstream: string): Pool {
+    let pool = this.pools.get(upstream);
+    if (!pool) {
+      const url = new URL(upstream);
+      if (url.protocol !== 'http:') throw new ReplicaPathError(`${upstream}: only http:// replicas are reached directly`, 'EPROTO', false);
+      const agent = new Agent({ keepAlive: true, maxSockets: 512, scheduling: 'lifo' });
+      pool = { agent, protocol: url.protocol, hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port || '80' };
+      this.pools.set(upstream, pool);
     }
-    return agent;
+    return pool;
   }
+}
+
+interface Pool {
+  agent: Agent;
+  protocol: string;
+  hostname: string;
+  port: string;
 }
 
 /**
@@ -116,8 +129,13 @@ export function sendWithConnectTimeout(
   body: Buffer,
   label: string,
 ): Promise<ReplicaAnswer> {
+  return sendRequest((callback) => send(url, options, callback), options.method, body, label);
+}
+
+/** sendWithConnectTimeout for a request `start` makes (with its callback). */
+function sendRequest(start: (callback: (res: IncomingMessage) => void) => ClientRequest, method: string | undefined, body: Buffer, label: string): Promise<ReplicaAnswer> {
   return new Promise((resolve, reject) => {
-    const out = send(url, options, (res) => resolve({ statusCode: res.statusCode ?? 502, headers: res.headers, body: res }));
+    const out = start((res) => resolve({ statusCode: res.statusCode ?? 502, headers: res.headers, body: res }));
     out.on('error', reject);
     out.on('socket', (socket) => {
       if (!socket.connecting) return;
@@ -126,6 +144,6 @@ export function sendWithConnectTimeout(
       socket.once('secureConnect', () => clearTimeout(timer));
       socket.once('close', () => clearTimeout(timer));
     });
-    out.end(options.method === 'GET' || options.method === 'HEAD' ? undefined : body);
+    out.end(method === 'GET' || method === 'HEAD' ? undefined : body);
   });
 }
