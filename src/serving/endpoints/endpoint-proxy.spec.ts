@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../common/config/config.schema.js';
 import { AppError, ErrorCode } from '../../common/errors/app-error.js';
-import { EndpointProxy } from './endpoint-proxy.js';
+import { EndpointProxy, STREAM_BODY_ABOVE } from './endpoint-proxy.js';
 import type { EndpointRouter, Route } from './endpoint-router.js';
 import type { EndpointsMetrics } from './endpoints.metrics.js';
 import { ReplicaPathError, replicaAccessMode, type ReplicaAccess, type ReplicaRequest } from './replica-access.js';
@@ -239,5 +239,88 @@ describe('endpoint proxy: holding requests for an autoscaled endpoint at zero', 
     const { res, headers } = response();
     await expect(proxy.forward(project, 'e', undefined, inferRequest(), res)).rejects.toEqual(unavailable(/hold queue is full \(1 requests already wait.*BEAMLINE_ENDPOINT_HOLD_QUEUE/));
     expect(headers['retry-after']).toBe('1');
+  });
+});
+
+// Issue 18, item 2: a large body is piped to the replica, not read whole; retried only while no byte of it left.
+describe('endpoint proxy: streamed bodies', () => {
+  const size = STREAM_BODY_ABOVE + 4096;
+  const payload = Buffer.alloc(size, 'x');
+  let received: Array<{ upstream: string; bytes: number }>;
+  let firstChunk: () => void;
+  const servers: Server[] = [];
+  async function replica(onRequest: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void): Promise<string> {
+    const server = createServer(onRequest);
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+  /** Counts what arrives; answers once the whole body is in. */
+  const recording = (name: string) => (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+    let bytes = 0;
+    req.on('data', (c: Buffer) => {
+      if (bytes === 0) firstChunk();
+      bytes += c.length;
+    });
+    req.on('end', () => {
+      received.push({ upstream: name, bytes });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 14 }).end('{"outputs":[]}');
+    });
+  };
+  /** A caller's request with a declared length; the test decides when the body is written. */
+  function largeRequest(): PassThrough & Request {
+    return Object.assign(new PassThrough(), { method: 'POST', originalUrl: '/v1/projects/vision/endpoints/e/infer', headers: { 'content-type': 'application/json', 'content-length': String(size) } }) as unknown as PassThrough & Request;
+  }
+  beforeAll(() => {
+    received = [];
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  });
+
+  it('reaches the replica before the caller has sent the whole body, and delivers all of it', async () => {
+    const url = await replica(recording('a'));
+    const arrived = new Promise<void>((r) => (firstChunk = r));
+    const req = largeRequest();
+    const { res, body } = response();
+    const forwarded = proxyTo([url]).forward(project, 'e', undefined, req, res);
+    req.write(payload.subarray(0, 1000));
+    await arrived; // with the body read whole first, nothing would reach the replica before end()
+    req.end(payload.subarray(1000));
+    await forwarded;
+    await new Promise((r) => setImmediate(r));
+    expect(body()).toBe('{"outputs":[]}');
+    expect(received.at(-1)).toEqual({ upstream: 'a', bytes: size });
+  });
+
+  it('tries the next replica with the whole body when the first refuses the connection', async () => {
+    const closed = await replica(() => undefined);
+    await new Promise((r) => servers.at(-1)!.close(r));
+    const url = await replica(recording('b'));
+    firstChunk = () => undefined;
+    const req = largeRequest();
+    req.end(payload);
+    const { res, status } = response();
+    await proxyTo([closed, url]).forward(project, 'e', undefined, req, res);
+    expect(status()).toBe(200);
+    expect(received.at(-1)).toEqual({ upstream: 'b', bytes: size });
+  });
+
+  it('answers 503 and resends nothing when the connection fails after the body began to flow', async () => {
+    const resetting = await replica((req) => req.once('data', () => req.socket.destroy()));
+    const url = await replica(recording('c'));
+    const before = received.length;
+    const req = largeRequest();
+    req.end(payload);
+    const error = await proxyTo([resetting, url]).forward(project, 'e', undefined, req, response().res).catch((e: unknown) => e);
+    expect(error).toEqual(unavailable(/after the streamed request body began to go out; it cannot be sent again/));
+    expect(received.length).toBe(before);
+  });
+
+  it('refuses a declared length above the limit with 413 before reading it', async () => {
+    const req = largeRequest();
+    req.headers['content-length'] = String(65 * 1024 * 1024);
+    const error = await proxyTo(['http://127.0.0.1:9']).forward(project, 'e', undefined, req, response().res).catch((e: unknown) => e);
+    expect(error).toEqual(expect.objectContaining({ code: ErrorCode.PayloadTooLarge }));
   });
 });

@@ -9,7 +9,7 @@ import { EndpointRouter, type Route, type SubRoute } from './endpoint-router.js'
 import { CanaryStats } from './endpoint-traffic-stats.js';
 import { EndpointsMetrics } from './endpoints.metrics.js';
 import { replicaPath } from './replica-routes.js';
-import { DirectAccess, ReplicaPathError, replicaAccessMode, type ReplicaAccess, type ReplicaAnswer } from './replica-access.js';
+import { DirectAccess, ReplicaPathError, replicaAccessMode, type ReplicaAccess, type ReplicaAnswer, type StreamedBody } from './replica-access.js';
 import { ReplicaTokens } from './replica-tokens.js';
 import { mirrors, pickTrack } from './traffic-split.js';
 
@@ -35,6 +35,13 @@ export const PROXY_WAIT_MS = 5000;
 
 /** Tensors are bigger than API bodies: the runtime's own default limit. */
 const INFER_BODY_LIMIT = 64 * 1024 * 1024;
+/**
+ * A body with a declared length above this is piped to the replica (where the access can:
+ * direct), not read whole first. Below it, reading it whole costs next to nothing and keeps
+ * every retry possible (a streamed body is resent only if no byte of it left).
+ */
+export const STREAM_BODY_ABOVE = 64 * 1024;
+const EMPTY = Buffer.alloc(0);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -44,10 +51,12 @@ export const SHADOW_IN_FLIGHT = 64;
 const SHADOW_TIMEOUT_MS = 30_000;
 
 /**
- * The API's inference proxy: a notebook needs only the Beamline URL and token. The body is
- * read once (inference is idempotent), so a replica that refuses or resets the connection
- * while it drains is simply skipped and the request goes to another one: this is what
- * makes a rolling update lose no request.
+ * The API's inference proxy: a notebook needs only the Beamline URL and token. A body up to
+ * STREAM_BODY_ABOVE is read once (inference is idempotent), so a replica that refuses or
+ * resets the connection while it drains is simply skipped and the request goes to another
+ * one: this is what makes a rolling update lose no request. A larger body is piped to the
+ * replica once a connection is made: a refused or timed-out connection is still retried
+ * elsewhere; a failure after the body began to flow is a 503 (it cannot be resent).
  */
 @Injectable()
 export class EndpointProxy implements OnModuleInit {
@@ -104,7 +113,9 @@ export class EndpointProxy implements OnModuleInit {
   /** `upstreamPath` is an allowed replica path (replicaPath), or undefined for `/infer` (the model's V2 infer). */
   async forward(project: ProjectRef, name: string, upstreamPath: string | undefined, req: Request, res: Response): Promise<void> {
     const started = performance.now();
-    const body = await readBody(req, Math.max(this.config.BEAMLINE_BODY_LIMIT, INFER_BODY_LIMIT));
+    const limit = Math.max(this.config.BEAMLINE_BODY_LIMIT, INFER_BODY_LIMIT);
+    let streamed = this.streamable(req, limit);
+    let body = streamed ? EMPTY : await readBody(req, limit);
     let deadline = Date.now() + this.waitMs;
     const failed = new Set<string>();
     let lastError = 'no replica is ready';
@@ -132,18 +143,22 @@ export class EndpointProxy implements OnModuleInit {
       const track = canaryUpstream ? 'canary' : 'stable';
       if (upstream) {
         unhold?.();
-        if (!mirrored && route.shadow && isInfer(upstreamPath) && mirrors(route.shadow.percent, mirrorDraw)) {
+        if (!mirrored && route.shadow && isInfer(upstreamPath) && mirrors(route.shadow.percent, mirrorDraw) && !streamed?.started) {
           mirrored = true;
+          // The copy needs the body whole: one that would have been streamed (and has not
+          // begun to flow) is read whole instead.
+          if (streamed) [body, streamed] = [await readBody(req, limit), undefined];
           this.mirror(project, name, route, route.shadow, body, req);
         }
         try {
-          const answer = await this.access.send(upstream, {
+          const request = {
             method: req.method,
             path: path + queryOf(req),
             headers: forwardedHeaders(req),
             body,
             replicaToken: this.knownTokens.get(route.endpointId) ?? (await this.replicaToken(route.endpointId)),
-          });
+          };
+          const answer = await (streamed ? this.access.sendStreamed!(upstream, request, streamed) : this.access.send(upstream, request));
           if (answer.statusCode === 401) {
             // Never the caller's fault (their token is not forwarded): the replica does not know ours.
             answer.body.resume();
@@ -183,6 +198,20 @@ export class EndpointProxy implements OnModuleInit {
       if (callerLeft) return; // nobody to answer: stop waiting for a replica
     }
     this.unavailable(project, name, started, res, `Endpoint '${name}' has no ready replica (${lastError})`);
+  }
+
+  /**
+   * The caller's body as a stream, where it is large (declared length above
+   * STREAM_BODY_ABOVE, not chunked) and the access can stream; undefined reads it whole.
+   * A declared length above the limit is 413 at once, before a byte is read.
+   */
+  private streamable(req: Request, limit: number): StreamedBody | undefined {
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (declared > limit) {
+      throw new AppError(ErrorCode.PayloadTooLarge, `The request body is larger than ${limit} bytes`);
+    }
+    if (!this.access.sendStreamed || req.headers['transfer-encoding'] !== undefined || !(declared > STREAM_BODY_ABOVE)) return undefined;
+    return { from: req, length: declared, started: false };
   }
 
   /** 503 with Retry-After: the caller may try again; never a 500. */

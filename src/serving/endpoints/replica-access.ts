@@ -31,6 +31,19 @@ export type ReplicaAccessMode = 'direct' | 'api-proxy';
 export interface ReplicaAccess {
   readonly mode: ReplicaAccessMode;
   send(upstream: string, request: ReplicaRequest): Promise<ReplicaAnswer>;
+  /** Where the access can stream a body (direct only): `request.body` is empty, `body` carries it. */
+  sendStreamed?(upstream: string, request: ReplicaRequest, body: StreamedBody): Promise<ReplicaAnswer>;
+}
+
+/**
+ * A request body piped from the caller instead of read whole: `length` is its declared
+ * Content-Length. `started` turns true once its first byte may have left for a replica;
+ * from then on it cannot be sent again, so a failure is final (see sendStreamed).
+ */
+export interface StreamedBody {
+  from: Readable;
+  length: number;
+  started: boolean;
 }
 
 /**
@@ -80,6 +93,20 @@ export class DirectAccess implements ReplicaAccess {
       if (this.pools.get(upstream) === pool) this.pools.delete(upstream);
       throw error;
     });
+  }
+
+  /**
+   * The body piped from the caller, starting once the connection is made: a connection that
+   * is refused or times out has taken no byte, and the proxy may try another replica with
+   * the same stream. On a fresh connection, not a kept-alive one: a kept-alive socket the
+   * replica closed as idle fails only once bytes are written to it, and a streamed body
+   * cannot be resent. A failure after the first byte is final (ReplicaPathError, not retryable).
+   */
+  sendStreamed(upstream: string, r: ReplicaRequest, body: StreamedBody): Promise<ReplicaAnswer> {
+    const pool = this.poolFor(upstream);
+    const headers = Object.assign(r.headers, { 'content-length': body.length, authorization: `Bearer ${r.replicaToken}` });
+    const options: RequestOptions = { protocol: pool.protocol, hostname: pool.hostname, port: pool.port, path: r.path, method: r.method, headers, agent: false };
+    return sendRequest((callback) => request(options, callback), r.method, body, upstream);
   }
 
   /** The upstream's keep-alive pool and its parsed address (parsed once, not per request). */
@@ -132,18 +159,35 @@ export function sendWithConnectTimeout(
   return sendRequest((callback) => send(url, options, callback), options.method, body, label);
 }
 
-/** sendWithConnectTimeout for a request `start` makes (with its callback). */
-function sendRequest(start: (callback: (res: IncomingMessage) => void) => ClientRequest, method: string | undefined, body: Buffer, label: string): Promise<ReplicaAnswer> {
+/** sendWithConnectTimeout for a request `start` makes (with its callback); a streamed body is piped once connected. */
+function sendRequest(start: (callback: (res: IncomingMessage) => void) => ClientRequest, method: string | undefined, body: Buffer | StreamedBody, label: string): Promise<ReplicaAnswer> {
   return new Promise((resolve, reject) => {
+    const streamed = Buffer.isBuffer(body) ? undefined : body;
     const out = start((res) => resolve({ statusCode: res.statusCode ?? 502, headers: res.headers, body: res }));
-    out.on('error', reject);
+    out.on('error', (error: NodeJS.ErrnoException) => {
+      if (!streamed?.started) return reject(error);
+      const code = error.code ?? 'EPIPE';
+      reject(new ReplicaPathError(`the connection failed (${code}) after the streamed request body began to go out; it cannot be sent again`, code, false));
+    });
+    const pipeBody = () => {
+      if (!streamed || streamed.started) return;
+      streamed.started = true;
+      // A caller that leaves mid-body must not leave the replica waiting for the rest.
+      const cut = () => !streamed.from.readableEnded && out.destroy(Object.assign(new Error('the caller left before sending the whole body'), { code: 'ECONNABORTED' }));
+      streamed.from.once('close', cut);
+      out.once('close', () => streamed.from.off('close', cut));
+      streamed.from.pipe(out);
+    };
     out.on('socket', (socket) => {
-      if (!socket.connecting) return;
+      if (!socket.connecting) return pipeBody();
       const timer = setTimeout(() => out.destroy(Object.assign(new Error(`connect ${label} timed out`), { code: 'ETIMEDOUT' })), CONNECT_TIMEOUT_MS);
-      socket.once('connect', () => clearTimeout(timer));
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        pipeBody();
+      });
       socket.once('secureConnect', () => clearTimeout(timer));
       socket.once('close', () => clearTimeout(timer));
     });
-    out.end(method === 'GET' || method === 'HEAD' ? undefined : body);
+    if (!streamed) out.end(method === 'GET' || method === 'HEAD' ? undefined : body);
   });
 }
