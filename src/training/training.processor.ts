@@ -24,7 +24,9 @@ export class TrainingProcessor implements OnApplicationBootstrap, OnApplicationS
     this.worker = new Worker<AdmissionMessage>(TRAINING_QUEUE, (job) => this.process(job), {
       connection: redisOptions(this.config.REDIS_URL!, 'worker'),
       prefix: this.config.BEAMLINE_QUEUE_PREFIX,
-      concurrency: 4,
+      // Admissions in flight at once are written together (TrainingService.admit): a burst of
+      // submissions is admitted in batches of up to this many instead of one by one.
+      concurrency: 64,
     });
     this.worker.on('error', (error) => this.logger.warn({ err: error.message }, 'queue worker error'));
     this.worker.on('failed', (job, error) => this.logger.warn({ trainingJobId: job?.data.trainingJobId, err: error.message }, 'admission failed; the reconciler sends it again'));

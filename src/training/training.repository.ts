@@ -76,6 +76,11 @@ export class TrainingRepository {
     return this.prisma.trainingJob.findFirst({ where: { id, projectId } });
   }
 
+  /** The jobs among `ids` that are still Pending (waiting for admission). */
+  pendingOf(ids: string[]): Promise<Array<Pick<TrainingJob, 'id' | 'attempt' | 'queue'>>> {
+    return this.prisma.trainingJob.findMany({ where: { id: { in: ids }, status: 'Pending' }, select: { id: true, attempt: true, queue: true } });
+  }
+
   findById(id: string): Promise<TrainingJob | null> {
     return this.prisma.trainingJob.findUnique({ where: { id } });
   }
@@ -131,35 +136,56 @@ export class TrainingRepository {
   async changeStatus(id: string, change: StatusChange): Promise<TrainingJob | undefined> {
     return this.prisma.$transaction(async (tx) => {
       const now = new Date();
-      const data: Prisma.TrainingJobUpdateManyMutationInput = {
-        status: change.to,
-        statusReason: change.reason,
-        attempt: change.attempt,
-      };
-      const extra = change.extra ?? {};
-      if (extra.placement !== undefined) data.placement = extra.placement === null ? Prisma.DbNull : (extra.placement as unknown as Prisma.InputJsonValue);
-      if (extra.policy !== undefined) data.policy = extra.policy;
-      if (extra.scheduledAt !== undefined) data.scheduledAt = extra.scheduledAt;
-      if (extra.notBefore !== undefined) data.notBefore = extra.notBefore;
-      if (extra.pendingReason !== undefined) data.pendingReason = extra.pendingReason;
-      if (extra.requeues !== undefined) data.requeues = extra.requeues;
-      if (extra.containerRestarts !== undefined) data.containerRestarts = extra.containerRestarts;
-      if (extra.excludedNodes !== undefined) data.excludedNodes = extra.excludedNodes;
-      if (extra.preemptingSince !== undefined) data.preemptingSince = extra.preemptingSince;
-      if (change.from === 'Queued') data.unschedulableSince = null; // a flag of the wait that ends here
-      if (change.to === 'Running') data.startedAt = now;
-      if (change.to === 'Succeeded' || change.to === 'Failed' || change.to === 'Cancelled') data.finishedAt = now;
-      else if (change.from === 'Failed' || change.from === 'Cancelled') data.finishedAt = null; // resumed by hand
       // An attempt that stops holding its devices is charged for them in the same transaction,
       // so usage is counted exactly once whatever ended it (finish, failure, cancel, requeue, preemption).
-      const ending = HOLDING.has(change.from) && !HOLDING.has(change.to) ? await tx.trainingJob.findUnique({ where: { id } }) : null;
-      const updated = await tx.trainingJob.updateMany({ where: { id, status: change.from }, data });
+      const ending = endsHolding(change) ? await tx.trainingJob.findUnique({ where: { id } }) : null;
+      const updated = await tx.trainingJob.updateMany({ where: { id, status: change.from }, data: statusData(change, now) });
       if (updated.count === 0) return undefined;
       if (ending?.status === change.from) await tx.usageRecord.createMany({ data: endedAttemptRows(ending, now), skipDuplicates: true });
       await tx.trainingJobEvent.create({
         data: { jobId: id, fromStatus: change.from, toStatus: change.to, reason: change.reason, message: change.message },
       });
       return (await tx.trainingJob.findUnique({ where: { id } })) ?? undefined;
+    });
+  }
+
+  /**
+   * Many status changes in one transaction, each with changeStatus's guarantees (a
+   * compare-and-set on the status it read, its event, its usage rows when it stops holding
+   * devices): a scheduling cycle's admissions, a reconciler pass's starts and finishes. One
+   * status change per job cost about seven statements; here the rows are locked and read
+   * once, changes that write the same fields share one UPDATE, and the events and usage
+   * rows are one insert each. Answers the jobs that changed; a job whose status moved
+   * meanwhile is left out (the caller retries it alone, as applyAction would).
+   */
+  async changeStatusMany(changes: Array<StatusChange & { id: string }>): Promise<Map<string, TrainingJob>> {
+    if (changes.length === 0) return new Map();
+    return this.prisma.$transaction(async (tx) => {
+      const now = new Date();
+      const ids = [...new Set(changes.map((c) => c.id))];
+      // Locked in one order, so two batches over the same jobs wait for each other instead of deadlocking.
+      const locked = await tx.$queryRaw<Array<{ id: string; status: string }>>`
+        SELECT id::text AS id, status::text AS status FROM training_jobs WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
+      const status = new Map(locked.map((r) => [r.id, r.status]));
+      const seen = new Set<string>();
+      const applying = changes.filter((c) => status.get(c.id) === c.from && !seen.has(c.id) && seen.add(c.id));
+      if (applying.length === 0) return new Map();
+      const endingIds = applying.filter(endsHolding).map((c) => c.id);
+      const ending = endingIds.length > 0 ? await tx.trainingJob.findMany({ where: { id: { in: endingIds } } }) : [];
+      const groups = new Map<string, { data: Prisma.TrainingJobUpdateManyMutationInput; ids: string[] }>();
+      for (const c of applying) {
+        const data = statusData(c, now);
+        const key = JSON.stringify(data, (_k, v: unknown) => (v === Prisma.DbNull ? '\u0000DbNull' : v));
+        const group = groups.get(key) ?? groups.set(key, { data, ids: [] }).get(key)!;
+        group.ids.push(c.id);
+      }
+      for (const g of groups.values()) await tx.trainingJob.updateMany({ where: { id: { in: g.ids } }, data: g.data });
+      if (ending.length > 0) await tx.usageRecord.createMany({ data: ending.flatMap((j) => endedAttemptRows(j, now)), skipDuplicates: true });
+      await tx.trainingJobEvent.createMany({
+        data: applying.map((c) => ({ jobId: c.id, fromStatus: c.from, toStatus: c.to, reason: c.reason, message: c.message })),
+      });
+      const rows = await tx.trainingJob.findMany({ where: { id: { in: applying.map((c) => c.id) } } });
+      return new Map(rows.map((r) => [r.id, r]));
     });
   }
 
@@ -181,4 +207,30 @@ export class TrainingRepository {
 
 export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
+
+const endsHolding = (change: StatusChange): boolean => HOLDING.has(change.from) && !HOLDING.has(change.to);
+
+/** The columns one status change writes. */
+function statusData(change: StatusChange, now: Date): Prisma.TrainingJobUpdateManyMutationInput {
+  const data: Prisma.TrainingJobUpdateManyMutationInput = {
+    status: change.to,
+    statusReason: change.reason,
+    attempt: change.attempt,
+  };
+  const extra = change.extra ?? {};
+  if (extra.placement !== undefined) data.placement = extra.placement === null ? Prisma.DbNull : (extra.placement as unknown as Prisma.InputJsonValue);
+  if (extra.policy !== undefined) data.policy = extra.policy;
+  if (extra.scheduledAt !== undefined) data.scheduledAt = extra.scheduledAt;
+  if (extra.notBefore !== undefined) data.notBefore = extra.notBefore;
+  if (extra.pendingReason !== undefined) data.pendingReason = extra.pendingReason;
+  if (extra.requeues !== undefined) data.requeues = extra.requeues;
+  if (extra.containerRestarts !== undefined) data.containerRestarts = extra.containerRestarts;
+  if (extra.excludedNodes !== undefined) data.excludedNodes = extra.excludedNodes;
+  if (extra.preemptingSince !== undefined) data.preemptingSince = extra.preemptingSince;
+  if (change.from === 'Queued') data.unschedulableSince = null; // a flag of the wait that ends here
+  if (change.to === 'Running') data.startedAt = now;
+  if (change.to === 'Succeeded' || change.to === 'Failed' || change.to === 'Cancelled') data.finishedAt = now;
+  else if (change.from === 'Failed' || change.from === 'Cancelled') data.finishedAt = null; // resumed by hand
+  return data;
 }

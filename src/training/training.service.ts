@@ -12,6 +12,7 @@ import { TrainingQueue } from './training.queue.js';
 import { VolumeChecks } from './training-volume-checks.js';
 import { toVolumeSpecs } from './training-volumes.js';
 import { EtaService } from './eta.service.js';
+import { Coalescer } from './coalesce.js';
 import { ClusterOffersReader } from './offers/cluster-offers.store.js';
 import { isUniqueViolation, TrainingRepository, type SchedulingFields } from './training.repository.js';
 import { decodeCursor, encodeCursor, toEventView, toJobView, UUID, type TrainingJobView } from './training.view.js';
@@ -156,18 +157,18 @@ export class TrainingService {
    * Controller side of the admission trigger. Idempotent: only a Pending job moves,
    * so a duplicate or replayed message changes nothing.
    */
-  async admit(trainingJobId: string): Promise<'admitted' | 'skipped'> {
-    const job = await this.jobs.findById(trainingJobId);
-    if (!job || job.status !== 'Pending') return 'skipped';
-    const moved = await this.jobs.changeStatus(job.id, {
-      from: 'Pending',
-      to: 'Queued',
-      attempt: job.attempt,
-      reason: 'Admitted',
-      message: `waiting in queue '${job.queue}' for the GPU scheduler`,
-    });
-    return moved ? 'admitted' : 'skipped';
+  admit(trainingJobId: string): Promise<'admitted' | 'skipped'> {
+    return this.admissions.run(trainingJobId);
   }
+
+  /** Pending → Queued for the admissions that arrived together, in one transaction; a job no longer Pending is skipped. */
+  private readonly admissions = new Coalescer<string, 'admitted' | 'skipped'>(async (ids) => {
+    const pending = await this.jobs.pendingOf(ids);
+    const moved = await this.jobs.changeStatusMany(
+      pending.map((job) => ({ id: job.id, from: 'Pending', to: 'Queued', attempt: job.attempt, reason: 'Admitted', message: `waiting in queue '${job.queue}' for the GPU scheduler` })),
+    );
+    return new Map([...moved.keys()].map((id) => [id, 'admitted' as const]));
+  }, 'skipped');
 
   /**
    * Applies one state-machine action, retrying the compare-and-set if another process moved the job.
@@ -193,6 +194,32 @@ export class TrainingService {
     }
     this.logger.error({ id, action }, 'status kept changing under a state transition');
     throw new AppError(ErrorCode.Conflict, 'The job changed concurrently; retry the request');
+  }
+
+  /**
+   * applyAction for many jobs at once, from rows the caller has just read (a scheduling
+   * cycle's decisions, a reconciler pass's starts and finishes): their changes go in one
+   * transaction (TrainingRepository.changeStatusMany). A job whose row moved since it was
+   * read, or whose read status does not allow the action, goes through applyAction alone,
+   * which reads it again. Answers each job's new row, or the error applyAction threw for it.
+   */
+  async applyActions(
+    action: TrainingAction,
+    items: Array<{ job: TrainingJob; message: string; extra?: (job: TrainingJob, to: TrainingStatus) => SchedulingFields; cause?: string }>,
+  ): Promise<Map<string, TrainingJob | Error>> {
+    const changes = items.flatMap(({ job, message, extra, cause }) => {
+      const from = job.status as TrainingStatus;
+      const result = transition({ status: from, attempt: job.attempt, maxRetries: job.maxRetries, requeues: job.requeues }, action, cause);
+      if (!result.ok) return [];
+      const text = result.note ? `${message} (${result.note})` : message;
+      return [{ id: job.id, from, to: result.to, attempt: result.attempt, reason: result.reason, message: text, extra: extra?.(job, result.to) }];
+    });
+    const out = new Map<string, TrainingJob | Error>(await this.jobs.changeStatusMany(changes));
+    for (const { job, message, extra, cause } of items) {
+      if (out.has(job.id)) continue;
+      out.set(job.id, await this.applyAction(job.id, action, message, extra, cause).catch((error: Error) => error));
+    }
+    return out;
   }
 
   private async load(project: ProjectRef, id: string): Promise<TrainingJob> {

@@ -58,9 +58,12 @@ export class CheckpointsService {
    * all there is) is offered as BEAMLINE_RESUME_FROM.
    */
   async forAttempt(job: TrainingJob): Promise<CheckpointSpec> {
-    const exists = await this.discover(job, Math.max(0, job.attempt - 1));
-    const recorded = await this.checkpoints.list(job.id);
-    const resumeFrom = job.attempt === 0 ? undefined : resumeName(recorded, exists);
+    // A first attempt resumes from nothing and has no attempt before it to credit: no reads.
+    let resumeFrom: string | undefined;
+    if (job.attempt > 0) {
+      const exists = await this.discover(job, job.attempt - 1); // records what is on disk first, so the list has it
+      resumeFrom = resumeName(await this.checkpoints.list(job.id), exists);
+    }
     return {
       ...(resumeFrom ? { resumeFrom } : {}),
       keep: this.config.BEAMLINE_CHECKPOINT_KEEP,

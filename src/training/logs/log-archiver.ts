@@ -148,9 +148,15 @@ export class LogArchiver implements OnApplicationBootstrap, OnModuleDestroy {
     return tailer.run(signal, () => !follow || this.ended(target));
   }
 
+  /** Asked by every following tail on every read: finds the one worker, without listing every worker of every kept workload. */
   private ended(t: TailTarget): boolean {
-    const worker = this.workersNow()?.find((w) => keyOf(w) === keyOf(t));
-    return worker !== undefined && (worker.phase === 'Succeeded' || worker.phase === 'Failed');
+    let phase: string | undefined;
+    try {
+      phase = this.driver.workloads().find((w) => w.jobId === t.jobId && w.attempt === t.attempt)?.workers.find((x) => x.index === t.worker)?.phase;
+    } catch {
+      return false; // the driver cannot answer yet (caches filling)
+    }
+    return phase === 'Succeeded' || phase === 'Failed';
   }
 
   /** undefined while the driver cannot answer (its caches are still filling). */

@@ -28,27 +28,35 @@ export class JobTokens {
 
   /** The workload of the job's current attempt, its env carrying a fresh token and its checkpoint to resume from. */
   async workloadSpec(job: TrainingJob, projectName: string): Promise<WorkloadSpec> {
-    const spec = workloadSpecOf(job, projectName);
-    // Lineage (issue 15): this attempt mounts these dataset versions; recorded before the workload exists.
-    await this.datasets.recordReads(job.id, job.attempt, spec.volumes);
-    // Platform values win over user env of the same name: the token must be the job's own.
-    const { BEAMLINE_TOKEN, ...env } = { ...spec.env, ...(await this.envFor(job)) };
-    return { ...spec, env, secretEnv: { BEAMLINE_TOKEN }, checkpoint: await this.checkpoints.forAttempt(job) };
+    return (await this.workloadSpecs([{ job, projectName }]))[0];
   }
 
-  private async envFor(job: TrainingJob): Promise<Record<string, string>> {
-    const { token, hash, prefix } = newToken();
-    await this.auth.createToken({
-      name: `job:${job.id}/a${job.attempt}`,
-      hash,
-      prefix,
-      role: 'MEMBER',
-      projectIds: [job.projectId],
-      kind: 'JOB',
-      job: { id: job.id, attempt: job.attempt },
-      createdBy: 'system:controller',
-    });
-    return { BEAMLINE_URL: this.publicUrl.get(), BEAMLINE_TOKEN: token };
+  /** The workloads of a cycle's admitted jobs, in order, their tokens made in one transaction. */
+  async workloadSpecs(items: Array<{ job: TrainingJob; projectName: string }>): Promise<WorkloadSpec[]> {
+    const specs = items.map(({ job, projectName }) => workloadSpecOf(job, projectName));
+    // Lineage (issue 15): each attempt mounts these dataset versions; recorded before the workload exists.
+    for (const [i, { job }] of items.entries()) await this.datasets.recordReads(job.id, job.attempt, specs[i].volumes);
+    const tokens = items.map(() => newToken());
+    await this.auth.createTokens(
+      items.map(({ job }, i) => ({
+        name: `job:${job.id}/a${job.attempt}`,
+        hash: tokens[i].hash,
+        prefix: tokens[i].prefix,
+        role: 'MEMBER',
+        projectIds: [job.projectId],
+        kind: 'JOB',
+        job: { id: job.id, attempt: job.attempt },
+        createdBy: 'system:controller',
+      })),
+    );
+    const url = this.publicUrl.get();
+    return Promise.all(
+      items.map(async ({ job }, i) => {
+        // Platform values win over user env of the same name: the token must be the job's own.
+        const { BEAMLINE_TOKEN, ...env } = { ...specs[i].env, BEAMLINE_URL: url, BEAMLINE_TOKEN: tokens[i].token };
+        return { ...specs[i], env, secretEnv: { BEAMLINE_TOKEN }, checkpoint: await this.checkpoints.forAttempt(job) };
+      }),
+    );
   }
 
   /** One statement per cycle; a token whose attempt is not active any more stops working. */

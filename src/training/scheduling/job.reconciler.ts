@@ -9,7 +9,7 @@ import type { AppConfig } from '../../common/config/config.schema.js';
 import { ModelRegistration } from '../../models/models.registration.js';
 import { TrainingService } from '../training.service.js';
 import type { WorkerPlacement } from '../../gpu-scheduler/engine/model.js';
-import { isTerminal, type TrainingAction, type TrainingStatus } from '../training-state.js';
+import { isTerminal, type TrainingStatus } from '../training-state.js';
 import { claimsToDelete, type VolumeSpec } from '../training-volumes.js';
 import { SchedulingRepository } from './scheduling.repository.js';
 import { retryDelayMs } from './workload-spec.js';
@@ -43,19 +43,21 @@ export class JobReconciler {
     const names = await this.repo.projectNames([...new Set(active.map((j) => j.projectId))]);
     const nodes = new Set(this.driver.inventory().nodes.map((n) => n.name));
     const wanted = new Set<string>();
+    const progress: Progress = { starts: [], succeeds: [] };
     for (const job of active) {
       const key = `${job.id}/${job.attempt}`;
       wanted.add(key);
-      await this.reconcileJob(job, observed.get(key), names.get(job.projectId) ?? job.projectId, nodes, now).catch((error: Error) =>
+      await this.reconcileJob(job, observed.get(key), names.get(job.projectId) ?? job.projectId, nodes, now, progress).catch((error: Error) =>
         this.logger.warn({ jobId: job.id, err: error.message }, 'reconcile failed; will retry'),
       );
     }
+    await this.applyProgress(progress);
     await this.deleteOrphans([...observed.values()].filter((w) => !wanted.has(`${w.jobId}/${w.attempt}`)));
     await this.releaseClaims([...observed.values()]).catch((error: Error) => this.logger.warn({ err: error.message }, 'deleting job claims failed; will retry'));
     await this.tokens.revokeFinished().catch((error: Error) => this.logger.warn({ err: error.message }, 'revoking job tokens failed; will retry'));
   }
 
-  private async reconcileJob(job: TrainingJob, workload: WorkloadStatus | undefined, projectName: string, nodes: ReadonlySet<string>, now: Date): Promise<void> {
+  private async reconcileJob(job: TrainingJob, workload: WorkloadStatus | undefined, projectName: string, nodes: ReadonlySet<string>, now: Date, progress: Progress): Promise<void> {
     if (job.preemptingSince !== null) return this.reconcilePreempted(job, workload, nodes, job.preemptingSince);
     const verdict = decideWorkload({
       status: job.status as 'Scheduled' | 'Running',
@@ -103,16 +105,38 @@ export class JobReconciler {
         );
         return;
       case 'progress':
-        if (verdict.start) await this.act(job, 'start', `running on ${workload!.workers.map((w) => w.node).join(', ')}`);
+        // Applied together after the pass (applyProgress): one transaction for all of them.
+        if (verdict.start) progress.starts.push({ job, message: `running on ${workload!.workers.map((w) => w.node).join(', ')}` });
         if (verdict.succeed) {
           const note = restarts > 0 ? `; ${restarts} container restart(s)` : '';
-          await this.training.applyAction(job.id, 'succeed', `all ${job.workers} worker(s) exited 0${note}${await this.registerOutput(job)}`, ended);
-          // Nothing resumes a Succeeded job, so its checkpoint claim (Kubernetes) goes; a failure here leaves it for a person.
-          await this.driver.deleteCheckpoints?.(job.id).catch((error: Error) => this.logger.warn({ jobId: job.id, err: error.message }, 'deleting the checkpoint claim failed'));
+          progress.succeeds.push({ job, startsToo: verdict.start, message: `all ${job.workers} worker(s) exited 0${note}${await this.registerOutput(job)}`, extra: ended });
         }
         return;
       case 'wait':
         return;
+    }
+  }
+
+  /**
+   * The pass's starts, then its finishes (a job seen both started and finished goes through
+   * both, in order), each kind in one transaction: one status change at a time bounded the
+   * whole controller at Kueue's scale (docs/benchmarks.md, "Queues at Kueue's scale").
+   */
+  private async applyProgress({ starts, succeeds }: Progress): Promise<void> {
+    const started = await this.training.applyActions('start', starts);
+    const finishing = succeeds.flatMap((s) => {
+      if (!s.startsToo) return [s];
+      const row = started.get(s.job.id);
+      return row && !(row instanceof Error) ? [{ ...s, job: row }] : [];
+    });
+    const finished = await this.training.applyActions('succeed', finishing);
+    for (const [jobId, row] of [...started, ...finished]) {
+      if (row instanceof Error) this.logger.warn({ jobId, err: row.message }, 'reconcile failed; will retry');
+    }
+    for (const [jobId, row] of finished) {
+      if (row instanceof Error) continue;
+      // Nothing resumes a Succeeded job, so its checkpoint claim (Kubernetes) goes; a failure here leaves it for a person.
+      await this.driver.deleteCheckpoints?.(jobId).catch((error: Error) => this.logger.warn({ jobId, err: error.message }, 'deleting the checkpoint claim failed'));
     }
   }
 
@@ -182,10 +206,6 @@ export class JobReconciler {
     await this.driver.deleteWorkload(jobId, attempt);
   }
 
-  private async act(job: TrainingJob, action: TrainingAction, message: string): Promise<void> {
-    await this.training.applyAction(job.id, action, message);
-  }
-
   /**
    * A job's own claims (`newClaim` volumes) go once the job is terminal, unless retained.
    * Level-based on what the driver lists, so a restart neither leaks a claim nor deletes one
@@ -208,17 +228,40 @@ export class JobReconciler {
     }
   }
 
+  /**
+   * Workloads of succeeded attempts that are kept (their workers and logs stay around), by
+   * `jobId/attempt`, with when their record was last read: Succeeded is final, so they are
+   * not read again each pass (at Kueue's scale, thousands of kept workloads made every pass
+   * read thousands of rows). Read again after KEPT_RECHECK_MS, in case the record went.
+   */
+  private readonly kept = new Map<string, number>();
+
   /** Workloads of cancelled, finished or superseded attempts go away. */
   private async deleteOrphans(orphans: WorkloadStatus[]): Promise<void> {
-    if (orphans.length === 0) return;
-    const records = await this.repo.statusOf([...new Set(orphans.map((o) => o.jobId))]);
-    for (const orphan of orphans) {
+    const nowMs = Date.now();
+    const present = new Set(orphans.map((o) => `${o.jobId}/${o.attempt}`));
+    for (const key of this.kept.keys()) if (!present.has(key)) this.kept.delete(key);
+    const unknown = orphans.filter((o) => nowMs - (this.kept.get(`${o.jobId}/${o.attempt}`) ?? -Infinity) > KEPT_RECHECK_MS);
+    if (unknown.length === 0) return;
+    const records = await this.repo.statusOf([...new Set(unknown.map((o) => o.jobId))]);
+    for (const orphan of unknown) {
       const record = records.get(orphan.jobId);
       const finishedNormally = record?.status === 'Succeeded' && record.attempt === orphan.attempt;
-      if (finishedNormally) continue; // keep completed workers (and their logs) around
+      if (finishedNormally) {
+        this.kept.set(`${orphan.jobId}/${orphan.attempt}`, nowMs);
+        continue; // keep completed workers (and their logs) around
+      }
       if (record && (record.status === 'Scheduled' || record.status === 'Running') && record.attempt === orphan.attempt) continue;
       await this.deleteAttempt(orphan.jobId, orphan.attempt, orphan.workers.length);
       this.logger.log({ jobId: orphan.jobId, attempt: orphan.attempt, status: record?.status }, 'deleted orphan workload');
     }
   }
+}
+
+const KEPT_RECHECK_MS = 10 * 60_000;
+
+/** Status changes a reconcile pass found, applied together at its end. */
+interface Progress {
+  starts: Array<{ job: TrainingJob; message: string }>;
+  succeeds: Array<{ job: TrainingJob; startsToo: boolean; message: string; extra: (job: TrainingJob) => { containerRestarts: number } }>;
 }

@@ -87,12 +87,8 @@ export class SchedulingLoop {
     const names = await this.repo.projectNames([...new Set(queued.map((j) => j.projectId))]);
     const decisions = result.decisions.filter((d) => !waitingOn.has(d.jobId));
     const nodeByName = new Map(snapshot.nodes.map((n) => [n.name, n]));
-    const recorded: WorkloadSpec[] = [];
-    await runAdaptive(decisions, this.concurrency, async (decision) => {
-      const job = byId.get(decision.jobId)!;
-      const spec = await this.record(job, withProducts(decision.workers, nodeByName), names.get(job.projectId) ?? job.projectId, now);
-      if (spec) recorded.push(spec);
-    });
+    const rows = await this.record(decisions.map((d) => ({ job: byId.get(d.jobId)!, workers: withProducts(d.workers, nodeByName) })), now);
+    const recorded = await this.specsOf([...rows.values()], names);
     const bound = await this.createWorkloads(recorded);
     // 6. Every job left waiting shows why.
     const reasons = new Map(result.pending.map((p) => [p.jobId, p.reason]));
@@ -139,26 +135,36 @@ export class SchedulingLoop {
     }
   }
 
-  /** Records the decision (Queued → Scheduled with its placement) and answers the workload to create; undefined when the job was cancelled meanwhile. */
-  private async record(job: TrainingJob, workers: WorkerPlacement[], projectName: string, now: Date): Promise<WorkloadSpec | undefined> {
-    let recorded: TrainingJob;
-    try {
-      recorded = await this.training.applyAction(job.id, 'bind', describePlacement(workers), () => ({
-        placement: workers,
-        policy: this.config.BEAMLINE_SCHEDULER_POLICY,
-        scheduledAt: now,
-        pendingReason: null,
-      }));
-    } catch (error) {
-      if (error instanceof AppError) return undefined; // cancelled meanwhile: nothing to bind
-      throw error;
+  /**
+   * Records the cycle's decisions (Queued → Scheduled with its placement), all in one
+   * transaction (TrainingService.applyActions), and answers the recorded jobs; a job
+   * cancelled meanwhile is left out: nothing to bind.
+   */
+  private async record(decisions: Array<{ job: TrainingJob; workers: WorkerPlacement[] }>, now: Date): Promise<Map<string, TrainingJob>> {
+    const policy = this.config.BEAMLINE_SCHEDULER_POLICY;
+    const rows = await this.training.applyActions(
+      'bind',
+      decisions.map(({ job, workers }) => ({ job, message: describePlacement(workers), extra: () => ({ placement: workers, policy, scheduledAt: now, pendingReason: null }) })),
+    );
+    const recorded = new Map<string, TrainingJob>();
+    for (const { job } of decisions) {
+      const row = rows.get(job.id);
+      if (row instanceof AppError) continue; // cancelled meanwhile
+      if (row instanceof Error) throw row;
+      if (!row) continue;
+      this.metrics.observeBound(job.createdAt, now);
+      recorded.set(job.id, row);
     }
-    this.metrics.observeBound(job.createdAt, now);
+    return recorded;
+  }
+
+  /** The workloads to create for the recorded jobs; none (and the jobs back in their queues) when they cannot be made. */
+  private async specsOf(recorded: TrainingJob[], names: Map<string, string>): Promise<WorkloadSpec[]> {
     try {
-      return await this.tokens.workloadSpec(recorded, projectName);
+      return await this.tokens.workloadSpecs(recorded.map((job) => ({ job, projectName: names.get(job.projectId) ?? job.projectId })));
     } catch (error) {
-      await this.settle(job.id, { outcome: 'failed', error: error as Error });
-      return undefined;
+      for (const job of recorded) await this.settle(job.id, { outcome: 'failed', error: error as Error });
+      return [];
     }
   }
 

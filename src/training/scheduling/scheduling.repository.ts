@@ -15,13 +15,27 @@ export interface WaitingState {
 export class SchedulingRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Queued jobs whose retry backoff has passed, oldest first. */
-  queued(now: Date, limit = 5000): Promise<TrainingJob[]> {
-    return this.prisma.trainingJob.findMany({
-      where: { status: 'Queued', OR: [{ notBefore: null }, { notBefore: { lte: now } }] },
-      orderBy: { createdAt: 'asc' },
-      take: limit,
-    });
+  /**
+   * The Queued jobs a cycle considers (past their retry backoff): at most `limit`, taken from
+   * the head of every (project, queue) in turn, each head in the engine's order within a
+   * bucket (priority, then oldest). With more waiting than the limit, every queue still shows
+   * its first jobs, so a queue behind a long backlog elsewhere, or a high-priority job behind
+   * thousands of older ones, is never out of sight (Kueue looks at queue heads the same way).
+   * Jobs past the window keep the reason they had and come into view as the heads leave.
+   */
+  async queued(now: Date, limit = 5000): Promise<TrainingJob[]> {
+    const window = await this.prisma.$queryRaw<Array<{ id: string }>>`
+      SELECT id::text AS id FROM (
+        SELECT id, priority, created_at,
+               row_number() OVER (PARTITION BY project_id, queue ORDER BY priority DESC, created_at, id) AS rank
+        FROM training_jobs
+        WHERE status = 'Queued' AND (not_before IS NULL OR not_before <= ${now})
+      ) heads
+      ORDER BY rank, priority DESC, created_at, id
+      LIMIT ${limit}`;
+    if (window.length === 0) return [];
+    const rows = await this.prisma.trainingJob.findMany({ where: { id: { in: window.map((r) => r.id) }, status: 'Queued' } });
+    return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
   }
 
   /** Jobs holding (or about to hold) cluster resources. */
