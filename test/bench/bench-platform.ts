@@ -29,12 +29,18 @@ export interface BenchPlatform {
   base: string;
   home: string;
   prisma: InstanceType<typeof PrismaService>;
+  /** The embedded PostgreSQL and Redis, for a second process of the platform. */
+  databaseUrl: string;
+  redisUrl: string;
   /** Stops the serving driver's replicas, the app, Redis and PostgreSQL, and removes the home. */
   close(): Promise<void>;
 }
 
-/** Starts the platform; `env` adds to or overrides the bench defaults (no bootstrap token, no logs). */
-export async function startBenchPlatform(name: string, env: Record<string, string>): Promise<BenchPlatform> {
+/**
+ * Starts the platform; `env` adds to or overrides the bench defaults (no bootstrap token, no logs).
+ * `beforeListen` runs once the app's providers exist and before its lifecycle hooks (the controller) start.
+ */
+export async function startBenchPlatform(name: string, env: Record<string, string>, beforeListen?: (app: NestExpressApplication) => void): Promise<BenchPlatform> {
   const home = await mkdtemp(join(tmpdir(), `beamline-bench-${name}-`));
   const postgres = await startEmbeddedPostgres(home, benchLog);
   const redis = await startEmbeddedRedis(ensureRedisServer(benchLog));
@@ -67,13 +73,14 @@ export async function startBenchPlatform(name: string, env: Record<string, strin
       ...env,
     });
     app = await createApp(config, new JsonLogger('silent'));
+    beforeListen?.(app);
     await app.listen(0, '127.0.0.1');
   } catch (error) {
     await close();
     throw error;
   }
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-  return { app, base, home, prisma: app.get(PrismaService), close };
+  return { app, base, home, prisma: app.get(PrismaService), databaseUrl: postgres.url, redisUrl: redis.url, close };
 }
 
 /** A token for `project` (created if missing): a member of it, or a platform admin. */

@@ -65,11 +65,19 @@ export interface CycleSample {
   reconcileMs: number;
   /** Writing the pending reasons of the jobs left waiting (SchedulingRepository.setPendingReasons). */
   reasonsMs: number;
+  /** Reading the Queued window and the jobs holding resources (SchedulingRepository.queued, .active). */
+  readMs: number;
+  /** Recording the cycle's admissions (TrainingService.applyActions). */
+  recordMs: number;
+  /** Making the admitted jobs' workload specs, each with a job token (JobTokens.workloadSpecs). */
+  specMs: number;
   /** Wall time inside the driver's createWorkload (pod create + bind on the API server) during the cycle. */
   bindMs: number;
   bound: number;
-  /** Jobs still waiting when the cycle ended. */
+  /** Jobs the cycle left waiting with a reason (at most what SchedulingRepository.queued read). */
   pending: number;
+  /** Every Queued job when the cycle ended. */
+  queued: number;
 }
 
 export function cycleRow(label: string, cycles: CycleSample[]): string[] {
