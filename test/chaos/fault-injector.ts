@@ -32,7 +32,7 @@ export interface FaultResult {
   failoverMs?: number;
   /** ms until every member was up again and one controller led; absent while a killed process was still restarting. */
   recoveredMs?: number;
-  /** kill-api with the load's in-flight requests known: what was in flight on the victim at the kill ("POST /v1/... 12 ms"). */
+  /** kill-api with the load's in-flight requests known: what was in flight on the victim at the kill ("POST /v1/... (chaos-1-7) 12 ms"). */
   inFlight?: string[];
 }
 
@@ -68,6 +68,7 @@ export class FaultInjector {
     let target = '';
     let failoverMs: number | undefined;
     let inFlight: string[] | undefined;
+    let at = started;
     switch (kind) {
       case 'kill-leader': {
         const leader = await this.leader();
@@ -81,7 +82,7 @@ export class FaultInjector {
         const apis = this.cluster.members.filter((m) => m.role === 'api');
         const victim = apis[Math.floor(this.random() * apis.length)];
         target = victim.name;
-        if (this.load) inFlight = await this.killApiMidRequest(victim, this.load.inFlight);
+        if (this.load) ({ at, inFlight } = await this.killApiMidRequest(victim, this.load.inFlight));
         await this.cluster.kill(victim); // without `load`: the load generator has requests in flight on both apis at most times
         this.starting.push(this.cluster.launch(victim));
         break;
@@ -110,7 +111,7 @@ export class FaultInjector {
         break;
     }
     if (this.starting.length === 0) await this.recovered();
-    const result = { kind, at: started, target, failoverMs, ...(inFlight ? { inFlight } : {}), ...(this.starting.length === 0 ? { recoveredMs: Date.now() - started } : {}) };
+    const result = { kind, at, target, failoverMs, ...(inFlight ? { inFlight } : {}), ...(this.starting.length === 0 ? { recoveredMs: Date.now() - started } : {}) };
     this.log(`fault ${JSON.stringify(result)}`);
     return result;
   }
@@ -120,9 +121,9 @@ export class FaultInjector {
    * then any request will do) until one has been in flight for a seeded 0 to 20 ms, long
    * enough to have reached the process, and kills from the poll at once. Such a submission
    * may or may not be committed; the load retries it with the same Idempotency-Key on the
-   * other api, and the checker holds it to exactly once. Answers what was in flight.
+   * other api, and the checker holds it to exactly once. Answers the moment of the kill and what was in flight.
    */
-  private async killApiMidRequest(victim: Member, requests: ReadonlySet<InFlight>): Promise<string[]> {
+  private async killApiMidRequest(victim: Member, requests: ReadonlySet<InFlight>): Promise<{ at: number; inFlight: string[] }> {
     const base = victim.platform?.url;
     const age = Math.round(this.random() * 20);
     const armed = Date.now();
@@ -134,8 +135,8 @@ export class FaultInjector {
       await sleep(1);
     }
     victim.platform?.child.kill('SIGKILL'); // now: cluster.kill() awaits, and each await lets a request finish
-    const now = Date.now();
-    return on().map((r) => `${r.method} ${r.path} ${now - r.since} ms`);
+    const at = Date.now();
+    return { at, inFlight: on().map((r) => `${r.method} ${r.path}${r.key ? ` (${r.key})` : ''} ${at - r.since} ms`) };
   }
 
   /** Every replacement started, every member ready and one controller leading. */

@@ -166,6 +166,15 @@ describe('chaos on the Kubernetes driver: two apis and two controllers under fau
         const pods = [...ledger.pods.values()].filter((p) => p.jobId === f.job).map((p) => `${p.name}: ${p.phases.join(' > ')}`);
         log(`crashed worker's job ${f.job}: ${JSON.stringify(jobs.get(f.job!))}; pods ${pods.join('; ')}`);
       }
+      // A submission in flight on a killed api: stored before the kill means the dead api had
+      // committed it unanswered, and the retry on the other api got the same job (the checker holds it once).
+      for (const f of faults.filter((x) => x.kind === 'kill-api')) {
+        for (const key of (f.inFlight ?? []).flatMap((r) => /\((chaos-[\d-]+)\)/.exec(r)?.[1] ?? [])) {
+          const { rows: stored } = await db.query<{ id: string; created: Date }>('SELECT id, created_at AS created FROM training_jobs WHERE idempotency_key = $1', [key]);
+          const when = stored.map((r) => (r.created.getTime() < f.at ? 'before the kill' : `${r.created.getTime() - f.at} ms after the kill`));
+          log(`submission in flight on ${f.target} at its kill: ${key} acknowledged as ${load.record.acknowledged.get(key) ?? 'nothing'}, stored ${stored.length} time(s): ${when.join(', ') || '-'}`);
+        }
+      }
       const anomalies = [...check(load.record, rows, evidence, cluster.home), ...podAnomalies];
       // Which member each api URL was (a restarted api has a new port): both must have served the load.
       const apiOf = new Map(cluster.members.flatMap((m) => m.history.map((p) => [p.url, m.name] as const)));

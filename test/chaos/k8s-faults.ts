@@ -16,6 +16,8 @@ export interface K8sFaultResult extends Omit<FaultResult, 'kind'> {
   unboundAtKill?: boolean;
   /** kill-leader-unbound: ms from the kill until another leader had bound that pod. */
   boundAfterMs?: number;
+  /** kill-leader-unbound: the pod was deleted before any leader bound it; its job's status then (Cancelled: the load had cancelled it). */
+  goneWithJob?: string;
   /** kill-leader-bound: the bound pod's job status in PostgreSQL read right after the kill (Scheduled: the window was hit). */
   statusAtKill?: string;
   /** kill-leader-bound: ms from the kill until that job's record had moved past Scheduled (absent: not within 60 s). */
@@ -26,6 +28,8 @@ export interface K8sFaultResult extends Omit<FaultResult, 'kind'> {
   job?: string;
   /** crash-worker: ms from the crash until the job's next attempt had a pod (absent: no retry seen within 60 s). */
   retriedAfterMs?: number;
+  /** crash-worker: why no retry was waited for further (KWOK overwrote the failure, or the job ended). */
+  noRetry?: string;
 }
 
 export interface PlannedK8sFault {
@@ -128,11 +132,16 @@ export class K8sFaultInjector extends FaultInjector {
     const failoverMs = await this.failover(leader, at);
     this.starting.push(this.cluster.launch(leader));
     let boundAfterMs: number | undefined;
+    let goneWithJob: string | undefined;
     if (name && after && !after.spec?.nodeName) {
       const until = Date.now() + 60_000;
       while (Date.now() < until) {
         const pod = await core.readNamespacedPod({ name, namespace: this.namespace }).catch(() => undefined);
-        if (!pod) break; // deleted (its job cancelled, or the attempt given up): the checker judges the rest
+        if (!pod) {
+          // Deleted (its job cancelled, or the attempt given up): the checker judges the rest; the job's status says which.
+          goneWithJob = await this.jobStatus(seen?.metadata?.annotations?.['beamline.dev/training-job-id']).catch(() => 'unread');
+          break;
+        }
         if (pod.spec?.nodeName) {
           boundAfterMs = Date.now() - at;
           break;
@@ -140,7 +149,18 @@ export class K8sFaultInjector extends FaultInjector {
         await sleep(100);
       }
     }
-    return { kind: 'kill-leader-unbound', at, target: seen ? leader.name : `${leader.name} (no unbound pod within 60 s)`, failoverMs, pod: name, unboundAtKill: name ? Boolean(after && !after.spec?.nodeName) : undefined, boundAfterMs };
+    return { kind: 'kill-leader-unbound', at, target: seen ? leader.name : `${leader.name} (no unbound pod within 60 s)`, failoverMs, pod: name, unboundAtKill: name ? Boolean(after && !after.spec?.nodeName) : undefined, boundAfterMs, goneWithJob };
+  }
+
+  /** One job's status in PostgreSQL, read on a connection of its own. */
+  private async jobStatus(id: string | undefined): Promise<string> {
+    if (!id) return 'no job annotation';
+    const db = await this.cluster.database();
+    try {
+      return (await db.query<{ status: string }>('SELECT status::text AS status FROM training_jobs WHERE id = $1', [id])).rows[0]?.status ?? 'missing';
+    } finally {
+      await db.end().catch(() => undefined);
+    }
   }
 
   /**
@@ -216,12 +236,18 @@ export class K8sFaultInjector extends FaultInjector {
       .patchNamespacedPodStatus({ name, namespace: this.namespace, body: { status: { phase: 'Failed', containerStatuses } } }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch))
       .then(() => true)
       .catch((e: Error) => (this.say(`crash-worker: ${name} could not be failed: ${e.message}`), false)); // it ended meanwhile: a terminal phase is final
+    // Waits for attempt 1's pod, but not for one that cannot come: KWOK's run-for stage turned
+    // the failed pod Succeeded (the job succeeds on attempt 0), or the job ended (a cancel).
     let retriedAfterMs: number | undefined;
+    let noRetry: string | undefined;
     const until = Date.now() + 60_000;
-    while (crashed && Date.now() < until && retriedAfterMs === undefined) {
-      if ([...this.ledger.pods.values()].some((p) => p.jobId === job && p.attempt === '1')) retriedAfterMs = Date.now() - at;
+    for (let i = 0; crashed && Date.now() < until && retriedAfterMs === undefined && !noRetry; i++) {
+      const pods = [...this.ledger.pods.values()].filter((p) => p.jobId === job);
+      if (pods.some((p) => p.attempt === '1')) retriedAfterMs = Date.now() - at;
+      else if (pods.some((p) => p.name === name && p.phases.includes('Failed') && p.phases.indexOf('Succeeded') > p.phases.indexOf('Failed'))) noRetry = 'pod went Failed > Succeeded';
+      else if (i % 20 === 19 && ['Succeeded', 'Failed', 'Cancelled'].includes(await this.jobStatus(job).catch(() => ''))) noRetry = 'job ended';
       else await sleep(100);
     }
-    return { kind: 'crash-worker', at, target: crashed ? name : `${name} (ended before the crash)`, pod: name, job, retriedAfterMs };
+    return { kind: 'crash-worker', at, target: crashed ? name : `${name} (ended before the crash)`, pod: name, job, retriedAfterMs, noRetry };
   }
 }

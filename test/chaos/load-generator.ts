@@ -24,6 +24,8 @@ export interface InFlight {
   base: string;
   method: string;
   path: string;
+  /** A submission's Idempotency-Key. */
+  key?: string;
   /** When it was sent (epoch ms). */
   since: number;
 }
@@ -132,7 +134,7 @@ export class LoadGenerator {
     }
     const base = apis[Math.floor(this.random() * apis.length)];
     this.record.byApi.set(base, (this.record.byApi.get(base) ?? 0) + 1);
-    const request: InFlight = { base, method, path, since: Date.now() };
+    const request: InFlight = { base, method, path, key: headers['idempotency-key'], since: Date.now() };
     this.inFlight.add(request);
     try {
       const res = await fetch(`${base}${path}`, {
