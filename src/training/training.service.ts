@@ -203,9 +203,9 @@ export class TrainingService {
    * read, or whose read status does not allow the action, goes through applyAction alone,
    * which reads it again. Answers each job's new row, or the error applyAction threw for it.
    */
-  async applyActions(
+  async applyActions<J extends Pick<TrainingJob, 'id' | 'status' | 'attempt' | 'maxRetries' | 'requeues'>>(
     action: TrainingAction,
-    items: Array<{ job: TrainingJob; message: string; extra?: (job: TrainingJob, to: TrainingStatus) => SchedulingFields; cause?: string }>,
+    items: Array<{ job: J; message: string; extra?: (job: J, to: TrainingStatus) => SchedulingFields; cause?: string }>,
   ): Promise<Map<string, TrainingJob | Error>> {
     const changes = items.flatMap(({ job, message, extra, cause }) => {
       const from = job.status as TrainingStatus;
@@ -217,7 +217,8 @@ export class TrainingService {
     const out = new Map<string, TrainingJob | Error>(await this.jobs.changeStatusMany(changes));
     for (const { job, message, extra, cause } of items) {
       if (out.has(job.id)) continue;
-      out.set(job.id, await this.applyAction(job.id, action, message, extra, cause).catch((error: Error) => error));
+      // Read again there: the callback gets the fresh row, which has every field the caller's had.
+      out.set(job.id, await this.applyAction(job.id, action, message, extra as ((job: TrainingJob, to: TrainingStatus) => SchedulingFields) | undefined, cause).catch((error: Error) => error));
     }
     return out;
   }

@@ -9,7 +9,7 @@ import { AppError } from '../../common/errors/app-error.js';
 import { TrainingService } from '../training.service.js';
 import type { WorkerResources } from '../training.dto.js';
 import { SchedulingMetrics } from './scheduling.metrics.js';
-import { SchedulingRepository } from './scheduling.repository.js';
+import { SchedulingRepository, type QueuedJob } from './scheduling.repository.js';
 import { engineQueues, queueResolver } from './queue-specs.js';
 import { buildSnapshot, toEngineJob, type SchedulableJob } from './snapshot.js';
 import { JobTokens } from './job-tokens.js';
@@ -46,7 +46,7 @@ export class SchedulingLoop {
     const inventory = this.driver.inventory();
     const [active, queueConfig] = await Promise.all([this.repo.active(), this.repo.queueConfig()]);
     const resolve = queueResolver(queueConfig);
-    const charged = (job: TrainingJob): SchedulableJob => ({ ...schedulable(job), queue: resolve(job.projectId, job.queue) });
+    const charged = (job: SchedulingFieldsOf): SchedulableJob => ({ ...schedulable(job), queue: resolve(job.projectId, job.queue) });
     const snapshot = buildSnapshot(inventory.nodes, inventory.foreign, active.map(charged));
     this.metrics.setGpus(snapshot);
     // 2. The queue: Queued jobs past their retry backoff. A preempted job waits until the job
@@ -103,7 +103,7 @@ export class SchedulingLoop {
     return { bound, pending: reasons.size };
   }
 
-  private async rejectUnschedulable(jobs: TrainingJob[], reasons: Map<string, string>, now: Date): Promise<void> {
+  private async rejectUnschedulable(jobs: QueuedJob[], reasons: Map<string, string>, now: Date): Promise<void> {
     const timeout = this.config.BEAMLINE_UNSCHEDULABLE_TIMEOUT_SECONDS;
     if (timeout === 0) return;
     for (const job of jobs) {
@@ -118,7 +118,7 @@ export class SchedulingLoop {
    * SIGTERM through the driver. Victims already leaving, and foreign pods (never chosen:
    * their priority is the highest), are skipped. A failed stop is repeated by the reconciler.
    */
-  private async preempt(preemptions: Preemption[], active: Map<string, TrainingJob>, queued: Map<string, TrainingJob>, now: Date): Promise<void> {
+  private async preempt(preemptions: Preemption[], active: Map<string, TrainingJob>, queued: Map<string, QueuedJob>, now: Date): Promise<void> {
     const grace = this.config.BEAMLINE_PREEMPTION_GRACE_SECONDS;
     const deadline = new Date(now.getTime() + grace * 1000);
     for (const p of preemptions) {
@@ -140,7 +140,7 @@ export class SchedulingLoop {
    * transaction (TrainingService.applyActions), and answers the recorded jobs; a job
    * cancelled meanwhile is left out: nothing to bind.
    */
-  private async record(decisions: Array<{ job: TrainingJob; workers: WorkerPlacement[] }>, now: Date): Promise<Map<string, TrainingJob>> {
+  private async record(decisions: Array<{ job: QueuedJob; workers: WorkerPlacement[] }>, now: Date): Promise<Map<string, TrainingJob>> {
     const policy = this.config.BEAMLINE_SCHEDULER_POLICY;
     const rows = await this.training.applyActions(
       'bind',
@@ -210,7 +210,10 @@ export class SchedulingLoop {
   }
 }
 
-const byIdOf = (jobs: TrainingJob[]): Map<string, TrainingJob> => new Map(jobs.map((j) => [j.id, j]));
+const byIdOf = <J extends { id: string }>(jobs: J[]): Map<string, J> => new Map(jobs.map((j) => [j.id, j]));
+
+/** What schedulable() reads: a Queued job's window row or a whole active one. */
+type SchedulingFieldsOf = Pick<TrainingJob, 'id' | 'projectId' | 'queue' | 'priority' | 'workers' | 'resources' | 'createdAt' | 'scheduledAt' | 'placement' | 'excludedNodes'>;
 
 /** Each GPU worker's product, from the device it was placed on, so its usage is charged to that flavor (issue 14). */
 function withProducts(workers: WorkerPlacement[], nodes: ReadonlyMap<string, NodeSpec>): Array<WorkerPlacement & { product?: string }> {
@@ -220,7 +223,7 @@ function withProducts(workers: WorkerPlacement[], nodes: ReadonlyMap<string, Nod
   });
 }
 
-function schedulable(job: TrainingJob): SchedulableJob {
+function schedulable(job: SchedulingFieldsOf): SchedulableJob {
   return {
     id: job.id,
     projectId: job.projectId,
