@@ -91,11 +91,8 @@ export class AuthGuard implements CanActivate {
     const credential = match[1];
     const key = hashToken(credential);
     const now = new Date();
-    let found = this.principals.get(key);
-    if (!found) {
-      found = credential.startsWith('bl_') ? await this.fromToken(key) : await this.fromOidc(credential, now);
-      this.principals.set(key, found);
-    }
+    // A miss is looked up once however many requests carry the credential meanwhile (TtlCache.load).
+    const found = this.principals.get(key) ?? (await this.principals.load(key, () => (credential.startsWith('bl_') ? this.fromToken(key) : this.fromOidc(credential, now))))!;
     if (found.expiresAt && found.expiresAt <= now) {
       throw new AppError(ErrorCode.Unauthenticated, `The bearer token expired at ${found.expiresAt.toISOString()}`);
     }
@@ -123,12 +120,8 @@ export class AuthGuard implements CanActivate {
     return { principal, expiresAt: identity.expiresAt ?? null };
   }
 
-  /** A hit is served as it was stored (its age is not renewed, so it expires on time); only finds are stored. */
+  /** A hit is served as it was stored (its age is not renewed, so it expires on time); only finds are stored; concurrent misses share one load. */
   private async cached<V>(cache: TtlCache<string, V>, key: string, load: () => Promise<V | undefined>): Promise<V | undefined> {
-    const hit = cache.get(key);
-    if (hit) return hit;
-    const found = await load();
-    if (found) cache.set(key, found);
-    return found;
+    return cache.get(key) ?? cache.load(key, load);
   }
 }

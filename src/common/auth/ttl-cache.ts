@@ -4,6 +4,7 @@
  */
 export class TtlCache<K, V> {
   private readonly entries = new Map<K, { value: V; at: number }>();
+  private readonly loading = new Map<K, Promise<V | undefined>>();
 
   constructor(
     private readonly ttlMs: number,
@@ -24,5 +25,24 @@ export class TtlCache<K, V> {
     this.entries.delete(key);
     this.entries.set(key, { value, at: now });
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as K);
+  }
+
+  /**
+   * `load()`'s value for a key not cached, kept when found (undefined is not kept, nor a
+   * failure). Concurrent misses for one key share one load: when a busy key expires, the
+   * requests in flight make one lookup, not one each.
+   */
+  load(key: K, load: () => Promise<V | undefined>): Promise<V | undefined> {
+    let pending = this.loading.get(key);
+    if (!pending) {
+      pending = load()
+        .then((value) => {
+          if (value !== undefined) this.set(key, value);
+          return value;
+        })
+        .finally(() => this.loading.delete(key));
+      this.loading.set(key, pending);
+    }
+    return pending;
   }
 }

@@ -34,3 +34,45 @@ describe('EndpointRouter.pick by model name (multi-model endpoints)', () => {
     expect(picks.size).toBe(upstreams.length);
   });
 });
+
+describe('EndpointRouter.route reads', () => {
+  const project = { id: 'p1', name: 'vision' } as never;
+  const row = (port: number) => ({ id: 'e1', phase: 'Complete', model: { name: 'm' }, autoscaling: null, canary: null, shadow: null, multiModel: false, observed: { upstreams: [`http://127.0.0.1:${port}`] } });
+  /** A repository whose reads finish when the test says; each read answers the next port. */
+  function slowRepository() {
+    const waiting: Array<() => void> = [];
+    let port = 5000;
+    const repo = {
+      find: () => {
+        const answer = row(++port);
+        return new Promise((resolve) => waiting.push(() => resolve(answer)));
+      },
+    } as unknown as EndpointsRepository;
+    return { repo, reads: () => waiting.length, finish: (i: number) => waiting[i]() };
+  }
+
+  it('makes one read for the requests that miss together, and caches it', async () => {
+    const { repo, reads, finish } = slowRepository();
+    const r = new EndpointRouter(repo);
+    const all = Promise.all(Array.from({ length: 16 }, () => r.route(project, 'e')));
+    expect(reads()).toBe(1);
+    finish(0);
+    expect(new Set((await all).map((x) => x?.upstreams[0]))).toEqual(new Set(['http://127.0.0.1:5001']));
+    expect((await r.route(project, 'e'))?.upstreams).toEqual(['http://127.0.0.1:5001']);
+    expect(reads()).toBe(1);
+  });
+
+  it('after invalidate, does not join the read in flight, and the older read does not overwrite the newer', async () => {
+    const { repo, reads, finish } = slowRepository();
+    const r = new EndpointRouter(repo);
+    const older = r.route(project, 'e');
+    r.invalidate(project, 'e');
+    const newer = r.route(project, 'e');
+    expect(reads()).toBe(2);
+    finish(1);
+    expect((await newer)?.upstreams).toEqual(['http://127.0.0.1:5002']);
+    finish(0);
+    await older;
+    expect((await r.route(project, 'e'))?.upstreams).toEqual(['http://127.0.0.1:5002']);
+  });
+});

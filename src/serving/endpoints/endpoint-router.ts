@@ -30,6 +30,12 @@ export interface SubRoute {
 
 const CACHE_MS = 250;
 
+interface Entry {
+  at: number;
+  route?: Route;
+  observed: ObservedState;
+}
+
 /**
  * Where the infer proxy sends an endpoint's traffic. When the serving driver runs in this
  * process (embedded `all` role) its live view is used, so traffic switches the moment a
@@ -38,7 +44,9 @@ const CACHE_MS = 250;
  */
 @Injectable()
 export class EndpointRouter {
-  private readonly cache = new Map<string, { at: number; route?: Route; observed: ObservedState }>();
+  private readonly cache = new Map<string, Entry>();
+  /** Reads in flight: when an entry expires under load, the requests in flight wait for one read, not one each. */
+  private readonly reading = new Map<string, Promise<Entry>>();
   private next = 0;
 
   constructor(
@@ -49,12 +57,7 @@ export class EndpointRouter {
   async route(project: ProjectRef, name: string): Promise<Route | undefined> {
     const key = `${project.id}/${name}`;
     let entry = this.cache.get(key);
-    if (!entry || Date.now() - entry.at > CACHE_MS) {
-      const row = await this.repo.find(project.id, name);
-      const observed = (row?.observed ?? {}) as ObservedState;
-      entry = { at: Date.now(), observed, route: row && row.phase !== 'Deleting' ? toRoute(row, observed) : undefined };
-      this.cache.set(key, entry);
-    }
+    if (!entry || Date.now() - entry.at > CACHE_MS) entry = await this.read(key, project.id, name);
     if (!entry.route) return undefined;
     const route = entry.route;
     const live = this.live(route.endpointId);
@@ -78,9 +81,29 @@ export class EndpointRouter {
     return usable[this.next % usable.length];
   }
 
-  /** Forget a cached route (after a failure) so the next look is fresh. */
+  /** Forget a cached route (after a failure) so the next look is fresh: a read already in flight is not joined either. */
   invalidate(project: ProjectRef, name: string): void {
     this.cache.delete(`${project.id}/${name}`);
+    this.reading.delete(`${project.id}/${name}`);
+  }
+
+  /** One read of the endpoint's row per key at a time; only the newest read (not one invalidated meanwhile) is cached. */
+  private read(key: string, projectId: string, name: string): Promise<Entry> {
+    const inFlight = this.reading.get(key);
+    if (inFlight) return inFlight;
+    const pending: Promise<Entry> = this.repo
+      .find(projectId, name)
+      .then((row) => {
+        const observed = (row?.observed ?? {}) as ObservedState;
+        const entry: Entry = { at: Date.now(), observed, route: row && row.phase !== 'Deleting' ? toRoute(row, observed) : undefined };
+        if (this.reading.get(key) === pending) this.cache.set(key, entry);
+        return entry;
+      })
+      .finally(() => {
+        if (this.reading.get(key) === pending) this.reading.delete(key);
+      });
+    this.reading.set(key, pending);
+    return pending;
   }
 
   private live(endpointId: string): string[] | undefined {
