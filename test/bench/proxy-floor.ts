@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { Agent, createServer, request } from 'node:http';
+import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -29,7 +29,18 @@ export function startFloor(upstream: string, replicaToken: string): Promise<Floo
   });
 }
 
-function serve(upstream: URL, token: string): void {
+/**
+ * The same floor on this process's own event loop (the bench runs the platform in its
+ * process): how much of the API's cost is its process (heap, GC, the platform's timers and
+ * connections on the same thread) rather than the fast path's own code.
+ */
+export function startFloorHere(upstream: string, replicaToken: string): Promise<{ url: string; stop(): void }> {
+  return new Promise((resolve) => {
+    const server = serve(new URL(upstream), replicaToken, (port) => resolve({ url: `http://127.0.0.1:${port}`, stop: () => server.close() }));
+  });
+}
+
+function serve(upstream: URL, token: string, listening: (port: number) => void): Server {
   const agent = new Agent({ keepAlive: true, maxSockets: 512, scheduling: 'lifo' });
   const authorization = `Bearer ${token}`;
   const server = createServer((req, res) => {
@@ -50,9 +61,10 @@ function serve(upstream: URL, token: string): void {
     req.pipe(out);
   });
   server.keepAliveTimeout = 65_000;
-  server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port }));
+  server.listen(0, '127.0.0.1', () => listening((server.address() as AddressInfo).port));
+  return server;
 }
 
 if (process.env.BEAMLINE_PROXY_FLOOR_UPSTREAM && process.send) {
-  serve(new URL(process.env.BEAMLINE_PROXY_FLOOR_UPSTREAM), process.env.BEAMLINE_PROXY_FLOOR_TOKEN ?? '');
+  serve(new URL(process.env.BEAMLINE_PROXY_FLOOR_UPSTREAM), process.env.BEAMLINE_PROXY_FLOOR_TOKEN ?? '', (port) => process.send!({ port }));
 }

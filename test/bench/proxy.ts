@@ -1,4 +1,4 @@
-// npm run bench:proxy -- [--seconds 8] [--warmup 2] [--rounds 3] [--concurrency 1,16] [--paths direct,floor,proxy,nest]
+// npm run bench:proxy -- [--seconds 8] [--warmup 2] [--rounds 3] [--concurrency 1,16] [--paths direct,floor,floorapi,proxy,nest]
 //                        [--cases 1,64] [--json out.json] [--rate-limits] [--profile dir]
 //
 // What the API's infer proxy (src/serving/endpoints/endpoint-proxy.ts) costs over calling
@@ -8,12 +8,14 @@
 //   direct  the replica itself;
 //   floor   a minimal Node pass-through proxy in its own process (proxy-floor.ts): what a
 //           proxy can reach at all on these cores;
+//   floorapi the same minimal proxy on the API's own thread (this process): what the API's
+//           process costs (heap, GC, the platform's own work) before the fast path's code;
 //   proxy   `/infer`, served by the fast path (src/serving/endpoints/infer-fast-path.ts);
 //   nest    the same replica route as `/v2/models/<m>/infer`, through Nest's pipeline.
 // Each round also reads the CPU time each process spent (load generator, this API process,
 // the floor, the replica) and the machine's busy cores, per answered request: on a small
 // machine every process shares the same cores, so CPU per request is what bounds req/s.
-// --profile writes a V8 CPU profile of this process (the API) over each proxied round.
+// --profile writes a V8 CPU profile of this process (the API) over each round that runs on it.
 // See docs/benchmarks.md, "Infer proxy overhead".
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -24,7 +26,7 @@ import type { ServingDriver } from '../../src/cluster/serving-driver.js';
 import { mlpModel, weights } from '../helpers/onnx-conv.js';
 import { registry } from '../helpers/onnx-registry.js';
 import { benchApi, benchLog as log, median, seedToken, startBenchPlatform, waitFor } from './bench-platform.js';
-import { startFloor } from './proxy-floor.js';
+import { startFloor, startFloorHere } from './proxy-floor.js';
 import { listenerPid, ownCpu, pidCpu, runLoad, type CpuProbes, type LoadResult } from './proxy-load.js';
 
 // Under src/ and decorated: imported after bench-platform.ts has registered the metadata hook.
@@ -38,7 +40,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '1,16' },
     json: { type: 'string' },
-    paths: { type: 'string', default: 'direct,floor,proxy,nest' },
+    paths: { type: 'string', default: 'direct,floor,floorapi,proxy,nest' },
     cases: { type: 'string', default: '1,64' },
     'rate-limits': { type: 'boolean', default: false },
     profile: { type: 'string' },
@@ -57,7 +59,7 @@ const CASES = values.cases!.split(',').map(Number).map((rows) => ({
   body: Buffer.from(JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [rows, 32], data: Array.from(weights(rows * 32, 42, 1)) }] })),
 }));
 
-const PATHS = ['direct', 'floor', 'proxy', 'nest'] as const;
+const PATHS = ['direct', 'floor', 'floorapi', 'proxy', 'nest'] as const;
 type PathName = (typeof PATHS)[number];
 const WANTED = new Set(values.paths!.split(',') as PathName[]);
 type Round = Partial<Record<PathName, LoadResult>>;
@@ -97,6 +99,7 @@ async function main(): Promise<void> {
     const replicaToken = await app.get(ReplicaTokens, { strict: false }).forEndpoint(created.body.id);
 
     const floor = await startFloor(upstream, replicaToken);
+    const floorHere = await startFloorHere(upstream, replicaToken);
     const replicaPid = listenerPid(Number(new URL(upstream).port));
     if (!replicaPid) log('could not find the replica process (/proc): its CPU column stays empty');
     const probes: CpuProbes = { api: ownCpu, floor: pidCpu(floor.pid), ...(replicaPid ? { replica: pidCpu(replicaPid) } : {}) };
@@ -105,6 +108,7 @@ async function main(): Promise<void> {
     const targets: Record<PathName, { url: string; headers: Record<string, string> }> = {
       direct: { url: `${upstream}/v2/models/${MODEL}/infer`, headers: { authorization: `Bearer ${replicaToken}` } },
       floor: { url: `${floor.url}/v2/models/${MODEL}/infer`, headers: {} },
+      floorapi: { url: `${floorHere.url}/v2/models/${MODEL}/infer`, headers: {} },
       proxy: { url: `${base}${endpoints}/${MODEL}/infer`, headers: { authorization: `Bearer ${token}` } },
       nest: { url: `${base}${endpoints}/${MODEL}/v2/models/${MODEL}/infer`, headers: { authorization: `Bearer ${token}` } },
     };
@@ -122,7 +126,7 @@ async function main(): Promise<void> {
         for (let r = 0; r < ROUNDS; r++) {
           const round: Round = {};
           for (const path of PATHS.filter((p) => WANTED.has(p))) {
-            const profiling = values.profile && (path === 'proxy' || path === 'nest') ? await startProfile() : undefined;
+            const profiling = values.profile && (path === 'proxy' || path === 'nest' || path === 'floorapi') ? await startProfile() : undefined;
             round[path] = await runLoad({ ...targets[path], body: c.body, concurrency, warmupSeconds: WARMUP, seconds: SECONDS }, probes);
             if (profiling) await profiling(join(values.profile!, `${path}-${c.body.length}B-c${concurrency}-r${r + 1}.cpuprofile`));
           }
@@ -135,6 +139,7 @@ async function main(): Promise<void> {
     print(cells, loadBefore, loadavg());
     if (values.json) writeFileSync(values.json, JSON.stringify(cells, null, 2));
     floor.stop();
+    floorHere.stop();
 
     await api('DELETE', `${endpoints}/${MODEL}`);
     await waitFor('the endpoint to be deleted', async () => ((await api('GET', `${endpoints}/${MODEL}`)).status === 404 ? true : undefined), 30_000).catch((e: Error) => log(e.message));
@@ -161,7 +166,7 @@ async function startProfile(): Promise<(file: string) => Promise<void>> {
   };
 }
 
-const LABELS: Record<PathName, string> = { direct: 'direct (replica)', floor: 'floor (minimal Node proxy)', proxy: 'fast path `/infer`', nest: 'Nest route `/v2/models/m/infer`' };
+const LABELS: Record<PathName, string> = { direct: 'direct (replica)', floor: 'floor (minimal Node proxy)', floorapi: "floor on the API's thread", proxy: 'fast path `/infer`', nest: 'Nest route `/v2/models/m/infer`' };
 
 /**
  * One table per request body, one row per path and concurrency. Each figure is the median of
