@@ -226,7 +226,9 @@ function timeCycles(app: BenchPlatform['app'], held: { on: boolean }): CycleSamp
   const part = { readMs: 0, recordMs: 0, specFirst: undefined as number | undefined, specLast: 0 };
   let firstBind: number | undefined;
   let lastBind = 0;
+  // A method the platform under test lacks (an older checkout run as the baseline) is left untimed.
   const wrap = <T extends object>(target: T, method: keyof T & string, around: (call: () => Promise<unknown>) => Promise<unknown>) => {
+    if (typeof target[method] !== 'function') return;
     const original = (target[method] as (...args: unknown[]) => Promise<unknown>).bind(target);
     (target as Record<string, unknown>)[method] = (...args: unknown[]) => around(() => original(...args));
   };
