@@ -22,6 +22,8 @@ export class ControllerCycle implements JobScheduler, OnApplicationBootstrap, On
   private timer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
   private stopped = false;
+  /** A trigger other than a cluster change came since the last scheduling pass (see trigger). */
+  private scheduleNeeded = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -52,7 +54,7 @@ export class ControllerCycle implements JobScheduler, OnApplicationBootstrap, On
 
   private async lead(): Promise<void> {
     await this.driver.start();
-    this.unsubscribe = this.driver.onChange(() => void this.trigger());
+    this.unsubscribe = this.driver.onChange(() => void this.trigger('cluster'));
     this.timer = setInterval(() => void this.trigger(), this.config.BEAMLINE_SCHEDULER_INTERVAL_MS);
     void this.trigger();
   }
@@ -68,9 +70,15 @@ export class ControllerCycle implements JobScheduler, OnApplicationBootstrap, On
     this.trigger();
   }
 
-  /** Resolves when a cycle that started after this call has finished (tests use it). */
-  async trigger(): Promise<void> {
+  /**
+   * Resolves when a cycle that started after this call has finished (tests use it).
+   * `cluster`: the driver saw a change. Most are the cycle's own creations and starts, which
+   * free nothing, so such a cycle schedules only when its reconcile pass freed capacity or
+   * requeued a job; anything else (an offer, the interval timer, a test) schedules always.
+   */
+  async trigger(source: 'cluster' | 'any' = 'any'): Promise<void> {
     if (this.stopped || !this.leader.isLeader) return;
+    if (source === 'any') this.scheduleNeeded = true;
     if (this.running) {
       this.again = true;
       return this.running;
@@ -82,13 +90,22 @@ export class ControllerCycle implements JobScheduler, OnApplicationBootstrap, On
   private async runCycles(): Promise<void> {
     do {
       this.again = false;
+      const needed = this.scheduleNeeded;
+      this.scheduleNeeded = false;
       const started = performance.now();
       try {
-        await this.reconciler.runOnce();
-        const { bound } = await this.loop.runOnce();
-        if (bound > 0) this.again = true; // newly bound jobs: let the reconciler see them at once
+        const freed = await this.reconciler.runOnce();
+        // At Kueue's scale three cycles in four scheduled after a change that freed nothing, each
+        // reading and ordering thousands of waiting jobs for nothing (docs/benchmarks.md). A
+        // change the reconciler does not see (a node added, a foreign pod gone) waits for the
+        // interval timer, which always schedules.
+        if (needed || freed > 0 || this.scheduleNeeded) {
+          const { bound } = await this.loop.runOnce();
+          if (bound > 0) this.again = true; // newly bound jobs: let the reconciler see them at once
+        }
         this.metrics.observeCycle((performance.now() - started) / 1000);
       } catch (error) {
+        this.scheduleNeeded = true; // whatever this cycle did not get to, the next one does in full
         this.logger.warn({ err: (error as Error).message }, 'controller cycle failed; retrying on the next trigger');
       }
     } while (this.again && !this.stopped && this.leader.isLeader);

@@ -37,7 +37,12 @@ export class JobReconciler {
     private readonly checkpoints: CheckpointsService,
   ) {}
 
-  async runOnce(now = new Date()): Promise<void> {
+  /** Changes of this pass that may let a scheduling pass admit something (ControllerCycle). */
+  private freed = 0;
+
+  /** Answers how many attempts this pass ended or deleted (a finish, a failure, a requeue, an orphan): capacity it freed. */
+  async runOnce(now = new Date()): Promise<number> {
+    this.freed = 0;
     const active = await this.repo.active();
     const observed = new Map(this.driver.workloads().map((w) => [`${w.jobId}/${w.attempt}`, w]));
     const names = await this.repo.projectNames([...new Set(active.map((j) => j.projectId))]);
@@ -55,6 +60,7 @@ export class JobReconciler {
     await this.deleteOrphans([...observed.values()].filter((w) => !wanted.has(`${w.jobId}/${w.attempt}`)));
     await this.releaseClaims([...observed.values()]).catch((error: Error) => this.logger.warn({ err: error.message }, 'deleting job claims failed; will retry'));
     await this.tokens.revokeFinished().catch((error: Error) => this.logger.warn({ err: error.message }, 'revoking job tokens failed; will retry'));
+    return this.freed;
   }
 
   private async reconcileJob(job: TrainingJob, workload: WorkloadStatus | undefined, projectName: string, nodes: ReadonlySet<string>, now: Date, progress: Progress): Promise<void> {
@@ -95,6 +101,7 @@ export class JobReconciler {
         );
         return;
       case 'fail':
+        this.freed++;
         if (workload) await this.deleteAttempt(job.id, job.attempt, job.workers);
         await this.training.applyAction(
           job.id,
@@ -130,6 +137,7 @@ export class JobReconciler {
       return row && !(row instanceof Error) ? [{ ...s, job: row }] : [];
     });
     const finished = await this.training.applyActions('succeed', finishing);
+    this.freed += finished.size;
     for (const [jobId, row] of [...started, ...finished]) {
       if (row instanceof Error) this.logger.warn({ jobId, err: row.message }, 'reconcile failed; will retry');
     }
@@ -202,6 +210,7 @@ export class JobReconciler {
 
   /** The attempt's logs are archived to the end first: Kubernetes deletes a pod's log with the pod (issue 15). */
   private async deleteAttempt(jobId: string, attempt: number, workers: number): Promise<void> {
+    this.freed++;
     await this.logArchive.finish(jobId, attempt, workers);
     await this.driver.deleteWorkload(jobId, attempt);
   }
