@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { Conflict, type Beamline, type Endpoint, type EndpointSpec, type InferRequest, type TensorInput } from '../../sdk/ts/src/index.js';
+import { Conflict, type Beamline, type Endpoint, type EndpointSpec, type EndpointUpdate, type InferRequest, type TensorInput } from '../../sdk/ts/src/index.js';
 import { int, parse, positional, readSpec, str, timeoutMs, type Parsed } from './args.js';
+import { memoryBudgetOf, modelsOf, modelsText } from './model-list.js';
 import { fields, table, UsageError, type Output } from './output.js';
 
 export const ENDPOINTS_USAGE = `usage: beamline endpoints <command> [options]
 
   deploy -f endpoint.yaml | deploy <name> --model m --version v [--replicas n]   [--wait [--timeout s]]
+  deploy <name> --models m:v,m:v [--memory-budget 512Mi] [--replicas n]         many models, one replica pool
   list
   status <name>
   revisions <name>
@@ -18,7 +20,7 @@ export const ENDPOINTS_USAGE = `usage: beamline endpoints <command> [options]
   shadow <name> [--model m] (--version v | --revision n) --percent p [--replicas n]
   shadow <name> stop
   delete <name>
-  infer <name> --input x=[[1,2,3]] [--input ...] [--datatype x=FP64] | -d @request.json
+  infer <name> [--model m] --input x=[[1,2,3]] [--input ...] [--datatype x=FP64] | -d @request.json
 
 common: --json  --url  --token  --project
 `;
@@ -27,7 +29,11 @@ const since = (start: number) => `${Math.round((Date.now() - start) / 1000)}s`;
 
 const endpointFields = (e: Endpoint) =>
   fields([
-    ['name', e.name], ['model', `${e.model}:${e.modelVersion}${e.follows ? ` (follows ${e.follows})` : ''}`], ['phase', e.phase],
+    ['name', e.name],
+    ...(e.models
+      ? ([['models', modelsText(e.models)], ['memory budget', `${e.memoryBudget} per replica`]] as [string, unknown][])
+      : ([['model', `${e.model}:${e.modelVersion}${e.follows ? ` (follows ${e.follows})` : ''}`]] as [string, unknown][])),
+    ['phase', e.phase],
     ['ready', e.ready], ['replicas', `${e.observed?.availableReplicas ?? 0}/${e.replicas} available`],
     ['autoscaling', e.autoscaling ? `${e.autoscaling.minReplicas}–${e.autoscaling.maxReplicas} replicas, ${e.autoscaling.targetInFlight} in flight per replica, scale down after ${e.autoscaling.scaleDownDelaySeconds} s` : 'off'],
     ['canary', e.canary ? `revision ${e.canary.revision} (version ${e.canary.modelVersion}), ${e.canary.percent} % on ${e.observed?.canary?.readyReplicas ?? 0}/${e.canary.replicas} ready, ${e.canary.analysis.auto ? `judged after ${e.canary.analysis.minRequests} requests and ${e.canary.analysis.minSeconds} s` : 'manual'}` : 'none'],
@@ -94,30 +100,28 @@ export async function endpoints(argv: string[], out: Output): Promise<void> {
   const waitOptions = { wait: { type: 'boolean' as const }, timeout: { type: 'string' as const } };
   switch (command) {
     case 'deploy': {
-      const p = parse(rest, { file: { type: 'string', short: 'f' }, model: { type: 'string' }, version: { type: 'string' }, replicas: { type: 'string' }, ...waitOptions });
-      const file = str(p.values.file);
-      const spec = (file ? await readSpec(file) : {}) as Partial<EndpointSpec>;
-      if (p.positionals[0]) spec.name = p.positionals[0];
-      if (p.values.model) spec.model = str(p.values.model);
-      if (p.values.version) spec.version = /^\d+$/.test(str(p.values.version)!) ? Number(p.values.version) : str(p.values.version);
-      if (p.values.replicas) spec.replicas = int(p.values.replicas, '--replicas', 1);
-      if (!spec.name || !spec.model || spec.version === undefined) throw new UsageError('deploy needs -f <endpoint.yaml> or <name> --model <m> --version <v>');
+      const p = parse(rest, {
+        file: { type: 'string', short: 'f' }, model: { type: 'string' }, version: { type: 'string' }, replicas: { type: 'string' },
+        models: { type: 'string' }, 'memory-budget': { type: 'string' }, ...waitOptions,
+      });
+      const spec = await deploySpec(p);
       const sdk = await p.client();
-      // deploy is "apply": an endpoint that already exists gets the new version/replicas/... as an update.
-      const endpoint = await sdk.endpoints.deploy(spec as EndpointSpec).catch(async (error: unknown) => {
+      // deploy is "apply": an endpoint that already exists gets the new version/models/replicas/... as an update.
+      const endpoint = await sdk.endpoints.deploy(spec).catch(async (error: unknown) => {
         if (!(error instanceof Conflict) || !error.errors.some((e) => e.field === 'name')) throw error;
-        const { name: _name, model: _model, ...changes } = spec;
+        const { name: _name, model: _model, ...changes } = spec as Record<string, unknown>;
         // Autoscaled, the controller owns the count: a PATCH with replicas would be a 400 (docs/endpoints.md).
         if (changes.autoscaling) delete changes.replicas;
-        return sdk.endpoints.update(spec.name!, changes);
+        return sdk.endpoints.update(spec.name, changes as EndpointUpdate);
       });
       return settle(sdk, p, out, endpoint);
     }
     case 'list': {
       const p = parse(rest);
       const list = await (await p.client()).endpoints.list().toArray();
+      // A multi-model endpoint's MODEL is its list (model:version, as --models takes it), VERSION then '-'.
       return out.result(list, () =>
-        table(['NAME', 'MODEL', 'VERSION', 'PHASE', 'READY', 'REPLICAS', 'REVISION'], list.map((e) => [e.name, e.model, e.modelVersion, e.phase, e.ready, `${e.observed?.availableReplicas ?? 0}/${e.replicas}`, e.desiredRevision])),
+        table(['NAME', 'MODEL', 'VERSION', 'PHASE', 'READY', 'REPLICAS', 'REVISION'], list.map((e) => [e.name, e.models ? modelsText(e.models, 3) : e.model, e.models ? null : e.modelVersion, e.phase, e.ready, `${e.observed?.availableReplicas ?? 0}/${e.replicas}`, e.desiredRevision])),
       );
     }
     case 'status': {
@@ -129,7 +133,7 @@ export async function endpoints(argv: string[], out: Output): Promise<void> {
       const p = parse(rest);
       const list = await (await p.client()).endpoints.revisions(positional(p, 0, 'name'));
       return out.result(list, () =>
-        table(['REVISION', 'VERSION', 'CAUSE', 'STATUS', 'REPLICAS', 'CREATED', 'MESSAGE'], list.map((r) => [r.revision, r.modelVersion, r.cause, r.status, r.replicas, r.createdAt, r.message])),
+        table(['REVISION', 'VERSION', 'CAUSE', 'STATUS', 'REPLICAS', 'CREATED', 'MESSAGE'], list.map((r) => [r.revision, r.models ? modelsText(r.models, 3) : r.modelVersion, r.cause, r.status, r.replicas, r.createdAt, r.message])),
       );
     }
     case 'events': {
@@ -194,16 +198,51 @@ export async function endpoints(argv: string[], out: Output): Promise<void> {
       return out.result(endpoint, () => `${endpoint.name} ${endpoint.phase}\n`);
     }
     case 'infer': {
-      const p = parse(rest, { input: { type: 'string', multiple: true }, datatype: { type: 'string', multiple: true }, data: { type: 'string', short: 'd' } });
+      const p = parse(rest, { model: { type: 'string' }, input: { type: 'string', multiple: true }, datatype: { type: 'string', multiple: true }, data: { type: 'string', short: 'd' } });
       const name = positional(p, 0, 'name');
       const body = await inferBody(p);
+      // --model: which model of a multi-model endpoint answers (its V2 route v2/models/{model}/infer).
+      const model = { model: str(p.values.model) };
       const sdk = await p.client();
-      const res = body.request ? await sdk.endpoints.inferRequest(name, body.request) : await sdk.endpoints.infer(name, body.inputs!);
+      const res = body.request ? await sdk.endpoints.inferRequest(name, body.request, model) : await sdk.endpoints.infer(name, body.inputs!, model);
       return out.result(res, () => table(['OUTPUT', 'DATATYPE', 'SHAPE', 'DATA'], res.outputs.map((o) => [o.name, o.datatype, JSON.stringify(o.shape), JSON.stringify(o.data)])));
     }
     default:
       throw new UsageError(command ? `unknown command 'endpoints ${command}'` : 'missing command');
   }
+}
+
+/**
+ * deploy's body: the file, then the flags over it. One model (--model, --version) or many
+ * (--models, --memory-budget); the flags of one kind replace a file's spec of the other.
+ */
+async function deploySpec(p: Parsed): Promise<EndpointSpec> {
+  const file = str(p.values.file);
+  const spec: Record<string, unknown> = file ? await readSpec(file) : {};
+  if (p.positionals[0]) spec.name = p.positionals[0];
+  const models = str(p.values.models);
+  const budget = str(p.values['memory-budget']);
+  if (models !== undefined) {
+    if (p.values.model !== undefined || p.values.version !== undefined) throw new UsageError('--models replaces --model and --version: give one or the other');
+    delete spec.model;
+    delete spec.version;
+    spec.models = modelsOf(models);
+  }
+  if (p.values.model !== undefined || p.values.version !== undefined) {
+    delete spec.models;
+    delete spec.memoryBudget;
+  }
+  if (p.values.model !== undefined) spec.model = str(p.values.model);
+  if (p.values.version !== undefined) spec.version = /^\d+$/.test(str(p.values.version)!) ? Number(p.values.version) : str(p.values.version);
+  if (budget !== undefined) {
+    if (spec.models === undefined) throw new UsageError('--memory-budget is for a multi-model endpoint: give --models m:v,... (or models: in the file)');
+    spec.memoryBudget = memoryBudgetOf(budget);
+  }
+  if (p.values.replicas) spec.replicas = int(p.values.replicas, '--replicas', 1);
+  if (!spec.name || (spec.models === undefined && (!spec.model || spec.version === undefined))) {
+    throw new UsageError('deploy needs -f <endpoint.yaml>, or <name> --model <m> --version <v>, or <name> --models <m:v,...>');
+  }
+  return spec as EndpointSpec;
 }
 
 /** --version v or --revision n: what a canary or shadow runs. */

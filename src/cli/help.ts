@@ -55,12 +55,14 @@ const SUBCOMMANDS: Record<string, Record<string, Help>> = {
   },
   endpoints: {
     deploy: h(
-      'endpoints deploy -f endpoint.yaml | deploy <name> --model m --version v [--replicas n] [--wait [--timeout s]]',
-      'Creates the endpoint, or updates it when the name exists.',
-      'beamline endpoints deploy iris --model iris --version @production --replicas 1 --wait',
+      'endpoints deploy -f endpoint.yaml | deploy <name> (--model m --version v | --models m:v,m:v [--memory-budget q]) [--replicas n] [--wait [--timeout s]]',
+      'Creates the endpoint, or updates it when the name exists. --models serves many registered models from one\n' +
+        'replica pool (pinned versions, model:version separated by commas; deploying again replaces the list), each\n' +
+        'loaded on its first request and unloaded least recently used to keep within --memory-budget per replica.',
+      'beamline endpoints deploy lenses --models lens-a:3,lens-b:1 --memory-budget 512Mi --wait',
     ),
     list: h('endpoints list', 'Endpoints of the project.', 'beamline endpoints list --json'),
-    status: h('endpoints status <name>', 'Phase, revision and replicas of one endpoint.', 'beamline endpoints status iris'),
+    status: h('endpoints status <name>', 'Phase, revision and replicas of one endpoint; its models and memory budget when it serves many.', 'beamline endpoints status iris'),
     revisions: h('endpoints revisions <name>', 'Its rollout history, newest first.', 'beamline endpoints revisions iris'),
     events: h('endpoints events <name>', 'What happened to it, oldest first.', 'beamline endpoints events iris'),
     scale: h('endpoints scale <name> <replicas> [--wait]', 'Changes the replica count.', 'beamline endpoints scale iris 2 --wait'),
@@ -77,8 +79,8 @@ const SUBCOMMANDS: Record<string, Record<string, Help>> = {
     ),
     delete: h('endpoints delete <name>', 'Deletes the endpoint and its replicas.', 'beamline endpoints delete iris'),
     infer: h(
-      "endpoints infer <name> --input 'x=[[...]]' [--input ...] [--datatype x=FP64] | -d @request.json",
-      'One inference request (Open Inference Protocol V2).',
+      "endpoints infer <name> [--model m] --input 'x=[[...]]' [--input ...] [--datatype x=FP64] | -d @request.json",
+      'One inference request (Open Inference Protocol V2); --model names the model of a multi-model endpoint that answers.',
       "beamline endpoints infer iris --input 'x=[[5.1,3.5,1.4,0.2]]'",
     ),
   },

@@ -13,7 +13,13 @@ export interface RolloutWaitOptions {
   signal?: AbortSignal;
 }
 
-export interface InferOptions {
+/** Which model of the endpoint answers: needed for a multi-model endpoint (docs/endpoints.md, "Many models per replica"). */
+export interface ModelOption {
+  /** Sends the request to the endpoint's V2 route `v2/models/{model}/infer`; without it, to the endpoint's `infer`. */
+  model?: string;
+}
+
+export interface InferOptions extends ModelOption {
   id?: string;
   parameters?: Record<string, unknown>;
   /** Which outputs to return (all by default). */
@@ -29,12 +35,19 @@ export class Endpoints {
     private readonly base: () => string,
   ) {}
 
-  /** Creates an endpoint; carries an Idempotency-Key so a lost response is retried safely. */
+  /**
+   * Creates an endpoint serving one model (`model`, `version`) or many from one replica pool
+   * (`models: [{ model, version }]`, `memoryBudget`); carries an Idempotency-Key so a lost
+   * response is retried safely.
+   */
   deploy(spec: EndpointSpec, options: { idempotencyKey?: string } = {}): Promise<Endpoint> {
     return this.http.json('POST', this.base(), { json: spec, headers: { 'idempotency-key': options.idempotencyKey ?? newIdempotencyKey() } });
   }
 
-  /** Changes version, replicas, resources, ...; a new revision rolls out when anything changed. */
+  /**
+   * Changes version (or, multi-model, `models`: the whole new list, and `memoryBudget`),
+   * replicas, resources, ...; a new revision rolls out when anything changed.
+   */
   update(name: string, changes: EndpointUpdate): Promise<Endpoint> {
     return this.http.json('PATCH', `${this.base()}/${seg(name)}`, { json: changes });
   }
@@ -115,7 +128,7 @@ export class Endpoints {
   /**
    * One V2 inference through the API. Inputs are named tensors: typed arrays, nested
    * arrays (shape from the nesting, FP32 unless `datatype` says otherwise) or
-   * `{ data, shape, datatype }`.
+   * `{ data, shape, datatype }`. On a multi-model endpoint, `model` says which model answers.
    */
   infer(name: string, inputs: Record<string, TensorInput>, options: InferOptions = {}): Promise<InferResponse> {
     const request: InferRequest = {
@@ -124,11 +137,12 @@ export class Endpoints {
       inputs: Object.entries(inputs).map(([input, value]) => toTensor(input, value)),
       outputs: options.outputs?.map((output) => ({ name: output })),
     };
-    return this.inferRequest(name, request);
+    return this.inferRequest(name, request, { model: options.model });
   }
 
-  /** A V2 infer request as the runtime takes it, sent unchanged. */
-  inferRequest(name: string, request: InferRequest): Promise<InferResponse> {
-    return this.http.json('POST', `${this.base()}/${seg(name)}/infer`, { json: request });
+  /** A V2 infer request as the runtime takes it, sent unchanged (to `model` of a multi-model endpoint). */
+  inferRequest(name: string, request: InferRequest, options: ModelOption = {}): Promise<InferResponse> {
+    const route = options.model === undefined ? 'infer' : `v2/models/${seg(options.model)}/infer`;
+    return this.http.json('POST', `${this.base()}/${seg(name)}/${route}`, { json: request });
   }
 }

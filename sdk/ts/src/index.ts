@@ -19,7 +19,7 @@ export {
   type ProblemDetails,
 } from './errors.js';
 export type { Datasets } from './datasets.js';
-export type { Endpoints, InferOptions, RolloutWaitOptions } from './endpoints.js';
+export type { Endpoints, InferOptions, ModelOption, RolloutWaitOptions } from './endpoints.js';
 export type { Datatype, InferRequest, InferResponse, Tensor, TensorInput, TypedArray } from './infer.js';
 export type { Artifact, Models, VersionRef } from './models.js';
 export { PageIterator } from './pages.js';

@@ -59,11 +59,49 @@ export type DatasetSpec = JsonBody<'DatasetsController_create'>;
 export type Dataset = Answer<'DatasetsController_get'>;
 export type DatasetVersion = Answer<'DatasetVersionsController_get'>;
 
-/** The body of `endpoints.deploy` (docs/endpoints.md, "Create"); `version` may be an alias such as `@production`, which the endpoint then follows. */
-export type EndpointSpec = JsonBody<'EndpointsController_create'>;
-export type EndpointUpdate = JsonBody<'EndpointsController_update'>;
-
 export type Endpoint = Answer<'EndpointsController_get'>;
+
+/**
+ * One model of a multi-model endpoint (docs/endpoints.md, "Many models per replica"): a
+ * registered model and a pinned version number; a list does not follow aliases.
+ */
+export type EndpointModel = NonNullable<Endpoint['models']>[number];
+
+type CreateBody = JsonBody<'EndpointsController_create'>;
+type UpdateBody = JsonBody<'EndpointsController_update'>;
+type ModelChoice = 'model' | 'version' | 'models' | 'memoryBudget';
+
+/**
+ * The generated bodies make `model`, `version`, `models` and `memoryBudget` all optional,
+ * because the validator checks the choice between them in a refinement OpenAPI cannot say.
+ * These narrow the generated types to the two shapes the API takes, so mixing them is a
+ * compile error rather than a 400.
+ */
+export type SingleModelEndpointSpec = Omit<CreateBody, ModelChoice> & {
+  model: string;
+  /** A number, a numeric string or an alias such as `@production`, which the endpoint then follows. */
+  version: NonNullable<CreateBody['version']>;
+  models?: never;
+  memoryBudget?: never;
+};
+export type MultiModelEndpointSpec = Omit<CreateBody, ModelChoice> & {
+  /** 1 to 200 models, one version of each. */
+  models: EndpointModel[];
+  /** What one replica's loaded models may take together (`'512Mi'`); default `resources.memory` less 256 MiB. */
+  memoryBudget?: string;
+  model?: never;
+  version?: never;
+};
+/** The body of `endpoints.deploy` (docs/endpoints.md, "Create"): one model, or a list of them. */
+export type EndpointSpec = SingleModelEndpointSpec | MultiModelEndpointSpec;
+
+/** `version` for a single-model endpoint; `models` (the whole new list) and/or `memoryBudget` for a multi-model one. */
+export type EndpointUpdate = Omit<UpdateBody, ModelChoice> &
+  (
+    | { version?: UpdateBody['version']; models?: never; memoryBudget?: never }
+    | { models?: EndpointModel[]; memoryBudget?: string; version?: never }
+  );
+
 export type EndpointPhase = Endpoint['phase'];
 export type EndpointResources = Endpoint['resources'];
 export type EndpointBatching = Endpoint['batching'];
