@@ -47,6 +47,11 @@ describe('the TypeScript SDK', () => {
     const k2 = await sdk.endpoints.inferRequest('lenses-sdk', { inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 1], data: [5] }] }, { model: 'k2' });
     expect(k2).toMatchObject({ model_name: 'k2', outputs: [{ data: [10] }] });
 
+    expect(await sdk.endpoints.modelMetadata('lenses-sdk', 'k2')).toEqual({
+      name: 'k2', versions: ['1'], platform: 'onnxruntime_onnx',
+      inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 1] }], outputs: [{ name: 'y', datatype: 'FP32', shape: [-1, 1] }],
+    });
+
     // Without a model the endpoint cannot tell which one answers; a model it does not list is the replica's 404.
     const plain = await sdk.endpoints.infer('lenses-sdk', { x: [[1]] }).catch((e: unknown) => e);
     expect(plain).toBeInstanceOf(ValidationError);

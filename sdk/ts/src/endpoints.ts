@@ -1,6 +1,6 @@
 import { RolloutFailed, WaitTimeout } from './errors.js';
 import { newIdempotencyKey, sleep, type Http } from './http.js';
-import { toTensor, type InferRequest, type InferResponse, type TensorInput } from './infer.js';
+import { toTensor, type InferRequest, type InferResponse, type ModelMetadata, type TensorInput } from './infer.js';
 import { PageIterator } from './pages.js';
 import type { Endpoint, EndpointEvent, EndpointRevision, EndpointSpec, EndpointUpdate, Page } from './types.js';
 
@@ -138,6 +138,15 @@ export class Endpoints {
       outputs: options.outputs?.map((output) => ({ name: output })),
     };
     return this.inferRequest(name, request, { model: options.model });
+  }
+
+  /**
+   * The V2 metadata of one model the endpoint serves (`GET …/v2/models/{model}`): its inputs
+   * and outputs with datatypes and shapes. On a multi-model endpoint this loads the model
+   * when it is not loaded, as a request would.
+   */
+  modelMetadata(name: string, model: string): Promise<ModelMetadata> {
+    return this.http.json('GET', `${this.base()}/${seg(name)}/v2/models/${seg(model)}`);
   }
 
   /** A V2 infer request as the runtime takes it, sent unchanged (to `model` of a multi-model endpoint). */

@@ -20,7 +20,7 @@ export {
 } from './errors.js';
 export type { Datasets } from './datasets.js';
 export type { Endpoints, InferOptions, ModelOption, RolloutWaitOptions } from './endpoints.js';
-export type { Datatype, InferRequest, InferResponse, Tensor, TensorInput, TypedArray } from './infer.js';
+export type { Datatype, InferRequest, InferResponse, ModelMetadata, Tensor, TensorInput, TensorMetadata, TypedArray } from './infer.js';
 export type { Artifact, Models, VersionRef } from './models.js';
 export { PageIterator } from './pages.js';
 export type { ClusterQueues, Queues } from './queues.js';

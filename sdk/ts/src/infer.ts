@@ -35,6 +35,22 @@ export interface InferResponse {
   outputs: Tensor[];
 }
 
+/** One input or output of a model as its V2 metadata describes it; -1 is a dimension of any size. */
+export interface TensorMetadata {
+  name: string;
+  datatype: Datatype;
+  shape: number[];
+}
+
+/** V2 model metadata (`GET v2/models/{model}`): what the model takes and gives. */
+export interface ModelMetadata {
+  name: string;
+  versions?: string[];
+  platform: string;
+  inputs: TensorMetadata[];
+  outputs: TensorMetadata[];
+}
+
 const TYPED: [new (...args: never[]) => TypedArray, Datatype][] = [
   [Float32Array, 'FP32'], [Float64Array, 'FP64'], [Int8Array, 'INT8'], [Int16Array, 'INT16'], [Int32Array, 'INT32'],
   [BigInt64Array, 'INT64'], [Uint8Array, 'UINT8'], [Uint8ClampedArray, 'UINT8'], [Uint16Array, 'UINT16'],
