@@ -1,3 +1,4 @@
+import { SERVER_KEEPALIVE } from '../../src/common/leader/leader-lock.js';
 import { leaderLines, type ChaosCluster, type Member } from './chaos-cluster.js';
 import { PROJECT_PATH, type InFlight } from './load-generator.js';
 
@@ -15,7 +16,15 @@ export function seeded(seed: number): Random {
   };
 }
 
-export type FaultKind = 'kill-leader' | 'kill-api' | 'restart-postgres' | 'restart-redis' | 'flush-redis' | 'partition-leader';
+export type FaultKind = 'kill-leader' | 'kill-api' | 'restart-postgres' | 'restart-redis' | 'flush-redis' | 'partition-leader' | 'silence-leader';
+
+/**
+ * silence-leader: when the server side ends the silent member's sessions. PostgreSQL's TCP
+ * keepalives give up on the lock session then (src/common/leader/leader-lock.ts); the proxy
+ * plays it, for every session of the member, because the real server's probes would be
+ * answered by the proxy's own TCP stack.
+ */
+export const SERVER_GIVES_UP_MS = (SERVER_KEEPALIVE.idle + SERVER_KEEPALIVE.count * SERVER_KEEPALIVE.interval) * 1000;
 
 export interface PlannedFault {
   kind: FaultKind;
@@ -32,6 +41,10 @@ export interface FaultResult {
   failoverMs?: number;
   /** ms until every member was up again and one controller led; absent while a killed process was still restarting. */
   recoveredMs?: number;
+  /** silence-leader: ms from the silence to the cut leader's own line saying it stopped leading (its heartbeat failed). */
+  stoodDownMs?: number;
+  /** silence-leader: another controller's leader line came before the cut one had stopped: two leaders at once. */
+  twoLeaders?: boolean;
   /** kill-api with the load's in-flight requests known: what was in flight on the victim at the kill ("POST /v1/... (chaos-1-7) 12 ms"). */
   inFlight?: string[];
 }
@@ -63,11 +76,13 @@ export class FaultInjector {
   async apply(kind: FaultKind): Promise<FaultResult> {
     // A fault on processes waits until the cluster is whole again; one on PostgreSQL or Redis
     // goes on while a killed process restarts (a restart takes long on a loaded machine).
-    if (['kill-leader', 'kill-api', 'partition-leader'].includes(kind)) await this.settled();
+    if (['kill-leader', 'kill-api', 'partition-leader', 'silence-leader'].includes(kind)) await this.settled();
     const started = Date.now();
     let target = '';
     let failoverMs: number | undefined;
     let inFlight: string[] | undefined;
+    let stoodDownMs: number | undefined;
+    let twoLeaders: boolean | undefined;
     let at = started;
     switch (kind) {
       case 'kill-leader': {
@@ -97,6 +112,26 @@ export class FaultInjector {
         leader.proxy.heal();
         break;
       }
+      case 'silence-leader': {
+        // Packets dropped, nothing reset: the cut leader must stop on its own (its heartbeat)
+        // before the server frees its lock, so that nobody else leads while it might still act.
+        const leader = await this.leader();
+        target = leader.name;
+        leader.proxy.silence();
+        const serverGivesUp = setTimeout(() => leader.proxy.endUpstream(), SERVER_GIVES_UP_MS);
+        try {
+          const stood = await waitFor(async () => leader.platform && leaderLines(leader.platform.output()).find((l) => !l.leads && l.at >= started - 5), SERVER_GIVES_UP_MS + 30_000, `${leader.name} to stop leading on its own`);
+          stoodDownMs = Math.max(0, stood.at - started);
+          failoverMs = await this.failover(leader, started);
+          twoLeaders = failoverMs < stoodDownMs;
+        } finally {
+          clearTimeout(serverGivesUp);
+          leader.proxy.endUpstream(); // (a no-op when the timer has run) the server has ended them by now in any case
+        }
+        await sleep(3000);
+        leader.proxy.heal();
+        break;
+      }
       case 'restart-postgres':
         target = 'postgresql';
         await this.cluster.restartPostgres();
@@ -111,7 +146,7 @@ export class FaultInjector {
         break;
     }
     if (this.starting.length === 0) await this.recovered();
-    const result = { kind, at, target, failoverMs, ...(inFlight ? { inFlight } : {}), ...(this.starting.length === 0 ? { recoveredMs: Date.now() - started } : {}) };
+    const result = { kind, at, target, failoverMs, ...(stoodDownMs !== undefined ? { stoodDownMs, twoLeaders } : {}), ...(inFlight ? { inFlight } : {}), ...(this.starting.length === 0 ? { recoveredMs: Date.now() - started } : {}) };
     this.log(`fault ${JSON.stringify(result)}`);
     return result;
   }

@@ -12,6 +12,7 @@ import { ChaosCluster } from './chaos-cluster.js';
 import { check, jobRows, type JobRow } from './checker.js';
 import { seeded, sleep } from './fault-injector.js';
 import { checkPods } from './k8s-checker.js';
+import { checkK8sEndpoint, convergedOn, K8sEndpoint } from './k8s-endpoint.js';
 import { K8sFaultInjector, planK8s, type K8sFaultResult } from './k8s-faults.js';
 import { PodLedger } from './k8s-pod-ledger.js';
 import { k8sSummary } from './k8s-summary.js';
@@ -28,10 +29,14 @@ import { LoadGenerator } from './load-generator.js';
  * it is bound; kill -9 of the leader right after a binding is stored and before the job is
  * recorded past Scheduled; kill -9 of an api while a submission is in flight on it; an API
  * server restart (same etcd, same port); PostgreSQL and Redis restarts; Redis FLUSHALL; a
- * partition of the leader from PostgreSQL (its TcpProxy), healed after 3 s; a worker whose
- * container exits 1 (its job retries once). Then the checker: every acknowledged job once and
- * terminal, no two attempts of a job running at once, no pod bound twice, no pod left for a
- * terminal job.
+ * partition of the leader from PostgreSQL (its TcpProxy), healed after 3 s; a silent one
+ * (packets dropped, nothing reset), healed 3 s after another controller leads; a worker whose
+ * container exits 1 (its job retries once); kill -9 of the endpoint controller's leader in the
+ * middle of a rollout of an endpoint (2 replicas, placed by kube-scheduler, rolled by the
+ * deployment controller). Then the checker: every acknowledged job once and terminal, no two
+ * attempts of a job running at once, no pod bound twice, no pod left for a terminal job, never
+ * two leaders at once; the endpoint Complete on its last version, never fewer Ready pods than
+ * its replicas during the run (maxUnavailable 0), nothing of it left after its deletion.
  *
  * Replay: CHAOS_SEED=<seed> npx vitest run --project chaos test/chaos/k8s-chaos.test.ts
  */
@@ -39,6 +44,7 @@ const seed = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 1e9));
 const leaderKills = Number(process.env.CHAOS_LEADER_KILLS ?? 1);
 const unboundKills = Number(process.env.CHAOS_UNBOUND_KILLS ?? 2);
 const boundKills = Number(process.env.CHAOS_BOUND_KILLS ?? 1);
+const rolloutKills = Number(process.env.CHAOS_ROLLOUT_KILLS ?? 1);
 const log = (line: string) => process.stdout.write(`[k8s-chaos seed=${seed}] ${line}\n`);
 const PRODUCT = 'CHAOS-GPU';
 const NODES = ['chaos-gpu-1', 'chaos-gpu-2', 'chaos-gpu-3'];
@@ -48,6 +54,7 @@ let kc: KubeConfig;
 let namespace: string;
 let ledger: PodLedger;
 let cluster: ChaosCluster;
+let endpoint: K8sEndpoint;
 let evidence: string;
 let passed = false;
 const began = Date.now();
@@ -58,12 +65,13 @@ beforeAll(async () => {
   const built = spawnSync(join(REPO_ROOT, 'scripts/k8s-build.sh'), { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   if (built.status !== 0) throw new Error(`scripts/k8s-build.sh failed with ${built.status ?? built.signal}`);
   evidence = await mkdtemp(join(tmpdir(), 'k8s-chaos-evidence-'));
-  // Beamline binds its own training pods: no kube-scheduler (one process less on 2 cores).
-  k8s = await startK8sCluster({ log, kubeScheduler: false });
+  // Beamline binds its own training pods; kube-scheduler places the endpoint's.
+  k8s = await startK8sCluster({ log });
   kc = new KubeConfig();
   kc.loadFromFile(k8s.kubeconfig);
   namespace = await createTestNamespace(kc, 'chaos');
-  await createGpuNodes(kc, NODES.map((name) => ({ name, product: PRODUCT, gpus: 8 })));
+  // The GPU nodes carry the nvidia.com/gpu NoSchedule taint: the endpoint's CPU-only replicas go to the CPU node.
+  await createGpuNodes(kc, [...NODES.map((name) => ({ name, product: PRODUCT, gpus: 8 })), { name: 'chaos-cpu-1', gpus: 0 }]);
   ledger = new PodLedger(kc, namespace);
   await ledger.start();
   cluster = new ChaosCluster(log, {
@@ -82,6 +90,8 @@ beforeAll(async () => {
     }),
   });
   await cluster.start();
+  endpoint = new K8sEndpoint(cluster, kc, namespace);
+  await endpoint.create();
   log(`cluster up after ${Math.round((Date.now() - began) / 1000)} s (control plane ${k8s.startMs} ms)`);
 }, 600_000);
 
@@ -115,9 +125,9 @@ async function settle(db: Awaited<ReturnType<ChaosCluster['database']>>): Promis
 
 describe('chaos on the Kubernetes driver: two apis and two controllers under faults', () => {
   it('keeps every acknowledged job once, never runs two attempts at once, binds no pod twice, leaves no orphan pod', async () => {
-    const schedule = planK8s(seeded(seed), leaderKills, unboundKills, boundKills);
+    const schedule = planK8s(seeded(seed), leaderKills, unboundKills, boundKills, rolloutKills);
     log(`schedule ${JSON.stringify(schedule)}`);
-    log(`replay: CHAOS_SEED=${seed} CHAOS_LEADER_KILLS=${leaderKills} CHAOS_UNBOUND_KILLS=${unboundKills} CHAOS_BOUND_KILLS=${boundKills} npx vitest run --project chaos test/chaos/k8s-chaos.test.ts`);
+    log(`replay: CHAOS_SEED=${seed} CHAOS_LEADER_KILLS=${leaderKills} CHAOS_UNBOUND_KILLS=${unboundKills} CHAOS_BOUND_KILLS=${boundKills} CHAOS_ROLLOUT_KILLS=${rolloutKills} npx vitest run --project chaos test/chaos/k8s-chaos.test.ts`);
     const lengths = seeded(seed + 1);
     const load = new LoadGenerator(
       () => cluster.apis().map((p) => p.url),
@@ -133,7 +143,8 @@ describe('chaos on the Kubernetes driver: two apis and two controllers under fau
       }),
     );
     const running = load.run(3);
-    const injector = new K8sFaultInjector(cluster, k8s, kc, namespace, ledger, seeded(seed + 3), log, load);
+    const sampling = endpoint.sample();
+    const injector = new K8sFaultInjector(cluster, k8s, kc, namespace, ledger, seeded(seed + 3), log, load, endpoint);
     const faults: K8sFaultResult[] = [];
     try {
       for (const fault of schedule) {
@@ -146,6 +157,11 @@ describe('chaos on the Kubernetes driver: two apis and two controllers under fau
       load.stop();
       await running;
     }
+    // The endpoint: Complete on the version it was last given, then deleted whole.
+    const final = await endpoint.until(convergedOn(endpoint.version), 120_000);
+    endpoint.stopSampling();
+    await sampling;
+    const left = await endpoint.deleteAndCount();
 
     const db = await cluster.database();
     try {
@@ -154,10 +170,11 @@ describe('chaos on the Kubernetes driver: two apis and two controllers under fau
       const jobs = new Map<string, JobRow>(rows.map((r) => [r.id, r]));
       // Pods of finished jobs go within a reconcile or two: wait (bounded) until none is left.
       const deadline = Date.now() + 60_000;
-      let podAnomalies = checkPods(ledger.pods.values(), await ledger.list(), jobs);
+      const trainingPods = async () => (await ledger.list()).filter((p) => p.metadata?.labels?.['beamline.dev/training-job']);
+      let podAnomalies = checkPods(ledger.pods.values(), await trainingPods(), jobs);
       while (podAnomalies.length > 0 && Date.now() < deadline) {
         await sleep(1000);
-        podAnomalies = checkPods(ledger.pods.values(), await ledger.list(), jobs);
+        podAnomalies = checkPods(ledger.pods.values(), await trainingPods(), jobs);
       }
       // Where the crash was overwritten (Failed > Succeeded), KWOK's run-for stage, already
       // timed when the test failed the pod, fired anyway and the API server took the change:
@@ -175,14 +192,20 @@ describe('chaos on the Kubernetes driver: two apis and two controllers under fau
           log(`submission in flight on ${f.target} at its kill: ${key} acknowledged as ${load.record.acknowledged.get(key) ?? 'nothing'}, stored ${stored.length} time(s): ${when.join(', ') || '-'}`);
         }
       }
-      const anomalies = [...check(load.record, rows, evidence, cluster.home), ...podAnomalies];
+      const anomalies = [
+        ...check(load.record, rows, evidence, cluster.home),
+        ...podAnomalies,
+        ...faults.filter((f) => f.twoLeaders).map((f) => `two leaders at once: another controller led ${f.failoverMs} ms after ${f.target} was cut off silently, before it stopped (${f.stoodDownMs} ms)`),
+        ...checkK8sEndpoint({ serverErrors: endpoint.serverErrors, final, version: endpoint.version, samples: endpoint.samples, left }),
+      ];
       // Which member each api URL was (a restarted api has a new port): both must have served the load.
       const apiOf = new Map(cluster.members.flatMap((m) => m.history.map((p) => [p.url, m.name] as const)));
       const byApi = new Map<string, number>();
       for (const [url, n] of load.record.byApi) byApi.set(apiOf.get(url) ?? url, (byApi.get(apiOf.get(url) ?? url) ?? 0) + n);
-      log(k8sSummary({ seed, record: load.record, byApi, rows, faults, pods: ledger.pods.size, relists: ledger.relists, retries: [...ledger.pods.values()].filter((p) => p.attempt !== '0').length, anomalies, wallS: Math.round((Date.now() - began) / 1000) }));
+      log(k8sSummary({ seed, record: load.record, byApi, rows, faults, pods: ledger.pods.size, relists: ledger.relists, retries: [...ledger.pods.values()].filter((p) => p.jobId && p.attempt !== '0').length, anomalies, wallS: Math.round((Date.now() - began) / 1000), endpoint: { samples: endpoint.samples.length, minReady: Math.min(...endpoint.samples.map((x) => x.ready)) } }));
       expect(anomalies).toEqual([]);
       expect(load.record.acknowledged.size).toBeGreaterThan(0);
+      expect(endpoint.samples.length).toBeGreaterThan(0);
       expect([...byApi.keys()].sort()).toEqual(['api-1', 'api-2']);
       passed = true;
     } finally {

@@ -1,13 +1,15 @@
 import { CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import type { K8sCluster } from '../helpers/k8s-cluster.js';
 import type { ChaosCluster } from './chaos-cluster.js';
-import { FaultInjector, sleep, type FaultKind, type FaultResult, type Random } from './fault-injector.js';
+import { endpointLeader } from './endpoint-faults.js';
+import { FaultInjector, sleep, waitFor, type FaultKind, type FaultResult, type Random } from './fault-injector.js';
+import { convergedOn, K8sEndpoint } from './k8s-endpoint.js';
 import type { PodLedger } from './k8s-pod-ledger.js';
 import type { InFlight } from './load-generator.js';
 
 /** The local suite's kinds (fault-injector.ts) plus the Kubernetes driver's own. */
-export type K8sFaultKind = FaultKind | 'kill-leader-unbound' | 'kill-leader-bound' | 'restart-apiserver' | 'crash-worker';
-const SHARED: ReadonlySet<string> = new Set<FaultKind>(['kill-leader', 'kill-api', 'restart-postgres', 'restart-redis', 'flush-redis', 'partition-leader']);
+export type K8sFaultKind = FaultKind | 'kill-leader-unbound' | 'kill-leader-bound' | 'restart-apiserver' | 'crash-worker' | 'kill-leader-rollout';
+const SHARED: ReadonlySet<string> = new Set<FaultKind>(['kill-leader', 'kill-api', 'restart-postgres', 'restart-redis', 'flush-redis', 'partition-leader', 'silence-leader']);
 
 export interface K8sFaultResult extends Omit<FaultResult, 'kind'> {
   kind: K8sFaultKind;
@@ -30,6 +32,11 @@ export interface K8sFaultResult extends Omit<FaultResult, 'kind'> {
   retriedAfterMs?: number;
   /** crash-worker: why no retry was waited for further (KWOK overwrote the failure, or the job ended). */
   noRetry?: string;
+  /** kill-leader-rollout: the version rolled out, and the endpoint as an api answered it right after the kill. */
+  version?: number;
+  rolloutAtKill?: string;
+  /** kill-leader-rollout: ms from the kill until the endpoint was Complete on that version (absent: not within 2 min). */
+  convergedAfterMs?: number;
 }
 
 export interface PlannedK8sFault {
@@ -39,12 +46,14 @@ export interface PlannedK8sFault {
 
 /**
  * The run's faults in a seeded order: `leaderKills` plain kills, `unboundKills` kills between
- * create and bind, `boundKills` kills between bind and record, and one each of: kill -9 of an
+ * create and bind, `boundKills` kills between bind and record, `rolloutKills` kills of the
+ * endpoint controller's leader in the middle of a rollout, and one each of: kill -9 of an
  * api mid-request, API server, PostgreSQL and Redis restarts, Redis FLUSHALL, a partition of
- * the leader from PostgreSQL, a worker crash.
+ * the leader from PostgreSQL (connections reset), a silent one (packets dropped), a worker crash.
  */
-export function planK8s(random: Random, leaderKills: number, unboundKills: number, boundKills: number): PlannedK8sFault[] {
-  const kinds: K8sFaultKind[] = ['kill-api', 'restart-apiserver', 'restart-postgres', 'restart-redis', 'flush-redis', 'partition-leader', 'crash-worker'];
+export function planK8s(random: Random, leaderKills: number, unboundKills: number, boundKills: number, rolloutKills = 0): PlannedK8sFault[] {
+  const kinds: K8sFaultKind[] = ['kill-api', 'restart-apiserver', 'restart-postgres', 'restart-redis', 'flush-redis', 'partition-leader', 'silence-leader', 'crash-worker'];
+  for (let i = 0; i < rolloutKills; i++) kinds.push('kill-leader-rollout');
   for (let i = 0; i < leaderKills; i++) kinds.push('kill-leader');
   for (let i = 0; i < unboundKills; i++) kinds.push('kill-leader-unbound');
   for (let i = 0; i < boundKills; i++) kinds.push('kill-leader-bound');
@@ -82,6 +91,8 @@ export class K8sFaultInjector extends FaultInjector {
     private readonly pick: Random,
     private readonly say: (line: string) => void,
     load: { inFlight: ReadonlySet<InFlight> },
+    /** The run's endpoint, for kill-leader-rollout. */
+    private readonly endpoint?: K8sEndpoint,
   ) {
     super(cluster, pick, say, load);
   }
@@ -97,6 +108,8 @@ export class K8sFaultInjector extends FaultInjector {
       result = await this.crashWorker();
     } else if (kind === 'kill-leader-bound') {
       result = await this.killAfterBind();
+    } else if (kind === 'kill-leader-rollout') {
+      result = await this.killMidRollout();
     } else {
       result = await this.killBeforeBind();
     }
@@ -150,6 +163,44 @@ export class K8sFaultInjector extends FaultInjector {
       }
     }
     return { kind: 'kill-leader-unbound', at, target: seen ? leader.name : `${leader.name} (no unbound pod within 60 s)`, failoverMs, pod: name, unboundAtKill: name ? Boolean(after && !after.spec?.nodeName) : undefined, boundAfterMs, goneWithJob };
+  }
+
+  /**
+   * kill -9 of the endpoint controller's leader in the middle of a rollout: the endpoint is
+   * told the other version, and the leader is killed from the watch callback the moment the
+   * first pod of the new template is created (the Deployment has the new template, the
+   * deployment controller is rolling, nothing is Complete). The next leader must adopt the
+   * rollout where it stands and record it Complete on that version, neither rolling it back
+   * nor starting it over; the sampler holds the cluster to maxUnavailable 0 meanwhile.
+   */
+  private async killMidRollout(): Promise<K8sFaultResult> {
+    const endpoint = this.endpoint!;
+    await this.settled();
+    const leader = await waitFor(async () => endpointLeader(this.cluster), 30_000, 'a leader of the endpoint controller');
+    const before = await endpoint.templateHashes();
+    let killedAt = Date.now();
+    let off: () => void = () => undefined;
+    const seen = new Promise<V1Pod | undefined>((resolve) => {
+      const timer = setTimeout(() => (off(), resolve(undefined)), 60_000);
+      off = this.ledger.onPod((type, pod) => {
+        if (type !== 'ADDED' || !K8sEndpoint.isOurs(pod) || before.has(K8sEndpoint.templateHash(pod))) return;
+        leader.platform?.child.kill('SIGKILL'); // now, in the callback: the rollout has begun and is far from Complete
+        killedAt = Date.now();
+        clearTimeout(timer);
+        off();
+        resolve(pod);
+      });
+    });
+    const version = await endpoint.rollout().catch((e: Error) => (off(), Promise.reject(e)));
+    const pod = await seen;
+    await this.cluster.kill(leader); // kill -9 when no new pod came; otherwise waits for the exit only
+    const at = pod ? killedAt : Date.now();
+    const state = await endpoint.read();
+    const rolloutAtKill = state ? `${state.phase}, revision ${state.observed.revision ?? '-'} of ${state.desiredRevision} ${state.observed.rollout ?? '-'}, ${state.observed.readyReplicas ?? 0} ready` : 'unread';
+    this.starting.push(this.cluster.launch(leader));
+    const done = await endpoint.until(convergedOn(version), 120_000);
+    const convergedAfterMs = convergedOn(version)(done) ? Date.now() - at : undefined;
+    return { kind: 'kill-leader-rollout', at, target: pod ? leader.name : `${leader.name} (no pod of the new template within 60 s)`, pod: pod?.metadata?.name, version, rolloutAtKill, convergedAfterMs };
   }
 
   /** One job's status in PostgreSQL, read on a connection of its own. */

@@ -17,6 +17,8 @@ export function k8sSummary(run: {
   retries: number;
   anomalies: string[];
   wallS: number;
+  /** The endpoint's Ready-pod samples (count, fewest seen). */
+  endpoint?: { samples: number; minReady: number };
 }): string {
   const { record, rows, faults, anomalies } = run;
   const count = (keys: string[]) => {
@@ -48,6 +50,9 @@ export function k8sSummary(run: {
     ['API server down, ms (each)', faults.filter((f) => f.downMs !== undefined).map((f) => f.downMs).join(', ') || '-'],
     ['leader failover after kill -9, ms (p50 / p99 / n)', `${percentile(kills, 50)} / ${percentile(kills, 99)} / ${kills.length}`],
     ['leader failover after a partition, ms (each)', cuts.join(', ') || '-'],
+    ['silent partition: cut leader stopped / another led, ms (each)', faults.filter((f) => f.kind === 'silence-leader').map((f) => `${f.stoodDownMs ?? '-'} / ${f.failoverMs ?? '-'}`).join(', ') || '-'],
+    ['kills mid-rollout: endpoint at the kill; Complete after, ms', faults.filter((f) => f.kind === 'kill-leader-rollout').map((f) => `${f.target} (v${f.version}, pod ${f.pod ?? '-'}): ${f.rolloutAtKill}; ${f.convergedAfterMs ?? 'not within 2 min'}`).join('; ') || '-'],
+    ['endpoint Ready pods (samples, fewest)', run.endpoint ? `${run.endpoint.samples}, ${run.endpoint.minReady}` : '-'],
     ['anomalies', String(anomalies.length)],
     ['wall time, s (from the start of the file, build included, to the check)', String(run.wallS)],
   ];

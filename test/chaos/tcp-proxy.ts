@@ -16,7 +16,8 @@ export class TcpProxy {
   private readonly open = new Set<Socket>();
   private partitioned = false;
   private silent = false;
-  private readonly upstreams = new Set<Socket>();
+  /** Each client socket and its upstream; null while a connection accepted during a silence has none yet. */
+  private readonly pairs = new Map<Socket, Socket | null>();
   port = 0;
 
   constructor(private targetPort: number) {}
@@ -36,11 +37,35 @@ export class TcpProxy {
     this.partitioned = true;
     for (const socket of this.open) socket.resetAndDestroy();
     this.open.clear();
+    this.pairs.clear();
   }
 
+  /**
+   * Ends a partition. After a silence the network comes back as a real one does: a
+   * connection whose server side still lives flows again (what was written meanwhile is
+   * delivered), one whose server side ended (endUpstream) is reset, as the server's TCP
+   * stack answers a retransmission for a session it closed, and one accepted during the
+   * silence reaches the server now.
+   */
   heal(): void {
     this.partitioned = false;
+    if (!this.silent) return;
     this.silent = false;
+    for (const [client, upstream] of [...this.pairs]) {
+      if (client.destroyed) {
+        upstream?.destroy();
+        this.pairs.delete(client);
+      } else if (upstream === null) this.connectUpstream(client);
+      else if (upstream.destroyed) {
+        this.pairs.delete(client);
+        client.resetAndDestroy();
+      } else {
+        client.pipe(upstream);
+        upstream.pipe(client);
+        client.resume();
+        upstream.resume();
+      }
+    }
   }
 
   /** A silent partition of the open connections: nothing forwarded, nothing closed. */
@@ -54,14 +79,14 @@ export class TcpProxy {
 
   /** The server side ends its sessions; the client side hears nothing of it. */
   endUpstream(): void {
-    for (const socket of this.upstreams) socket.destroy();
-    this.upstreams.clear();
+    for (const upstream of this.pairs.values()) upstream?.destroy();
   }
 
   /** Resets every connection (PostgreSQL went away) without refusing new ones. */
   dropAll(): void {
     for (const socket of this.open) socket.resetAndDestroy();
     this.open.clear();
+    this.pairs.clear();
   }
 
   async stop(): Promise<void> {
@@ -74,29 +99,35 @@ export class TcpProxy {
       client.resetAndDestroy();
       return;
     }
+    this.open.add(client);
+    client.on('error', () => undefined);
+    client.on('close', () => {
+      this.open.delete(client);
+      if (this.silent) return; // the server hears of it once the network is back (heal)
+      this.pairs.get(client)?.destroy();
+      this.pairs.delete(client);
+    });
     if (this.silent) {
       // The partition goes on for new connections too: accepted, never answered.
-      this.open.add(client);
-      client.on('error', () => undefined);
-      client.on('close', () => this.open.delete(client));
+      this.pairs.set(client, null);
       client.pause();
       return;
     }
+    this.connectUpstream(client);
+  }
+
+  private connectUpstream(client: Socket): void {
     const upstream = connect(this.targetPort, '127.0.0.1');
-    this.upstreams.add(upstream);
-    for (const [a, b] of [
-      [client, upstream],
-      [upstream, client],
-    ]) {
-      this.open.add(a);
-      a.on('error', () => b.destroy());
-      a.on('close', () => {
-        this.open.delete(a);
-        this.upstreams.delete(a);
-        if (!this.silent) b.destroy();
-      });
-    }
+    this.pairs.set(client, upstream);
+    this.open.add(upstream);
+    upstream.on('error', () => client.destroy());
+    upstream.on('close', () => {
+      this.open.delete(upstream);
+      // In a silence the client hears nothing of it (heal() resets it then).
+      if (!this.silent) client.destroy();
+    });
     client.pipe(upstream);
     upstream.pipe(client);
+    client.resume();
   }
 }
