@@ -28,6 +28,12 @@ export interface ServingDriver {
   apply(deployment: EndpointDeployment): Promise<void>;
   /** Every Beamline endpoint the driver sees, as last observed. */
   observe(): EndpointObservation[];
+  /**
+   * One endpoint's `upstreams` exactly as observe() would give them, without observing every
+   * endpoint: the infer proxy asks on every request (endpoint-router.ts). Optional: without
+   * it the router uses observe().
+   */
+  upstreamsOf?(endpointId: string): string[] | undefined;
   /** Removes every replica and object of the endpoint; succeeds when already gone. */
   delete(ref: EndpointRef): Promise<void>;
   /** A rollout step for people: the kubernetes driver writes a core/v1 Event on the Deployment; local does nothing. */

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
+import type { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import type { ProjectRef } from '../../common/auth/principal.js';
 import { APP_CONFIG } from '../../common/config/config.js';
@@ -42,6 +43,7 @@ const INFER_BODY_LIMIT = 64 * 1024 * 1024;
  */
 export const STREAM_BODY_ABOVE = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
+const NO_FAILURES: ReadonlySet<string> = new Set<string>();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -115,16 +117,17 @@ export class EndpointProxy implements OnModuleInit {
     const started = performance.now();
     const limit = Math.max(this.config.BEAMLINE_BODY_LIMIT, INFER_BODY_LIMIT);
     let streamed = this.streamable(req, limit);
-    let body = streamed ? EMPTY : await readBody(req, limit);
+    let body = streamed ? EMPTY : (bufferedBody(req, limit) ?? (await readBody(req, limit)));
     let deadline = Date.now() + this.waitMs;
-    const failed = new Set<string>();
+    // The replicas that failed this request; the shared empty set until one does (pick() only reads it).
+    let failed: ReadonlySet<string> = NO_FAILURES;
     let lastError = 'no replica is ready';
     let counted = false;
     let unhold: (() => void) | undefined;
     let callerLeft = false;
-    // Drawn once per request, so a retry after a refused connection stays on its track (and is copied at most once).
-    const draw = Math.random();
-    const mirrorDraw = Math.random();
+    // Drawn once per request (on first need), so a retry after a refused connection stays on its track (and is copied at most once).
+    let draw: number | undefined;
+    let mirrorDraw: number | undefined;
     let mirrored = false;
     for (;;) {
       const route = await this.router.route(project, name);
@@ -137,13 +140,13 @@ export class EndpointProxy implements OnModuleInit {
       // Many models: keep each model on one replica (its cache), by the name in the path.
       const key = route.multiModel ? /^\/v2\/models\/([^/]+)/.exec(path)?.[1] : undefined;
       // The canary's share goes to its replicas; with none ready (starting, stopped) stable answers it.
-      const wantsCanary = route.canary && pickTrack(route.canary.percent, draw) === 'canary';
+      const wantsCanary = route.canary && pickTrack(route.canary.percent, (draw ??= Math.random())) === 'canary';
       const canaryUpstream = wantsCanary ? this.router.pick({ ...route, upstreams: route.canary!.upstreams }, failed) : undefined;
       const upstream = canaryUpstream ?? this.router.pick(route, failed, key);
       const track = canaryUpstream ? 'canary' : 'stable';
       if (upstream) {
         unhold?.();
-        if (!mirrored && route.shadow && isInfer(upstreamPath) && mirrors(route.shadow.percent, mirrorDraw) && !streamed?.started) {
+        if (!mirrored && route.shadow && isInfer(upstreamPath) && mirrors(route.shadow.percent, (mirrorDraw ??= Math.random())) && !streamed?.started) {
           mirrored = true;
           // The copy needs the body whole: one that would have been streamed (and has not
           // begun to flow) is read whole instead.
@@ -175,7 +178,7 @@ export class EndpointProxy implements OnModuleInit {
           }
           const code = (error as NodeJS.ErrnoException).code ?? '';
           if (!(error instanceof ReplicaPathError) && !RETRYABLE.has(code)) throw error;
-          failed.add(upstream);
+          failed = new Set([...failed, upstream]);
           lastError = error instanceof ReplicaPathError ? `${upstream}: ${error.message}` : `${upstream}: ${code}${REASON[code] ? `, ${REASON[code]}` : ''}`;
           this.router.invalidate(project, name);
           continue;
@@ -193,7 +196,7 @@ export class EndpointProxy implements OnModuleInit {
         lastError = `none became ready within ${this.config.BEAMLINE_ENDPOINT_HOLD_TIMEOUT_MS} ms while the endpoint scaled up (BEAMLINE_ENDPOINT_HOLD_TIMEOUT_MS)`;
       }
       if (Date.now() >= deadline) break;
-      failed.clear();
+      failed = NO_FAILURES;
       await sleep(50);
       if (callerLeft) return; // nobody to answer: stop waiting for a replica
     }
@@ -248,13 +251,18 @@ export class EndpointProxy implements OnModuleInit {
       const v = answer.headers[h];
       if (v !== undefined) res.setHeader(h, v);
     }
-    answer.body.pipe(res);
+    // A small answer has usually arrived whole with its headers: written in one call (and
+    // before the metrics are counted), without setting up a pipe. Reading it to the end
+    // frees the replica's connection for the next request as the pipe's end would.
+    const whole = complete(answer.body) ? (answer.body.read() as Buffer | null) : undefined;
+    if (whole !== undefined) res.end(whole ?? undefined);
+    else answer.body.pipe(res);
   }
 
   private observe(project: ProjectRef, name: string, code: number, started: number, route?: Route, track: 'stable' | 'canary' = 'stable'): void {
     const labels = { project: project.name, endpoint: name };
     const seconds = (performance.now() - started) / 1000;
-    this.metrics.proxyRequests.inc({ ...labels, code: String(code) });
+    this.metrics.proxyRequests.inc({ project: project.name, endpoint: name, code: String(code) });
     this.metrics.proxyDuration.observe(labels, seconds);
     // Per track only while a canary or shadow runs: the plain path pays nothing more.
     if (route?.canary || route?.shadow) this.observeTrack(project, name, track, code, seconds);
@@ -326,6 +334,28 @@ function queryOf(req: Request): string {
   return i >= 0 ? req.originalUrl.slice(i) : '';
 }
 
+/**
+ * Whether a stream from `node:http` (a caller's request, a replica's answer) has its whole
+ * body buffered and unread: its parser saw the message's end (`complete`), and no one reads
+ * it yet. Other streams (a test's) are never taken to be complete.
+ */
+function complete(stream: Readable): boolean {
+  return (stream as Readable & { complete?: boolean }).complete === true && stream.readableFlowing === null && !stream.readableEnded;
+}
+
+/**
+ * The caller's body when it has already arrived whole and nothing read it (through Nest's
+ * pipeline it often has): no listeners, no copy. Undefined when it has not, as on the infer
+ * fast path, which gets here before the server's parser hands over the body (each parser
+ * callback is its own callback scope there); readBody() then waits for it.
+ */
+function bufferedBody(req: Request, limit: number): Buffer | undefined {
+  if (!complete(req)) return undefined;
+  const body = (req.read() as Buffer | null) ?? EMPTY;
+  if (body.length > limit) throw new AppError(ErrorCode.PayloadTooLarge, `The request body is larger than ${limit} bytes`);
+  return body;
+}
+
 /** The whole request body, refusing more than `limit` bytes with 413. */
 function readBody(req: Request, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -340,7 +370,8 @@ function readBody(req: Request, limit: number): Promise<Buffer> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    // One chunk (most bodies) is the body itself: concat would copy it.
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

@@ -58,10 +58,12 @@ export class EndpointRouter {
     const key = `${project.id}/${name}`;
     let entry = this.cache.get(key);
     if (!entry || Date.now() - entry.at > CACHE_MS) entry = await this.read(key, project.id, name);
-    if (!entry.route) return undefined;
     const route = entry.route;
+    if (!route) return undefined;
     const live = this.live(route.endpointId);
     if (!live) return route;
+    // The plain endpoint (no canary, no shadow), every request: one object, no sub-route look-ups.
+    if (!route.canary && !route.shadow) return { ...route, upstreams: live };
     const sub = (s: SubRoute | undefined, id: string) => s && { ...s, upstreams: this.live(id) ?? [] };
     return { ...route, upstreams: live, canary: sub(route.canary, subEndpointId(route.endpointId, 'canary')), shadow: sub(route.shadow, subEndpointId(route.endpointId, 'shadow')) };
   }
@@ -73,8 +75,8 @@ export class EndpointRouter {
    * loaded and a replica pool holds up to N × its budget of distinct models; when that one
    * fails or leaves, the next highest, and only that model's requests move.
    */
-  pick(route: Route, skip: Set<string>, key?: string): string | undefined {
-    const usable = route.upstreams.filter((u) => !skip.has(u));
+  pick(route: Route, skip: ReadonlySet<string>, key?: string): string | undefined {
+    const usable = skip.size === 0 ? route.upstreams : route.upstreams.filter((u) => !skip.has(u));
     if (usable.length === 0) return undefined;
     if (key !== undefined) return usable.reduce((best, u) => (score(key, u) > score(key, best) ? u : best));
     this.next = (this.next + 1) % 1_000_000;
@@ -108,7 +110,8 @@ export class EndpointRouter {
 
   private live(endpointId: string): string[] | undefined {
     try {
-      return this.driver?.observe().find((o) => o.endpointId === endpointId)?.upstreams;
+      if (!this.driver) return undefined;
+      return this.driver.upstreamsOf ? this.driver.upstreamsOf(endpointId) : this.driver.observe().find((o) => o.endpointId === endpointId)?.upstreams;
     } catch {
       return undefined;
     }

@@ -21,6 +21,10 @@ export const INFER_ROUTE = '/v1/projects/:project/endpoints/:name/infer';
 const GUARD_ORDER = [UrlTextGuard, AuthGuard, RateLimitGuard] as const;
 
 type InferRequest = Request & AuthedRequest;
+/** A global guard; AuthGuard and RateLimitGuard also offer check(), the same answer without a promise where none is needed. */
+type FastGuard = CanActivate & { check?(context: ExecutionContextHost): boolean | Promise<boolean> };
+/** What `req.route` is on this path (shared: nothing writes to it). */
+const ROUTE = Object.freeze({ path: INFER_ROUTE });
 /** An express middleware that only ever calls `next()` without an error (request-context.ts). */
 export type PlainMiddleware = (req: Request, res: Response, next: NextFunction) => void;
 
@@ -53,7 +57,7 @@ export class InferFastPath {
   private readonly logger = new Logger('InferFastPath');
   private readonly filter = new ProblemFilter();
   private readonly audit: AuditMiddleware;
-  private guards: CanActivate[] | null | undefined;
+  private guards: FastGuard[] | null | undefined;
 
   constructor(
     private readonly modules: ModulesContainer,
@@ -104,17 +108,22 @@ export class InferFastPath {
     context(req, res, noop);
     this.audit.use(req, res, noop);
     // 3. What the Nest route would have set: its params, its template (HTTP metrics, audit).
-    Object.assign(req, { params: { project, name }, route: { path: INFER_ROUTE } });
+    req.params = { project, name };
+    req.route = ROUTE;
     const ctx = new ExecutionContextHost([req, res, noop], EndpointsController, EndpointsController.prototype.infer);
     ctx.setType('http');
     this.serve(req, res, ctx, guards, name).catch((error: unknown) => this.fail(req, res, ctx, error, app));
     return true;
   }
 
-  private async serve(req: InferRequest, res: Response, context: ExecutionContextHost, guards: CanActivate[], name: string): Promise<void> {
-    // 4. The guards; UrlTextGuard and AuthGuard answer without awaiting anything on a warm cache.
-    // A guard that answers false (none of ours does; they throw) is refused as Nest refuses it.
-    for (const guard of guards) if (!(await guard.canActivate(context))) throw new ForbiddenException('Forbidden resource');
+  private async serve(req: InferRequest, res: Response, context: ExecutionContextHost, guards: FastGuard[], name: string): Promise<void> {
+    // 4. The guards. On a warm cache AuthGuard and RateLimitGuard (limits off, or none on the
+    // route) answer synchronously through check(): nothing is awaited then. A guard that
+    // answers false (none of ours does; they throw) is refused as Nest refuses it.
+    for (const guard of guards) {
+      const answer = guard.check ? guard.check(context) : guard.canActivate(context);
+      if (!(typeof answer === 'boolean' ? answer : await answer)) throw new ForbiddenException('Forbidden resource');
+    }
     // 5. AuthGuard set req.project (step 5 of its checks) for this `:project` route.
     await this.proxy.forward(req.project!, name, undefined, req, res);
   }
@@ -137,7 +146,7 @@ export class InferFastPath {
   }
 
   /** The guard instances CommonModule registered as APP_GUARD, ordered; null when there are others. */
-  private globalGuards(): CanActivate[] | null {
+  private globalGuards(): FastGuard[] | null {
     if (this.guards !== undefined) return this.guards;
     const found: CanActivate[] = [];
     for (const module of this.modules.values()) {
@@ -148,12 +157,13 @@ export class InferFastPath {
     const ordered = GUARD_ORDER.map((type) => found.find((g) => g instanceof type));
     const complete = found.length === GUARD_ORDER.length && ordered.every((g) => g !== undefined);
     if (!complete) this.logger.warn({ guards: found.map((g) => g.constructor.name) }, 'infer fast path off: the global guards are not the ones it knows; the Nest route serves infer');
-    this.guards = complete ? (ordered as CanActivate[]) : null;
+    this.guards = complete ? (ordered as FastGuard[]) : null;
     return this.guards;
   }
 }
 
 function decoded(segment: string): string | undefined {
+  if (!segment.includes('%')) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {

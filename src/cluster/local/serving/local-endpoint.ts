@@ -4,7 +4,7 @@ import { freePort } from '../../../common/embedded/free-port.js';
 import type { EndpointObservation, EndpointRef, RolloutEvent } from '../../serving-driver.js';
 import { exitFile, logFile, recordOf, removeReplicaFiles, saveReplica, saveState, replicaHash, type EndpointState, type ReplicaRecord, type StoredDeployment } from './endpoint-files.js';
 import { askToStop, exitReason, isAlive, killReplica, lastLogLine, ownsPid, probe, runtimeArgs, runtimeEnv, spawnReplica, waitGone, writeModelList, type RuntimeCommand } from './replica-process.js';
-import { crashLooping, observationOf, planRollout, restartDelay, rolloutDone, type Replica } from './rollout.js';
+import { crashLooping, observationOf, planRollout, readyUpstreams, restartDelay, rolloutDone, type Replica } from './rollout.js';
 import { supervisorsCarrying } from './stray-replicas.js';
 
 export interface EndpointContext {
@@ -57,6 +57,11 @@ export class LocalEndpoint {
 
   observation(): EndpointObservation {
     return observationOf(this.state, this.target, this.replicas);
+  }
+
+  /** observation().upstreams alone (the infer proxy's per-request question). */
+  upstreams(): string[] {
+    return readyUpstreams(this.replicas);
   }
 
   apply(d: StoredDeployment): Promise<void> {

@@ -102,6 +102,10 @@ export class LocalServingDriver implements ServingDriver {
     return [...this.endpoints.values()].map((e) => e.observation()).sort((a, b) => (a.endpointId < b.endpointId ? -1 : 1));
   }
 
+  upstreamsOf(endpointId: string): string[] | undefined {
+    return this.endpoints.get(endpointId)?.upstreams();
+  }
+
   async delete(ref: EndpointRef): Promise<void> {
     await this.deleteById(ref.endpointId);
     this.emitIfChanged();

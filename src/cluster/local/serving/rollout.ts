@@ -74,6 +74,14 @@ export function crashLooping(replica: Replica, now: number, after: number): bool
   return replica.neverReadyExits >= after || replica.exitTimes.filter((t) => now - t < RECENT_MS).length >= 5;
 }
 
+/** The ready replicas' base URLs, ordered by replica id: an observation's `upstreams`. */
+export function readyUpstreams(replicas: Replica[]): string[] {
+  return replicas
+    .filter((r) => r.phase === 'Ready')
+    .sort((a, b) => (a.id < b.id ? -1 : 1))
+    .map((r) => `http://127.0.0.1:${r.port}`);
+}
+
 export function observationOf(state: EndpointState, target: string, replicas: Replica[]): EndpointObservation {
   const d = state.deployment;
   const ready = replicas.filter((r) => r.phase === 'Ready').sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -93,7 +101,7 @@ export function observationOf(state: EndpointState, target: string, replicas: Re
     restarts: replicas.reduce((sum, r) => sum + r.restarts, 0),
     rollout: state.failed ? 'Failed' : state.complete ? 'Complete' : 'Progressing',
     readyByRevision,
-    upstreams: ready.map((r) => `http://127.0.0.1:${r.port}`),
+    upstreams: readyUpstreams(replicas),
   };
   if (state.failed) Object.assign(observation, state.failed);
   else if (!state.complete) {
