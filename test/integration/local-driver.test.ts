@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -102,6 +102,60 @@ describe('local ClusterDriver (real processes)', () => {
       return w && w.phase !== 'Running' ? w : undefined;
     });
     expect(done).toMatchObject({ phase: 'Failed', exitCode: 4 });
+  });
+
+  // A controller killed -9 in the middle of createWorkload (the chaos suite's chosen-point kill, issue 19).
+  it('a spec.json left empty by a kill neither breaks the next driver nor counts as made: the attempt is made again and runs once', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'local-driver-'));
+    const s = spec(`console.log('ran'); process.exit(0)`);
+    const dir = join(home, 'jobs', s.jobId, 'a0');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'spec.json'), ''); // created, never written: the kill came between
+    const { d } = await driver(home); // start() used to throw here, and every cycle after it
+    expect(statusOf(d, s.jobId)).toBeUndefined(); // not made: the reconciler's verdict is create
+    await d.createWorkload(s);
+    const done = await eventually(async () => {
+      const w = statusOf(d, s.jobId)?.workers[0];
+      return w && w.phase !== 'Running' ? w : undefined;
+    });
+    expect(done).toMatchObject({ phase: 'Succeeded', exitCode: 0 });
+    expect(JSON.parse(await readFile(join(dir, 'spec.json'), 'utf8'))).toMatchObject({ jobId: s.jobId });
+  });
+
+  it('a whole spec whose worker never started (killed before the spawn) is made again, not failed as lost', async () => {
+    const { d, home } = await driver();
+    const s = spec(`process.exit(0)`);
+    const dir = join(home, 'jobs', s.jobId, 'a0');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'spec.json'), JSON.stringify(s));
+    await d.stop();
+    const restarted = await driver(home);
+    expect(statusOf(restarted.d, s.jobId)).toBeUndefined(); // before: adopted as Failed, exit 137
+    await restarted.d.createWorkload(s);
+    const done = await eventually(async () => {
+      const w = statusOf(restarted.d, s.jobId)?.workers[0];
+      return w && w.phase !== 'Running' ? w : undefined;
+    });
+    expect(done).toMatchObject({ phase: 'Succeeded', exitCode: 0 });
+  });
+
+  it('a worker running with no pid file (killed between the spawn and the pid file) is adopted by its supervisor, never started twice', async () => {
+    const { d, home } = await driver();
+    // Each start appends a line in the attempt's own work directory (the job user may write there).
+    const s = spec(`require('node:fs').appendFileSync('starts.txt', 'start\\n'); setTimeout(() => process.exit(5), 1500)`);
+    const mark = join(home, 'jobs', s.jobId, 'a0', 'work', 'worker-0', 'starts.txt');
+    await d.createWorkload(s);
+    await d.stop();
+    await rm(join(home, 'jobs', s.jobId, 'a0', 'worker-0.pid')); // as if the controller had died before writing it
+    const restarted = await driver(home);
+    expect(statusOf(restarted.d, s.jobId)?.workers[0].phase).toBe('Running');
+    await restarted.d.createWorkload(s); // the reconciler's create: already made, nothing started
+    const done = await eventually(async () => {
+      const w = statusOf(restarted.d, s.jobId)?.workers[0];
+      return w && w.phase !== 'Running' ? w : undefined;
+    });
+    expect(done).toMatchObject({ phase: 'Failed', exitCode: 5 });
+    expect((await readFile(mark, 'utf8')).trim().split('\n')).toEqual(['start']);
   });
 
   it('knows workers that ended while no platform watched before start() has finished (issue 19)', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { lstat, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, hostname, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -10,6 +10,7 @@ import { datasetsRoot, localJobClaims, localVolumes } from './local-volumes.js';
 import { jobEnv, ownedDir, privatizeHome, resolveCommand, resolveWorkingDir, unreachableBy } from './job-sandbox.js';
 import { DEFAULT_JOB_USER, resolveJobIdentity, type JobIdentity } from './job-user.js';
 import { isAlive, killGroup, signalGroup, spawnWorker } from './worker-process.js';
+import { readSpec, startedOnDisk, supervisorOf, writeSpec } from './workload-disk.js';
 import { Listeners } from '../listeners.js';
 
 
@@ -120,7 +121,9 @@ export class LocalDriver implements ClusterDriver {
     const key = keyOf(spec.jobId, spec.attempt);
     if (this.loads.has(key)) return; // idempotent
     const dir = join(this.root, spec.jobId, `a${spec.attempt}`);
-    if (existsSync(join(dir, 'spec.json'))) return; // started before, already finished or deleted
+    // Started before (running, finished or deleted): never twice. A spec whose workers never
+    // started (a controller killed in between) is made again, as if it had never been.
+    if (existsSync(join(dir, 'deleted')) || (readSpec(dir) && startedOnDisk(dir, spec.workers.length))) return;
     const identity = this.identity ?? { mode: 'refused', reason: 'the local driver was not started' };
     const owner = identity.mode === 'isolated' ? identity : undefined;
     await this.protectHome();
@@ -140,7 +143,7 @@ export class LocalDriver implements ClusterDriver {
       volumes = await localVolumes(spec, this.home, dir, owner, made);
       // The job token reaches the worker through its env only: spec.json (kept for adoption) leaves it out.
       const { secretEnv: _secret, ...stored } = spec;
-      await writeFile(join(dir, 'spec.json'), JSON.stringify(stored), { mode: 0o600 });
+      await writeSpec(dir, stored);
     } catch (error) {
       await Promise.all(made.map((path) => rm(path, { recursive: true, force: true })));
       throw error;
@@ -182,7 +185,9 @@ export class LocalDriver implements ClusterDriver {
       });
       worker.pid = child.pid;
       worker.phase = 'Running';
-      await writeFile(join(dir, `worker-${worker.index}.pid`), String(child.pid), { mode: 0o600 });
+      // At once, before anything can yield: a controller killed here leaves a running worker
+      // with no pid file (adoption then finds its supervisor by its exit file, supervisorOf).
+      writeFileSync(join(dir, `worker-${worker.index}.pid`), String(child.pid), { mode: 0o600 });
       child.onExit(() => void this.collectExit(worker));
     }
     this.emit();
@@ -317,8 +322,9 @@ export class LocalDriver implements ClusterDriver {
     for (const jobId of listDir(this.root)) {
       for (const attemptDir of listDir(join(this.root, jobId))) {
         const dir = join(this.root, jobId, attemptDir);
-        if (!existsSync(join(dir, 'spec.json')) || existsSync(join(dir, 'deleted'))) continue;
-        const spec = JSON.parse(readFileSync(join(dir, 'spec.json'), 'utf8')) as WorkloadSpec;
+        // An unreadable spec, or one whose workers never started: not made (createWorkload makes it again).
+        const spec = readSpec(dir);
+        if (!spec || existsSync(join(dir, 'deleted')) || !startedOnDisk(dir, spec.workers.length)) continue;
         const key = keyOf(spec.jobId, spec.attempt);
         if (this.loads.has(key)) continue; // created by this process
         const workers: LocalWorker[] = [];
@@ -326,7 +332,7 @@ export class LocalDriver implements ClusterDriver {
         const stopping = readStopping(join(dir, 'stopping'));
         for (let index = 0; index < spec.workers.length; index++) {
           const exitFile = join(dir, `worker-${index}.exit`);
-          const pid = Number(readText(join(dir, `worker-${index}.pid`)) ?? '0') || undefined;
+          const pid = Number(readText(join(dir, `worker-${index}.pid`)) ?? '0') || supervisorOf(exitFile);
           const worker: LocalWorker = { index, node: LOCAL_NODE, phase: 'Running', restarts: 0, exitFile, pid };
           // The exit record is the supervisor's last act, so it counts even while the supervisor
           // is still exiting (alive, or a zombie not yet reaped): a busy machine showed that window.
