@@ -49,11 +49,25 @@ export class ControllerCycle implements JobScheduler, OnApplicationBootstrap, On
   private follow(leading: boolean): void {
     this.transition = this.transition
       .then(() => (leading ? this.lead() : this.standDown()))
-      .catch((error: unknown) => this.logger.warn({ err: (error as Error).message }, leading ? 'taking the lead failed' : 'standing down failed'));
+      .catch((error: unknown) => {
+        if (!leading) return this.logger.warn({ err: (error as Error).message }, 'standing down failed');
+        const retryMs = Math.min(this.config.BEAMLINE_SCHEDULER_INTERVAL_MS, 5000);
+        this.logger.warn({ err: (error as Error).message, retryMs }, 'taking the lead failed; no cycle runs until the driver starts, trying again');
+        setTimeout(() => this.driverDown && !this.stopped && this.leader.isLeader && this.follow(true), retryMs).unref();
+      });
   }
 
+  /**
+   * The driver did not start when this process took the lead. Cycles then wait: the chaos
+   * suite (issue 19) saw a leader whose driver failed to start keep the lock and run every
+   * offer's cycle against a half-started driver, failing each, while no other replica could lead.
+   */
+  private driverDown = false;
+
   private async lead(): Promise<void> {
+    this.driverDown = true;
     await this.driver.start();
+    this.driverDown = false;
     this.unsubscribe = this.driver.onChange(() => void this.trigger('cluster'));
     this.timer = setInterval(() => void this.trigger(), this.config.BEAMLINE_SCHEDULER_INTERVAL_MS);
     void this.trigger();
@@ -77,7 +91,7 @@ export class ControllerCycle implements JobScheduler, OnApplicationBootstrap, On
    * requeued a job; anything else (an offer, the interval timer, a test) schedules always.
    */
   async trigger(source: 'cluster' | 'any' = 'any'): Promise<void> {
-    if (this.stopped || !this.leader.isLeader) return;
+    if (this.stopped || !this.leader.isLeader || this.driverDown) return;
     if (source === 'any') this.scheduleNeeded = true;
     if (this.running) {
       this.again = true;
