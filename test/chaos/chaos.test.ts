@@ -5,22 +5,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPlatform } from '../helpers/platform-process.js';
 import { ChaosCluster } from './chaos-cluster.js';
 import { check, jobRows, liveWorkers } from './checker.js';
-import { FaultInjector, plan, seeded, sleep, waitFor, type FaultResult } from './fault-injector.js';
+import { plan, seeded, sleep, waitFor } from './fault-injector.js';
 import { LoadGenerator } from './load-generator.js';
+import { LocalFaultInjector, withCreateKills, type LocalFaultResult } from './local-faults.js';
 import { summary } from './summary.js';
 
 /**
  * Issue 19 item 1: the HA chaos suite on the local driver. Two api and two controller
  * processes on a real PostgreSQL and Redis; a load generator submits (Idempotency-Key),
- * cancels and queries while the fault injector kills the leading controller (kill -9), an
- * api mid-request, restarts PostgreSQL and Redis, flushes Redis and partitions the leader
- * from PostgreSQL. The checker then compares every acknowledgement with the final state.
+ * cancels and queries while the fault injector kills the leading controller (kill -9; once
+ * at a chosen point: the moment its driver has written a workload's spec, before it spawns
+ * the worker and before the job is recorded past Scheduled), an api mid-request, restarts PostgreSQL and Redis, flushes Redis and
+ * partitions the leader from PostgreSQL. The checker then compares every acknowledgement with the final state.
  *
  * Replay: CHAOS_SEED=<seed printed below> npm run test:chaos gives the same fault order,
  * pauses, load choices and job lengths (the processes' own timing still varies).
  */
 const seed = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 1e9));
 const leaderKills = Number(process.env.CHAOS_LEADER_KILLS ?? 3);
+const createKills = Number(process.env.CHAOS_CREATE_KILLS ?? 1);
 const log = (line: string) => process.stdout.write(`[chaos seed=${seed}] ${line}\n`);
 
 let cluster: ChaosCluster;
@@ -81,7 +84,7 @@ async function settle(db: Awaited<ReturnType<ChaosCluster['database']>>): Promis
 describe('chaos: two apis and two controllers under faults', () => {
   it('keeps every acknowledged job exactly once, runs none twice at once, finishes all, leaves no orphans', async () => {
     const random = seeded(seed);
-    const schedule = plan(random, leaderKills);
+    const schedule = withCreateKills(plan(random, leaderKills), seeded(seed + 4), createKills);
     log(`schedule ${JSON.stringify(schedule)}`);
     const lengths = seeded(seed + 1);
     const load = new LoadGenerator(
@@ -91,11 +94,11 @@ describe('chaos: two apis and two controllers under faults', () => {
       (key) => jobCommand(500 + Math.floor(lengths() * 2500))(key),
     );
     const running = load.run(3);
-    const injector = new FaultInjector(cluster, seeded(seed + 3), log);
-    const faults: FaultResult[] = [];
+    const injector = new LocalFaultInjector(cluster, seeded(seed + 3), log, cluster.home);
+    const faults: LocalFaultResult[] = [];
     for (const fault of schedule) {
       await sleep(fault.pauseS * 1000);
-      faults.push(await injector.apply(fault.kind));
+      faults.push(await injector.inject(fault.kind));
     }
     await injector.settled();
     await sleep(3000);

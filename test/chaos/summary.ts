@@ -1,5 +1,5 @@
 import type { JobRow } from './checker.js';
-import type { FaultResult } from './fault-injector.js';
+import type { LocalFaultResult } from './local-faults.js';
 import type { LoadRecord } from './load-generator.js';
 
 /** Nearest-rank percentile of `values` (ms), or '-' when there are none. */
@@ -10,13 +10,13 @@ export function percentile(values: number[], p: number): string {
 }
 
 /** The run's figures as a plain-text table: what docs/reliability.md quotes. */
-export function summary(run: { seed: number; record: LoadRecord; rows: JobRow[]; faults: FaultResult[]; anomalies: string[] }): string {
+export function summary(run: { seed: number; record: LoadRecord; rows: JobRow[]; faults: LocalFaultResult[]; anomalies: string[] }): string {
   const { record, rows, faults, anomalies } = run;
   const byKind = new Map<string, number>();
   for (const f of faults) byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
   const byStatus = new Map<string, number>();
   for (const r of rows) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
-  const kills = faults.filter((f) => f.kind === 'kill-leader' && f.failoverMs !== undefined).map((f) => f.failoverMs!);
+  const kills = faults.filter((f) => f.kind.startsWith('kill-leader') && f.failoverMs !== undefined).map((f) => f.failoverMs!);
   const cuts = faults.filter((f) => f.kind === 'partition-leader' && f.failoverMs !== undefined).map((f) => f.failoverMs!);
   const lines: [string, string][] = [
     ['seed', String(run.seed)],
@@ -29,6 +29,7 @@ export function summary(run: { seed: number; record: LoadRecord; rows: JobRow[];
     ['faults', `${faults.length} (${[...byKind].map(([k, n]) => `${k} ${n}`).join(', ')})`],
     ['leader failover after kill -9, ms (p50 / p99 / n)', `${percentile(kills, 50)} / ${percentile(kills, 99)} / ${kills.length}`],
     ['leader failover after a partition, ms (each)', cuts.join(', ') || '-'],
+    ['kills in a create (job Scheduled at the kill / n; worker spawned then; recorded after, ms)', `${faults.filter((f) => f.kind === 'kill-leader-create' && f.statusAtKill === 'Scheduled').length} / ${faults.filter((f) => f.kind === 'kill-leader-create').length}${faults.filter((f) => f.kind === 'kill-leader-create').map((f) => `; ${f.job ?? '-'}: ${f.statusAtKill ?? '-'}, ${f.spawnedAtKill ? 'spawned' : 'not spawned'}, ${f.recordedAfterMs ?? '-'}`).join('')}`],
     ['anomalies', String(anomalies.length)],
   ];
   const width = Math.max(...lines.map(([k]) => k.length));
