@@ -42,6 +42,30 @@ describe('TargetWorkload', () => {
     expect(w.fragOf(node, 8_000, [1000, 1000])).toBe(2000);
   });
 
+  it.each([
+    // CPU for 4 more shares, devices for 4: nothing stranded.
+    { name: 'CPU for every share the devices hold strands nothing', cpu: 8_000, free: [1000, 1000], plain: 0, units: 0 },
+    // CPU for one more share: only one device is reachable, the other 1000m is fragment for the share half.
+    { name: 'CPU for fewer shares than the devices hold strands the rest', cpu: 2_000, free: [1000, 1000], plain: 0, units: 500 },
+    // The reachable device is the largest: 800m of 1,400m, so 600m stranded for the share half
+    // (300), on top of the whole-GPU half, which fits nowhere (700).
+    { name: 'the largest devices are the reachable ones', cpu: 2_000, free: [600, 800], plain: 700, units: 1000 },
+  ])('share units: $name', ({ cpu, free, plain, units }) => {
+    expect(workload.fragOf(node, cpu, free, Infinity, 1)).toBeCloseTo(units);
+    expect(workload.fragOf(node, cpu, free)).toBeCloseTo(plain);
+  });
+
+  it('share units: memory for fewer shares strands the rest too', () => {
+    const w = new TargetWorkload([{ cpuMilli: 0, count: 1, milli: 500, memoryMiB: 10_000, weight: 1 }]);
+    expect(w.fragOf(node, 8_000, [1000, 1000], 10_000, 1)).toBe(1000);
+    expect(w.fragOf(node, 8_000, [1000, 1000], 40_000, 1)).toBe(0);
+  });
+
+  it('share units: a weight below 1 counts that share of the stranded milli', () => {
+    // As above (CPU for one share, 1000m stranded for the share half): half of 500.
+    expect(workload.fragOf(node, 2_000, [1000, 1000], Infinity, 0.5)).toBeCloseTo(250);
+  });
+
   it('counts missing memory only when asked to', () => {
     const w = new TargetWorkload([{ cpuMilli: 0, count: 1, milli: 1000, memoryMiB: 10_000, weight: 1 }]);
     expect(w.fragOf(node, 8_000, [1000, 1000], 5_000)).toBe(2000);

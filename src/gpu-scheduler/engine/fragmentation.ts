@@ -1,5 +1,5 @@
 import { NodeState } from './cluster-state.js';
-import { gpuShape, WorkerRequest } from './model.js';
+import { gpuShape, MILLI_PER_GPU, WorkerRequest } from './model.js';
 
 /** One request shape of the target workload and how likely it is to arrive next. */
 export interface TargetShape {
@@ -22,6 +22,7 @@ export interface TargetShape {
  */
 export class TargetWorkload {
   private readonly access = new Map<string, boolean[]>();
+  private readonly fitting: number[] = [];
 
   constructor(readonly shapes: readonly TargetShape[]) {}
 
@@ -75,8 +76,12 @@ export class TargetWorkload {
    * free CPU and per-device free milli. For each shape: if the node cannot host it at all
    * (CPU, device count or product), every free milli is fragment; if it can, the free milli
    * on devices too small for one unit of it is.
+   * With `strandedWeight` > 0 (fgd-plus-cpu), a share shape also counts what the node's CPU
+   * (and memory, when given) cannot serve: with CPU for only k more pods of that shape, only
+   * the k largest devices that fit it are usable to it, and the free milli on the others
+   * counts as fragment with that weight (1: fully).
    */
-  fragOf(node: NodeState, cpuFree: number, gpuFree: ArrayLike<number>, memFree = Infinity): number {
+  fragOf(node: NodeState, cpuFree: number, gpuFree: ArrayLike<number>, memFree = Infinity, strandedWeight = 0): number {
     const access = this.accessFor(node);
     let total = 0;
     for (let i = 0; i < gpuFree.length; i++) total += gpuFree[i];
@@ -95,12 +100,36 @@ export class TargetWorkload {
         if (gpuFree[i] >= shape.milli) fitting++;
         else small += gpuFree[i];
       }
-      frag += shape.weight * (fitting >= shape.count ? small : total);
+      if (fitting < shape.count) frag += shape.weight * total;
+      else if (strandedWeight > 0 && shape.count === 1 && shape.milli < MILLI_PER_GPU) {
+        const reachable = total - small;
+        frag += shape.weight * (small + strandedWeight * (reachable - this.servedByShares(shape, cpuFree, memFree, gpuFree, reachable)));
+      } else frag += shape.weight * small;
     }
     return frag;
   }
 
-  nodeFrag(node: NodeState, memoryAware = false): number {
-    return this.fragOf(node, node.cpuFree, node.gpuFree, memoryAware ? node.memFree : Infinity);
+  /**
+   * Free milli that further pods of one share shape can reach on a node: every device that
+   * fits one (`reachable`) while the node has the CPU and memory for as many pods as those
+   * devices hold; otherwise, with CPU for only k pods, the k largest fitting devices.
+   */
+  private servedByShares(shape: TargetShape, cpuFree: number, memFree: number, gpuFree: ArrayLike<number>, reachable: number): number {
+    let k = shape.cpuMilli > 0 ? Math.floor(cpuFree / shape.cpuMilli) : Infinity;
+    if (memFree !== Infinity && shape.memoryMiB > 0) k = Math.min(k, Math.floor(memFree / shape.memoryMiB));
+    let units = 0;
+    for (let i = 0; i < gpuFree.length; i++) units += Math.floor(gpuFree[i] / shape.milli);
+    if (k >= units) return reachable;
+    const fit = this.fitting;
+    fit.length = 0;
+    for (let i = 0; i < gpuFree.length; i++) if (gpuFree[i] >= shape.milli) fit.push(gpuFree[i]);
+    fit.sort((a, b) => b - a);
+    let served = 0;
+    for (let i = 0; i < k && i < fit.length; i++) served += fit[i];
+    return served;
+  }
+
+  nodeFrag(node: NodeState, memoryAware = false, strandedWeight = 0): number {
+    return this.fragOf(node, node.cpuFree, node.gpuFree, memoryAware ? node.memFree : Infinity, strandedWeight);
   }
 }

@@ -15,6 +15,11 @@ export interface FgdOptions {
   memoryAware?: boolean;
   /** CPU-only requests go where they strand the fewest free GPUs. */
   steerCpuOnly?: boolean;
+  /**
+   * Weight of the free milli a share shape cannot reach for lack of CPU or memory for more
+   * of its pods (TargetWorkload.fragOf, `strandedWeight`); 0 or absent: not counted.
+   */
+  strandedWeight?: number;
 }
 
 /**
@@ -67,7 +72,8 @@ export class FgdPolicy implements Policy {
   best(node: NodeState, req: WorkerRequest): Option {
     if (this.opts.steerCpuOnly && req.gpu.kind === 'none') return { score: this.steer(node, req), devices: [] };
     const mem = this.opts.memoryAware === true;
-    const before = this.fragNow(node, mem);
+    const units = this.opts.strandedWeight ?? 0;
+    const before = this.fragNow(node, mem, units);
     const g = req.gpu;
     const cpuAfter = node.cpuFree - req.cpuMilli;
     const memAfter = mem ? node.memFree - req.memoryMiB : Infinity;
@@ -76,7 +82,7 @@ export class FgdPolicy implements Policy {
       let best: Option = { score: -Infinity, devices: [] };
       for (const i of shareCandidates(node, req, g.milli)) {
         s[i] -= g.milli;
-        const score = this.toScore(before - this.workload.fragOf(node, cpuAfter, s, memAfter));
+        const score = this.toScore(before - this.workload.fragOf(node, cpuAfter, s, memAfter, units));
         s[i] += g.milli;
         if (score > best.score) best = { score, devices: [i] };
       }
@@ -84,19 +90,19 @@ export class FgdPolicy implements Policy {
     }
     const devices = g.kind === 'whole' ? this.exclusive(node, req, g.count) : g.kind === 'mig' ? bestFitDevices(node, req) : [];
     if (g.kind === 'whole') for (const i of devices) s[i] = 0;
-    return { score: this.toScore(before - this.workload.fragOf(node, cpuAfter, s, memAfter)), devices };
+    return { score: this.toScore(before - this.workload.fragOf(node, cpuAfter, s, memAfter, units)), devices };
   }
 
   /**
    * The node's fragmentation as it is, which every request shape scored on it needs: cached
    * per node group (its members are in one state, and a node that changes leaves the group).
    */
-  private fragNow(node: NodeState, mem: boolean): number {
+  private fragNow(node: NodeState, mem: boolean, units: number): number {
     const g = node.group;
-    if (!g) return this.workload.nodeFrag(node, mem);
+    if (!g) return this.workload.nodeFrag(node, mem, units);
     let f = this.fragByGroup.get(g);
     if (f === undefined) {
-      f = this.workload.nodeFrag(node, mem);
+      f = this.workload.nodeFrag(node, mem, units);
       this.fragByGroup.set(g, f);
     }
     return f;

@@ -68,6 +68,19 @@ describe('policy ordering on a hand-checked cluster', () => {
     expect(selectNode(s, aJob('j').cpu(8_000).request(), createPolicy('fgd-plus', workload), createRng(1))?.spec.name).toBe('cpu-rich');
   });
 
+  it('fgd-plus-cpu keeps a share off a node whose CPU would then strand its GPUs', () => {
+    // Target: 500m shares with 4 CPUs each. After one such share, "cpu-poor" (2 GPUs, 8 CPUs)
+    // has CPU for one more, so of its 1,500m free only the best device (1,000m) can still be
+    // reached and 500m is stranded: its fragmentation grows 0 -> 250 (stranded milli counts
+    // half), score 43. "cpu-rich" strands nothing (score 50). fgd-plus sees no fragment on
+    // either node (both 50) and takes the lower index.
+    const w = TargetWorkload.fromRequests([aJob('a').share(500).cpu(4_000).memory(0).request()], 1);
+    const s = () => new ClusterState([aNode('cpu-poor').gpus(2).cpu(8_000).build(), aNode('cpu-rich').gpus(2).cpu(32_000).build()]);
+    const req = aJob('j').share(500).cpu(4_000).memory(0).request();
+    expect(selectNode(s(), req, createPolicy('fgd-plus', w), createRng(1))?.spec.name).toBe('cpu-poor');
+    expect(selectNode(s(), req, createPolicy('fgd-plus-cpu', w), createRng(1))?.spec.name).toBe('cpu-rich');
+  });
+
   it.each(POLICY_NAMES)('%s never picks a node that does not fit', (name) => {
     const s = cluster();
     const chosen = selectNode(s, aJob('j').whole(4).request(), createPolicy(name, workload), createRng(3));
