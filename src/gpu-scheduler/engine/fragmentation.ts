@@ -103,29 +103,34 @@ export class TargetWorkload {
       if (fitting < shape.count) frag += shape.weight * total;
       else if (strandedWeight > 0 && shape.count === 1 && shape.milli < MILLI_PER_GPU) {
         const reachable = total - small;
-        frag += shape.weight * (small + strandedWeight * (reachable - this.servedByShares(shape, cpuFree, memFree, gpuFree, reachable)));
+        frag += shape.weight * (small + strandedWeight * (reachable - this.servedByShares(shape, cpuFree, memFree, gpuFree, fitting, reachable)));
       } else frag += shape.weight * small;
     }
     return frag;
   }
 
   /**
-   * Free milli that further pods of one share shape can reach on a node: every device that
-   * fits one (`reachable`) while the node has the CPU and memory for as many pods as those
-   * devices hold; otherwise, with CPU for only k pods, the k largest fitting devices.
+   * Free milli that further pods of one share shape can reach on a node: with CPU and memory
+   * for k more of them, the k largest of the `fitting` devices that fit one (all of them,
+   * `reachable` milli, when k >= fitting).
    */
-  private servedByShares(shape: TargetShape, cpuFree: number, memFree: number, gpuFree: ArrayLike<number>, reachable: number): number {
+  private servedByShares(shape: TargetShape, cpuFree: number, memFree: number, gpuFree: ArrayLike<number>, fitting: number, reachable: number): number {
     let k = shape.cpuMilli > 0 ? Math.floor(cpuFree / shape.cpuMilli) : Infinity;
     if (memFree !== Infinity && shape.memoryMiB > 0) k = Math.min(k, Math.floor(memFree / shape.memoryMiB));
-    let units = 0;
-    for (let i = 0; i < gpuFree.length; i++) units += Math.floor(gpuFree[i] / shape.milli);
-    if (k >= units) return reachable;
+    if (k >= fitting) return reachable;
+    // k < fitting <= devices on a node (8 in the trace): pick the k largest by selection, no sort.
     const fit = this.fitting;
     fit.length = 0;
     for (let i = 0; i < gpuFree.length; i++) if (gpuFree[i] >= shape.milli) fit.push(gpuFree[i]);
-    fit.sort((a, b) => b - a);
     let served = 0;
-    for (let i = 0; i < k && i < fit.length; i++) served += fit[i];
+    for (let j = 0; j < k; j++) {
+      let m = j;
+      for (let i = j + 1; i < fit.length; i++) if (fit[i] > fit[m]) m = i;
+      const top = fit[m];
+      fit[m] = fit[j];
+      fit[j] = top;
+      served += top;
+    }
     return served;
   }
 
