@@ -260,10 +260,10 @@ export class K8sFaultInjector extends FaultInjector {
   }
 
   /**
-   * The test plays the kubelet of one worker: the first attempt-0 pod the watch shows Running
-   * (within 30 s) gets status Failed, its container terminated with exit code 1, as a crashed
-   * training process is reported. The job (maxRetries 1) must run attempt 1, after attempt 0.
-   * Waits (at most 60 s) for attempt 1's pod.
+   * One worker crashes: the first attempt-0 pod the watch shows Running (within 30 s) is
+   * labelled for KWOK's chaos stage, which ends its container with exit code 1 and the pod
+   * Failed, as a kubelet reports a crashed training process. The job (maxRetries 1) must run
+   * attempt 1, after attempt 0. Waits (at most 60 s) for attempt 1's pod.
    */
   private async crashWorker(): Promise<K8sFaultResult> {
     const core = this.kc.makeApiClient(CoreV1Api);
@@ -281,21 +281,24 @@ export class K8sFaultInjector extends FaultInjector {
     const at = Date.now();
     const name = victim.metadata!.name!;
     const job = victim.metadata!.annotations!['beamline.dev/training-job-id'];
-    const terminated = { exitCode: 1, reason: 'Error', message: 'crashed by the chaos test', startedAt: new Date(at), finishedAt: new Date(at) };
-    const containerStatuses = (victim.status?.containerStatuses ?? []).map((c) => ({ ...c, ready: false, started: false, state: { terminated } }));
+    // KWOK's chaos stage (tools/kwok/stages/pod-container-running-failed.yaml) fails it, not a
+    // status patch from here: KWOK replaces a pod's pending stage only when a new one matches,
+    // so a patched Failed pod still had its run-for stage fire and turn it Succeeded.
+    const labels = { 'pod-container-running-failed.stage.kwok.x-k8s.io': 'true' };
+    const annotations = { 'pod-container-running-failed.stage.kwok.x-k8s.io/message': 'crashed by the chaos test' };
     const crashed = await core
-      .patchNamespacedPodStatus({ name, namespace: this.namespace, body: { status: { phase: 'Failed', containerStatuses } } }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch))
+      .patchNamespacedPod({ name, namespace: this.namespace, body: { metadata: { labels, annotations } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch))
       .then(() => true)
-      .catch((e: Error) => (this.say(`crash-worker: ${name} could not be failed: ${e.message}`), false)); // it ended meanwhile: a terminal phase is final
-    // Waits for attempt 1's pod, but not for one that cannot come: KWOK's run-for stage turned
-    // the failed pod Succeeded (the job succeeds on attempt 0), or the job ended (a cancel).
+      .catch((e: Error) => (this.say(`crash-worker: ${name} could not be labelled: ${e.message}`), false)); // deleted meanwhile
+    // Waits for attempt 1's pod, but not for one that cannot come: the pod ended Succeeded before
+    // KWOK saw the label (its run-for stage fired first), or the job ended (a cancel).
     let retriedAfterMs: number | undefined;
     let noRetry: string | undefined;
     const until = Date.now() + 60_000;
     for (let i = 0; crashed && Date.now() < until && retriedAfterMs === undefined && !noRetry; i++) {
       const pods = [...this.ledger.pods.values()].filter((p) => p.jobId === job);
       if (pods.some((p) => p.attempt === '1')) retriedAfterMs = Date.now() - at;
-      else if (pods.some((p) => p.name === name && p.phases.includes('Failed') && p.phases.indexOf('Succeeded') > p.phases.indexOf('Failed'))) noRetry = 'pod went Failed > Succeeded';
+      else if (pods.some((p) => p.name === name && p.phases.includes('Succeeded') && !p.phases.includes('Failed'))) noRetry = 'pod ended Succeeded before the crash';
       else if (i % 20 === 19 && ['Succeeded', 'Failed', 'Cancelled'].includes(await this.jobStatus(job).catch(() => ''))) noRetry = 'job ended';
       else await sleep(100);
     }
