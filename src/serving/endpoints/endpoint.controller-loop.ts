@@ -46,11 +46,21 @@ export class EndpointControllerLoop implements EndpointTrigger, OnApplicationBoo
   private follow(leading: boolean): void {
     this.transition = this.transition
       .then(() => (leading ? this.lead() : this.standDown()))
-      .catch((error: unknown) => this.logger.warn({ err: (error as Error).message }, leading ? 'taking the lead failed' : 'standing down failed'));
+      .catch((error: unknown) => {
+        if (!leading) return this.logger.warn({ err: (error as Error).message }, 'standing down failed');
+        const retryMs = Math.min(this.config.BEAMLINE_SCHEDULER_INTERVAL_MS, 5000);
+        this.logger.warn({ err: (error as Error).message, retryMs }, 'taking the lead failed; no pass runs until the driver starts, trying again');
+        setTimeout(() => this.driverDown && !this.stopped && this.leader.isLeader && this.follow(true), retryMs).unref();
+      });
   }
 
+  /** The driver did not start when this process took the lead: passes wait, the start is tried again (as in ControllerCycle). */
+  private driverDown = false;
+
   private async lead(): Promise<void> {
+    this.driverDown = true;
     await this.driver.start();
+    this.driverDown = false;
     this.unsubscribe.push(this.driver.onChange(() => void this.trigger()));
     this.unsubscribe.push(this.driver.onEvent((ref, event) => void this.reconciler.driverEvent(ref, event)));
     if (this.demand) this.unsubscribe.push(this.demand.onWake(() => void this.trigger()));
@@ -67,7 +77,7 @@ export class EndpointControllerLoop implements EndpointTrigger, OnApplicationBoo
 
   /** Resolves when a pass that started after this call has finished (tests use it). */
   async trigger(): Promise<void> {
-    if (this.stopped || !this.leader.isLeader) return;
+    if (this.stopped || !this.leader.isLeader || this.driverDown) return;
     if (this.running) {
       this.again = true;
       return this.running;
