@@ -10,6 +10,7 @@ import { ANY_SCOPE, IS_PUBLIC, PLATFORM_ADMIN, PROJECT_ROLE, READS_ONLY } from '
 import { hashToken } from './token.js';
 import { RouteMetadataCache, type RouteClass, type RouteHandler } from '../route-metadata.js';
 import { TtlCache } from './ttl-cache.js';
+import { settled } from '../settled.js';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -76,12 +77,7 @@ export class AuthGuard implements CanActivate {
    * already-settled one: the infer fast path asks `check()` directly and awaits nothing.
    */
   canActivate(context: ExecutionContext): Promise<boolean> {
-    try {
-      const result = this.check(context);
-      return typeof result === 'boolean' ? Promise.resolve(result) : result;
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return settled(() => this.check(context));
   }
 
   /** canActivate's checks; a boolean when nothing had to be looked up, a thrown AppError on refusal. */

@@ -11,6 +11,7 @@ import { RATE_LIMITED, type LimitKind, type LimitScope } from './rate-limited.de
 import { RateLimitMetrics } from './rate-limit.metrics.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RouteMetadataCache } from '../route-metadata.js';
+import { settled } from '../settled.js';
 
 export type RateTable = Record<LimitKind, Record<LimitScope, Rate | undefined>>;
 
@@ -46,12 +47,7 @@ export class RateLimitGuard implements CanActivate {
 
   /** A promise, as Nest and the tests expect; see check(). */
   canActivate(context: ExecutionContext): Promise<boolean> {
-    try {
-      const result = this.check(context);
-      return typeof result === 'boolean' ? Promise.resolve(result) : result;
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return settled(() => this.check(context));
   }
 
   /** canActivate's answer, synchronous where no limit applies (the route has none, or they are off): the infer fast path asks this. */
