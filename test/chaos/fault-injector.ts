@@ -195,6 +195,33 @@ export class FaultInjector {
     return Math.max(0, line.at - at);
   }
 
+  /**
+   * After a kill at a chosen point: the job's status right after the kill (Scheduled means the
+   * window was hit), the failover, the victim started again, and the ms from the kill until
+   * the job's record moved past Scheduled (absent: not within 60 s, or not Scheduled at the kill).
+   */
+  protected async afterKill(victim: Member, at: number, jobId: string | undefined): Promise<{ statusAtKill?: string; failoverMs: number; recordedAfterMs?: number }> {
+    const db = await this.cluster.database();
+    const status = async () => (jobId ? ((await db.query<{ status: string }>('SELECT status::text AS status FROM training_jobs WHERE id = $1', [jobId])).rows[0]?.status ?? 'missing') : undefined);
+    try {
+      const statusAtKill = await status().catch(() => 'unread');
+      const failoverMs = await this.failover(victim, at);
+      this.starting.push(this.cluster.launch(victim));
+      let recordedAfterMs: number | undefined;
+      const until = Date.now() + 60_000;
+      while (statusAtKill === 'Scheduled' && Date.now() < until) {
+        if ((await status().catch(() => 'Scheduled')) !== 'Scheduled') {
+          recordedAfterMs = Date.now() - at;
+          break;
+        }
+        await sleep(100);
+      }
+      return { statusAtKill, failoverMs, recordedAfterMs };
+    } finally {
+      await db.end().catch(() => undefined);
+    }
+  }
+
   /** Every member up (ready) and one controller leading. */
   protected async recovered(): Promise<void> {
     await waitFor(

@@ -238,25 +238,8 @@ export class K8sFaultInjector extends FaultInjector {
     await this.cluster.kill(leader);
     const at = seen ? killedAt : Date.now();
     const job = seen?.metadata?.annotations?.['beamline.dev/training-job-id'];
-    const db = await this.cluster.database();
-    const status = async () => (job ? ((await db.query<{ status: string }>('SELECT status::text AS status FROM training_jobs WHERE id = $1', [job])).rows[0]?.status ?? 'missing') : undefined);
-    try {
-      const statusAtKill = await status().catch(() => 'unread');
-      const failoverMs = await this.failover(leader, at);
-      this.starting.push(this.cluster.launch(leader));
-      let recordedAfterMs: number | undefined;
-      const until = Date.now() + 60_000;
-      while (statusAtKill === 'Scheduled' && Date.now() < until) {
-        if ((await status().catch(() => 'Scheduled')) !== 'Scheduled') {
-          recordedAfterMs = Date.now() - at;
-          break;
-        }
-        await sleep(100);
-      }
-      return { kind: 'kill-leader-bound', at, target: seen ? leader.name : `${leader.name} (no pod bound within 60 s)`, failoverMs, pod: seen?.metadata?.name, job, statusAtKill, recordedAfterMs };
-    } finally {
-      await db.end().catch(() => undefined);
-    }
+    const after = await this.afterKill(leader, at, job);
+    return { kind: 'kill-leader-bound', at, target: seen ? leader.name : `${leader.name} (no pod bound within 60 s)`, pod: seen?.metadata?.name, job, ...after };
   }
 
   /**

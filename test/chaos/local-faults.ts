@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import type { ChaosCluster } from './chaos-cluster.js';
-import { FaultInjector, sleep, type FaultKind, type FaultResult, type Random } from './fault-injector.js';
+import { FaultInjector, type FaultKind, type FaultResult, type Random } from './fault-injector.js';
 
 export type LocalFaultKind = FaultKind | 'kill-leader-create';
 
@@ -67,25 +67,8 @@ export class LocalFaultInjector extends FaultInjector {
     await this.cluster.kill(leader); // kill -9 when no create came; otherwise waits for the exit only
     const at = found ? killedAt : Date.now();
     const spawnedAtKill = found ? existsSync(join(found.dir, 'worker-0.pid')) : undefined;
-    const db = await this.cluster.database();
-    const status = async () => (found ? ((await db.query<{ status: string }>('SELECT status::text AS status FROM training_jobs WHERE id = $1', [found.jobId])).rows[0]?.status ?? 'missing') : undefined);
-    try {
-      const statusAtKill = await status().catch(() => 'unread');
-      const failoverMs = await this.failover(leader, at);
-      this.starting.push(this.cluster.launch(leader));
-      let recordedAfterMs: number | undefined;
-      const until = Date.now() + 60_000;
-      while (statusAtKill === 'Scheduled' && Date.now() < until) {
-        if ((await status().catch(() => 'Scheduled')) !== 'Scheduled') {
-          recordedAfterMs = Date.now() - at;
-          break;
-        }
-        await sleep(100);
-      }
-      return { kind: 'kill-leader-create', at, target: found ? leader.name : `${leader.name} (no create within 60 s)`, failoverMs, job: found?.jobId, spawnedAtKill, statusAtKill, recordedAfterMs };
-    } finally {
-      await db.end().catch(() => undefined);
-    }
+    const after = await this.afterKill(leader, at, found?.jobId);
+    return { kind: 'kill-leader-create', at, target: found ? leader.name : `${leader.name} (no create within 60 s)`, job: found?.jobId, spawnedAtKill, ...after };
   }
 }
 
